@@ -1,0 +1,273 @@
+//! Talking to Thrive: the request description, hosts, the execution
+//! context (shared HTTP client, timeouts, retries, auth) and the runtime that
+//! does all I/O for every tool.
+
+pub mod auth;
+pub mod host;
+pub mod request;
+pub mod retry;
+pub mod runtime;
+
+pub use host::{DEFAULT_HOST, HostPolicy, Origin, REGION_HOSTS};
+pub use request::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+pub use retry::RetryPolicy;
+pub use runtime::Pager;
+
+use crate::params::{Connection, PagingOptions};
+use crate::tool::ToolMeta;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+/// A validated step, ready to send.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The tool's static facts.
+    pub tool: ToolMeta,
+    /// Where to send it and as whom.
+    pub connection: Connection,
+    /// `returnAll` / `maxResults`.
+    pub paging: PagingOptions,
+    /// The request for the first (or only) call.
+    pub request: ApiRequest,
+}
+
+/// Progress of a multi-call step (pages fetched or chunks sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Items fetched (pages) or sent (chunks) so far.
+    pub done: u64,
+    /// The total, when known.
+    pub total: Option<u64>,
+}
+
+/// A callback for [`Progress`].
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// Everything a step needs besides its input: the shared HTTP client,
+/// the host policy, timeouts, the retry policy, the OAuth token cache, the
+/// per-host rate-limit gates and concurrency caps.
+///
+/// Create one per process and clone it freely (clones share everything).
+/// To cancel a running step, drop its future.
+#[derive(Clone)]
+pub struct Context {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    hosts: HostPolicy,
+    timeout: Duration,
+    retry: RetryPolicy,
+    max_concurrent_per_host: Option<usize>,
+    tokens: auth::TokenCache,
+    gates: Arc<Mutex<HashMap<String, Instant>>>,
+    semaphores: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    progress: Option<ProgressFn>,
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("hosts", &self.inner.hosts)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field(
+                "max_concurrent_per_host",
+                &self.inner.max_concurrent_per_host,
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl Context {
+    /// A context with default settings and `THRIVE_ALLOWED_HOSTS` read from
+    /// the environment.
+    pub fn from_env() -> Self {
+        Self::builder().hosts(HostPolicy::from_env()).build()
+    }
+
+    /// A builder with defaults: 30 s per attempt, 10 s to connect, the
+    /// default [`RetryPolicy`], region hosts only, no concurrency cap.
+    pub fn builder() -> ContextBuilder {
+        ContextBuilder::default()
+    }
+
+    /// The host policy.
+    pub fn hosts(&self) -> &HostPolicy {
+        &self.inner.hosts
+    }
+
+    /// The per-attempt timeout.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    pub(crate) fn tokens(&self) -> &auth::TokenCache {
+        &self.inner.tokens
+    }
+
+    pub(crate) fn report(&self, progress: Progress) {
+        if let Some(f) = &self.inner.progress {
+            f(progress);
+        }
+    }
+
+    /// Until when calls with `key` (tenant and origin) must wait after a 429.
+    pub(crate) fn gate_until(&self, key: &str) -> Option<Instant> {
+        let gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
+        gates.get(key).copied().filter(|t| *t > Instant::now())
+    }
+
+    /// Holds every call with `key` back until `until`.
+    pub(crate) fn close_gate(&self, key: &str, until: Instant) {
+        let mut gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = gates.entry(key.to_owned()).or_insert(until);
+        if *slot < until {
+            *slot = until;
+        }
+    }
+
+    /// The concurrency limiter for an origin, when a cap is configured.
+    pub(crate) fn limiter(&self, origin: &str) -> Option<Arc<Semaphore>> {
+        let cap = self.inner.max_concurrent_per_host?;
+        let mut map = self
+            .inner
+            .semaphores
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        Some(
+            map.entry(origin.to_owned())
+                .or_insert_with(|| Arc::new(Semaphore::new(cap.max(1))))
+                .clone(),
+        )
+    }
+
+    /// A copy of this context that reports progress to `f` (sharing the
+    /// client, caches and gates).
+    pub fn with_progress(&self, f: ProgressFn) -> Self {
+        let i = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                http: i.http.clone(),
+                hosts: i.hosts.clone(),
+                timeout: i.timeout,
+                retry: i.retry.clone(),
+                max_concurrent_per_host: i.max_concurrent_per_host,
+                tokens: i.tokens.clone(),
+                gates: i.gates.clone(),
+                semaphores: i.semaphores.clone(),
+                progress: Some(f),
+            }),
+        }
+    }
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Self::from_env()
+    }
+}
+
+/// Builds a [`Context`].
+#[derive(Clone)]
+pub struct ContextBuilder {
+    hosts: HostPolicy,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    max_concurrent_per_host: Option<usize>,
+    progress: Option<ProgressFn>,
+}
+
+impl Default for ContextBuilder {
+    fn default() -> Self {
+        Self {
+            hosts: HostPolicy::regions_only(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            max_concurrent_per_host: None,
+            progress: None,
+        }
+    }
+}
+
+impl ContextBuilder {
+    /// The host policy (default: region hosts only).
+    pub fn hosts(mut self, hosts: HostPolicy) -> Self {
+        self.hosts = hosts;
+        self
+    }
+
+    /// Allows one more origin, e.g. a loopback sandbox.
+    pub fn allow_origin(mut self, origin: Origin) -> Self {
+        self.hosts = self.hosts.allow(origin);
+        self
+    }
+
+    /// Timeout of each HTTP attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// At most `n` requests in flight per host (default: no cap).
+    pub fn max_concurrent_per_host(mut self, n: usize) -> Self {
+        self.max_concurrent_per_host = Some(n);
+        self
+    }
+
+    /// A callback for progress on multi-call steps.
+    pub fn progress(mut self, f: ProgressFn) -> Self {
+        self.progress = Some(f);
+        self
+    }
+
+    /// Builds the context and its HTTP client.
+    pub fn build(self) -> Context {
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .user_agent(concat!("thrive-blocks/", env!("CARGO_PKG_VERSION")))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Context {
+            inner: Arc::new(Inner {
+                http,
+                hosts: self.hosts,
+                timeout: self.timeout,
+                retry: self.retry,
+                max_concurrent_per_host: self.max_concurrent_per_host,
+                tokens: auth::TokenCache::default(),
+                gates: Arc::default(),
+                semaphores: Arc::default(),
+                progress: self.progress,
+            }),
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The pure description of one Thrive HTTP call, and the response it got.
+//!
+//! Operations build an [`ApiRequest`] from typed parameters and read an
+//! [`ApiResponse`]; they never do I/O. That is what makes dry runs, uniform
+//! retries, request-shape tests and auto-pagination possible.
+
+use crate::error::{Error, Result};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+/// The HTTP methods Thrive's API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// `GET`: reads.
+    Get,
+    /// `POST`: creates and adds.
+    Post,
+    /// `PATCH`: updates, replaces, suspends and JSON-Patch-like edits.
+    Patch,
+    /// `DELETE`: deletes and removes.
+    Delete,
+}
+
+impl Method {
+    /// The method's name, e.g. `"PATCH"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The API version segment of the path. Only the user lifecycle writes are v2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ApiVersion {
+    /// `/rest/v1`
+    V1,
+    /// `/rest/v2`
+    V2,
+}
+
+impl ApiVersion {
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::V1 => "/rest/v1",
+            Self::V2 => "/rest/v2",
+        }
+    }
+}
+
+/// Everything except RFC 3986 unreserved characters is percent-encoded, so an
+/// id can never add a path segment, a query or a fragment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes `value` as exactly one path segment.
+///
+/// `field` names the input the value came from, for the error. Empty values
+/// and the dot segments `.` and `..` are refused: URL parsers resolve dot
+/// segments (even percent-encoded ones), which would change the endpoint.
+pub fn segment(field: &str, value: &str) -> Result<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Error::field(
+            format!("/{field}"),
+            format!("{field} is required"),
+        ));
+    }
+    if trimmed == "." || trimmed == ".." {
+        return Err(Error::field(
+            format!("/{field}"),
+            format!("{field} must not be '.' or '..'"),
+        ));
+    }
+    Ok(utf8_percent_encode(trimmed, SEGMENT).to_string())
+}
+
+/// One HTTP call to Thrive, without host or credentials.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// The API version.
+    pub version: ApiVersion,
+    /// The path after the version prefix, already encoded, starting with `/`.
+    pub path: String,
+    /// Query parameters in the order they are sent; values are not yet encoded.
+    pub query: Vec<(String, String)>,
+    /// The JSON body, if any (a DELETE may carry one).
+    pub body: Option<Value>,
+}
+
+impl ApiRequest {
+    /// A request with `method` to `/rest/{version}` + the joined `segments`.
+    ///
+    /// Segments are inserted verbatim: encode user-supplied ids with [`segment`].
+    pub fn new(method: Method, version: ApiVersion, segments: &[&str]) -> Self {
+        let mut path = String::new();
+        for s in segments {
+            path.push('/');
+            path.push_str(s);
+        }
+        Self {
+            method,
+            version,
+            path,
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A `GET` on a v1 path.
+    pub fn get(segments: &[&str]) -> Self {
+        Self::new(Method::Get, ApiVersion::V1, segments)
+    }
+
+    /// Adds a query parameter when `value` is present. Numbers and booleans
+    /// are written as `2` and `true`/`false`.
+    pub fn query(mut self, name: &str, value: Option<impl fmt::Display>) -> Self {
+        if let Some(value) = value {
+            self.query.push((name.to_owned(), value.to_string()));
+        }
+        self
+    }
+
+    /// Sets the JSON body.
+    pub fn body(mut self, body: impl Into<Value>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// The full path including the version prefix, e.g. `/rest/v1/audiences`.
+    pub fn full_path(&self) -> String {
+        format!("{}{}", self.version.prefix(), self.path)
+    }
+
+    /// The full path plus the encoded query string.
+    pub fn path_and_query(&self) -> String {
+        let mut out = self.full_path();
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(&utf8_percent_encode(k, SEGMENT).to_string());
+            out.push('=');
+            out.push_str(&utf8_percent_encode(v, SEGMENT).to_string());
+        }
+        out
+    }
+
+    /// The value of query parameter `name`, if set.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Sets (or replaces) query parameter `name`.
+    pub fn set_query(&mut self, name: &str, value: impl fmt::Display) {
+        let value = value.to_string();
+        match self.query.iter_mut().find(|(k, _)| k == name) {
+            Some(slot) => slot.1 = value,
+            None => self.query.push((name.to_owned(), value)),
+        }
+    }
+}
+
+/// A 2xx response from Thrive: its status and parsed JSON body.
+///
+/// An empty body is [`Value::Null`]; a body that is not JSON is kept as
+/// `{"raw": "<text>"}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiResponse {
+    /// The HTTP status (200, 201, 204, 207, ...).
+    pub status: u16,
+    /// The parsed body.
+    pub body: Value,
+}
+
+impl ApiResponse {
+    /// A response with `status` and `body`.
+    pub fn new(status: u16, body: Value) -> Self {
+        Self { status, body }
+    }
+
+    /// Parses raw body bytes the way every tool expects.
+    pub fn from_bytes(status: u16, bytes: &[u8]) -> Self {
+        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(bytes)
+                .unwrap_or_else(|_| serde_json::json!({ "raw": String::from_utf8_lossy(bytes) }))
+        };
+        Self { status, body }
+    }
+
+    /// Whether Thrive reported a partial success (HTTP 207).
+    pub fn is_partial(&self) -> bool {
+        self.status == 207
+    }
+
+    /// Deserialises the whole body into `T`, or `invalid_response`.
+    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T> {
+        let status = self.status;
+        serde_json::from_value(self.body).map_err(|e| {
+            Error::new(
+                crate::ErrorCode::InvalidResponse,
+                format!("Thrive's response could not be read: {e}"),
+            )
+            .with_status(status)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_encodes_everything_that_could_escape() {
+        assert_eq!(segment("id", "a/b?c#d%e").unwrap(), "a%2Fb%3Fc%23d%25e");
+        assert_eq!(segment("id", "../x").unwrap(), "..%2Fx");
+        assert_eq!(
+            segment("id", "jane@example.com").unwrap(),
+            "jane%40example.com"
+        );
+        assert_eq!(segment("id", " struct-tech ").unwrap(), "struct-tech");
+    }
+
+    #[test]
+    fn segment_refuses_dot_segments_and_empty() {
+        assert_eq!(
+            segment("audienceId", "..").unwrap_err().violations()[0].message,
+            "audienceId must not be '.' or '..'"
+        );
+        assert_eq!(
+            segment("ref", "  ").unwrap_err().violations()[0].pointer,
+            "/ref"
+        );
+    }
+
+    #[test]
+    fn query_is_encoded_in_order() {
+        let r = ApiRequest::get(&["users"])
+            .query("page", Some(2))
+            .query("statuses", Some("active,new"))
+            .query("omit", None::<&str>)
+            .query("updatedSince", Some("2024-01-01 00:00:00"));
+        assert_eq!(
+            r.path_and_query(),
+            "/rest/v1/users?page=2&statuses=active%2Cnew&updatedSince=2024-01-01%2000%3A00%3A00"
+        );
+    }
+
+    #[test]
+    fn empty_and_non_json_bodies() {
+        assert_eq!(ApiResponse::from_bytes(204, b"").body, Value::Null);
+        assert_eq!(
+            ApiResponse::from_bytes(200, b"ok").body,
+            serde_json::json!({"raw": "ok"})
+        );
+    }
+}

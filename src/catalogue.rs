@@ -1,0 +1,281 @@
+//! The catalogue of tools: discover, describe, validate, execute, export.
+
+use crate::api::{ApiRequest, Context, Prepared, runtime};
+use crate::error::{Error, ErrorCode, Result, Violation};
+use crate::params::{Connection, PagingOptions};
+use crate::schema;
+use crate::tool::{DynTool, ToolEntry, ToolMeta};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+/// One tool in the catalogue, with its schemas generated once.
+pub struct CatalogueTool {
+    tool: &'static dyn DynTool,
+    meta: ToolMeta,
+    input_schema: Value,
+    output_schema: Value,
+    validator: OnceLock<std::result::Result<Arc<jsonschema::Validator>, String>>,
+}
+
+impl CatalogueTool {
+    fn new(tool: &'static dyn DynTool) -> Self {
+        let meta = tool.meta();
+        let input_schema =
+            schema::full_input_schema(&tool.params_schema(), meta.paging.is_paginated());
+        Self {
+            tool,
+            meta,
+            input_schema,
+            output_schema: tool.output_schema(),
+            validator: OnceLock::new(),
+        }
+    }
+
+    /// Static facts: id, title, description, version, endpoint, hints.
+    pub fn meta(&self) -> &ToolMeta {
+        &self.meta
+    }
+
+    /// The full input JSON Schema (connection inputs included).
+    pub fn input_schema(&self) -> &Value {
+        &self.input_schema
+    }
+
+    /// The output JSON Schema.
+    pub fn output_schema(&self) -> &Value {
+        &self.output_schema
+    }
+
+    /// The input names that are credentials (connection inputs).
+    pub fn credential_inputs(&self) -> Vec<&'static str> {
+        Connection::FIELDS.to_vec()
+    }
+
+    /// The manifest a UI generates its form from.
+    pub fn manifest(&self) -> Value {
+        let m = &self.meta;
+        json!({
+            "id": m.id,
+            "title": m.title,
+            "description": m.description,
+            "version": m.version,
+            "endpoint": m.endpoint,
+            "hints": {
+                "readOnly": m.hints.read_only,
+                "destructive": m.hints.destructive,
+                "idempotent": m.hints.idempotent,
+                "paginated": m.paging.is_paginated(),
+            },
+            "paging": m.paging,
+            "batching": m.batching,
+            "credentials": self.credential_inputs(),
+            "inputSchema": self.input_schema,
+            "outputSchema": self.output_schema,
+        })
+    }
+
+    fn validator(&self) -> Result<Arc<jsonschema::Validator>> {
+        self.validator
+            .get_or_init(|| {
+                jsonschema::validator_for(&self.input_schema)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(|e| {
+                Error::new(
+                    ErrorCode::InvalidInput,
+                    format!("the schema of {} does not compile: {e}", self.meta.id),
+                )
+            })
+    }
+
+    /// Normalises and checks `input`; returns every problem at once, or the
+    /// connection, paging options and request to send.
+    pub fn prepare(&self, mut input: Value) -> Result<Prepared> {
+        if !input.is_object() {
+            return Err(Error::field(
+                "",
+                format!(
+                    "input must be a JSON object, got {}",
+                    crate::params::json_kind(&input)
+                ),
+            ));
+        }
+        schema::normalise(&self.input_schema, &mut input);
+        let mut problems = schema::schema_violations(self.validator()?.as_ref(), &input);
+        let connection = serde_json::from_value::<Connection>(input.clone());
+        let paging = serde_json::from_value::<PagingOptions>(input.clone());
+        if problems.is_empty() {
+            // The schema passed, so the tool's own types can read the input.
+            match self.tool.build(&input) {
+                Ok(request) => {
+                    let (Ok(connection), Ok(paging)) = (connection, paging) else {
+                        return Err(Error::field("", "connection inputs could not be read"));
+                    };
+                    if connection.client_id.is_none() && connection.scope.is_some() {
+                        return Err(Error::field("/scope", "scope is only used with clientId"));
+                    }
+                    return Ok(Prepared {
+                        tool: self.meta,
+                        connection,
+                        paging,
+                        request,
+                    });
+                }
+                Err(more) => problems.extend(more),
+            }
+        } else if let Err(more) = self.tool.build(&input) {
+            // Report the tool's own checks too where they add something.
+            for v in more {
+                if !v.pointer.is_empty() && !problems.iter().any(|p| p.pointer == v.pointer) {
+                    problems.push(v);
+                }
+            }
+        }
+        problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        problems.dedup();
+        Err(Error::invalid_input(problems))
+    }
+
+    /// Turns a 2xx response into this tool's output.
+    pub fn output(&self, response: crate::api::ApiResponse) -> Result<Value> {
+        self.tool.output(response)
+    }
+}
+
+/// All registered tools, in id order. Build it once and share it.
+pub struct Catalogue {
+    tools: BTreeMap<&'static str, CatalogueTool>,
+}
+
+impl Catalogue {
+    /// Builds the catalogue from every tool registered with `inventory`.
+    pub fn new() -> Self {
+        let mut tools = BTreeMap::new();
+        for entry in inventory::iter::<ToolEntry> {
+            let tool = CatalogueTool::new(entry.0);
+            tools.insert(tool.meta.id, tool);
+        }
+        Self { tools }
+    }
+
+    /// The process-wide catalogue, built on first use.
+    pub fn global() -> &'static Catalogue {
+        static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+        CATALOGUE.get_or_init(Catalogue::new)
+    }
+
+    /// Every tool, in id order.
+    pub fn tools(&self) -> impl Iterator<Item = &CatalogueTool> {
+        self.tools.values()
+    }
+
+    /// The number of tools.
+    pub fn len(&self) -> usize {
+        self.tools.len()
+    }
+
+    /// Whether the catalogue is empty.
+    pub fn is_empty(&self) -> bool {
+        self.tools.is_empty()
+    }
+
+    /// The tool with `id`, or `unknown_tool`.
+    pub fn get(&self, id: &str) -> Result<&CatalogueTool> {
+        self.tools.get(id).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnknownTool,
+                format!("no tool has the id {id:?}; `thrive-blocks list` shows them all"),
+            )
+        })
+    }
+
+    /// Validates `input` for tool `id` without sending anything. Every
+    /// problem is reported at once in the error's violations.
+    pub fn validate(&self, id: &str, input: Value) -> Result<()> {
+        self.get(id)?.prepare(input).map(|_| ())
+    }
+
+    /// Validates `input` and returns the HTTP request that would be sent.
+    pub fn dry_run(&self, id: &str, input: Value, ctx: &Context) -> Result<DryRun> {
+        let prepared = self.get(id)?.prepare(input)?;
+        let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
+        Ok(DryRun {
+            url: format!("{}{}", origin.base_url(), prepared.request.path_and_query()),
+            auth: if prepared.connection.client_id.is_some() {
+                "Bearer ***"
+            } else {
+                "Basic ***"
+            },
+            request: prepared.request,
+        })
+    }
+
+    /// Validates `input`, calls Thrive and returns the tool's output JSON.
+    pub async fn execute(&self, id: &str, input: Value, ctx: &Context) -> Result<Value> {
+        let tool = self.get(id)?;
+        let prepared = tool.prepare(input)?;
+        let response = runtime::run(ctx, &prepared).await?;
+        tool.output(response)
+    }
+
+    /// Every tool's manifest, keyed by id, plus the index.
+    pub fn manifests(&self) -> (Value, Vec<(&'static str, Value)>) {
+        let index = json!({
+            "name": "thrive-blocks",
+            "version": env!("CARGO_PKG_VERSION"),
+            "tools": self.tools().map(|t| json!({
+                "id": t.meta.id,
+                "title": t.meta.title,
+                "description": t.meta.description,
+                "version": t.meta.version,
+                "file": format!("{}.json", t.meta.id),
+            })).collect::<Vec<_>>(),
+        });
+        let files = self.tools().map(|t| (t.meta.id, t.manifest())).collect();
+        (index, files)
+    }
+}
+
+impl Default for Catalogue {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What `--dry-run` shows: the request that would be sent, credentials masked.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DryRun {
+    /// The full URL including the query.
+    pub url: String,
+    /// The masked Authorization header.
+    pub auth: &'static str,
+    /// The request description.
+    pub request: ApiRequest,
+}
+
+impl DryRun {
+    /// The dry run as JSON: method, url, headers (masked) and body.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "method": self.request.method,
+            "url": self.url,
+            "headers": {
+                "Authorization": self.auth,
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+            },
+            "body": self.request.body,
+        })
+    }
+}
+
+/// Convenience for tests and hosts: the violations of a failed validation.
+pub fn violations_of(result: Result<()>) -> Vec<Violation> {
+    match result {
+        Ok(()) => Vec::new(),
+        Err(e) => e.violations(),
+    }
+}

@@ -1,0 +1,309 @@
+//! JSON Schema generation for tool inputs and outputs, and the normalisation
+//! of what form-based hosts send before it is validated.
+
+use crate::error::Violation;
+use crate::params::{Connection, PagingOptions};
+use schemars::generate::SchemaSettings;
+use schemars::transform::{Transform, transform_subschemas};
+use schemars::{JsonSchema, Schema};
+use serde_json::{Map, Value};
+
+/// Removes `"null"` from `type` arrays: in a tool input, null and `""` both
+/// mean "absent", and form builders draw a plain field for a plain type.
+#[derive(Clone)]
+struct DropNullType;
+
+impl Transform for DropNullType {
+    fn transform(&mut self, schema: &mut Schema) {
+        if let Some(Value::Array(types)) = schema.get_mut("type") {
+            types.retain(|t| t != "null");
+            if types.len() == 1 {
+                let only = types.remove(0);
+                schema.insert("type".into(), only);
+            }
+        }
+        // `Option<Enum>` becomes `anyOf: [{enum...}, {type: null}]`.
+        if let Some(Value::Array(any)) = schema.get_mut("anyOf") {
+            any.retain(|s| s.get("type") != Some(&Value::from("null")));
+            if any.len() == 1 {
+                let only = any.remove(0);
+                schema.remove("anyOf");
+                if let Value::Object(map) = only {
+                    for (k, v) in map {
+                        if !schema.contains_key(&k) {
+                            schema.insert(k, v);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(Value::Array(values)) = schema.get_mut("enum") {
+            values.retain(|v| !v.is_null());
+        }
+        if schema.get("default") == Some(&Value::Null) {
+            schema.remove("default");
+        }
+        // A documented enum becomes `oneOf: [{const, description}...]`; forms
+        // and messages want a plain `enum`, with the descriptions kept aside.
+        let consts = schema
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .and_then(|variants| {
+                variants
+                    .iter()
+                    .map(|v| {
+                        v.get("const")
+                            .cloned()
+                            .map(|c| (c, v.get("description").cloned()))
+                    })
+                    .collect::<Option<Vec<_>>>()
+            });
+        if let Some(consts) = consts {
+            schema.remove("oneOf");
+            let descriptions: Vec<Value> = consts
+                .iter()
+                .map(|(_, d)| d.clone().unwrap_or(Value::Null))
+                .collect();
+            schema.insert("type".into(), "string".into());
+            schema.insert("enum".into(), consts.into_iter().map(|(c, _)| c).collect());
+            schema.insert("x-enumDescriptions".into(), descriptions.into());
+        }
+        transform_subschemas(self, schema);
+    }
+}
+
+fn settings() -> SchemaSettings {
+    let mut s = SchemaSettings::draft2020_12();
+    s.inline_subschemas = true;
+    s.meta_schema = None;
+    s
+}
+
+/// Doc comments wrap lines; a form wants one paragraph per blank line.
+#[derive(Clone)]
+struct ReflowDescriptions;
+
+impl Transform for ReflowDescriptions {
+    fn transform(&mut self, schema: &mut Schema) {
+        if let Some(Value::String(d)) = schema.get_mut("description") {
+            *d = d
+                .split("\n\n")
+                .map(|para| {
+                    para.split('\n')
+                        .map(str::trim)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("\n\n");
+        }
+        transform_subschemas(self, schema);
+    }
+}
+
+/// The schema of an input type, inlined, without null types.
+pub fn input_schema_for<T: JsonSchema>() -> Value {
+    let mut generator = settings()
+        .for_deserialize()
+        .with_transform(DropNullType)
+        .with_transform(ReflowDescriptions)
+        .into_generator();
+    let mut schema = generator.root_schema_for::<T>().to_value();
+    if let Value::Object(map) = &mut schema {
+        map.remove("title");
+    }
+    schema
+}
+
+/// The schema of an output type, inlined.
+pub fn output_schema_for<T: JsonSchema>() -> Value {
+    let mut generator = settings()
+        .for_serialize()
+        .with_transform(ReflowDescriptions)
+        .into_generator();
+    let mut schema = generator.root_schema_for::<T>().to_value();
+    if let Value::Object(map) = &mut schema {
+        map.remove("title");
+    }
+    schema
+}
+
+/// The whole input schema of a tool: the connection inputs, the tool's own
+/// parameters and, for paginated tools, `returnAll`/`maxResults`, as one
+/// flat object that refuses unknown properties.
+pub fn full_input_schema(params: &Value, paginated: bool) -> Value {
+    let mut properties = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    let mut parts = vec![input_schema_for::<Connection>(), params.clone()];
+    if paginated {
+        parts.push(input_schema_for::<PagingOptions>());
+    }
+    for part in &parts {
+        if let Some(Value::Object(props)) = part.get("properties") {
+            for (k, v) in props {
+                properties.insert(k.clone(), v.clone());
+            }
+        }
+        if let Some(Value::Array(req)) = part.get("required") {
+            required.extend(req.iter().cloned());
+        }
+    }
+    let mut schema = Map::new();
+    schema.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), Value::Object(properties));
+    schema.insert("required".into(), Value::Array(required));
+    schema.insert("additionalProperties".into(), false.into());
+    Value::Object(schema)
+}
+
+/// Prepares what a host sent for validation, in place:
+/// - properties that are `null` or blank strings are removed (absent);
+/// - a real array or object given for a string-encoded JSON field is turned
+///   into its JSON text;
+/// - a string holding a number or boolean is converted for number, integer
+///   and boolean fields (forms often send every value as text).
+pub fn normalise(schema: &Value, input: &mut Value) {
+    let Value::Object(map) = input else { return };
+    let props = schema.get("properties").and_then(Value::as_object);
+    map.retain(|_, v| match v {
+        Value::Null => false,
+        Value::String(s) => !s.trim().is_empty(),
+        _ => true,
+    });
+    let Some(props) = props else { return };
+    for (name, value) in map.iter_mut() {
+        let Some(prop) = props.get(name) else {
+            continue;
+        };
+        let ty = prop.get("type").and_then(Value::as_str);
+        let json_field =
+            prop.get("contentMediaType").and_then(Value::as_str) == Some("application/json");
+        match value {
+            Value::Array(_) | Value::Object(_) if json_field => {
+                *value = Value::String(value.to_string());
+            }
+            Value::String(s) => {
+                let t = s.trim();
+                match ty {
+                    Some("integer") => {
+                        if let Ok(n) = t.parse::<i64>() {
+                            *value = n.into();
+                        }
+                    }
+                    Some("number") => {
+                        if let Ok(n) = t.parse::<i64>() {
+                            *value = n.into();
+                        } else if let Some(n) =
+                            t.parse::<f64>().ok().and_then(serde_json::Number::from_f64)
+                        {
+                            *value = Value::Number(n);
+                        }
+                    }
+                    Some("boolean") => match t {
+                        "true" => *value = true.into(),
+                        "false" => *value = false.into(),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Validates `input` against a compiled schema; every problem is returned,
+/// each with its JSON pointer. Messages never quote the value (it may be a
+/// secret).
+pub fn schema_violations(validator: &jsonschema::Validator, input: &Value) -> Vec<Violation> {
+    use jsonschema::error::ValidationErrorKind as K;
+    let mut out = Vec::new();
+    for error in validator.iter_errors(input) {
+        let at = error.instance_path().as_str().to_owned();
+        let field = at.rsplit('/').next().unwrap_or_default().to_owned();
+        let label = if field.is_empty() {
+            "input".to_owned()
+        } else {
+            field.clone()
+        };
+        let v = match error.kind() {
+            K::Required { property } => {
+                let name = property
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| property.to_string());
+                Violation::new(format!("{at}/{name}"), format!("{name} is required"))
+            }
+            K::AdditionalProperties { unexpected } => {
+                for name in unexpected {
+                    out.push(Violation::new(
+                        format!("{at}/{name}"),
+                        format!("{name} is not an input of this tool"),
+                    ));
+                }
+                continue;
+            }
+            K::Type { kind } => {
+                Violation::new(at, format!("{label} must be of type {}", type_words(kind)))
+            }
+            K::Enum { options } => Violation::new(
+                at,
+                format!("{label} must be one of {}", options_words(options)),
+            ),
+            _ => Violation::new(at, format!("{label}: {}", error.masked())),
+        };
+        out.push(v);
+    }
+    out
+}
+
+fn type_words(kind: &jsonschema::error::TypeKind) -> String {
+    use jsonschema::error::TypeKind;
+    let name = |t: &jsonschema::JsonType| t.to_string();
+    match kind {
+        TypeKind::Single(t) => name(t),
+        TypeKind::Multiple(ts) => ts.iter().map(|t| name(&t)).collect::<Vec<_>>().join(" or "),
+    }
+}
+
+fn options_words(options: &Value) -> String {
+    match options {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(|s| format!("'{s}'"))
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn blank_values_are_absent_and_json_fields_stringified() {
+        let schema = json!({"properties": {
+            "users": {"type": "string", "contentMediaType": "application/json"},
+            "page": {"type": "integer"},
+            "isRPL": {"type": "boolean"},
+            "name": {"type": "string"}
+        }});
+        let mut input = json!({"users": ["a", "b"], "page": " 2 ", "isRPL": "false",
+            "name": "   ", "host": "", "other": null});
+        normalise(&schema, &mut input);
+        assert_eq!(
+            input,
+            json!({"users": "[\"a\",\"b\"]", "page": 2, "isRPL": false})
+        );
+    }
+}

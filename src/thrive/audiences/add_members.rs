@@ -1,0 +1,67 @@
+//! `thrive_add_audience_members`: `POST /rest/v1/audiences/{audienceId}/members`.
+
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::params::JsonList;
+use crate::thrive::common::BulkOutput;
+use crate::tool::{Batching, Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Add members to a Thrive audience by email, ref, or id.
+pub struct AddAudienceMembers;
+
+/// Inputs of [`AddAudienceMembers`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddAudienceMembersParams {
+    /// The audience id or audience reference.
+    pub audience_id: String,
+    /// JSON array of user emails/refs/ids to add. Example: ["jane@example.com"].
+    /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100
+    /// and the results merged.
+    pub users: JsonList<String, 1, 0>,
+}
+
+impl Tool for AddAudienceMembers {
+    type Params = AddAudienceMembersParams;
+    type Output = BulkOutput;
+
+    const ID: &'static str = "thrive_add_audience_members";
+    const TITLE: &'static str = "Add audience members";
+    const DESCRIPTION: &'static str = "Add members to a Thrive audience by email, ref, or id.";
+    const ENDPOINT: &'static str = "POST /rest/v1/audiences/{audienceId}/members";
+    const HINTS: Hints = Hints::CREATE;
+    const BATCHING: Batching = Batching::Chunked {
+        pointer: "",
+        size: 100,
+    };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.users.check("users", out);
+        crate::thrive::check_non_blank_items("users", p.users.items(), out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let audience = segment("audienceId", &p.audience_id)?;
+        let users: Vec<Value> = p
+            .users
+            .items()
+            .iter()
+            .map(|u| Value::from(u.trim()))
+            .collect();
+        Ok(ApiRequest::new(
+            Method::Post,
+            ApiVersion::V1,
+            &["audiences", &audience, "members"],
+        )
+        .body(users))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        BulkOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(AddAudienceMembers);

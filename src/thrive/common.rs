@@ -1,0 +1,194 @@
+//! Output pieces shared by many operations: the pagination object, the
+//! bulk add/replace result, `{success}` and `{status, message}` answers, and
+//! the small helpers that read them from a response.
+
+use crate::api::ApiResponse;
+use crate::error::Result;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Fields of a response object that the tool does not model, kept as they came.
+pub type Extra = Map<String, Value>;
+
+/// The pagination object of `{results, pagination}` envelopes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Pagination {
+    /// Total number of results matching the query.
+    pub total_results: Option<u64>,
+    /// Total number of pages available.
+    pub total_pages: Option<u64>,
+    /// Current page number (1-based).
+    pub page: Option<u64>,
+    /// Number of results per page.
+    pub per_page: Option<u64>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A page of results: `{results, pagination}`. `results` is `[]` and
+/// `pagination` is `null` when Thrive leaves them out.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Page<T> {
+    /// The matching items.
+    pub results: Vec<T>,
+    /// Pagination details (`null` when the endpoint sends none).
+    pub pagination: Option<Pagination>,
+}
+
+impl<T: DeserializeOwned> Page<T> {
+    /// Reads `{results, pagination}` from a response.
+    pub fn from_response(response: ApiResponse) -> Result<Self> {
+        #[derive(Deserialize)]
+        struct Raw<T> {
+            #[serde(default = "Vec::new")]
+            results: Vec<T>,
+            #[serde(default)]
+            pagination: Option<Pagination>,
+        }
+        if response.body.is_null() {
+            return Ok(Self {
+                results: Vec::new(),
+                pagination: None,
+            });
+        }
+        let raw: Raw<T> = response.json()?;
+        Ok(Self {
+            results: raw.results,
+            pagination: raw.pagination,
+        })
+    }
+}
+
+/// Reads a bare JSON array (`[]` when the body is not an array).
+pub fn bare_array<T: DeserializeOwned>(response: ApiResponse) -> Result<Vec<T>> {
+    match response.body {
+        Value::Array(_) => response.json(),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Reads a whole-body object, or `null` when the body is empty.
+pub fn object<T: DeserializeOwned>(response: ApiResponse) -> Result<Option<T>> {
+    if response.body.is_null() {
+        return Ok(None);
+    }
+    response.json().map(Some)
+}
+
+/// One entity in a bulk result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BulkEntity {
+    /// The entity reference, echoed as it was sent (email, ref or id).
+    pub reference: Option<String>,
+    /// Why the entity could not be processed (failures only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A count and the entities it counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BulkGroup {
+    /// Number of entities.
+    pub count: Option<f64>,
+    /// The entities.
+    #[serde(default)]
+    pub entities: Vec<BulkEntity>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The add/replace result: what succeeded and, on a partial success, what failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BulkResult {
+    /// Successfully processed entities (`null` if Thrive sent none).
+    pub success: Option<BulkGroup>,
+    /// Unsuccessfully processed entities; left out when everything succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<BulkGroup>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Output of the add/replace members and managers tools.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct BulkOutput {
+    /// The add/replace result, with successfully and unsuccessfully processed entities.
+    pub result: BulkResult,
+    /// True when Thrive reported a partial success (HTTP 207): some entities
+    /// failed and are listed in `result.failure`. Branch on this.
+    pub partial: bool,
+}
+
+impl BulkOutput {
+    /// Reads the 200/207 envelope.
+    pub fn from_response(response: ApiResponse) -> Result<Self> {
+        let partial = response.is_partial();
+        let result: BulkResult = if response.body.is_null() {
+            BulkResult {
+                success: None,
+                failure: None,
+                extra: Extra::new(),
+            }
+        } else {
+            response.json()?
+        };
+        let partial = partial
+            || result
+                .failure
+                .as_ref()
+                .is_some_and(|f| !f.entities.is_empty());
+        Ok(Self { result, partial })
+    }
+}
+
+/// Output of delete and remove tools.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct SuccessOutput {
+    /// Whether the operation succeeded (`true` when Thrive answers 2xx with
+    /// an empty body).
+    pub success: bool,
+}
+
+impl SuccessOutput {
+    /// `body.success` if present, else `true` (any 2xx means success).
+    pub fn from_response(response: ApiResponse) -> Result<Self> {
+        let success = response
+            .body
+            .get("success")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        Ok(Self { success })
+    }
+}
+
+/// Output of the tag and skill mutations: `{status, message}`.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct MessageOutput {
+    /// The HTTP status code of the operation.
+    pub status: Option<f64>,
+    /// A human-readable result message, e.g. "2 tag(s) added successfully to the learner."
+    pub message: Option<String>,
+}
+
+impl MessageOutput {
+    /// Reads `{status, message}`, each `null` when absent.
+    pub fn from_response(response: ApiResponse) -> Result<Self> {
+        Ok(Self {
+            status: response.body.get("status").and_then(Value::as_f64),
+            message: response
+                .body
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        })
+    }
+}

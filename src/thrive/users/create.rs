@@ -1,0 +1,120 @@
+//! `thrive_create_user`: `POST /rest/v2/users`.
+
+use super::{LifecycleUser, LoginMethod, Role, UserOutput};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, JsonObject, check_date};
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Create a new user in Thrive.
+pub struct CreateUser;
+
+/// Inputs of [`CreateUser`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUserParams {
+    /// Your organisation's unique identifier for this individual.
+    pub r#ref: String,
+    /// The given name of the individual.
+    pub first_name: String,
+    /// The family name of the individual.
+    pub last_name: String,
+    /// The email address for the user (required unless loginMethod is 'ref').
+    pub email: Option<String>,
+    /// How the user logs in: 'email' or 'ref' (defaults to 'email').
+    pub login_method: Option<LoginMethod>,
+    /// Role assigned: 'administrator', 'learneradmin', or 'learner' (defaults to 'learner').
+    pub role: Option<Role>,
+    /// Name of this individual's role in your organisation.
+    pub job_title: Option<String>,
+    /// Your organisation's unique identifier for this individual's line manager.
+    pub manager_ref: Option<String>,
+    /// Date this individual started with your organisation (ISO 8601).
+    pub start_date: Option<String>,
+    /// Date this individual left your organisation (ISO 8601).
+    pub end_date: Option<String>,
+    /// The user's preferred timezone (tenant default if omitted), e.g. Europe/London.
+    pub time_zone: Option<String>,
+    /// The user's preferred language (e.g. 'en-gb').
+    pub language_code: Option<String>,
+    /// Whether the account is managed by an authentication provider.
+    pub sso: Option<bool>,
+    /// Domain this individual is associated with.
+    pub domain: Option<String>,
+    /// JSON object of custom field key-value pairs. Example: {"department":"Sales"}
+    pub additional_fields: Option<JsonObject>,
+}
+
+impl Tool for CreateUser {
+    type Params = CreateUserParams;
+    type Output = UserOutput;
+
+    const ID: &'static str = "thrive_create_user";
+    const TITLE: &'static str = "Create user";
+    const DESCRIPTION: &'static str = "Create a new user in Thrive.";
+    const ENDPOINT: &'static str = "POST /rest/v2/users";
+    const HINTS: Hints = Hints::CREATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
+            out.push(Violation::new(
+                "/email",
+                "email is required unless loginMethod is 'ref'",
+            ));
+        }
+        check_date(
+            "startDate",
+            p.start_date.as_deref(),
+            DateFormat::Iso8601,
+            out,
+        );
+        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
+        if let Some(fields) = &p.additional_fields {
+            fields.check("additionalFields", out);
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let mut body = Map::new();
+        body.insert("ref".into(), p.r#ref.clone().into());
+        body.insert("firstName".into(), p.first_name.clone().into());
+        body.insert("lastName".into(), p.last_name.clone().into());
+        let optional = [
+            ("email", p.email.clone()),
+            ("loginMethod", p.login_method.map(|m| m.as_str().to_owned())),
+            ("role", p.role.map(|r| r.as_str().to_owned())),
+            ("jobTitle", p.job_title.clone()),
+            ("managerRef", p.manager_ref.clone()),
+            ("startDate", p.start_date.clone()),
+            ("endDate", p.end_date.clone()),
+            ("timeZone", p.time_zone.clone()),
+            ("languageCode", p.language_code.clone()),
+        ];
+        for (name, value) in optional {
+            if let Some(v) = value {
+                body.insert(name.into(), v.into());
+            }
+        }
+        if let Some(sso) = p.sso {
+            body.insert("sso".into(), sso.into());
+        }
+        if let Some(domain) = &p.domain {
+            body.insert("domain".into(), domain.clone().into());
+        }
+        if let Some(fields) = &p.additional_fields {
+            body.insert("additionalFields".into(), Value::Object(fields.map()));
+        }
+        Ok(ApiRequest::new(Method::Post, ApiVersion::V2, &["users"]).body(body))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(UserOutput {
+            user: crate::thrive::common::object::<LifecycleUser>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(CreateUser);
