@@ -30,7 +30,7 @@ impl Transform for DropNullType {
                 schema.remove("anyOf");
                 if let Value::Object(map) = only {
                     for (k, v) in map {
-                        if !schema.contains_key(&k) {
+                        if schema.get(&k).is_none() {
                             schema.insert(k, v);
                         }
                     }
