@@ -126,8 +126,9 @@ impl CatalogueTool {
                 }
                 Err(more) => problems.extend(more),
             }
-        } else if let Err(more) = self.tool.build(&input) {
-            // Report the tool's own checks too where they add something.
+        } else if let Err(more) = self.tool.build(&self.repaired(&input, &problems)) {
+            // Report the tool's own checks on the other fields too, so every
+            // problem is listed at once.
             for v in more {
                 if !v.pointer.is_empty() && !problems.iter().any(|p| p.pointer == v.pointer) {
                     problems.push(v);
@@ -137,6 +138,34 @@ impl CatalogueTool {
         problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
         problems.dedup();
         Err(Error::invalid_input(problems))
+    }
+
+    /// A copy of `input` where every top-level field with a schema violation
+    /// holds a harmless placeholder of its type, so the tool's own checks
+    /// can run on the remaining fields.
+    fn repaired(&self, input: &Value, problems: &[Violation]) -> Value {
+        let mut repaired = input.clone();
+        let props = self
+            .input_schema
+            .get("properties")
+            .and_then(Value::as_object);
+        let (Some(map), Some(props)) = (repaired.as_object_mut(), props) else {
+            return repaired;
+        };
+        for v in problems {
+            let Some(name) = v.pointer.split('/').nth(1) else {
+                continue;
+            };
+            match props.get(name) {
+                Some(prop) => {
+                    map.insert(name.to_owned(), placeholder(prop));
+                }
+                None => {
+                    map.remove(name);
+                }
+            }
+        }
+        repaired
     }
 
     /// Turns a 2xx response into this tool's output.
@@ -269,6 +298,23 @@ impl DryRun {
             },
             "body": self.request.body,
         })
+    }
+}
+
+/// A valid value of a property's type, used only to let checks of other
+/// fields run; it is never sent.
+fn placeholder(prop: &Value) -> Value {
+    if let Some(first) = prop
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return first.clone();
+    }
+    match prop.get("type").and_then(Value::as_str) {
+        Some("number" | "integer") => prop.get("minimum").cloned().unwrap_or_else(|| 1.into()),
+        Some("boolean") => false.into(),
+        _ => "".into(),
     }
 }
 

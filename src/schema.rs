@@ -307,3 +307,32 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+    use serde::Deserialize;
+
+    /// Dummy.
+    #[derive(Deserialize, JsonSchema)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct P {
+        /// Page number for pagination (default 1).
+        #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+        page: Option<u32>,
+        /// Per page.
+        #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+        per_page: Option<u32>,
+    }
+
+    #[test]
+    fn whole_numbers_are_numbers_with_multiple_of_one() {
+        let s = input_schema_for::<P>();
+        assert_eq!(
+            s["properties"]["perPage"],
+            serde_json::json!({"type": "number", "format": "uint32", "minimum": 1, "maximum": 1000,
+                "multipleOf": 1, "description": "Per page."})
+        );
+    }
+}

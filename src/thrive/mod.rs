@@ -1,9 +1,18 @@
 //! The Thrive operations, one folder per resource and one file per operation.
 //! A tool id maps to its file: `thrive_add_audience_members` is
-//! `audiences/add_members.rs`.
+//! `members/add.rs`, `thrive_query_cpd_entries` is `cpd/query_entries.rs`.
 
+pub mod activities;
+pub mod assignments;
 pub mod audiences;
 pub mod common;
+pub mod completions;
+pub mod content;
+pub mod cpd;
+pub mod enrolments;
+pub mod managers;
+pub mod members;
+pub mod tags;
 pub mod users;
 
 use crate::error::Violation;

@@ -1,5 +1,1 @@
-//! Audiences and structures, their members and their managers.
-
-mod add_members;
-
-pub use add_members::{AddAudienceMembers, AddAudienceMembersParams};
+//! Audiences and structures: list, create, get, update (and move), delete.

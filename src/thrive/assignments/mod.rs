@@ -1,0 +1,1 @@
+//! Compliance assignments: list, create, get, update, delete.

@@ -1,0 +1,1 @@
+//! Learning completions: list, get, create.

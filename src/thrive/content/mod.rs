@@ -1,0 +1,1 @@
+//! Content records: get, query.

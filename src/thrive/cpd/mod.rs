@@ -1,0 +1,1 @@
+//! CPD: categories, entries, requirements and user summaries.

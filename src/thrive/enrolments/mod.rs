@@ -1,0 +1,1 @@
+//! Enrolments of an assignment: list, get.

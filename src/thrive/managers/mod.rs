@@ -1,0 +1,1 @@
+//! Audience managers: list, add, replace, remove.

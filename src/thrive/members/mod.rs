@@ -1,0 +1,5 @@
+//! Audience members: list, add, replace, remove.
+
+mod add;
+
+pub use add::{AddAudienceMembers, AddAudienceMembersParams};
