@@ -94,13 +94,13 @@ fn create_user_validation_reports_everything() {
             json!({"role": "boss", "additionalFields": "[1]", "startDate": "soon"})
         ),
         vec![
+            ("/additionalFields".to_owned(), "additionalFields must hold a JSON object such as {\"department\":\"Sales\"}, got an array".to_owned()),
+            ("/email".to_owned(), "email is required unless loginMethod is 'ref'".to_owned()),
             ("/firstName".to_owned(), "firstName is required".to_owned()),
             ("/lastName".to_owned(), "lastName is required".to_owned()),
             ("/ref".to_owned(), "ref is required".to_owned()),
-            (
-                "/role".to_owned(),
-                "role must be one of 'administrator', 'learneradmin', 'learner'".to_owned()
-            ),
+            ("/role".to_owned(), "role must be one of 'administrator', 'learneradmin', 'learner'".to_owned()),
+            ("/startDate".to_owned(), "startDate must be an ISO 8601 date or date-time such as 2024-04-02T13:45:00Z, got \"soon\"".to_owned()),
         ]
     );
     assert_eq!(
