@@ -246,8 +246,23 @@ impl Catalogue {
     pub async fn execute(&self, id: &str, input: Value, ctx: &Context) -> Result<Value> {
         let tool = self.get(id)?;
         let prepared = tool.prepare(input)?;
-        let response = runtime::run(ctx, &prepared).await?;
-        tool.output(response)
+        let started = std::time::Instant::now();
+        match runtime::run(ctx, &prepared).await {
+            Ok(response) => tool.output(response),
+            Err(e) => {
+                let meta = crate::api::CallMeta {
+                    attempts: e.attempts(),
+                    elapsed: started.elapsed(),
+                    origin: ctx
+                        .hosts()
+                        .resolve(prepared.connection.host.as_deref())
+                        .map(|o| o.base_url())
+                        .unwrap_or_else(|_| prepared.connection.host.clone().unwrap_or_default()),
+                    auth: crate::api::auth::AuthMethod::of(&prepared.connection).as_str(),
+                };
+                tool.tool.recover(e, &meta)
+            }
+        }
     }
 
     /// Every tool's manifest, keyed by id, plus the index.

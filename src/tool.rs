@@ -129,6 +129,14 @@ pub trait Tool: Send + Sync + 'static {
 
     /// The output for a 2xx response. Pure: no I/O.
     fn output(response: ApiResponse) -> Result<Self::Output>;
+
+    /// Turns a failed call into an output instead of an error, for tools
+    /// whose job is to report failure (a connection test). `meta` tells
+    /// where the call went and how long it took. Default: the error stands.
+    fn recover(error: crate::Error, meta: &crate::api::CallMeta) -> Result<Self::Output> {
+        let _ = meta;
+        Err(error)
+    }
 }
 
 /// Static, serialisable facts about a tool.
@@ -168,6 +176,9 @@ pub trait DynTool: Send + Sync {
     fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>>;
     /// Turns a 2xx response into the output JSON.
     fn output(&self, response: ApiResponse) -> Result<Value>;
+    /// Turns a failed call into output JSON where the tool reports failures
+    /// as data ([`Tool::recover`]); otherwise returns the error.
+    fn recover(&self, error: crate::Error, meta: &crate::api::CallMeta) -> Result<Value>;
 }
 
 /// Adapts a [`Tool`] to [`DynTool`].
@@ -225,13 +236,21 @@ impl<T: Tool> DynTool for Erased<T> {
 
     fn output(&self, response: ApiResponse) -> Result<Value> {
         let out = T::output(response)?;
-        serde_json::to_value(out).map_err(|e| {
-            crate::Error::new(
-                crate::ErrorCode::InvalidResponse,
-                format!("output could not be serialised: {e}"),
-            )
-        })
+        to_json(out)
     }
+
+    fn recover(&self, error: crate::Error, meta: &crate::api::CallMeta) -> Result<Value> {
+        to_json(T::recover(error, meta)?)
+    }
+}
+
+fn to_json<O: Serialize>(out: O) -> Result<Value> {
+    serde_json::to_value(out).map_err(|e| {
+        crate::Error::new(
+            crate::ErrorCode::InvalidResponse,
+            format!("output could not be serialised: {e}"),
+        )
+    })
 }
 
 /// An `inventory` registration of one tool.

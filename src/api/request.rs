@@ -189,12 +189,31 @@ pub struct ApiResponse {
     pub status: u16,
     /// The parsed body.
     pub body: Value,
+    /// How the call went: attempts, time taken, where it went.
+    pub meta: CallMeta,
+}
+
+/// Facts about how a response was obtained, filled in by the runtime.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallMeta {
+    /// HTTP attempts made (including retries; 0 for synthesised responses).
+    pub attempts: u32,
+    /// Time from the first attempt to the answer.
+    pub elapsed: std::time::Duration,
+    /// The origin the call went to, e.g. `https://public.api.learn.link`.
+    pub origin: String,
+    /// `basic` or `oauth2`.
+    pub auth: &'static str,
 }
 
 impl ApiResponse {
     /// A response with `status` and `body`.
     pub fn new(status: u16, body: Value) -> Self {
-        Self { status, body }
+        Self {
+            status,
+            body,
+            meta: CallMeta::default(),
+        }
     }
 
     /// Parses raw body bytes the way every tool expects.
@@ -205,7 +224,7 @@ impl ApiResponse {
             serde_json::from_slice(bytes)
                 .unwrap_or_else(|_| serde_json::json!({ "raw": String::from_utf8_lossy(bytes) }))
         };
-        Self { status, body }
+        Self::new(status, body)
     }
 
     /// Whether Thrive reported a partial success (HTTP 207).

@@ -103,7 +103,14 @@ pub async fn send(
             Ok((status, headers, bytes)) if (200..300).contains(&status) => {
                 tracing::debug!(method = %request.method, path = %request.full_path(), status, attempt, ?elapsed, "thrive call");
                 let _ = headers;
-                return Ok(ApiResponse::from_bytes(status, &bytes));
+                let mut response = ApiResponse::from_bytes(status, &bytes);
+                response.meta = crate::api::CallMeta {
+                    attempts: attempt,
+                    elapsed: started.elapsed(),
+                    origin: origin.base_url(),
+                    auth: method.as_str(),
+                };
+                return Ok(response);
             }
             Ok((status, headers, bytes)) => {
                 tracing::debug!(method = %request.method, path = %request.full_path(), status, attempt, ?elapsed, "thrive call failed");

@@ -7,6 +7,7 @@ pub mod assignments;
 pub mod audiences;
 pub mod common;
 pub mod completions;
+pub mod connection;
 pub mod content;
 pub mod cpd;
 pub mod enrolments;

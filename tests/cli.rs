@@ -1,0 +1,165 @@
+//! The command line as hosts in other languages use it.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn cli(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_thrive-blocks"));
+    cmd.args(args)
+        .env_remove("THRIVE_ALLOWED_HOSTS")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout_json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn stderr_json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stderr).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)))
+}
+
+#[test]
+fn list_shows_every_tool() {
+    let o = cli(&["list", "--json"], &[], None);
+    assert!(o.status.success());
+    let list = stdout_json(&o);
+    assert_eq!(list.as_array().unwrap().len(), 48);
+    assert_eq!(
+        list[0],
+        json!({"id": "thrive_add_audience_managers", "title": "Add audience managers",
+               "description": "Add managers to a Thrive audience with their permissions."})
+    );
+    let o = cli(&["list"], &[], None);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(text.lines().count(), 48);
+    assert!(text.contains("thrive_create_user"));
+}
+
+#[test]
+fn schema_prints_the_manifest() {
+    let o = cli(&["schema", "thrive_get_user_by_ref"], &[], None);
+    assert!(o.status.success());
+    let m = stdout_json(&o);
+    assert_eq!(m["id"], "thrive_get_user_by_ref");
+    assert_eq!(m["hints"]["readOnly"], true);
+    assert_eq!(m["inputSchema"]["properties"]["ref"]["type"], "string");
+
+    let o = cli(&["schema", "thrive_nope"], &[], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr_json(&o)["error"]["code"], "unknown_tool");
+}
+
+#[test]
+fn validate_exits_zero_or_lists_every_problem() {
+    let ok = r#"{"tenantId":"t","apiKey":"k","ref":"U1"}"#;
+    assert!(cli(&["validate", "thrive_get_user_by_ref", "--params", ok], &[], None).status.success());
+    let o = cli(&["validate", "thrive_create_user", "--params", "-"], &[], Some(r#"{"tenantId":"t","apiKey":"k","ref":""}"#));
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr_json(&o);
+    assert_eq!(err["error"]["code"], "invalid_input");
+    let pointers: Vec<&str> = err["error"]["details"].as_array().unwrap().iter().map(|d| d["pointer"].as_str().unwrap()).collect();
+    assert_eq!(pointers, ["/email", "/firstName", "/lastName", "/ref"]);
+    let o = cli(&["validate", "thrive_create_user", "--params", "{not json"], &[], None);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn params_from_a_file() {
+    let path = std::env::temp_dir().join(format!("thrive-blocks-cli-{}.json", std::process::id()));
+    std::fs::write(&path, r#"{"tenantId":"t","apiKey":"k","ref":"U1"}"#).unwrap();
+    let arg = format!("@{}", path.display());
+    let o = cli(&["validate", "thrive_get_user_by_ref", "--params", &arg], &[], None);
+    std::fs::remove_file(&path).ok();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn dry_run_prints_the_request_with_the_key_masked() {
+    let params = json!({"tenantId": TENANT, "apiKey": KEY, "audienceId": "a1", "users": "[\"x@y.z\"]"}).to_string();
+    let o = cli(&["run", "thrive_add_audience_members", "--dry-run", "--params", &params], &[], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shown = stdout_json(&o);
+    assert_eq!(
+        shown,
+        json!({"method": "POST", "url": "https://public.api.learn.link/rest/v1/audiences/a1/members",
+               "headers": {"Authorization": "Basic ***", "Accept": "application/json", "Content-Type": "application/json"},
+               "body": ["x@y.z"]})
+    );
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(KEY));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn run_prints_output_or_a_json_error_with_exit_code_3() {
+    let srv = CaptureServer::start().await;
+    srv.reply(200, json!({"id": "1", "ref": "U1", "firstName": "Ann"}))
+        .reply(404, json!({"status": 404, "error": "Not Found", "message": "User not found"}));
+    let params = json!({"tenantId": TENANT, "apiKey": KEY, "host": srv.origin(), "ref": "U1"}).to_string();
+    let allowed = srv.origin();
+    let env = [("THRIVE_ALLOWED_HOSTS", allowed.as_str()), ("RUST_LOG", "trace")];
+    let args = ["run", "thrive_get_user_by_ref", "--params", &params, "--retries", "0"];
+    let o = tokio::task::spawn_blocking({
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move || {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            let e: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            (cli(&a, &e, None), cli(&a, &e, None))
+        }
+    })
+    .await
+    .unwrap();
+    let (ok, missing) = o;
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(stdout_json(&ok)["user"]["firstName"], "Ann");
+    // Trace-level diagnostics never contain the key or the Authorization value.
+    let logs = String::from_utf8_lossy(&ok.stderr);
+    assert!(!logs.contains(KEY) && !logs.contains(&BASIC[6..]), "{logs}");
+
+    assert_eq!(missing.status.code(), Some(3));
+    let tail = String::from_utf8_lossy(&missing.stderr);
+    let json_start = tail.find("{\n").unwrap();
+    let err: Value = serde_json::from_str(&tail[json_start..]).unwrap();
+    assert_eq!(
+        err,
+        json!({"error": {"code": "not_found", "message": "User not found", "status": 404, "retryable": false, "attempts": 1}})
+    );
+}
+
+#[test]
+fn a_host_outside_the_allow_list_exits_2_without_sending() {
+    let params = json!({"tenantId": TENANT, "apiKey": KEY, "host": "evil.example", "ref": "U1"}).to_string();
+    let o = cli(&["run", "thrive_get_user_by_ref", "--params", &params], &[], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr_json(&o)["error"]["code"], "host_not_allowed");
+}
+
+#[test]
+fn manifests_check_passes_on_the_committed_files() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests");
+    let o = cli(&["manifests", "--check", "--out", dir], &[], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tmp = std::env::temp_dir().join(format!("thrive-manifests-{}", std::process::id()));
+    let o = cli(&["manifests", "--check", "--out", tmp.to_str().unwrap()], &[], None);
+    assert_eq!(o.status.code(), Some(1));
+    let o = cli(&["manifests", "--out", tmp.to_str().unwrap()], &[], None);
+    assert!(o.status.success());
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 49);
+    std::fs::remove_dir_all(&tmp).ok();
+}
