@@ -129,8 +129,10 @@ impl CatalogueTool {
         } else if let Err(more) = self.tool.build(&self.repaired(&input, &problems)) {
             // Report the tool's own checks on the other fields too, so every
             // problem is listed at once.
+            // A field the schema already faulted is not reported twice.
+            let faulted: Vec<String> = problems.iter().map(|p| field_of(&p.pointer)).collect();
             for v in more {
-                if !v.pointer.is_empty() && !problems.iter().any(|p| p.pointer == v.pointer) {
+                if !v.pointer.is_empty() && !faulted.contains(&field_of(&v.pointer)) {
                     problems.push(v);
                 }
             }
@@ -140,28 +142,30 @@ impl CatalogueTool {
         Err(Error::invalid_input(problems))
     }
 
-    /// A copy of `input` where every top-level field with a schema violation
-    /// holds a harmless placeholder of its type, so the tool's own checks
-    /// can run on the remaining fields.
+    /// A copy of `input` without the top-level fields that have a schema
+    /// violation, so the tool's own checks can run on the remaining fields.
+    /// A faulted *required* field holds a harmless placeholder of its type
+    /// instead (the tool's parameters cannot be read without it); an
+    /// optional one is removed, so it cannot trigger rules of its own.
     fn repaired(&self, input: &Value, problems: &[Violation]) -> Value {
         let mut repaired = input.clone();
         let props = self
             .input_schema
             .get("properties")
             .and_then(Value::as_object);
+        let required = self.input_schema.get("required").and_then(Value::as_array);
         let (Some(map), Some(props)) = (repaired.as_object_mut(), props) else {
             return repaired;
         };
         for v in problems {
-            let Some(name) = v.pointer.split('/').nth(1) else {
-                continue;
-            };
-            match props.get(name) {
-                Some(prop) => {
-                    map.insert(name.to_owned(), placeholder(prop));
+            let name = field_of(&v.pointer);
+            let is_required = required.is_some_and(|r| r.iter().any(|n| n == name.as_str()));
+            match props.get(&name) {
+                Some(prop) if is_required => {
+                    map.insert(name, placeholder(prop));
                 }
-                None => {
-                    map.remove(name);
+                _ => {
+                    map.remove(&name);
                 }
             }
         }
@@ -265,6 +269,17 @@ impl Catalogue {
         }
     }
 
+    /// Validates `input` for a paginated tool and returns a [`Pager`] that
+    /// yields its items page by page without holding them all. Nothing is
+    /// sent until the first [`Pager::next_page`].
+    ///
+    /// [`Pager`]: crate::api::Pager
+    /// [`Pager::next_page`]: crate::api::Pager::next_page
+    pub fn pager(&self, id: &str, input: Value, ctx: &Context) -> Result<crate::api::Pager> {
+        let prepared = self.get(id)?.prepare(input)?;
+        crate::api::Pager::new(ctx, prepared)
+    }
+
     /// Every tool's manifest, keyed by id, plus the index.
     pub fn manifests(&self) -> (Value, Vec<(&'static str, Value)>) {
         let index = json!({
@@ -314,6 +329,11 @@ impl DryRun {
             "body": self.request.body,
         })
     }
+}
+
+/// The top-level input field a pointer is in: `/users/3` is `users`.
+fn field_of(pointer: &str) -> String {
+    pointer.split('/').nth(1).unwrap_or_default().to_owned()
 }
 
 /// A valid value of a property's type, used only to let checks of other

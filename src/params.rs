@@ -135,7 +135,7 @@ pub struct PagingOptions {
     pub return_all: Option<bool>,
     /// With `returnAll`, stop after this many items (at least 1).
     #[serde(default)]
-    #[schemars(range(min = 1))]
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
     pub max_results: Option<u64>,
 }
 

@@ -86,19 +86,30 @@ struct ReflowDescriptions;
 impl Transform for ReflowDescriptions {
     fn transform(&mut self, schema: &mut Schema) {
         if let Some(Value::String(d)) = schema.get_mut("description") {
-            *d = d
-                .split("\n\n")
-                .map(|para| {
-                    para.split('\n')
-                        .map(str::trim)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect::<Vec<_>>()
-                .join("\n\n");
+            *d = reflow(d);
+        }
+        if let Some(Value::Array(items)) = schema.get_mut("x-enumDescriptions") {
+            for item in items {
+                if let Value::String(d) = item {
+                    *d = reflow(d);
+                }
+            }
         }
         transform_subschemas(self, schema);
     }
+}
+
+/// Joins wrapped lines; keeps blank-line paragraph breaks.
+fn reflow(text: &str) -> String {
+    text.split("\n\n")
+        .map(|para| {
+            para.split('\n')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// The schema of an input type, inlined, without null types.

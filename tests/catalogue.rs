@@ -12,32 +12,69 @@ use thrive_blocks::{Catalogue, Context, ErrorCode, RetryPolicy};
 
 /// The 47 documented operations, by id.
 const DOCUMENTED: [&str; 47] = [
-    "thrive_create_user", "thrive_update_user", "thrive_delete_user", "thrive_suspend_user",
-    "thrive_search_users", "thrive_get_user_by_id", "thrive_get_user_by_ref",
-    "thrive_list_audiences", "thrive_create_audience", "thrive_get_audience",
-    "thrive_update_audience", "thrive_delete_audience",
-    "thrive_list_audience_members", "thrive_add_audience_members",
-    "thrive_replace_audience_members", "thrive_remove_audience_member",
-    "thrive_list_audience_managers", "thrive_add_audience_managers",
-    "thrive_replace_audience_managers", "thrive_remove_audience_manager",
-    "thrive_list_assignments", "thrive_create_assignment", "thrive_get_assignment",
-    "thrive_update_assignment", "thrive_delete_assignment",
-    "thrive_list_enrolments", "thrive_get_enrolment",
-    "thrive_list_completions", "thrive_get_completion", "thrive_create_completion",
-    "thrive_get_content", "thrive_query_content", "thrive_get_activity", "thrive_query_activities",
-    "thrive_get_cpd_category", "thrive_query_cpd_categories", "thrive_get_cpd_entry",
-    "thrive_query_cpd_entries", "thrive_get_cpd_requirement", "thrive_query_cpd_requirements",
+    "thrive_create_user",
+    "thrive_update_user",
+    "thrive_delete_user",
+    "thrive_suspend_user",
+    "thrive_search_users",
+    "thrive_get_user_by_id",
+    "thrive_get_user_by_ref",
+    "thrive_list_audiences",
+    "thrive_create_audience",
+    "thrive_get_audience",
+    "thrive_update_audience",
+    "thrive_delete_audience",
+    "thrive_list_audience_members",
+    "thrive_add_audience_members",
+    "thrive_replace_audience_members",
+    "thrive_remove_audience_member",
+    "thrive_list_audience_managers",
+    "thrive_add_audience_managers",
+    "thrive_replace_audience_managers",
+    "thrive_remove_audience_manager",
+    "thrive_list_assignments",
+    "thrive_create_assignment",
+    "thrive_get_assignment",
+    "thrive_update_assignment",
+    "thrive_delete_assignment",
+    "thrive_list_enrolments",
+    "thrive_get_enrolment",
+    "thrive_list_completions",
+    "thrive_get_completion",
+    "thrive_create_completion",
+    "thrive_get_content",
+    "thrive_query_content",
+    "thrive_get_activity",
+    "thrive_query_activities",
+    "thrive_get_cpd_category",
+    "thrive_query_cpd_categories",
+    "thrive_get_cpd_entry",
+    "thrive_query_cpd_entries",
+    "thrive_get_cpd_requirement",
+    "thrive_query_cpd_requirements",
     "thrive_query_cpd_user_summaries",
-    "thrive_list_tags", "thrive_get_tag", "thrive_add_user_tags", "thrive_remove_user_tags",
-    "thrive_update_user_skills", "thrive_get_skill_levels",
+    "thrive_list_tags",
+    "thrive_get_tag",
+    "thrive_add_user_tags",
+    "thrive_remove_user_tags",
+    "thrive_update_user_skills",
+    "thrive_get_skill_levels",
 ];
 
 const PAGINATED: [&str; 13] = [
-    "thrive_search_users", "thrive_list_audiences", "thrive_list_audience_members",
-    "thrive_list_assignments", "thrive_list_enrolments", "thrive_list_completions",
-    "thrive_query_content", "thrive_query_activities", "thrive_query_cpd_categories",
-    "thrive_query_cpd_entries", "thrive_query_cpd_requirements",
-    "thrive_query_cpd_user_summaries", "thrive_list_tags",
+    "thrive_search_users",
+    "thrive_list_audiences",
+    "thrive_list_audience_members",
+    "thrive_list_assignments",
+    "thrive_list_enrolments",
+    "thrive_list_completions",
+    "thrive_query_content",
+    "thrive_query_activities",
+    "thrive_query_cpd_categories",
+    "thrive_query_cpd_entries",
+    "thrive_query_cpd_requirements",
+    "thrive_query_cpd_user_summaries",
+    "thrive_list_tags",
 ];
 
 #[test]
@@ -45,7 +82,11 @@ fn the_catalogue_holds_every_documented_operation_once() {
     let ids: Vec<&str> = Catalogue::global().tools().map(|t| t.meta().id).collect();
     let unique: BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!(unique.len(), ids.len(), "duplicate ids in {ids:?}");
-    let expected: BTreeSet<&str> = DOCUMENTED.iter().copied().chain(["thrive_test_connection"]).collect();
+    let expected: BTreeSet<&str> = DOCUMENTED
+        .iter()
+        .copied()
+        .chain(["thrive_test_connection"])
+        .collect();
     assert_eq!(unique, expected);
 }
 
@@ -62,15 +103,27 @@ fn hints_match_the_kind_of_operation() {
         let verb = id.trim_start_matches("thrive_").split('_').next().unwrap();
         match verb {
             "get" | "list" | "search" | "query" => {
-                assert!(m.hints.read_only && m.hints.idempotent && !m.hints.destructive, "{id}")
+                assert!(
+                    m.hints.read_only && m.hints.idempotent && !m.hints.destructive,
+                    "{id}"
+                )
             }
-            "delete" | "remove" | "replace" => assert!(m.hints.destructive && m.hints.idempotent, "{id}"),
-            "update" | "suspend" => assert!(!m.hints.read_only && m.hints.idempotent && !m.hints.destructive, "{id}"),
+            "delete" | "remove" | "replace" => {
+                assert!(m.hints.destructive && m.hints.idempotent, "{id}")
+            }
+            "update" | "suspend" => assert!(
+                !m.hints.read_only && m.hints.idempotent && !m.hints.destructive,
+                "{id}"
+            ),
             "add" => assert!(!m.hints.idempotent && !m.hints.destructive, "{id}"),
             "create" => assert!(!m.hints.read_only && !m.hints.destructive, "{id}"),
             other => panic!("unexpected verb {other} in {id}"),
         }
-        assert_eq!(m.paging.is_paginated(), PAGINATED.contains(&id), "{id} paging");
+        assert_eq!(
+            m.paging.is_paginated(),
+            PAGINATED.contains(&id),
+            "{id} paging"
+        );
     }
 }
 
@@ -84,16 +137,35 @@ fn every_input_schema_has_the_connection_inputs_and_described_fields() {
             assert_eq!(props[name]["x-thrive-credential"], true, "{id}.{name}");
         }
         assert_eq!(props["apiKey"]["writeOnly"], true, "{id}");
-        let required: Vec<&str> = schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-        assert!(required.contains(&"tenantId") && required.contains(&"apiKey") && !required.contains(&"host"), "{id}");
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(
+            required.contains(&"tenantId")
+                && required.contains(&"apiKey")
+                && !required.contains(&"host"),
+            "{id}"
+        );
         assert_eq!(schema["additionalProperties"], false, "{id}");
         for (name, prop) in props {
             let d = prop["description"].as_str().unwrap_or_default();
             assert!(d.len() > 5, "{id}.{name} has no description");
-            let ty = prop["type"].as_str().unwrap_or_else(|| panic!("{id}.{name} has no single type"));
-            assert!(["string", "number", "boolean"].contains(&ty), "{id}.{name} is {ty}");
+            let ty = prop["type"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}.{name} has no single type"));
+            assert!(
+                ["string", "number", "boolean"].contains(&ty),
+                "{id}.{name} is {ty}"
+            );
         }
-        assert_eq!(props.contains_key("returnAll"), PAGINATED.contains(&id), "{id} returnAll");
+        assert_eq!(
+            props.contains_key("returnAll"),
+            PAGINATED.contains(&id),
+            "{id} returnAll"
+        );
     }
 }
 
@@ -109,7 +181,11 @@ fn missing_required_inputs_are_each_reported_by_name() {
             .collect();
         let err = Catalogue::global().validate(id, json!({})).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidInput);
-        let got: BTreeSet<(String, String)> = err.violations().into_iter().map(|v| (v.pointer, v.message)).collect();
+        let got: BTreeSet<(String, String)> = err
+            .violations()
+            .into_iter()
+            .map(|v| (v.pointer, v.message))
+            .collect();
         for name in &required {
             assert!(
                 got.contains(&(format!("/{name}"), format!("{name} is required"))),
@@ -117,11 +193,18 @@ fn missing_required_inputs_are_each_reported_by_name() {
             );
         }
         // Blank strings count as missing, too.
-        let blanks: Value = required.iter().map(|n| (n.clone(), Value::from("  "))).collect::<serde_json::Map<_, _>>().into();
+        let blanks: Value = required
+            .iter()
+            .map(|n| (n.clone(), Value::from("  ")))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
         let err = Catalogue::global().validate(id, blanks).unwrap_err();
         let pointers: BTreeSet<String> = err.violations().into_iter().map(|v| v.pointer).collect();
         for name in &required {
-            assert!(pointers.contains(&format!("/{name}")), "{id}: blank {name} accepted");
+            assert!(
+                pointers.contains(&format!("/{name}")),
+                "{id}: blank {name} accepted"
+            );
         }
     }
 }
@@ -129,19 +212,41 @@ fn missing_required_inputs_are_each_reported_by_name() {
 #[test]
 fn unknown_inputs_and_wrong_types_are_refused() {
     assert_eq!(
-        violations("thrive_get_user_by_ref", json!({"ref": "U1", "refs": "typo"})),
-        vec![("/refs".to_owned(), "refs is not an input of this tool".to_owned())]
+        violations(
+            "thrive_get_user_by_ref",
+            json!({"ref": "U1", "refs": "typo"})
+        ),
+        vec![(
+            "/refs".to_owned(),
+            "refs is not an input of this tool".to_owned()
+        )]
     );
     assert_eq!(
-        violations("thrive_list_audiences", json!({"perPage": "lots", "apiControlled": "maybe"})),
+        violations(
+            "thrive_list_audiences",
+            json!({"perPage": "lots", "apiControlled": "maybe"})
+        ),
         vec![
-            ("/apiControlled".to_owned(), "apiControlled must be of type boolean".to_owned()),
-            ("/perPage".to_owned(), "perPage must be of type number".to_owned()),
+            (
+                "/apiControlled".to_owned(),
+                "apiControlled must be of type boolean".to_owned()
+            ),
+            (
+                "/perPage".to_owned(),
+                "perPage must be of type number".to_owned()
+            ),
         ]
     );
-    let e = Catalogue::global().validate("thrive_list_audiences", json!([1, 2])).unwrap_err();
-    assert_eq!(e.message(), "invalid input: input must be a JSON object, got an array");
-    let e = Catalogue::global().validate("thrive_nope", json!({})).unwrap_err();
+    let e = Catalogue::global()
+        .validate("thrive_list_audiences", json!([1, 2]))
+        .unwrap_err();
+    assert_eq!(
+        e.message(),
+        "invalid input: input must be a JSON object, got an array"
+    );
+    let e = Catalogue::global()
+        .validate("thrive_nope", json!({}))
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::UnknownTool);
 }
 
@@ -149,7 +254,10 @@ fn unknown_inputs_and_wrong_types_are_refused() {
 async fn invalid_input_sends_nothing() {
     let srv = CaptureServer::start().await;
     let err = srv
-        .run("thrive_add_audience_members", json!({"audienceId": "a", "users": "[]"}))
+        .run(
+            "thrive_add_audience_members",
+            json!({"audienceId": "a", "users": "[]"}),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
@@ -167,9 +275,15 @@ async fn hostile_hosts_are_refused_before_anything_is_sent() {
         ("http://public.api.learn.link", ErrorCode::HostNotAllowed),
         ("public.api.learn.link:8443", ErrorCode::HostNotAllowed),
         ("http://127.0.0.2:1", ErrorCode::HostNotAllowed),
-        ("public.api.learn.link@evil.example", ErrorCode::InvalidInput),
+        (
+            "public.api.learn.link@evil.example",
+            ErrorCode::InvalidInput,
+        ),
         ("evil.example/rest/v1", ErrorCode::InvalidInput),
-        ("https://evil.example?public.api.learn.link", ErrorCode::InvalidInput),
+        (
+            "https://evil.example?public.api.learn.link",
+            ErrorCode::InvalidInput,
+        ),
         ("file:///etc/passwd", ErrorCode::InvalidInput),
     ] {
         let input = json!({"tenantId": TENANT, "apiKey": KEY, "host": host, "ref": "U1"});
@@ -183,7 +297,11 @@ async fn hostile_hosts_are_refused_before_anything_is_sent() {
     assert!(srv.requests().is_empty());
     // The allowed loopback origin works.
     srv.reply(200, json!({"id": "1"}));
-    assert!(srv.run("thrive_get_user_by_ref", json!({"ref": "U1"})).await.is_ok());
+    assert!(
+        srv.run("thrive_get_user_by_ref", json!({"ref": "U1"}))
+            .await
+            .is_ok()
+    );
 }
 
 #[test]
@@ -219,11 +337,23 @@ fn manifests_carry_metadata_and_no_secrets() {
     assert_eq!(files.len(), 48);
     for (id, m) in &files {
         assert_eq!(m["id"], *id);
-        for key in ["title", "description", "version", "endpoint", "inputSchema", "outputSchema", "hints", "credentials"] {
+        for key in [
+            "title",
+            "description",
+            "version",
+            "endpoint",
+            "inputSchema",
+            "outputSchema",
+            "hints",
+            "credentials",
+        ] {
             assert!(m.get(key).is_some(), "{id} lacks {key}");
         }
         let text = m.to_string();
-        assert!(!text.contains(KEY) && !text.contains("sandbox-api-key"), "{id}");
+        assert!(
+            !text.contains(KEY) && !text.contains("sandbox-api-key"),
+            "{id}"
+        );
     }
 }
 
@@ -233,10 +363,19 @@ fn committed_manifests_match_the_code() {
     let (index, files) = Catalogue::global().manifests();
     let pretty = |v: &Value| format!("{}\n", serde_json::to_string_pretty(v).unwrap());
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
-    assert_eq!(read("index.json"), pretty(&index), "manifests/index.json is stale: run `cargo run -- manifests`");
+    assert!(
+        read("index.json") == pretty(&index),
+        "manifests/index.json is stale: run `cargo run -- manifests`"
+    );
     for (id, m) in files {
-        assert_eq!(read(&format!("{id}.json")), pretty(&m), "manifests/{id}.json is stale: run `cargo run -- manifests`");
+        assert!(
+            read(&format!("{id}.json")) == pretty(&m),
+            "manifests/{id}.json is stale: run `cargo run -- manifests`"
+        );
     }
     let on_disk = std::fs::read_dir(&dir).unwrap().count();
-    assert_eq!(on_disk, 49, "manifests/ holds files for tools that no longer exist");
+    assert_eq!(
+        on_disk, 49,
+        "manifests/ holds files for tools that no longer exist"
+    );
 }

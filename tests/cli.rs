@@ -20,7 +20,12 @@ fn cli(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     }
     let mut child = cmd.spawn().unwrap();
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -28,11 +33,13 @@ fn cli(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
 }
 
 fn stdout_json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
 }
 
 fn stderr_json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stderr).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)))
+    serde_json::from_slice(&o.stderr)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)))
 }
 
 #[test]
@@ -69,14 +76,35 @@ fn schema_prints_the_manifest() {
 #[test]
 fn validate_exits_zero_or_lists_every_problem() {
     let ok = r#"{"tenantId":"t","apiKey":"k","ref":"U1"}"#;
-    assert!(cli(&["validate", "thrive_get_user_by_ref", "--params", ok], &[], None).status.success());
-    let o = cli(&["validate", "thrive_create_user", "--params", "-"], &[], Some(r#"{"tenantId":"t","apiKey":"k","ref":""}"#));
+    assert!(
+        cli(
+            &["validate", "thrive_get_user_by_ref", "--params", ok],
+            &[],
+            None
+        )
+        .status
+        .success()
+    );
+    let o = cli(
+        &["validate", "thrive_create_user", "--params", "-"],
+        &[],
+        Some(r#"{"tenantId":"t","apiKey":"k","ref":""}"#),
+    );
     assert_eq!(o.status.code(), Some(2));
     let err = stderr_json(&o);
     assert_eq!(err["error"]["code"], "invalid_input");
-    let pointers: Vec<&str> = err["error"]["details"].as_array().unwrap().iter().map(|d| d["pointer"].as_str().unwrap()).collect();
+    let pointers: Vec<&str> = err["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["pointer"].as_str().unwrap())
+        .collect();
     assert_eq!(pointers, ["/email", "/firstName", "/lastName", "/ref"]);
-    let o = cli(&["validate", "thrive_create_user", "--params", "{not json"], &[], None);
+    let o = cli(
+        &["validate", "thrive_create_user", "--params", "{not json"],
+        &[],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -85,15 +113,31 @@ fn params_from_a_file() {
     let path = std::env::temp_dir().join(format!("thrive-blocks-cli-{}.json", std::process::id()));
     std::fs::write(&path, r#"{"tenantId":"t","apiKey":"k","ref":"U1"}"#).unwrap();
     let arg = format!("@{}", path.display());
-    let o = cli(&["validate", "thrive_get_user_by_ref", "--params", &arg], &[], None);
+    let o = cli(
+        &["validate", "thrive_get_user_by_ref", "--params", &arg],
+        &[],
+        None,
+    );
     std::fs::remove_file(&path).ok();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 #[test]
 fn dry_run_prints_the_request_with_the_key_masked() {
-    let params = json!({"tenantId": TENANT, "apiKey": KEY, "audienceId": "a1", "users": "[\"x@y.z\"]"}).to_string();
-    let o = cli(&["run", "thrive_add_audience_members", "--dry-run", "--params", &params], &[], None);
+    let params =
+        json!({"tenantId": TENANT, "apiKey": KEY, "audienceId": "a1", "users": "[\"x@y.z\"]"})
+            .to_string();
+    let o = cli(
+        &[
+            "run",
+            "thrive_add_audience_members",
+            "--dry-run",
+            "--params",
+            &params,
+        ],
+        &[],
+        None,
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let shown = stdout_json(&o);
     assert_eq!(
@@ -109,14 +153,31 @@ fn dry_run_prints_the_request_with_the_key_masked() {
 async fn run_prints_output_or_a_json_error_with_exit_code_3() {
     let srv = CaptureServer::start().await;
     srv.reply(200, json!({"id": "1", "ref": "U1", "firstName": "Ann"}))
-        .reply(404, json!({"status": 404, "error": "Not Found", "message": "User not found"}));
-    let params = json!({"tenantId": TENANT, "apiKey": KEY, "host": srv.origin(), "ref": "U1"}).to_string();
+        .reply(
+            404,
+            json!({"status": 404, "error": "Not Found", "message": "User not found"}),
+        );
+    let params =
+        json!({"tenantId": TENANT, "apiKey": KEY, "host": srv.origin(), "ref": "U1"}).to_string();
     let allowed = srv.origin();
-    let env = [("THRIVE_ALLOWED_HOSTS", allowed.as_str()), ("RUST_LOG", "trace")];
-    let args = ["run", "thrive_get_user_by_ref", "--params", &params, "--retries", "0"];
+    let env = [
+        ("THRIVE_ALLOWED_HOSTS", allowed.as_str()),
+        ("RUST_LOG", "trace"),
+    ];
+    let args = [
+        "run",
+        "thrive_get_user_by_ref",
+        "--params",
+        &params,
+        "--retries",
+        "0",
+    ];
     let o = tokio::task::spawn_blocking({
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move || {
             let a: Vec<&str> = args.iter().map(String::as_str).collect();
             let e: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -126,7 +187,11 @@ async fn run_prints_output_or_a_json_error_with_exit_code_3() {
     .await
     .unwrap();
     let (ok, missing) = o;
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert_eq!(stdout_json(&ok)["user"]["firstName"], "Ann");
     // Trace-level diagnostics never contain the key or the Authorization value.
     let logs = String::from_utf8_lossy(&ok.stderr);
@@ -144,8 +209,13 @@ async fn run_prints_output_or_a_json_error_with_exit_code_3() {
 
 #[test]
 fn a_host_outside_the_allow_list_exits_2_without_sending() {
-    let params = json!({"tenantId": TENANT, "apiKey": KEY, "host": "evil.example", "ref": "U1"}).to_string();
-    let o = cli(&["run", "thrive_get_user_by_ref", "--params", &params], &[], None);
+    let params =
+        json!({"tenantId": TENANT, "apiKey": KEY, "host": "evil.example", "ref": "U1"}).to_string();
+    let o = cli(
+        &["run", "thrive_get_user_by_ref", "--params", &params],
+        &[],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr_json(&o)["error"]["code"], "host_not_allowed");
 }
@@ -156,7 +226,11 @@ fn manifests_check_passes_on_the_committed_files() {
     let o = cli(&["manifests", "--check", "--out", dir], &[], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let tmp = std::env::temp_dir().join(format!("thrive-manifests-{}", std::process::id()));
-    let o = cli(&["manifests", "--check", "--out", tmp.to_str().unwrap()], &[], None);
+    let o = cli(
+        &["manifests", "--check", "--out", tmp.to_str().unwrap()],
+        &[],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1));
     let o = cli(&["manifests", "--out", tmp.to_str().unwrap()], &[], None);
     assert!(o.status.success());

@@ -52,9 +52,15 @@ fn input(addr: SocketAddr, params: Value) -> Value {
 #[tokio::test]
 async fn get_is_retried_on_503_and_429_until_it_succeeds() {
     let srv = CaptureServer::start().await;
-    srv.reply(503, json!({"status": 503, "error": "Service Unavailable", "message": "busy"}))
-        .reply(429, json!({"status": 429, "error": "Too Many Requests", "message": "slow down"}))
-        .reply(200, json!({"id": "a1", "name": "Tech"}));
+    srv.reply(
+        503,
+        json!({"status": 503, "error": "Service Unavailable", "message": "busy"}),
+    )
+    .reply(
+        429,
+        json!({"status": 429, "error": "Too Many Requests", "message": "slow down"}),
+    )
+    .reply(200, json!({"id": "a1", "name": "Tech"}));
     let ctx = Context::builder()
         .allow_origin(Origin::parse(&srv.origin()).unwrap())
         .retry(fast_retries(5))
@@ -70,7 +76,10 @@ async fn get_is_retried_on_503_and_429_until_it_succeeds() {
 #[tokio::test]
 async fn post_is_not_retried_on_503_and_the_error_counts_attempts() {
     let srv = CaptureServer::start().await;
-    srv.reply(503, json!({"status": 503, "error": "Service Unavailable", "message": "busy"}));
+    srv.reply(
+        503,
+        json!({"status": 503, "error": "Service Unavailable", "message": "busy"}),
+    );
     let ctx = Context::builder()
         .allow_origin(Origin::parse(&srv.origin()).unwrap())
         .retry(fast_retries(5))
@@ -110,7 +119,10 @@ async fn post_is_retried_after_429_and_retry_after_is_honoured() {
         )
         .await
         .unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 must be waited out");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 must be waited out"
+    );
     assert_eq!(out["user"]["ref"], "U1");
     assert_eq!(srv.requests().len(), 2);
 }
@@ -126,21 +138,31 @@ async fn connect_failures_are_retried_even_for_posts() {
     let err = Catalogue::global()
         .execute(
             "thrive_create_user",
-            input(addr, json!({"ref": "U1", "firstName": "A", "lastName": "B", "email": "a@b.c"})),
+            input(
+                addr,
+                json!({"ref": "U1", "firstName": "A", "lastName": "B", "email": "a@b.c"}),
+            ),
             &ctx,
         )
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Transport);
     assert_eq!(err.attempts(), 3);
-    assert!(err.message().ends_with("(after 3 attempts)"), "{}", err.message());
+    assert!(
+        err.message().ends_with("(after 3 attempts)"),
+        "{}",
+        err.message()
+    );
     assert!(err.is_retryable());
 }
 
 #[tokio::test]
 async fn four_hundreds_are_never_retried() {
     let srv = CaptureServer::start().await;
-    srv.reply(404, json!({"status": 404, "error": "Not Found", "message": "Audience not found"}));
+    srv.reply(
+        404,
+        json!({"status": 404, "error": "Not Found", "message": "Audience not found"}),
+    );
     let ctx = Context::builder()
         .allow_origin(Origin::parse(&srv.origin()).unwrap())
         .retry(fast_retries(5))
@@ -175,7 +197,11 @@ async fn a_silent_server_times_out_within_the_bound() {
         .build();
     let started = Instant::now();
     let err = Catalogue::global()
-        .execute("thrive_get_user_by_ref", input(addr, json!({"ref": "U1"})), &ctx)
+        .execute(
+            "thrive_get_user_by_ref",
+            input(addr, json!({"ref": "U1"})),
+            &ctx,
+        )
         .await;
     let err = match err {
         Err(e) => e,
@@ -204,7 +230,12 @@ async fn a_429_holds_back_concurrent_calls_to_the_same_tenant_and_host() {
             return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], "{}").into_response();
         }
         s.later.lock().unwrap().push(Instant::now());
-        (StatusCode::OK, [("content-type", "application/json")], r#"{"id":"a"}"#).into_response()
+        (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            r#"{"id":"a"}"#,
+        )
+            .into_response()
     }
     let s = S::default();
     let addr = serve(Router::new().fallback(any(h)).with_state(s.clone())).await;
@@ -213,13 +244,21 @@ async fn a_429_holds_back_concurrent_calls_to_the_same_tenant_and_host() {
         let ctx = ctx.clone();
         tokio::spawn(async move {
             Catalogue::global()
-                .execute("thrive_get_audience", input(addr, json!({"audienceId": "a"})), &ctx)
+                .execute(
+                    "thrive_get_audience",
+                    input(addr, json!({"audienceId": "a"})),
+                    &ctx,
+                )
                 .await
         })
     };
     tokio::time::sleep(Duration::from_millis(150)).await;
     let second = Catalogue::global()
-        .execute("thrive_get_audience", input(addr, json!({"audienceId": "b"})), &ctx)
+        .execute(
+            "thrive_get_audience",
+            input(addr, json!({"audienceId": "b"})),
+            &ctx,
+        )
         .await;
     assert!(first.await.unwrap().is_ok());
     assert!(second.is_ok());
@@ -258,7 +297,11 @@ async fn concurrency_cap_per_host_is_respected() {
         let ctx = ctx.clone();
         tasks.push(tokio::spawn(async move {
             Catalogue::global()
-                .execute("thrive_get_audience", input(addr, json!({"audienceId": format!("a{i}")})), &ctx)
+                .execute(
+                    "thrive_get_audience",
+                    input(addr, json!({"audienceId": format!("a{i}")})),
+                    &ctx,
+                )
                 .await
         }));
     }
@@ -268,30 +311,45 @@ async fn concurrency_cap_per_host_is_respected() {
     assert_eq!(s.max.load(Ordering::SeqCst), 2);
 }
 
+/// A token request as seen: the Authorization header and the form body.
+type TokenRequest = (Option<String>, String);
+
 /// A token endpoint plus an API that accepts only the current token.
 #[derive(Clone, Default)]
 struct OAuthServer {
     issued: Arc<AtomicUsize>,
     api_calls: Arc<AtomicUsize>,
     current: Arc<std::sync::Mutex<String>>,
-    bodies: Arc<std::sync::Mutex<Vec<(Option<String>, String)>>>,
+    bodies: Arc<std::sync::Mutex<Vec<TokenRequest>>>,
 }
 
 async fn token(State(s): State<OAuthServer>, headers: HeaderMap, body: String) -> Response {
     // Slow enough that concurrent first calls overlap.
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     s.bodies.lock().unwrap().push((auth.clone(), body));
     // base64("client-1:client-secret")
     if auth.as_deref() != Some("Basic Y2xpZW50LTE6Y2xpZW50LXNlY3JldA==") {
-        return (StatusCode::UNAUTHORIZED, [("content-type", "application/json")], r#"{"error":"invalid_client"}"#)
+        return (
+            StatusCode::UNAUTHORIZED,
+            [("content-type", "application/json")],
+            r#"{"error":"invalid_client"}"#,
+        )
             .into_response();
     }
     let n = s.issued.fetch_add(1, Ordering::SeqCst) + 1;
     let value = format!("tok-{n}");
     *s.current.lock().unwrap() = value.clone();
     let body = json!({"access_token": value, "token_type": "Bearer", "expires_in": 3600});
-    (StatusCode::OK, [("content-type", "application/json")], body.to_string()).into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 async fn api(State(s): State<OAuthServer>, headers: HeaderMap, uri: Uri) -> Response {
@@ -299,10 +357,20 @@ async fn api(State(s): State<OAuthServer>, headers: HeaderMap, uri: Uri) -> Resp
     let expected = format!("Bearer {}", s.current.lock().unwrap());
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
         let body = json!({"status": 401, "error": "Unauthorized", "message": "Unauthorized"});
-        return (StatusCode::UNAUTHORIZED, [("content-type", "application/json")], body.to_string()).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            [("content-type", "application/json")],
+            body.to_string(),
+        )
+            .into_response();
     }
     let body = json!({"id": uri.path().rsplit('/').next().unwrap_or_default()});
-    (StatusCode::OK, [("content-type", "application/json")], body.to_string()).into_response()
+    (
+        StatusCode::OK,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 async fn oauth_server() -> (OAuthServer, SocketAddr) {
@@ -331,7 +399,11 @@ async fn a_hundred_concurrent_first_calls_fetch_exactly_one_token() {
         let ctx = ctx.clone();
         tasks.push(tokio::spawn(async move {
             Catalogue::global()
-                .execute("thrive_get_audience", oauth_input(addr, &format!("a{i}")), &ctx)
+                .execute(
+                    "thrive_get_audience",
+                    oauth_input(addr, &format!("a{i}")),
+                    &ctx,
+                )
                 .await
         }));
     }
@@ -340,7 +412,10 @@ async fn a_hundred_concurrent_first_calls_fetch_exactly_one_token() {
     }
     assert_eq!(s.issued.load(Ordering::SeqCst), 1);
     let bodies = s.bodies.lock().unwrap();
-    assert_eq!(bodies[0].1, "grant_type=client_credentials&scope=api%2Fread");
+    assert_eq!(
+        bodies[0].1,
+        "grant_type=client_credentials&scope=api%2Fread"
+    );
 }
 
 #[tokio::test]
@@ -386,7 +461,10 @@ async fn test_connection_reports_auth_method_region_and_reason() {
     let ok = Catalogue::global()
         .execute(
             "thrive_test_connection",
-            input(addr, json!({"clientId": "client-1", "apiKey": "client-secret"})),
+            input(
+                addr,
+                json!({"clientId": "client-1", "apiKey": "client-secret"}),
+            ),
             &ctx,
         )
         .await
@@ -405,7 +483,12 @@ async fn test_connection_reports_auth_method_region_and_reason() {
     assert_eq!(bad["authMethod"], "basic");
     assert_eq!(bad["code"], "unauthorized");
     assert_eq!(bad["status"], 401);
-    assert!(bad["reason"].as_str().unwrap().starts_with("the tenant id or API key"));
+    assert!(
+        bad["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("the tenant id or API key")
+    );
 
     let refused = Catalogue::global()
         .execute(
@@ -423,19 +506,32 @@ async fn test_connection_reports_auth_method_region_and_reason() {
 async fn return_all_follows_envelope_pages_and_respects_max_results() {
     let srv = CaptureServer::start().await;
     for page in 1..=3 {
-        let results: Vec<Value> = (0..2).map(|i| json!({"id": format!("a{page}{i}")})).collect();
+        let results: Vec<Value> = (0..2)
+            .map(|i| json!({"id": format!("a{page}{i}")}))
+            .collect();
         srv.reply(
             200,
             json!({"results": results, "pagination": {"totalResults": 6, "totalPages": 3, "page": page, "perPage": 2}}),
         );
     }
     let out = srv
-        .run("thrive_list_audiences", json!({"returnAll": true, "perPage": 2}))
+        .run(
+            "thrive_list_audiences",
+            json!({"returnAll": true, "perPage": 2}),
+        )
         .await
         .unwrap();
-    let ids: Vec<&str> = out["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = out["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["a10", "a11", "a20", "a21", "a30", "a31"]);
-    assert_eq!(out["pagination"], json!({"totalResults": 6, "totalPages": 1, "page": 1, "perPage": 6}));
+    assert_eq!(
+        out["pagination"],
+        json!({"totalResults": 6, "totalPages": 1, "page": 1, "perPage": 6})
+    );
     let lines: Vec<String> = srv.requests().iter().map(|r| r.line()).collect();
     assert_eq!(
         lines,
@@ -448,11 +544,19 @@ async fn return_all_follows_envelope_pages_and_respects_max_results() {
 
     let srv = CaptureServer::start().await;
     for page in 1..=3 {
-        let results: Vec<Value> = (0..2).map(|i| json!({"id": format!("a{page}{i}")})).collect();
-        srv.reply(200, json!({"results": results, "pagination": {"totalResults": 6, "totalPages": 3}}));
+        let results: Vec<Value> = (0..2)
+            .map(|i| json!({"id": format!("a{page}{i}")}))
+            .collect();
+        srv.reply(
+            200,
+            json!({"results": results, "pagination": {"totalResults": 6, "totalPages": 3}}),
+        );
     }
     let out = srv
-        .run("thrive_list_audiences", json!({"returnAll": "true", "perPage": 2, "maxResults": 3}))
+        .run(
+            "thrive_list_audiences",
+            json!({"returnAll": "true", "perPage": 2, "maxResults": 3}),
+        )
         .await
         .unwrap();
     assert_eq!(out["results"].as_array().unwrap().len(), 3);
@@ -481,7 +585,10 @@ async fn adding_1050_members_sends_11_chunks_in_order_and_merges_failures() {
     }
     let users: Vec<String> = (0..1050).map(|i| format!("user{i}")).collect();
     let out = srv
-        .run("thrive_add_audience_members", json!({"audienceId": "aud", "users": users}))
+        .run(
+            "thrive_add_audience_members",
+            json!({"audienceId": "aud", "users": users}),
+        )
         .await
         .unwrap();
     let requests = srv.requests();
@@ -493,7 +600,10 @@ async fn adding_1050_members_sends_11_chunks_in_order_and_merges_failures() {
     assert_eq!(out["partial"], true);
     assert_eq!(out["result"]["success"]["count"], 1039.0);
     assert_eq!(out["result"]["failure"]["count"], 11.0);
-    assert_eq!(out["result"]["failure"]["entities"][10]["reference"], "user1007");
+    assert_eq!(
+        out["result"]["failure"]["entities"][10]["reference"],
+        "user1007"
+    );
 }
 
 #[tokio::test]
@@ -503,7 +613,10 @@ async fn a_failed_chunk_says_how_much_was_already_applied() {
         .reply(422, json!({"status": 422, "error": "Unprocessable Content", "message": "Audience is not API controlled"}));
     let users: Vec<String> = (0..150).map(|i| format!("u{i}")).collect();
     let err = srv
-        .run("thrive_add_audience_members", json!({"audienceId": "aud", "users": users}))
+        .run(
+            "thrive_add_audience_members",
+            json!({"audienceId": "aud", "users": users}),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Unprocessable);
@@ -511,5 +624,23 @@ async fn a_failed_chunk_says_how_much_was_already_applied() {
         err.message(),
         "Audience is not API controlled (the first 100 of 150 items were already sent and applied)"
     );
-    assert_eq!(err.details(), Some(&json!({"itemsApplied": 100, "itemsTotal": 150})));
+    assert_eq!(
+        err.details(),
+        Some(&json!({"itemsApplied": 100, "itemsTotal": 150}))
+    );
+}
+
+#[tokio::test]
+async fn return_all_stops_when_the_server_ignores_paging() {
+    let srv = CaptureServer::start().await;
+    let tags: Vec<Value> = (0..5)
+        .map(|i| json!({"tag": format!("t{i}"), "id": format!("{i}")}))
+        .collect();
+    srv.reply(200, json!({"results": tags}));
+    let out = srv
+        .run("thrive_list_tags", json!({"returnAll": true, "perPage": 2}))
+        .await
+        .unwrap();
+    assert_eq!(out["results"].as_array().unwrap().len(), 5);
+    assert_eq!(srv.requests().len(), 1);
 }

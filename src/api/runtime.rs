@@ -47,7 +47,9 @@ pub async fn send(
     let started = Instant::now();
     let deadline = started + policy.deadline;
     let gate_key = format!("{}|{origin}", connection.tenant_id);
-    let url = format!("{}{}", origin.base_url(), request.full_path());
+    // The query is encoded by `path_and_query` (spaces as %20, as Thrive's
+    // docs show them), not by the HTTP client's form encoder.
+    let url = format!("{}{}", origin.base_url(), request.path_and_query());
     let method = AuthMethod::of(connection);
     let mut stale_token: Option<Secret> = None;
     let mut renewed = false;
@@ -191,7 +193,6 @@ async fn send_once(
     let mut builder = ctx
         .http()
         .request(method, url)
-        .query(&request.query)
         .header(reqwest::header::AUTHORIZATION, auth.expose())
         .header(reqwest::header::ACCEPT, "application/json")
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -307,6 +308,15 @@ impl Pager {
             return None;
         }
         let mut request = self.prepared.request.clone();
+        if request.query_value("page").is_none() {
+            // Keep Thrive's documented order: page just before perPage.
+            let at = request
+                .query
+                .iter()
+                .position(|(k, _)| k == "perPage")
+                .unwrap_or(request.query.len());
+            request.query.insert(at, ("page".to_owned(), String::new()));
+        }
         request.set_query("page", self.page);
         request.set_query("perPage", self.per_page);
         let response =
@@ -341,6 +351,9 @@ impl Pager {
             self.total_results = p.get("totalResults").and_then(Value::as_u64);
         }
         let short = items.len() < self.per_page as usize;
+        // A bare page larger than perPage means the server does not page
+        // (the paging of /tags is disputed): this page is everything.
+        let unpaged = pagination.is_none() && items.len() > self.per_page as usize;
         if let Some(limit) = self.limit {
             let room = limit.saturating_sub(self.yielded) as usize;
             if items.len() >= room {
@@ -351,7 +364,7 @@ impl Pager {
         self.yielded += items.len() as u64;
         let last = match self.total_pages {
             Some(total) => self.page >= total,
-            None => short,
+            None => short || unpaged,
         };
         if last || items.is_empty() || self.page >= MAX_PAGES {
             self.done = true;

@@ -156,6 +156,9 @@ pub struct SuccessOutput {
     /// Whether the operation succeeded (`true` when Thrive answers 2xx with
     /// an empty body).
     pub success: bool,
+    /// Other fields of Thrive's answer, passed through.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl SuccessOutput {
@@ -166,7 +169,12 @@ impl SuccessOutput {
             .get("success")
             .and_then(Value::as_bool)
             .unwrap_or(true);
-        Ok(Self { success })
+        let mut extra = match response.body {
+            Value::Object(map) => map,
+            _ => Extra::new(),
+        };
+        extra.remove("success");
+        Ok(Self { success, extra })
     }
 }
 
@@ -177,18 +185,26 @@ pub struct MessageOutput {
     pub status: Option<f64>,
     /// A human-readable result message, e.g. "2 tag(s) added successfully to the learner."
     pub message: Option<String>,
+    /// Other fields of Thrive's answer, passed through.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl MessageOutput {
     /// Reads `{status, message}`, each `null` when absent.
     pub fn from_response(response: ApiResponse) -> Result<Self> {
+        let mut extra = match response.body {
+            Value::Object(map) => map,
+            _ => Extra::new(),
+        };
+        let status = extra.remove("status").and_then(|v| v.as_f64());
+        let message = extra
+            .remove("message")
+            .and_then(|v| v.as_str().map(str::to_owned));
         Ok(Self {
-            status: response.body.get("status").and_then(Value::as_f64),
-            message: response
-                .body
-                .get("message")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            status,
+            message,
+            extra,
         })
     }
 }

@@ -29,3 +29,72 @@ pub(crate) fn check_non_blank_items(field: &str, items: &[String], out: &mut Vec
         }
     }
 }
+
+/// Checks a comma-separated list input (`video,file`): no empty items and,
+/// when `allowed` is given, only those values. Items are compared after
+/// trimming, and exactly (Thrive's values are lower case).
+pub(crate) fn check_comma_list(
+    field: &str,
+    value: Option<&str>,
+    allowed: Option<&[&str]>,
+    out: &mut Vec<Violation>,
+) {
+    let Some(value) = value else { return };
+    let items: Vec<&str> = value.split(',').map(str::trim).collect();
+    if items.iter().any(|i| i.is_empty()) {
+        out.push(Violation::new(
+            format!("/{field}"),
+            format!(
+                "{field} has an empty item; give the values separated by single commas, e.g. a,b"
+            ),
+        ));
+    }
+    let Some(allowed) = allowed else { return };
+    let unknown: Vec<String> = items
+        .iter()
+        .filter(|i| !i.is_empty() && !allowed.contains(i))
+        .map(|i| format!("'{i}'"))
+        .collect();
+    if !unknown.is_empty() {
+        out.push(Violation::new(
+            format!("/{field}"),
+            format!(
+                "{field} has unknown value(s) {}; allowed values: {}",
+                unknown.join(", "),
+                allowed.join(", ")
+            ),
+        ));
+    }
+}
+
+/// The comma-separated list as sent: items trimmed and joined with `,`.
+pub(crate) fn comma_list(value: Option<&str>) -> Option<String> {
+    value.map(|v| v.split(',').map(str::trim).collect::<Vec<_>>().join(","))
+}
+
+/// Reports `to` before `from` when both are given (and already valid dates
+/// in the same format). A bare date counts as its midnight. Inclusivity of
+/// the bounds is not documented, so equal values are allowed.
+pub(crate) fn check_range(
+    (from_field, from): (&str, Option<&str>),
+    (to_field, to): (&str, Option<&str>),
+    out: &mut Vec<Violation>,
+) {
+    let (Some(from), Some(to)) = (from, to) else {
+        return;
+    };
+    // `YYYY-MM-DD`, `YYYY-MM-DD hh:mm:ss` and `YYYY-MM-DDThh:mm:ss` compare
+    // as text once the date and the clock are split.
+    let key = |s: &str| {
+        let s = s.trim();
+        let date = s.get(..10).unwrap_or(s).to_owned();
+        let clock = s.get(11..).unwrap_or("00:00:00").to_owned();
+        (date, clock)
+    };
+    if key(to) < key(from) {
+        out.push(Violation::new(
+            format!("/{to_field}"),
+            format!("{to_field} must not be before {from_field}"),
+        ));
+    }
+}

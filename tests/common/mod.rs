@@ -46,10 +46,13 @@ impl Captured {
     }
 }
 
+/// A queued reply: status, JSON body (`Null`: none) and extra headers.
+type Reply = (u16, Value, Vec<(String, String)>);
+
 #[derive(Default)]
 struct Shared {
     seen: Vec<Captured>,
-    replies: VecDeque<(u16, Value, Vec<(String, String)>)>,
+    replies: VecDeque<Reply>,
 }
 
 /// A server on 127.0.0.1 that records requests and replies from a queue

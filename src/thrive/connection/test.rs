@@ -54,8 +54,7 @@ impl Tool for TestConnection {
 
     const ID: &'static str = "thrive_test_connection";
     const TITLE: &'static str = "Test connection";
-    const DESCRIPTION: &'static str =
-        "Check that the Thrive credentials and host work, with the auth method, region and round-trip time.";
+    const DESCRIPTION: &'static str = "Check that the Thrive credentials and host work, with the auth method, region and round-trip time.";
     const ENDPOINT: &'static str = "GET /rest/v1/audiences?page=1&perPage=1";
     const HINTS: Hints = Hints::READ;
 
@@ -83,10 +82,18 @@ impl Tool for TestConnection {
 
     fn recover(error: Error, meta: &CallMeta) -> Result<Self::Output> {
         let hint = match error.code() {
-            ErrorCode::Unauthorized => "the tenant id or API key (or client secret) is wrong, expired or for another environment",
-            ErrorCode::Forbidden => "the credentials work but lack a permission; with OAuth, check the scope (reads need api/read or api/all)",
-            ErrorCode::AuthFailed => "the OAuth token endpoint refused the client id or client secret",
-            ErrorCode::HostNotAllowed => "the host is not a Thrive region host and is not listed in THRIVE_ALLOWED_HOSTS",
+            ErrorCode::Unauthorized => {
+                "the tenant id or API key (or client secret) is wrong, expired or for another environment"
+            }
+            ErrorCode::Forbidden => {
+                "the credentials work but lack a permission; with OAuth, check the scope (reads need api/read or api/all)"
+            }
+            ErrorCode::AuthFailed => {
+                "the OAuth token endpoint refused the client id or client secret"
+            }
+            ErrorCode::HostNotAllowed => {
+                "the host is not a Thrive region host and is not listed in THRIVE_ALLOWED_HOSTS"
+            }
             ErrorCode::Transport => "the host could not be reached",
             ErrorCode::Timeout => "the host did not answer in time",
             ErrorCode::InvalidInput => return Err(error),

@@ -1,1 +1,128 @@
 //! CPD: categories, entries, requirements and user summaries.
+//!
+//! Identifier fields are not `id`: categories use `categoryId`, entries
+//! `logEntryId`, requirement summaries `audienceRequirementId`.
+
+mod get_category;
+mod get_entry;
+mod get_requirement;
+mod query_categories;
+mod query_entries;
+mod query_requirements;
+mod query_user_summaries;
+
+pub use get_category::{GetCpdCategory, GetCpdCategoryParams};
+pub use get_entry::{GetCpdEntry, GetCpdEntryParams};
+pub use get_requirement::{GetCpdRequirement, GetCpdRequirementParams};
+pub use query_categories::{QueryCpdCategories, QueryCpdCategoriesParams};
+pub use query_entries::{QueryCpdEntries, QueryCpdEntriesParams};
+pub use query_requirements::{QueryCpdRequirements, QueryCpdRequirementsParams};
+pub use query_user_summaries::{QueryCpdUserSummaries, QueryCpdUserSummariesParams};
+
+use crate::thrive::common::Extra;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A CPD category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CpdCategory {
+    /// Unique ID for this category record.
+    pub category_id: Option<String>,
+    /// Name of the category of CPD activity.
+    pub name: Option<String>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The content item a CPD log entry is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CpdActivity {
+    /// The type of content (e.g. file, article, video).
+    pub r#type: Option<String>,
+    /// The name of the content item.
+    pub name: Option<String>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A CPD log entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CpdEntry {
+    /// Unique ID for this activity record.
+    pub log_entry_id: Option<String>,
+    /// User ID who triggered this activity record.
+    pub user_id: Option<String>,
+    /// The content item associated with the CPD log entry.
+    pub activity: Option<CpdActivity>,
+    /// The CPD category.
+    pub category: Option<CpdCategory>,
+    /// The date and time the CPD entry was logged (ISO 8601).
+    pub entry_date: Option<String>,
+    /// Minutes logged as CPD from this activity.
+    pub duration_minutes: Option<f64>,
+    /// Summary or reflective statement.
+    pub description: Option<String>,
+    /// Whether the activity was generated from verified system activity.
+    pub is_verified: Option<bool>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A CPD requirement summary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CpdRequirement {
+    /// Unique ID for this requirement record.
+    pub audience_requirement_id: Option<String>,
+    /// ID of the audience this requirement applies to.
+    pub audience_id: Option<String>,
+    /// Number of minutes required for CPD completion.
+    pub required_minutes: Option<f64>,
+    /// Creation timestamp (ISO 8601).
+    pub created_at: Option<String>,
+    /// Last-update timestamp (ISO 8601).
+    pub updated_at: Option<String>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One user's CPD total for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CpdUserSummary {
+    /// ID of the user this summary is for.
+    pub user_id: Option<String>,
+    /// Total CPD minutes logged by the user in the period.
+    pub duration_minutes: Option<f64>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `{category}` output of the get-category tool.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct CategoryOutput {
+    /// The CPD category (`null` if Thrive answered with an empty body).
+    pub category: Option<CpdCategory>,
+}
+
+/// `{entry}` output of the get-entry tool.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct EntryOutput {
+    /// The CPD entry (`null` if Thrive answered with an empty body).
+    pub entry: Option<CpdEntry>,
+}
+
+/// `{requirement}` output of the get-requirement tool.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct RequirementOutput {
+    /// The CPD requirement (`null` if Thrive answered with an empty body).
+    pub requirement: Option<CpdRequirement>,
+}

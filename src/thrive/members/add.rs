@@ -18,7 +18,7 @@ pub struct AddAudienceMembers;
 pub struct AddAudienceMembersParams {
     /// The audience id or audience reference.
     pub audience_id: String,
-    /// JSON array of user emails/refs/ids to add. Example: ["jane@example.com"].
+    /// JSON array of user emails/refs/ids to add. Example: `["jane@example.com"]`.
     /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100
     /// and the results merged.
     pub users: JsonList<String, 1, 0>,

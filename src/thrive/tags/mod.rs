@@ -1,1 +1,91 @@
 //! Tags and skills: list and get tags, add and remove a learner's tags, update a learner's skills, skill levels.
+//!
+//! Tags and skills are addressed by tag **name** in the learner calls, and
+//! the learner by their Thrive `userId` (not their ref).
+
+mod add_user_tags;
+mod get;
+mod get_skill_levels;
+mod list;
+mod remove_user_tags;
+mod update_user_skills;
+
+pub use add_user_tags::{AddUserTags, AddUserTagsParams};
+pub use get::{GetTag, GetTagParams};
+pub use get_skill_levels::{GetSkillLevels, GetSkillLevelsParams};
+pub use list::{ListTags, ListTagsParams};
+pub use remove_user_tags::{RemoveUserTags, RemoveUserTagsParams};
+pub use update_user_skills::{UpdateUserSkills, UpdateUserSkillsParams};
+
+use crate::thrive::common::Extra;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A tag.
+///
+/// The four id lists are kept as raw JSON items: only the seed's
+/// descriptions ("IDs of …") tell their shape, no example from Thrive does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Tag {
+    /// The name of the tag.
+    pub tag: Option<String>,
+    /// The ID of the tag.
+    pub id: Option<String>,
+    /// IDs of contents using this tag.
+    pub contents: Option<Vec<Value>>,
+    /// IDs of campaigns using this tag.
+    pub campaigns: Option<Vec<Value>>,
+    /// IDs of users interested in this tag.
+    pub interests: Option<Vec<Value>>,
+    /// IDs of users skilled in this tag.
+    pub skills: Option<Vec<Value>>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `{tag}` output of the get tool.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct TagOutput {
+    /// The tag (`null` if Thrive answered with an empty body).
+    pub tag: Option<Tag>,
+}
+
+/// A skill level configured for the tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SkillLevel {
+    /// The name of the skill level.
+    pub name: Option<String>,
+    /// Whether the skill level is enabled.
+    pub is_enabled: Option<bool>,
+    /// The numeric value of the skill level.
+    pub value: Option<f64>,
+    /// Fields Thrive adds that are not modelled here.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `{levels}` output of the skill-levels tool.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct SkillLevelsOutput {
+    /// The available skill levels.
+    pub levels: Vec<SkillLevel>,
+}
+
+/// One item of the `skills` input of the update-skills tool:
+/// `{"tagName": "leadership", "level": 1, "targetLevel": 3}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SkillInput {
+    /// The skill's tag name (required, not blank).
+    pub tag_name: String,
+    /// The learner's current level (a number, at least -1).
+    #[serde(default)]
+    pub level: Option<f64>,
+    /// The level the learner aims for (a number, at least -1).
+    #[serde(default)]
+    pub target_level: Option<f64>,
+}

@@ -1,0 +1,46 @@
+//! `thrive_get_activity`: `GET /rest/v1/activity/{id}` (singular `activity`).
+
+use super::{Activity, ActivityOutput};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single activity record in Thrive by its ID.
+pub struct GetActivity;
+
+/// Inputs of [`GetActivity`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetActivityParams {
+    /// Unique identifier of the activity (24 hexadecimal characters, e.g.
+    /// `60d5ec49b60b4b3a2c8f9a10`).
+    pub id: String,
+}
+
+impl Tool for GetActivity {
+    type Params = GetActivityParams;
+    type Output = ActivityOutput;
+
+    const ID: &'static str = "thrive_get_activity";
+    const TITLE: &'static str = "Get activity";
+    const DESCRIPTION: &'static str = "Get a single activity record in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/activity/{id}";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let id = segment("id", &p.id)?;
+        // One activity is the singular `/activity/{id}`; the query is `/activities`.
+        Ok(ApiRequest::get(&["activity", &id]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(ActivityOutput {
+            activity: object::<Activity>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetActivity);

@@ -1,0 +1,95 @@
+//! `thrive_query_activities`: `GET /rest/v1/activities`.
+
+use super::{ACTIVITY_TYPES, Activity};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::thrive::common::Page;
+use crate::thrive::{check_comma_list, comma_list};
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Query activity records in Thrive with pagination and filtering options.
+pub struct QueryActivities;
+
+/// Inputs of [`QueryActivities`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryActivitiesParams {
+    /// Page number for pagination (default 1).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-1000, default 20).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    pub per_page: Option<u32>,
+    /// comma-separated activity types e.g. viewed,completed. Allowed: viewed,
+    /// completed, passed, pinned, unpinned, liked, unliked, commented,
+    /// commentdeleted, shared, progressed, registered, followed, unfollowed,
+    /// started, resumed, searched, found, loggedin, loggedout.
+    pub actions: Option<String>,
+    /// comma-separated activity types e.g. viewed,completed. Activities of
+    /// these types are left out; same allowed values as `actions`.
+    pub omit_actions: Option<String>,
+    /// comma-separated content IDs, e.g.
+    /// `5f9d88d6e1b2a34c56d78901,5f9d88d6e1b2a34c56d78902`.
+    pub content_ids: Option<String>,
+    /// Filter by content type, e.g. `video` (one value; sent as given, since
+    /// the values this filter accepts are not documented).
+    pub content_type: Option<String>,
+    /// format YYYY-MM-DD hh:mm:ss (space, no zone; e.g. `2020-01-01 00:00:00`;
+    /// a bare date is accepted too). The time zone is not documented; assume UTC.
+    pub timestamp_from: Option<String>,
+    /// format YYYY-MM-DD hh:mm:ss (space, no zone; e.g. `2020-10-01 00:00:00`;
+    /// a bare date is accepted too). Must not be before timestampFrom.
+    pub timestamp_to: Option<String>,
+}
+
+impl Tool for QueryActivities {
+    type Params = QueryActivitiesParams;
+    type Output = Page<Activity>;
+
+    const ID: &'static str = "thrive_query_activities";
+    const TITLE: &'static str = "Query activities";
+    const DESCRIPTION: &'static str =
+        "Query activity records in Thrive with pagination and filtering options.";
+    const ENDPOINT: &'static str = "GET /rest/v1/activities";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_comma_list("actions", p.actions.as_deref(), Some(&ACTIVITY_TYPES), out);
+        check_comma_list(
+            "omitActions",
+            p.omit_actions.as_deref(),
+            Some(&ACTIVITY_TYPES),
+            out,
+        );
+        check_comma_list("contentIds", p.content_ids.as_deref(), None, out);
+        let (from, to) = (p.timestamp_from.as_deref(), p.timestamp_to.as_deref());
+        let before = out.len();
+        check_date("timestampFrom", from, DateFormat::SpaceSeparated, out);
+        check_date("timestampTo", to, DateFormat::SpaceSeparated, out);
+        if out.len() == before {
+            crate::thrive::check_range(("timestampFrom", from), ("timestampTo", to), out);
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::get(&["activities"])
+            .query("page", p.page)
+            .query("perPage", p.per_page)
+            .query("actions", comma_list(p.actions.as_deref()))
+            .query("omitActions", comma_list(p.omit_actions.as_deref()))
+            .query("contentIds", comma_list(p.content_ids.as_deref()))
+            .query("contentType", p.content_type.as_deref().map(str::trim))
+            .query("timestampFrom", p.timestamp_from.as_deref())
+            .query("timestampTo", p.timestamp_to.as_deref()))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Page::from_response(response)
+    }
+}
+
+crate::register_tool!(QueryActivities);

@@ -1,0 +1,88 @@
+//! `thrive_create_assignment`: `POST /rest/v1/assignments`.
+
+use super::{Assignment, AssignmentOutput};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method};
+use crate::error::{Result, Violation};
+use crate::params::JsonList;
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Create a compliance assignment in Thrive for an audience and content item.
+pub struct CreateAssignment;
+
+/// Inputs of [`CreateAssignment`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAssignmentParams {
+    /// The audience ID.
+    pub audience_id: String,
+    /// The content ID for the primary content. Responses call it
+    /// `primaryContentId`.
+    pub content_id: String,
+    /// JSON array of content IDs that can also complete the assignment.
+    /// Example: ["63f8c54f6f68ab3a2d60e5de"]. An empty list is not sent.
+    pub alternative_content_ids: Option<JsonList<String, 0, 0>>,
+    /// Whether to hide the alternative content.
+    pub hide_alternative_content: Option<bool>,
+    /// The number of days required to complete the assignment (default 30).
+    /// Counted from the moment it is assigned; the Thrive UI allows 1 day to
+    /// 3 years.
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub completion_period: Option<u32>,
+    /// The number of days until the assignment will reoccur, e.g. 365.
+    /// Recurring re-assigns the content and resets progress.
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub recurrence: Option<u32>,
+}
+
+impl Tool for CreateAssignment {
+    type Params = CreateAssignmentParams;
+    type Output = AssignmentOutput;
+
+    const ID: &'static str = "thrive_create_assignment";
+    const TITLE: &'static str = "Create assignment";
+    const DESCRIPTION: &'static str =
+        "Create a compliance assignment in Thrive for an audience and content item.";
+    const ENDPOINT: &'static str = "POST /rest/v1/assignments";
+    const HINTS: Hints = Hints::CREATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        if let Some(ids) = &p.alternative_content_ids {
+            ids.check("alternativeContentIds", out);
+            crate::thrive::check_non_blank_items("alternativeContentIds", ids.items(), out);
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let mut body = Map::new();
+        body.insert("audienceId".into(), p.audience_id.clone().into());
+        body.insert("contentId".into(), p.content_id.clone().into());
+        if let Some(ids) = &p.alternative_content_ids {
+            let ids: Vec<Value> = ids.items().iter().map(|i| Value::from(i.trim())).collect();
+            if !ids.is_empty() {
+                body.insert("alternativeContentIds".into(), ids.into());
+            }
+        }
+        if let Some(hide) = p.hide_alternative_content {
+            body.insert("hideAlternativeContent".into(), hide.into());
+        }
+        if let Some(days) = p.completion_period {
+            body.insert("completionPeriod".into(), days.into());
+        }
+        if let Some(days) = p.recurrence {
+            body.insert("recurrence".into(), days.into());
+        }
+        Ok(ApiRequest::new(Method::Post, ApiVersion::V1, &["assignments"]).body(body))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(AssignmentOutput {
+            assignment: object::<Assignment>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(CreateAssignment);

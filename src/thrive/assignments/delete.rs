@@ -1,0 +1,53 @@
+//! `thrive_delete_assignment`: `DELETE /rest/v1/assignments/{assignmentId}`,
+//! with a JSON body.
+
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::Result;
+use crate::thrive::common::SuccessOutput;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::json;
+
+/// Delete a compliance assignment in Thrive.
+pub struct DeleteAssignment;
+
+/// Inputs of [`DeleteAssignment`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteAssignmentParams {
+    /// The assignment ID.
+    pub assignment_id: String,
+    /// The audience ID. Sent in the JSON body of the DELETE as
+    /// `{"audienceId": ...}`.
+    pub audience_id: String,
+}
+
+impl Tool for DeleteAssignment {
+    type Params = DeleteAssignmentParams;
+    type Output = SuccessOutput;
+
+    const ID: &'static str = "thrive_delete_assignment";
+    const TITLE: &'static str = "Delete assignment";
+    const DESCRIPTION: &'static str = "Delete a compliance assignment in Thrive.";
+    const ENDPOINT: &'static str = "DELETE /rest/v1/assignments/{assignmentId}";
+    const HINTS: Hints = Hints::DESTROY;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let assignment = segment("assignmentId", &p.assignment_id)?;
+        Ok(ApiRequest::new(
+            Method::Delete,
+            ApiVersion::V1,
+            &["assignments", &assignment],
+        )
+        .body(json!({ "audienceId": p.audience_id })))
+    }
+
+    /// The response body is not documented: `success` is read when present,
+    /// and any 2xx (including an empty 204) counts as success.
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        SuccessOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(DeleteAssignment);

@@ -1,0 +1,44 @@
+//! `thrive_get_assignment`: `GET /rest/v1/assignments/{assignmentId}`.
+
+use super::{Assignment, AssignmentOutput};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single compliance assignment in Thrive by its ID.
+pub struct GetAssignment;
+
+/// Inputs of [`GetAssignment`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetAssignmentParams {
+    /// The assignment ID.
+    pub assignment_id: String,
+}
+
+impl Tool for GetAssignment {
+    type Params = GetAssignmentParams;
+    type Output = AssignmentOutput;
+
+    const ID: &'static str = "thrive_get_assignment";
+    const TITLE: &'static str = "Get assignment";
+    const DESCRIPTION: &'static str = "Get a single compliance assignment in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/assignments/{assignmentId}";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let assignment = segment("assignmentId", &p.assignment_id)?;
+        Ok(ApiRequest::get(&["assignments", &assignment]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(AssignmentOutput {
+            assignment: object::<Assignment>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetAssignment);

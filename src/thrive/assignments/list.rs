@@ -1,0 +1,73 @@
+//! `thrive_list_assignments`: `GET /rest/v1/assignments`.
+
+use super::{Assignment, AssignmentsOutput};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::thrive::common::bare_array;
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// List compliance assignments in Thrive, optionally filtered by audience.
+pub struct ListAssignments;
+
+/// Inputs of [`ListAssignments`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListAssignmentsParams {
+    /// Filter by audience ID or audience reference. Sent as a query filter
+    /// (the docs list it under path parameters, but the path has no slot for it).
+    pub audience_id: Option<String>,
+    /// Return only items updated on or after this date/time (ISO 8601),
+    /// e.g. 2024-04-02 or 2024-04-02T13:45:00Z.
+    pub updated_since: Option<String>,
+    /// Page number for pagination (default 1).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-100, default 100). Thrive answers with a
+    /// bare array; the last page is the first one shorter than perPage.
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 100))]
+    pub per_page: Option<u32>,
+}
+
+impl Tool for ListAssignments {
+    type Params = ListAssignmentsParams;
+    type Output = AssignmentsOutput;
+
+    const ID: &'static str = "thrive_list_assignments";
+    const TITLE: &'static str = "List assignments";
+    const DESCRIPTION: &'static str =
+        "List compliance assignments in Thrive, optionally filtered by audience.";
+    const ENDPOINT: &'static str = "GET /rest/v1/assignments";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = Paging::BareArray {
+        max_per_page: 100,
+        default_per_page: 100,
+    };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date(
+            "updatedSince",
+            p.updated_since.as_deref(),
+            DateFormat::Iso8601,
+            out,
+        );
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::get(&["assignments"])
+            .query("audienceId", p.audience_id.as_ref())
+            .query("updatedSince", p.updated_since.as_ref())
+            .query("page", p.page)
+            .query("perPage", p.per_page))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(AssignmentsOutput {
+            assignments: bare_array::<Assignment>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(ListAssignments);

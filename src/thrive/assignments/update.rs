@@ -1,0 +1,93 @@
+//! `thrive_update_assignment`: `PATCH /rest/v1/assignments/{assignmentId}`.
+
+use super::{Assignment, AssignmentOutput};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::params::JsonList;
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Update a compliance assignment in Thrive.
+pub struct UpdateAssignment;
+
+/// Inputs of [`UpdateAssignment`].
+///
+/// `hideAlternativeContent` cannot be changed here (it is never sent), and a
+/// recurrence cannot be cleared: an empty input means "leave unchanged".
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateAssignmentParams {
+    /// The assignment ID.
+    pub assignment_id: String,
+    /// The audience ID. Always sent, even when the audience does not change.
+    pub audience_id: String,
+    /// The content ID for the primary content. Left unchanged when empty.
+    pub content_id: Option<String>,
+    /// The number of days required to complete the assignment. Left
+    /// unchanged when empty.
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub completion_period: Option<u32>,
+    /// The number of days until the assignment will reoccur, e.g. 365. Left
+    /// unchanged when empty.
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub recurrence: Option<u32>,
+    /// JSON array of content IDs that can also complete the assignment.
+    /// Example: ["63f8c54f6f68ab3a2d60e5de"]. Replaces the alternatives when
+    /// given; `[]` is sent as an empty list (clearing them, if Thrive accepts
+    /// that; not documented). Left unchanged when empty.
+    pub alternative_content_ids: Option<JsonList<String, 0, 0>>,
+}
+
+impl Tool for UpdateAssignment {
+    type Params = UpdateAssignmentParams;
+    type Output = AssignmentOutput;
+
+    const ID: &'static str = "thrive_update_assignment";
+    const TITLE: &'static str = "Update assignment";
+    const DESCRIPTION: &'static str = "Update a compliance assignment in Thrive.";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/assignments/{assignmentId}";
+    const HINTS: Hints = Hints::UPDATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        if let Some(ids) = &p.alternative_content_ids {
+            ids.check("alternativeContentIds", out);
+            crate::thrive::check_non_blank_items("alternativeContentIds", ids.items(), out);
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let assignment = segment("assignmentId", &p.assignment_id)?;
+        let mut body = Map::new();
+        body.insert("audienceId".into(), p.audience_id.clone().into());
+        if let Some(content) = &p.content_id {
+            body.insert("contentId".into(), content.clone().into());
+        }
+        if let Some(days) = p.completion_period {
+            body.insert("completionPeriod".into(), days.into());
+        }
+        if let Some(days) = p.recurrence {
+            body.insert("recurrence".into(), days.into());
+        }
+        // Sent whenever given, as Sim does for a non-empty text input; so an
+        // explicit "[]" goes out as [] (a choice: the docs page is missing).
+        if let Some(ids) = &p.alternative_content_ids {
+            let ids: Vec<Value> = ids.items().iter().map(|i| Value::from(i.trim())).collect();
+            body.insert("alternativeContentIds".into(), ids.into());
+        }
+        Ok(
+            ApiRequest::new(Method::Patch, ApiVersion::V1, &["assignments", &assignment])
+                .body(body),
+        )
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(AssignmentOutput {
+            assignment: object::<Assignment>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(UpdateAssignment);

@@ -1,0 +1,85 @@
+//! `thrive_create_audience`: `POST /rest/v1/audiences`.
+
+use super::{Audience, AudienceCategory, AudienceOutput};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method};
+use crate::error::{Result, Violation};
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Map;
+
+/// Create a new audience or structure in Thrive.
+pub struct CreateAudience;
+
+/// Inputs of [`CreateAudience`].
+///
+/// The docs mark no field as required; each is sent only when given. Create
+/// a structure first (category `structure`, no parentId), then the child
+/// audiences in it (category `audience`, with parentId).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAudienceParams {
+    /// The name of the audience (max 100 characters).
+    #[schemars(length(max = 100))]
+    pub name: Option<String>,
+    /// The external reference for the audience (max 100 characters). Give
+    /// each audience a unique reference: the other audience tools accept it
+    /// in place of the id.
+    #[schemars(length(max = 100))]
+    pub reference: Option<String>,
+    /// The id or reference of the parent audience/structure; leave blank for
+    /// a parent audience/structure. Required when category is 'audience'.
+    pub parent_id: Option<String>,
+    /// The audience category: 'audience' or 'structure'.
+    pub category: Option<AudienceCategory>,
+}
+
+impl Tool for CreateAudience {
+    type Params = CreateAudienceParams;
+    type Output = AudienceOutput;
+
+    const ID: &'static str = "thrive_create_audience";
+    const TITLE: &'static str = "Create audience";
+    const DESCRIPTION: &'static str = "Create a new audience or structure in Thrive.";
+    const ENDPOINT: &'static str = "POST /rest/v1/audiences";
+    const HINTS: Hints = Hints::CREATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        match (p.category, &p.parent_id) {
+            (Some(AudienceCategory::Structure), Some(_)) => out.push(Violation::new(
+                "/parentId",
+                "parentId must be left blank when category is 'structure': a structure is a top-level audience",
+            )),
+            (Some(AudienceCategory::Audience), None) => out.push(Violation::new(
+                "/parentId",
+                "parentId is required when category is 'audience': a child audience must belong to a structure",
+            )),
+            // Without a category the docs give no rule; Thrive decides.
+            _ => {}
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let mut body = Map::new();
+        let fields = [
+            ("name", p.name.clone()),
+            ("reference", p.reference.clone()),
+            ("parentId", p.parent_id.clone()),
+            ("category", p.category.map(|c| c.as_str().to_owned())),
+        ];
+        for (name, value) in fields {
+            if let Some(v) = value {
+                body.insert(name.into(), v.into());
+            }
+        }
+        Ok(ApiRequest::new(Method::Post, ApiVersion::V1, &["audiences"]).body(body))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(AudienceOutput {
+            audience: crate::thrive::common::object::<Audience>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(CreateAudience);

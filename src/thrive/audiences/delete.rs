@@ -1,0 +1,50 @@
+//! `thrive_delete_audience`: `DELETE /rest/v1/audiences/{audienceId}`.
+
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::Result;
+use crate::thrive::common::SuccessOutput;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Delete an audience in Thrive (only if it has no child audiences).
+pub struct DeleteAudience;
+
+/// Inputs of [`DeleteAudience`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteAudienceParams {
+    /// The audience id or audience reference (sent as one path segment).
+    /// The sources disagree on structures with child audiences: the delete
+    /// may be refused while children exist, or delete the children too.
+    pub audience_id: String,
+}
+
+impl Tool for DeleteAudience {
+    type Params = DeleteAudienceParams;
+    type Output = SuccessOutput;
+
+    const ID: &'static str = "thrive_delete_audience";
+    const TITLE: &'static str = "Delete audience";
+    const DESCRIPTION: &'static str =
+        "Delete an audience in Thrive (only if it has no child audiences).";
+    const ENDPOINT: &'static str = "DELETE /rest/v1/audiences/{audienceId}";
+    const HINTS: Hints = Hints::DESTROY;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let audience = segment("audienceId", &p.audience_id)?;
+        Ok(ApiRequest::new(
+            Method::Delete,
+            ApiVersion::V1,
+            &["audiences", &audience],
+        ))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        // The response is not documented: an empty body, or one without
+        // `success`, counts as success.
+        SuccessOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(DeleteAudience);

@@ -1,0 +1,45 @@
+//! `thrive_get_completion`: `GET /rest/v1/learning/completions/{id}`.
+
+use super::{Completion, CompletionOutput};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single learning completion record in Thrive by its ID.
+pub struct GetCompletion;
+
+/// Inputs of [`GetCompletion`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetCompletionParams {
+    /// The completion ID.
+    pub id: String,
+}
+
+impl Tool for GetCompletion {
+    type Params = GetCompletionParams;
+    type Output = CompletionOutput;
+
+    const ID: &'static str = "thrive_get_completion";
+    const TITLE: &'static str = "Get completion";
+    const DESCRIPTION: &'static str =
+        "Get a single learning completion record in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/learning/completions/{id}";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let id = segment("id", &p.id)?;
+        Ok(ApiRequest::get(&["learning", "completions", &id]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(CompletionOutput {
+            completion: object::<Completion>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetCompletion);

@@ -1,0 +1,92 @@
+//! `thrive_list_completions`: `GET /rest/v1/learning/completions`.
+
+use super::{Completion, CompletionsOutput};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::thrive::common::bare_array;
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// List learning completion records in Thrive, optionally filtered by user or content.
+pub struct ListCompletions;
+
+/// Inputs of [`ListCompletions`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListCompletionsParams {
+    /// Filter by content (a content ID).
+    pub content_id: Option<String>,
+    /// Filter by completions imported via Recognition of Prior Learning (RPL).
+    #[serde(rename = "isRPL")]
+    pub is_rpl: Option<bool>,
+    /// Filter by user (a user ID).
+    pub user_id: Option<String>,
+    /// Filter by completedDate (completedDate >= this date/date-time).
+    /// ISO 8601, e.g. 2024-04-02 or 2024-04-02T00:00:00Z; inclusive.
+    pub completed_date_range_start: Option<String>,
+    /// Filter by completedDate (completedDate <= this date/date-time).
+    /// ISO 8601, e.g. 2024-04-30 or 2024-04-30T23:59:59Z; inclusive.
+    pub completed_date_range_end: Option<String>,
+    /// Page number for pagination (default 1).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-1000, default 1000). Thrive answers with
+    /// a bare array; the last page is the first one shorter than perPage.
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    pub per_page: Option<u32>,
+}
+
+impl Tool for ListCompletions {
+    type Params = ListCompletionsParams;
+    type Output = CompletionsOutput;
+
+    const ID: &'static str = "thrive_list_completions";
+    const TITLE: &'static str = "List completions";
+    const DESCRIPTION: &'static str =
+        "List learning completion records in Thrive, optionally filtered by user or content.";
+    const ENDPOINT: &'static str = "GET /rest/v1/learning/completions";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = Paging::BareArray {
+        max_per_page: 1000,
+        default_per_page: 1000,
+    };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date(
+            "completedDateRangeStart",
+            p.completed_date_range_start.as_deref(),
+            DateFormat::Iso8601,
+            out,
+        );
+        check_date(
+            "completedDateRangeEnd",
+            p.completed_date_range_end.as_deref(),
+            DateFormat::Iso8601,
+            out,
+        );
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::get(&["learning", "completions"])
+            .query("contentId", p.content_id.as_ref())
+            .query("isRPL", p.is_rpl)
+            .query("userId", p.user_id.as_ref())
+            .query(
+                "completedDateRangeStart",
+                p.completed_date_range_start.as_ref(),
+            )
+            .query("completedDateRangeEnd", p.completed_date_range_end.as_ref())
+            .query("page", p.page)
+            .query("perPage", p.per_page))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(CompletionsOutput {
+            completions: bare_array::<Completion>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(ListCompletions);

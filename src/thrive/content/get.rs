@@ -1,0 +1,45 @@
+//! `thrive_get_content`: `GET /rest/v1/contents/{id}`.
+
+use super::{Content, ContentOutput};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single content record in Thrive by its ID.
+pub struct GetContent;
+
+/// Inputs of [`GetContent`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetContentParams {
+    /// Unique identifier of the content item (24 hexadecimal characters,
+    /// e.g. `507f1f77bcf86cd799439011`).
+    pub id: String,
+}
+
+impl Tool for GetContent {
+    type Params = GetContentParams;
+    type Output = ContentOutput;
+
+    const ID: &'static str = "thrive_get_content";
+    const TITLE: &'static str = "Get content";
+    const DESCRIPTION: &'static str = "Get a single content record in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/contents/{id}";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let id = segment("id", &p.id)?;
+        Ok(ApiRequest::get(&["contents", &id]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(ContentOutput {
+            content: object::<Content>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetContent);

@@ -1,0 +1,83 @@
+//! `thrive_query_content`: `GET /rest/v1/contents`.
+
+use super::{CONTENT_TYPES, Content};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::thrive::common::Page;
+use crate::thrive::{check_comma_list, comma_list};
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Query content records in Thrive with pagination and filtering options.
+pub struct QueryContent;
+
+/// Inputs of [`QueryContent`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryContentParams {
+    /// Page number for pagination (default 1).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-1000, default 20).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    pub per_page: Option<u32>,
+    /// Comma-separated content types (article, assessment, broadcast, cmi5,
+    /// elearning, event, file, pathway, question, quiz, scorm, url, video,
+    /// mixed). If both set, omitTypes is ignored. Example: `video,file`.
+    pub types: Option<String>,
+    /// Comma-separated content types (article, assessment, broadcast, cmi5,
+    /// elearning, event, file, pathway, question, quiz, scorm, url, video,
+    /// mixed). If both set, omitTypes is ignored. Example: `event,broadcast`.
+    pub omit_types: Option<String>,
+    /// Return only items updated on or after this date/time (ISO 8601), e.g.
+    /// `2024-01-01T00:00:00Z`.
+    pub updated_since: Option<String>,
+}
+
+impl Tool for QueryContent {
+    type Params = QueryContentParams;
+    type Output = Page<Content>;
+
+    const ID: &'static str = "thrive_query_content";
+    const TITLE: &'static str = "Query content";
+    const DESCRIPTION: &'static str =
+        "Query content records in Thrive with pagination and filtering options.";
+    const ENDPOINT: &'static str = "GET /rest/v1/contents";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_comma_list("types", p.types.as_deref(), Some(&CONTENT_TYPES), out);
+        check_comma_list(
+            "omitTypes",
+            p.omit_types.as_deref(),
+            Some(&CONTENT_TYPES),
+            out,
+        );
+        check_date(
+            "updatedSince",
+            p.updated_since.as_deref(),
+            DateFormat::Iso8601,
+            out,
+        );
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        // Both filters are sent when both are given; Thrive then ignores
+        // `omitTypes`, as documented.
+        Ok(ApiRequest::get(&["contents"])
+            .query("page", p.page)
+            .query("perPage", p.per_page)
+            .query("types", comma_list(p.types.as_deref()))
+            .query("omitTypes", comma_list(p.omit_types.as_deref()))
+            .query("updatedSince", p.updated_since.as_deref()))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Page::from_response(response)
+    }
+}
+
+crate::register_tool!(QueryContent);

@@ -1,0 +1,44 @@
+//! `thrive_get_cpd_category`: `GET /rest/v1/cpdCategories/{categoryId}`.
+
+use super::{CategoryOutput, CpdCategory};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single CPD category in Thrive by its ID.
+pub struct GetCpdCategory;
+
+/// Inputs of [`GetCpdCategory`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetCpdCategoryParams {
+    /// The CPD category ID (24 hexadecimal characters).
+    pub category_id: String,
+}
+
+impl Tool for GetCpdCategory {
+    type Params = GetCpdCategoryParams;
+    type Output = CategoryOutput;
+
+    const ID: &'static str = "thrive_get_cpd_category";
+    const TITLE: &'static str = "Get CPD category";
+    const DESCRIPTION: &'static str = "Get a single CPD category in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdCategories/{categoryId}";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let id = segment("categoryId", &p.category_id)?;
+        Ok(ApiRequest::get(&["cpdCategories", &id]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(CategoryOutput {
+            category: object::<CpdCategory>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetCpdCategory);

@@ -1,0 +1,71 @@
+//! `thrive_query_cpd_entries`: `GET /rest/v1/cpdEntries`.
+
+use super::CpdEntry;
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::thrive::check_range;
+use crate::thrive::common::Page;
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Query CPD log entries in Thrive and return results with pagination.
+pub struct QueryCpdEntries;
+
+/// Inputs of [`QueryCpdEntries`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryCpdEntriesParams {
+    /// Page number for pagination (default 1).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-1000, default 100).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    pub per_page: Option<u32>,
+    /// Filter entries after this date (format YYYY-MM-DD hh:mm:ss), e.g.
+    /// `2020-09-25 00:00:00`; a bare date such as `2020-09-25` is accepted too.
+    /// The time zone is not documented; assume UTC.
+    pub entry_date_from: Option<String>,
+    /// Filter entries before this date (format YYYY-MM-DD hh:mm:ss), e.g.
+    /// `2020-11-01 00:00:00`; a bare date is accepted too. Must not be
+    /// before entryDateFrom.
+    pub entry_date_to: Option<String>,
+}
+
+impl Tool for QueryCpdEntries {
+    type Params = QueryCpdEntriesParams;
+    type Output = Page<CpdEntry>;
+
+    const ID: &'static str = "thrive_query_cpd_entries";
+    const TITLE: &'static str = "Query CPD entries";
+    const DESCRIPTION: &'static str =
+        "Query CPD log entries in Thrive and return results with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdEntries";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        let (from, to) = (p.entry_date_from.as_deref(), p.entry_date_to.as_deref());
+        let before = out.len();
+        check_date("entryDateFrom", from, DateFormat::SpaceSeparated, out);
+        check_date("entryDateTo", to, DateFormat::SpaceSeparated, out);
+        if out.len() == before {
+            check_range(("entryDateFrom", from), ("entryDateTo", to), out);
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::get(&["cpdEntries"])
+            .query("page", p.page)
+            .query("perPage", p.per_page)
+            .query("entryDateFrom", p.entry_date_from.as_deref())
+            .query("entryDateTo", p.entry_date_to.as_deref()))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Page::from_response(response)
+    }
+}
+
+crate::register_tool!(QueryCpdEntries);

@@ -1,0 +1,63 @@
+//! `thrive_query_cpd_requirements`: `GET /rest/v1/cpdRequirementSummaries`.
+
+use super::CpdRequirement;
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::thrive::common::Page;
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Query CPD requirement summaries in Thrive and return results with pagination.
+pub struct QueryCpdRequirements;
+
+/// Inputs of [`QueryCpdRequirements`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryCpdRequirementsParams {
+    /// Page number for pagination (default 1).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-1000, default 100).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    pub per_page: Option<u32>,
+    /// Return only items updated on or after this date/time (ISO 8601), e.g.
+    /// `2024-01-01T00:00:00Z`. Compared with each summary's `updatedAt`.
+    pub updated_since: Option<String>,
+}
+
+impl Tool for QueryCpdRequirements {
+    type Params = QueryCpdRequirementsParams;
+    type Output = Page<CpdRequirement>;
+
+    const ID: &'static str = "thrive_query_cpd_requirements";
+    const TITLE: &'static str = "Query CPD requirements";
+    const DESCRIPTION: &'static str =
+        "Query CPD requirement summaries in Thrive and return results with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdRequirementSummaries";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date(
+            "updatedSince",
+            p.updated_since.as_deref(),
+            DateFormat::Iso8601,
+            out,
+        );
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::get(&["cpdRequirementSummaries"])
+            .query("page", p.page)
+            .query("perPage", p.per_page)
+            .query("updatedSince", p.updated_since.as_deref()))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Page::from_response(response)
+    }
+}
+
+crate::register_tool!(QueryCpdRequirements);

@@ -1,0 +1,77 @@
+//! `thrive_query_cpd_user_summaries`: `GET /rest/v1/cpdUserLogSummaries`.
+
+use super::CpdUserSummary;
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::thrive::common::Page;
+use crate::thrive::{check_comma_list, check_range, comma_list};
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Query CPD user log summaries in Thrive and return results with pagination.
+pub struct QueryCpdUserSummaries;
+
+/// Inputs of [`QueryCpdUserSummaries`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryCpdUserSummariesParams {
+    /// Filter entries after this date (format YYYY-MM-DDThh:mm:ss), e.g.
+    /// `2020-11-17T09:50:00` (with `T`, no zone; unlike the CPD entries query).
+    pub entry_date_from: String,
+    /// Filter entries before this date (format YYYY-MM-DDThh:mm:ss), e.g.
+    /// `2021-11-17T09:51:00`. Must not be before entryDateFrom.
+    pub entry_date_to: String,
+    /// Comma-separated user IDs to filter by, e.g.
+    /// `5c9de5c64a6b1c37a58e393c,5cadda57f4a0f40010af03de`.
+    pub user_ids: Option<String>,
+    /// Page number for pagination (default 1).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-1000, default 100).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    pub per_page: Option<u32>,
+}
+
+impl Tool for QueryCpdUserSummaries {
+    type Params = QueryCpdUserSummariesParams;
+    type Output = Page<CpdUserSummary>;
+
+    const ID: &'static str = "thrive_query_cpd_user_summaries";
+    const TITLE: &'static str = "Query CPD user summaries";
+    const DESCRIPTION: &'static str =
+        "Query CPD user log summaries in Thrive and return results with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdUserLogSummaries";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        let (from, to) = (
+            Some(p.entry_date_from.as_str()),
+            Some(p.entry_date_to.as_str()),
+        );
+        let before = out.len();
+        check_date("entryDateFrom", from, DateFormat::LocalDateTime, out);
+        check_date("entryDateTo", to, DateFormat::LocalDateTime, out);
+        if out.len() == before {
+            check_range(("entryDateFrom", from), ("entryDateTo", to), out);
+        }
+        check_comma_list("userIds", p.user_ids.as_deref(), None, out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::get(&["cpdUserLogSummaries"])
+            .query("entryDateFrom", Some(p.entry_date_from.as_str()))
+            .query("entryDateTo", Some(p.entry_date_to.as_str()))
+            .query("userIds", comma_list(p.user_ids.as_deref()))
+            .query("page", p.page)
+            .query("perPage", p.per_page))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Page::from_response(response)
+    }
+}
+
+crate::register_tool!(QueryCpdUserSummaries);

@@ -1,0 +1,68 @@
+//! `thrive_get_enrolment`: `GET /rest/v1/assignments/{assignmentId}/enrolments/{enrolmentId}`.
+
+use super::{Enrolment, EnrolmentOutput};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::{Result, Violation};
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single enrolment for a compliance assignment in Thrive.
+pub struct GetEnrolment;
+
+/// Inputs of [`GetEnrolment`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetEnrolmentParams {
+    /// The assignment ID.
+    pub assignment_id: String,
+    /// The enrolment ID.
+    pub enrolment_id: String,
+}
+
+impl Tool for GetEnrolment {
+    type Params = GetEnrolmentParams;
+    type Output = EnrolmentOutput;
+
+    const ID: &'static str = "thrive_get_enrolment";
+    const TITLE: &'static str = "Get enrolment";
+    const DESCRIPTION: &'static str =
+        "Get a single enrolment for a compliance assignment in Thrive.";
+    const ENDPOINT: &'static str =
+        "GET /rest/v1/assignments/{assignmentId}/enrolments/{enrolmentId}";
+    const HINTS: Hints = Hints::READ;
+
+    /// Checks both path ids, so a problem with each is reported at once
+    /// (`request` stops at the first).
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        let ids = [
+            ("assignmentId", &p.assignment_id),
+            ("enrolmentId", &p.enrolment_id),
+        ];
+        for (field, value) in ids {
+            if let Err(e) = segment(field, value) {
+                out.extend(e.violations());
+            }
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let assignment = segment("assignmentId", &p.assignment_id)?;
+        let enrolment = segment("enrolmentId", &p.enrolment_id)?;
+        Ok(ApiRequest::get(&[
+            "assignments",
+            &assignment,
+            "enrolments",
+            &enrolment,
+        ]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(EnrolmentOutput {
+            enrolment: object::<Enrolment>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetEnrolment);

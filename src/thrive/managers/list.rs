@@ -1,0 +1,45 @@
+//! `thrive_list_audience_managers`: `GET /rest/v1/audiences/{audienceId}/managers`.
+
+use super::ManagersOutput;
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::thrive::common::bare_array;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// List the managers of a Thrive audience.
+pub struct ListAudienceManagers;
+
+/// Inputs of [`ListAudienceManagers`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListAudienceManagersParams {
+    /// The audience id or audience reference.
+    pub audience_id: String,
+}
+
+impl Tool for ListAudienceManagers {
+    type Params = ListAudienceManagersParams;
+    type Output = ManagersOutput;
+
+    const ID: &'static str = "thrive_list_audience_managers";
+    const TITLE: &'static str = "List audience managers";
+    const DESCRIPTION: &'static str = "List the managers of a Thrive audience.";
+    const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}/managers";
+    const HINTS: Hints = Hints::READ;
+
+    // Not paginated: Thrive returns every manager in one bare array.
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let audience = segment("audienceId", &p.audience_id)?;
+        Ok(ApiRequest::get(&["audiences", &audience, "managers"]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(ManagersOutput {
+            managers: bare_array(response)?,
+        })
+    }
+}
+
+crate::register_tool!(ListAudienceManagers);

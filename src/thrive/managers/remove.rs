@@ -1,0 +1,61 @@
+//! `thrive_remove_audience_manager`: `DELETE /rest/v1/audiences/{audienceId}/managers/{userId}`.
+
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::thrive::common::SuccessOutput;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Remove a single manager from a Thrive audience.
+pub struct RemoveAudienceManager;
+
+/// Inputs of [`RemoveAudienceManager`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveAudienceManagerParams {
+    /// The audience id or audience reference.
+    pub audience_id: String,
+    /// The user email, ref, or id to remove as a manager. Despite its name
+    /// this takes any of the three; sent percent-encoded as one path segment.
+    pub user_id: String,
+}
+
+impl Tool for RemoveAudienceManager {
+    type Params = RemoveAudienceManagerParams;
+    type Output = SuccessOutput;
+
+    const ID: &'static str = "thrive_remove_audience_manager";
+    const TITLE: &'static str = "Remove audience manager";
+    const DESCRIPTION: &'static str = "Remove a single manager from a Thrive audience.";
+    const ENDPOINT: &'static str = "DELETE /rest/v1/audiences/{audienceId}/managers/{userId}";
+    const HINTS: Hints = Hints::DESTROY;
+
+    // Both path ids are checked here too, so a bad value in each is reported
+    // at once (`request` stops at the first).
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        for (field, value) in [("audienceId", &p.audience_id), ("userId", &p.user_id)] {
+            if let Err(e) = segment(field, value) {
+                out.extend(e.violations());
+            }
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let audience = segment("audienceId", &p.audience_id)?;
+        let user = segment("userId", &p.user_id)?;
+        Ok(ApiRequest::new(
+            Method::Delete,
+            ApiVersion::V1,
+            &["audiences", &audience, "managers", &user],
+        ))
+    }
+
+    // The response body is not documented: an empty 2xx body (or one without
+    // `success`) counts as success, as Sim does.
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        SuccessOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(RemoveAudienceManager);

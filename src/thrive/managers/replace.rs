@@ -1,0 +1,71 @@
+//! `thrive_replace_audience_managers`: `PATCH /rest/v1/audiences/{audienceId}/managers`.
+
+use super::{ManagerInput, check_references, managers_body};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::params::JsonList;
+use crate::thrive::common::BulkOutput;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Replace a Thrive audience's entire manager list with the given managers (does not support an empty array).
+pub struct ReplaceAudienceManagers;
+
+/// Inputs of [`ReplaceAudienceManagers`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplaceAudienceManagersParams {
+    /// The audience id or audience reference.
+    pub audience_id: String,
+    /// JSON array of manager objects that replaces the whole manager list (1-100, no empty array). Each: {"reference":"jane@example.com","permissions":{"audienceManager":{"manageContent":true,"assignments":true},"peopleManager":{"canViewLearnPage":true,"insights":false,"manage":false},"administrator":{"canAddAudienceManagers":false}}}
+    ///
+    /// `reference` (email or ref) is required. `permissions` and each of its
+    /// booleans are optional (Thrive defaults them to false) and are sent only
+    /// as given. `administrator` is for structures only. Output-only keys
+    /// such as `manageMembers` and `canManageAudiences` are refused. Managers
+    /// not in the list are removed; a replace is never split into several
+    /// calls, so more than 100 items are refused before anything is sent.
+    pub managers: JsonList<ManagerInput, 1, 0>,
+}
+
+impl Tool for ReplaceAudienceManagers {
+    type Params = ReplaceAudienceManagersParams;
+    type Output = BulkOutput;
+
+    const ID: &'static str = "thrive_replace_audience_managers";
+    const TITLE: &'static str = "Replace audience managers";
+    const DESCRIPTION: &'static str = "Replace a Thrive audience's entire manager list with the given managers (does not support an empty array).";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/audiences/{audienceId}/managers";
+    const HINTS: Hints = Hints::DESTROY;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.managers.check("managers", out);
+        let n = p.managers.items().len();
+        if n > 100 {
+            out.push(Violation::new(
+                "/managers",
+                format!(
+                    "managers has {n} items; a replace takes at most 100 and cannot be split into several calls, because each call replaces the whole list"
+                ),
+            ));
+        }
+        check_references("managers", p.managers.items(), out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let audience = segment("audienceId", &p.audience_id)?;
+        Ok(ApiRequest::new(
+            Method::Patch,
+            ApiVersion::V1,
+            &["audiences", &audience, "managers"],
+        )
+        .body(managers_body(p.managers.items())?))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        BulkOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(ReplaceAudienceManagers);

@@ -1,0 +1,51 @@
+//! `thrive_list_audience_members`: `GET /rest/v1/audiences/{audienceId}/members`.
+
+use super::AudienceMember;
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::thrive::common::Page;
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// List the members of a Thrive audience with pagination.
+pub struct ListAudienceMembers;
+
+/// Inputs of [`ListAudienceMembers`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListAudienceMembersParams {
+    /// The audience id or audience reference.
+    pub audience_id: String,
+    /// Page number for pagination (default 1). 1-based.
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-1000, default 100).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    pub per_page: Option<u32>,
+}
+
+impl Tool for ListAudienceMembers {
+    type Params = ListAudienceMembersParams;
+    type Output = Page<AudienceMember>;
+
+    const ID: &'static str = "thrive_list_audience_members";
+    const TITLE: &'static str = "List audience members";
+    const DESCRIPTION: &'static str = "List the members of a Thrive audience with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}/members";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let audience = segment("audienceId", &p.audience_id)?;
+        Ok(ApiRequest::get(&["audiences", &audience, "members"])
+            .query("page", p.page)
+            .query("perPage", p.per_page))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Page::from_response(response)
+    }
+}
+
+crate::register_tool!(ListAudienceMembers);

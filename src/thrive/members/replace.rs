@@ -1,0 +1,73 @@
+//! `thrive_replace_audience_members`: `PATCH /rest/v1/audiences/{audienceId}/members`.
+
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::params::JsonList;
+use crate::thrive::common::BulkOutput;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Replace a Thrive audience's entire members list with the given users (does not support an empty array).
+pub struct ReplaceAudienceMembers;
+
+/// Inputs of [`ReplaceAudienceMembers`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplaceAudienceMembersParams {
+    /// The audience id or audience reference.
+    pub audience_id: String,
+    /// JSON array of user emails/refs/ids that replaces the whole members list (1-100, no empty array). Example: `["jane@example.com"]`.
+    /// Members not in the list are removed. Unlike add, a replace is never
+    /// split into several calls (each call replaces the whole list), so more
+    /// than 100 items are refused before anything is sent.
+    pub users: JsonList<String, 1, 0>,
+}
+
+impl Tool for ReplaceAudienceMembers {
+    type Params = ReplaceAudienceMembersParams;
+    type Output = BulkOutput;
+
+    const ID: &'static str = "thrive_replace_audience_members";
+    const TITLE: &'static str = "Replace audience members";
+    const DESCRIPTION: &'static str = "Replace a Thrive audience's entire members list with the given users (does not support an empty array).";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/audiences/{audienceId}/members";
+    const HINTS: Hints = Hints::DESTROY;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.users.check("users", out);
+        let n = p.users.items().len();
+        if n > 100 {
+            out.push(Violation::new(
+                "/users",
+                format!(
+                    "users has {n} items; a replace takes at most 100 and cannot be split into several calls, because each call replaces the whole list"
+                ),
+            ));
+        }
+        crate::thrive::check_non_blank_items("users", p.users.items(), out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let audience = segment("audienceId", &p.audience_id)?;
+        let users: Vec<Value> = p
+            .users
+            .items()
+            .iter()
+            .map(|u| Value::from(u.trim()))
+            .collect();
+        Ok(ApiRequest::new(
+            Method::Patch,
+            ApiVersion::V1,
+            &["audiences", &audience, "members"],
+        )
+        .body(users))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        BulkOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(ReplaceAudienceMembers);

@@ -1,0 +1,67 @@
+//! `thrive_add_user_tags`: `POST /rest/v1/users/{userId}/tags`.
+
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::params::JsonList;
+use crate::thrive::common::MessageOutput;
+use crate::tool::{Batching, Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Add one or more tags to a learner in Thrive.
+pub struct AddUserTags;
+
+/// Inputs of [`AddUserTags`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddUserTagsParams {
+    /// The learner ID (their Thrive user id, not their ref), e.g.
+    /// `63f57d805d8ecbf46f5b5278`.
+    pub user_id: String,
+    /// JSON array of tag names to add (1-100). Example: ["leadership"]
+    ///
+    /// The tags must already exist. Thrive takes 1-100 per call; longer
+    /// lists are sent in chunks of 100 and the counts merged.
+    pub tags: JsonList<String, 1, 0>,
+}
+
+impl Tool for AddUserTags {
+    type Params = AddUserTagsParams;
+    type Output = MessageOutput;
+
+    const ID: &'static str = "thrive_add_user_tags";
+    const TITLE: &'static str = "Add user tags";
+    const DESCRIPTION: &'static str = "Add one or more tags to a learner in Thrive.";
+    const ENDPOINT: &'static str = "POST /rest/v1/users/{userId}/tags";
+    const HINTS: Hints = Hints::CREATE;
+    const BATCHING: Batching = Batching::Chunked {
+        pointer: "/tags",
+        size: 100,
+    };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.tags.check("tags", out);
+        crate::thrive::check_non_blank_items("tags", p.tags.items(), out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let user = segment("userId", &p.user_id)?;
+        let tags: Vec<Value> = p
+            .tags
+            .items()
+            .iter()
+            .map(|t| Value::from(t.trim()))
+            .collect();
+        Ok(
+            ApiRequest::new(Method::Post, ApiVersion::V1, &["users", &user, "tags"])
+                .body(json!({ "tags": tags })),
+        )
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        MessageOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(AddUserTags);

@@ -1,0 +1,44 @@
+//! `thrive_get_tag`: `GET /rest/v1/tags/{tagId}`.
+
+use super::{Tag, TagOutput};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::thrive::common::object;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single tag in Thrive by its ID.
+pub struct GetTag;
+
+/// Inputs of [`GetTag`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetTagParams {
+    /// The tag ID (not its name), e.g. `64b6f4a8c2e4a1b9d3f2c4b0`.
+    pub tag_id: String,
+}
+
+impl Tool for GetTag {
+    type Params = GetTagParams;
+    type Output = TagOutput;
+
+    const ID: &'static str = "thrive_get_tag";
+    const TITLE: &'static str = "Get tag";
+    const DESCRIPTION: &'static str = "Get a single tag in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/tags/{tagId}";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let id = segment("tagId", &p.tag_id)?;
+        Ok(ApiRequest::get(&["tags", &id]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(TagOutput {
+            tag: object::<Tag>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetTag);

@@ -1,0 +1,40 @@
+//! `thrive_get_skill_levels`: `GET /rest/v1/skills/levels`.
+
+use super::{SkillLevel, SkillLevelsOutput};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::Result;
+use crate::thrive::common::bare_array;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get the available skill levels configured in Thrive.
+pub struct GetSkillLevels;
+
+/// Inputs of [`GetSkillLevels`]: none besides the connection.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetSkillLevelsParams {}
+
+impl Tool for GetSkillLevels {
+    type Params = GetSkillLevelsParams;
+    type Output = SkillLevelsOutput;
+
+    const ID: &'static str = "thrive_get_skill_levels";
+    const TITLE: &'static str = "Get skill levels";
+    const DESCRIPTION: &'static str = "Get the available skill levels configured in Thrive.";
+    const ENDPOINT: &'static str = "GET /rest/v1/skills/levels";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(_: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::get(&["skills", "levels"]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(SkillLevelsOutput {
+            levels: bare_array::<SkillLevel>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetSkillLevels);

@@ -1,0 +1,67 @@
+//! `thrive_list_tags`: `GET /rest/v1/tags`.
+
+use super::Tag;
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::thrive::common::Page;
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// List tags in Thrive and return tag information with pagination.
+pub struct ListTags;
+
+/// Inputs of [`ListTags`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListTagsParams {
+    /// Page number for pagination (default 1).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    pub page: Option<u32>,
+    /// Number of results per page (1-1000, default 100).
+    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    pub per_page: Option<u32>,
+    /// Return only tags updated on or after this date/time (ISO 8601), e.g.
+    /// `2024-01-01T00:00:00Z`.
+    pub updated_since: Option<String>,
+}
+
+impl Tool for ListTags {
+    type Params = ListTagsParams;
+    type Output = Page<Tag>;
+
+    const ID: &'static str = "thrive_list_tags";
+    const TITLE: &'static str = "List tags";
+    const DESCRIPTION: &'static str =
+        "List tags in Thrive and return tag information with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/tags";
+    const HINTS: Hints = Hints::READ;
+    // Whether `/tags` pages at all is disputed (a third party reads the spec
+    // as returning `results` with no `pagination`). The paging inputs are
+    // sent as the seed describes; a missing `pagination` becomes `null`, and
+    // the runtime then stops at the first page shorter than `perPage`.
+    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date(
+            "updatedSince",
+            p.updated_since.as_deref(),
+            DateFormat::Iso8601,
+            out,
+        );
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::get(&["tags"])
+            .query("page", p.page)
+            .query("perPage", p.per_page)
+            .query("updatedSince", p.updated_since.as_deref()))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Page::from_response(response)
+    }
+}
+
+crate::register_tool!(ListTags);

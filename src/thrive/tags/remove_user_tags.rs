@@ -1,0 +1,68 @@
+//! `thrive_remove_user_tags`: `PATCH /rest/v1/users/{userId}/tags`.
+
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::params::JsonList;
+use crate::thrive::common::MessageOutput;
+use crate::tool::{Batching, Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Remove one or more tags from a learner in Thrive.
+pub struct RemoveUserTags;
+
+/// Inputs of [`RemoveUserTags`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveUserTagsParams {
+    /// The learner ID (their Thrive user id, not their ref), e.g.
+    /// `63f57d805d8ecbf46f5b5278`.
+    pub user_id: String,
+    /// JSON array of tag names to remove (1-100). Example: ["leadership"]
+    ///
+    /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100
+    /// (each call removes only its own names) and the counts merged.
+    pub tags: JsonList<String, 1, 0>,
+}
+
+impl Tool for RemoveUserTags {
+    type Params = RemoveUserTagsParams;
+    type Output = MessageOutput;
+
+    const ID: &'static str = "thrive_remove_user_tags";
+    const TITLE: &'static str = "Remove user tags";
+    const DESCRIPTION: &'static str = "Remove one or more tags from a learner in Thrive.";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/users/{userId}/tags";
+    const HINTS: Hints = Hints::DESTROY;
+    const BATCHING: Batching = Batching::Chunked {
+        pointer: "/value",
+        size: 100,
+    };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.tags.check("tags", out);
+        crate::thrive::check_non_blank_items("tags", p.tags.items(), out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let user = segment("userId", &p.user_id)?;
+        let tags: Vec<Value> = p
+            .tags
+            .items()
+            .iter()
+            .map(|t| Value::from(t.trim()))
+            .collect();
+        // A JSON-Patch-like object; `op` and `path` each have one allowed value.
+        Ok(
+            ApiRequest::new(Method::Patch, ApiVersion::V1, &["users", &user, "tags"])
+                .body(json!({ "op": "remove", "path": "tags", "value": tags })),
+        )
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        MessageOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(RemoveUserTags);

@@ -1,0 +1,107 @@
+//! `thrive_update_user_skills`: `PATCH /rest/v1/users/{userId}/skills`.
+
+use super::SkillInput;
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::params::JsonList;
+use crate::thrive::common::MessageOutput;
+use crate::tool::{Batching, Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The lowest level Thrive accepts for `level` and `targetLevel`.
+const MIN_LEVEL: f64 = -1.0;
+
+/// Update skills and levels for a learner in Thrive.
+pub struct UpdateUserSkills;
+
+/// Inputs of [`UpdateUserSkills`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateUserSkillsParams {
+    /// The learner ID (their Thrive user id, not their ref), e.g.
+    /// `63f57d805d8ecbf46f5b5278`.
+    pub user_id: String,
+    /// JSON array of skill objects (1-100). Each: {"tagName":"leadership","level":1,"targetLevel":3}. level/targetLevel optional (min -1).
+    /// Only `tagName` is required; no other keys are accepted. Thrive takes
+    /// 1-100 per call; longer lists are sent in chunks of 100 and the counts
+    /// merged.
+    pub skills: JsonList<SkillInput, 1, 0>,
+}
+
+/// A level as JSON: whole numbers stay integers (`3`, not `3.0`).
+fn level_value(level: f64) -> Value {
+    // Whole numbers within ±2^53 convert to i64 exactly.
+    if level.fract() == 0.0 && level.abs() <= 9_007_199_254_740_992.0 {
+        Value::from(level as i64)
+    } else {
+        Value::from(level)
+    }
+}
+
+impl Tool for UpdateUserSkills {
+    type Params = UpdateUserSkillsParams;
+    type Output = MessageOutput;
+
+    const ID: &'static str = "thrive_update_user_skills";
+    const TITLE: &'static str = "Update user skills";
+    const DESCRIPTION: &'static str = "Update skills and levels for a learner in Thrive.";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/users/{userId}/skills";
+    const HINTS: Hints = Hints::UPDATE;
+    const BATCHING: Batching = Batching::Chunked {
+        pointer: "/value",
+        size: 100,
+    };
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.skills.check("skills", out);
+        for (i, skill) in p.skills.items().iter().enumerate() {
+            if skill.tag_name.trim().is_empty() {
+                out.push(Violation::new(
+                    format!("/skills/{i}/tagName"),
+                    format!("skills[{i}].tagName must not be empty"),
+                ));
+            }
+            for (key, level) in [("level", skill.level), ("targetLevel", skill.target_level)] {
+                if let Some(level) = level.filter(|l| *l < MIN_LEVEL) {
+                    out.push(Violation::new(
+                        format!("/skills/{i}/{key}"),
+                        format!("skills[{i}].{key} must be at least -1, got {level}"),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let user = segment("userId", &p.user_id)?;
+        let skills: Vec<Value> = p
+            .skills
+            .items()
+            .iter()
+            .map(|s| {
+                let mut item = Map::new();
+                item.insert("tagName".into(), s.tag_name.trim().into());
+                if let Some(level) = s.level {
+                    item.insert("level".into(), level_value(level));
+                }
+                if let Some(target) = s.target_level {
+                    item.insert("targetLevel".into(), level_value(target));
+                }
+                Value::Object(item)
+            })
+            .collect();
+        // A JSON-Patch-like object; `op` and `path` each have one allowed value.
+        Ok(
+            ApiRequest::new(Method::Patch, ApiVersion::V1, &["users", &user, "skills"])
+                .body(json!({ "op": "update", "path": "skills", "value": skills })),
+        )
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        MessageOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(UpdateUserSkills);

@@ -1,0 +1,50 @@
+//! `thrive_delete_user`: `DELETE /rest/v2/users/ref/{ref}`.
+
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::Result;
+use crate::thrive::common::SuccessOutput;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Permanently delete (obfuscate) a user in Thrive by ref while retaining training history.
+pub struct DeleteUser;
+
+/// Inputs of [`DeleteUser`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteUserParams {
+    /// The user ref to delete. Thrive removes the user's personal data (names,
+    /// email, ref) for good and keeps the learning records, linked only by
+    /// the internal Thrive user id; the account cannot be restored.
+    pub r#ref: String,
+}
+
+impl Tool for DeleteUser {
+    type Params = DeleteUserParams;
+    type Output = SuccessOutput;
+
+    const ID: &'static str = "thrive_delete_user";
+    const TITLE: &'static str = "Delete user";
+    const DESCRIPTION: &'static str =
+        "Permanently delete (obfuscate) a user in Thrive by ref while retaining training history.";
+    const ENDPOINT: &'static str = "DELETE /rest/v2/users/ref/{ref}";
+    const HINTS: Hints = Hints::DESTROY;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let user = segment("ref", &p.r#ref)?;
+        Ok(ApiRequest::new(
+            Method::Delete,
+            ApiVersion::V2,
+            &["users", "ref", &user],
+        ))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        // The docs show a 200 whose body is not visible; an empty body (or
+        // one without `success`) counts as success.
+        SuccessOutput::from_response(response)
+    }
+}
+
+crate::register_tool!(DeleteUser);

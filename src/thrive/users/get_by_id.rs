@@ -1,0 +1,46 @@
+//! `thrive_get_user_by_id`: `GET /rest/v1/user/{id}` (singular `user`).
+
+use super::{FullUserOutput, User};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single user in Thrive by their ID and return basic user information.
+pub struct GetUserById;
+
+/// Inputs of [`GetUserById`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetUserByIdParams {
+    /// The user ID: Thrive's internal id, e.g. 646767d82535201223349e09 (not
+    /// your organisation's ref; use thrive_get_user_by_ref for that).
+    pub id: String,
+}
+
+impl Tool for GetUserById {
+    type Params = GetUserByIdParams;
+    type Output = FullUserOutput;
+
+    const ID: &'static str = "thrive_get_user_by_id";
+    const TITLE: &'static str = "Get user by ID";
+    const DESCRIPTION: &'static str =
+        "Get a single user in Thrive by their ID and return basic user information.";
+    const ENDPOINT: &'static str = "GET /rest/v1/user/{id}";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let id = segment("id", &p.id)?;
+        // The singular `user` is deliberate: search is `/users`, by id is `/user/{id}`.
+        Ok(ApiRequest::get(&["user", &id]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(FullUserOutput {
+            user: crate::thrive::common::object::<User>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetUserById);

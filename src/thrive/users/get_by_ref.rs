@@ -1,0 +1,45 @@
+//! `thrive_get_user_by_ref`: `GET /rest/v1/users/ref/{ref}`.
+
+use super::{BasicUser, BasicUserOutput};
+use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::error::Result;
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Get a single user in Thrive by their ref and return basic user information.
+pub struct GetUserByRef;
+
+/// Inputs of [`GetUserByRef`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GetUserByRefParams {
+    /// The user ref (your organisation's unique identifier for the
+    /// individual; sent as one path segment).
+    pub r#ref: String,
+}
+
+impl Tool for GetUserByRef {
+    type Params = GetUserByRefParams;
+    type Output = BasicUserOutput;
+
+    const ID: &'static str = "thrive_get_user_by_ref";
+    const TITLE: &'static str = "Get user by ref";
+    const DESCRIPTION: &'static str =
+        "Get a single user in Thrive by their ref and return basic user information.";
+    const ENDPOINT: &'static str = "GET /rest/v1/users/ref/{ref}";
+    const HINTS: Hints = Hints::READ;
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let user = segment("ref", &p.r#ref)?;
+        Ok(ApiRequest::get(&["users", "ref", &user]))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(BasicUserOutput {
+            user: crate::thrive::common::object::<BasicUser>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(GetUserByRef);

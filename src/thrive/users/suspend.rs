@@ -1,0 +1,62 @@
+//! `thrive_suspend_user`: `PATCH /rest/v2/users/ref/{ref}/suspend`.
+
+use super::{LifecycleUser, UserOutput};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Map;
+
+/// Suspend a user in Thrive by ref, marking the account inactive.
+pub struct SuspendUser;
+
+/// Inputs of [`SuspendUser`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SuspendUserParams {
+    /// The user ref to suspend (sent as one path segment).
+    pub r#ref: String,
+    /// The date this individual left your organisation (ISO 8601), e.g.
+    /// 2024-06-30T00:00:00.000Z. Left out of the request when blank.
+    pub end_date: Option<String>,
+}
+
+impl Tool for SuspendUser {
+    type Params = SuspendUserParams;
+    type Output = UserOutput;
+
+    const ID: &'static str = "thrive_suspend_user";
+    const TITLE: &'static str = "Suspend user";
+    const DESCRIPTION: &'static str =
+        "Suspend a user in Thrive by ref, marking the account inactive.";
+    const ENDPOINT: &'static str = "PATCH /rest/v2/users/ref/{ref}/suspend";
+    const HINTS: Hints = Hints::UPDATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let user = segment("ref", &p.r#ref)?;
+        let mut body = Map::new();
+        if let Some(end) = &p.end_date {
+            body.insert("endDate".into(), end.clone().into());
+        }
+        Ok(ApiRequest::new(
+            Method::Patch,
+            ApiVersion::V2,
+            &["users", "ref", &user, "suspend"],
+        )
+        .body(body))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Ok(UserOutput {
+            user: crate::thrive::common::object::<LifecycleUser>(response)?,
+        })
+    }
+}
+
+crate::register_tool!(SuspendUser);
