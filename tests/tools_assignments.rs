@@ -33,7 +33,7 @@ fn assignment() -> Value {
 /// The assignment as the tools output it: numbers typed `number` are floats.
 fn assignment_out() -> Value {
     let mut a = assignment();
-    a["completionPeriod"] = json!(30.0);
+    a["completionPeriod"] = json!(30);
     a
 }
 
@@ -485,7 +485,7 @@ async fn update_assignment_full_request_and_output() {
         json!({"audienceId": AUDIENCE_ID, "contentId": CONTENT_ID, "completionPeriod": 14,
             "recurrence": 365, "alternativeContentIds": [ALT_CONTENT_ID, "c2"]})
     );
-    updated["completionPeriod"] = json!(14.0);
+    updated["completionPeriod"] = json!(14);
     assert_eq!(out, json!({"assignment": updated}));
 }
 

@@ -435,8 +435,8 @@ async fn update_audience_full_move_with_partial_success() {
                 "parent": {"name": "Ops Department", "reference": "struct-ops", "id": "64b6f4a8c2e4a1b9d3f2c4a0"},
                 "createdAt": "2024-11-20T09:01:00.000Z", "updatedAt": "2024-11-21T10:00:00.000Z",
                 "memberOperations": {
-                    "success": {"count": 2.0, "entities": [{"reference": "TestUser1"}, {"reference": "TestUser2"}]},
-                    "failure": {"count": 1.0, "entities": [{"reason": "User does not exist.", "reference": "test.user@thrivelearning.com"}]}
+                    "success": {"count": 2, "entities": [{"reference": "TestUser1"}, {"reference": "TestUser2"}]},
+                    "failure": {"count": 1, "entities": [{"reason": "User does not exist.", "reference": "test.user@thrivelearning.com"}]}
                 },
                 "futureField": 1
             },
@@ -462,7 +462,7 @@ async fn update_audience_move_with_full_success_is_not_partial() {
     assert_eq!(out["partial"], false);
     assert_eq!(
         out["audience"]["memberOperations"],
-        json!({"success": {"count": 1.0, "entities": [{"reference": "TestUser1"}]}})
+        json!({"success": {"count": 1, "entities": [{"reference": "TestUser1"}]}})
     );
     assert!(out["audience"]["memberOperations"].get("failure").is_none());
 }

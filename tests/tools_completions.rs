@@ -29,7 +29,7 @@ fn completion() -> Value {
 /// The record as the tools output it: numbers typed `number` are floats.
 fn completion_out() -> Value {
     let mut c = completion();
-    c["contentVersion"] = json!(1.0);
+    c["contentVersion"] = json!(1);
     c
 }
 

@@ -33,7 +33,7 @@ fn content_record() -> Value {
 /// The record as the tool outputs it: numbers modelled as `number` come back as floats.
 fn content_output() -> Value {
     let mut out = content_record();
-    out["duration"]["value"] = json!(15.0);
+    out["duration"]["value"] = json!(15);
     out
 }
 

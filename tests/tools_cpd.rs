@@ -26,7 +26,7 @@ fn entry_record() -> Value {
 
 fn entry_output() -> Value {
     let mut out = entry_record();
-    out["durationMinutes"] = json!(15.0);
+    out["durationMinutes"] = json!(15);
     out
 }
 
@@ -40,7 +40,7 @@ fn requirement_record() -> Value {
 
 fn requirement_output() -> Value {
     let mut out = requirement_record();
-    out["requiredMinutes"] = json!(660.0);
+    out["requiredMinutes"] = json!(660);
     out
 }
 
@@ -531,7 +531,7 @@ async fn query_cpd_requirements_requests_and_output() {
             "results": [
                 requirement_output(),
                 { "audienceRequirementId": "64b6f4a8c2e4a1b9d3f2c4a0", "audienceId": "64b6f4a8c2e4a1b9d3f2c4a1",
-                  "requiredMinutes": 1200.0, "createdAt": "2020-06-11T21:03:55.798Z", "updatedAt": null }
+                  "requiredMinutes": 1200, "createdAt": "2020-06-11T21:03:55.798Z", "updatedAt": null }
             ],
             "pagination": { "totalResults": 2, "totalPages": 1, "page": 1, "perPage": 20 }
         })
@@ -554,7 +554,7 @@ async fn query_cpd_requirements_return_all_and_error() {
         .iter()
         .map(|r| &r["requiredMinutes"])
         .collect();
-    assert_eq!(minutes, [&json!(60.0), &json!(90.0)]);
+    assert_eq!(minutes, [&json!(60), &json!(90)]);
 
     let srv = CaptureServer::start().await;
     srv.reply(
@@ -635,8 +635,8 @@ async fn query_cpd_user_summaries_full_request_and_output() {
         out,
         json!({
             "results": [
-                { "userId": "5c9de5c64a6b1c37a58e393c", "durationMinutes": 360.0, "futureField": 1 },
-                { "userId": "5cadda57f4a0f40010af03de", "durationMinutes": 620.0 }
+                { "userId": "5c9de5c64a6b1c37a58e393c", "durationMinutes": 360, "futureField": 1 },
+                { "userId": "5cadda57f4a0f40010af03de", "durationMinutes": 620 }
             ],
             "pagination": { "totalResults": 2, "totalPages": 1, "page": 1, "perPage": 100 }
         })
@@ -665,7 +665,7 @@ async fn query_cpd_user_summaries_return_all_and_error() {
     assert_eq!(
         out,
         json!({
-            "results": [{"userId": "u1", "durationMinutes": 1.0}, {"userId": "u2", "durationMinutes": 2.0}],
+            "results": [{"userId": "u1", "durationMinutes": 1}, {"userId": "u2", "durationMinutes": 2}],
             "pagination": {"totalResults": 2, "totalPages": 1, "page": 1, "perPage": 2}
         })
     );

@@ -213,7 +213,7 @@ async fn add_managers_minimal_request_invents_no_permissions() {
     assert_eq!(
         out,
         json!({
-            "result": {"success": {"count": 1.0, "entities": [{"reference": "test.user@thrivelearning.com"}]}},
+            "result": {"success": {"count": 1, "entities": [{"reference": "test.user@thrivelearning.com"}]}},
             "partial": false
         })
     );
@@ -251,8 +251,8 @@ async fn add_managers_full_request_and_partial_output() {
         out,
         json!({
             "result": {
-                "success": {"count": 1.0, "entities": [{"reference": "test.user@thrivelearning.com", "futureField": 1}]},
-                "failure": {"count": 1.0, "entities": [{"reason": "User does not exist.", "reference": "ghost@x.io"}]}
+                "success": {"count": 1, "entities": [{"reference": "test.user@thrivelearning.com", "futureField": 1}]},
+                "failure": {"count": 1, "entities": [{"reason": "User does not exist.", "reference": "ghost@x.io"}]}
             },
             "partial": true
         })
@@ -312,11 +312,11 @@ async fn add_150_managers_sends_two_chunks_and_merges() {
     assert_eq!(reqs[0].body, json!(managers[..100]));
     assert_eq!(reqs[1].body, json!(managers[100..]));
     assert_eq!(out["partial"], true);
-    assert_eq!(out["result"]["success"]["count"], 149.0);
+    assert_eq!(out["result"]["success"]["count"], 149);
     assert_eq!(out["result"]["success"]["entities"], json!(ok(0..149)));
     assert_eq!(
         out["result"]["failure"],
-        json!({"count": 1.0, "entities": [{"reason": "User does not exist.", "reference": "m149"}]})
+        json!({"count": 1, "entities": [{"reason": "User does not exist.", "reference": "m149"}]})
     );
 }
 
@@ -478,7 +478,7 @@ async fn replace_managers_minimal_request() {
     assert_eq!(req.body, json!([{"reference": "user123"}]));
     assert_eq!(
         out,
-        json!({"result": {"success": {"count": 1.0, "entities": [{"reference": "user123"}]}}, "partial": false})
+        json!({"result": {"success": {"count": 1, "entities": [{"reference": "user123"}]}}, "partial": false})
     );
 }
 
@@ -511,8 +511,8 @@ async fn replace_managers_full_request_and_partial_output() {
         out,
         json!({
             "result": {
-                "success": {"count": 1.0, "entities": [{"reference": "test.user@thrivelearning.com"}]},
-                "failure": {"count": 1.0, "entities": [{"reason": "User does not exist.", "reference": "ghost"}]},
+                "success": {"count": 1, "entities": [{"reference": "test.user@thrivelearning.com"}]},
+                "failure": {"count": 1, "entities": [{"reason": "User does not exist.", "reference": "ghost"}]},
                 "futureField": 1
             },
             "partial": true

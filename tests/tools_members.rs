@@ -37,8 +37,8 @@ async fn add_members_sends_a_bare_array_and_reports_partial_success() {
         out,
         json!({
             "result": {
-                "success": {"count": 1.0, "entities": [{"reference": "TestUser1"}]},
-                "failure": {"count": 1.0, "entities": [{"reason": "User does not exist.", "reference": "test.user@thrivelearning.com"}]}
+                "success": {"count": 1, "entities": [{"reference": "TestUser1"}]},
+                "failure": {"count": 1, "entities": [{"reason": "User does not exist.", "reference": "test.user@thrivelearning.com"}]}
             },
             "partial": true
         })
@@ -380,7 +380,7 @@ async fn replace_members_minimal_request() {
     assert_eq!(
         out,
         json!({
-            "result": {"success": {"count": 1.0, "entities": [{"reference": "TestUser1"}]}},
+            "result": {"success": {"count": 1, "entities": [{"reference": "TestUser1"}]}},
             "partial": false
         })
     );
@@ -421,8 +421,8 @@ async fn replace_members_full_request_and_partial_output() {
         out,
         json!({
             "result": {
-                "success": {"count": 1.0, "entities": [{"reference": "TestUser1", "futureField": 1}]},
-                "failure": {"count": 1.0, "entities": [{"reason": "User does not exist.", "reference": "test.user@thrivelearning.com"}]},
+                "success": {"count": 1, "entities": [{"reference": "TestUser1", "futureField": 1}]},
+                "failure": {"count": 1, "entities": [{"reason": "User does not exist.", "reference": "test.user@thrivelearning.com"}]},
                 "requestId": "r-1"
             },
             "partial": true

@@ -272,7 +272,7 @@ async fn add_user_tags_request_and_output() {
     assert_eq!(req.body, json!({"tags": ["leadership", "communication"]}));
     assert_eq!(
         out,
-        json!({"status": 200.0, "message": "2 tag(s) added successfully to the learner.", "futureField": 1})
+        json!({"status": 200, "message": "2 tag(s) added successfully to the learner.", "futureField": 1})
     );
 }
 
@@ -332,7 +332,7 @@ async fn add_150_user_tags_sends_two_chunks_and_merges_the_counts() {
     }
     assert_eq!(
         out,
-        json!({"status": 200.0, "message": "150 tag(s) added successfully to the learner."})
+        json!({"status": 200, "message": "150 tag(s) added successfully to the learner."})
     );
 }
 
@@ -462,7 +462,7 @@ async fn remove_user_tags_request_and_output() {
     );
     assert_eq!(
         out,
-        json!({"status": 200.0, "message": "1 tag(s) removed successfully from the learner."})
+        json!({"status": 200, "message": "1 tag(s) removed successfully from the learner."})
     );
 }
 
@@ -518,7 +518,7 @@ async fn remove_150_user_tags_sends_two_chunks_and_merges_the_counts() {
     );
     assert_eq!(
         out,
-        json!({"status": 200.0, "message": "150 tag(s) removed successfully from the learner."})
+        json!({"status": 200, "message": "150 tag(s) removed successfully from the learner."})
     );
 }
 
@@ -606,7 +606,7 @@ async fn update_user_skills_request_and_output() {
     );
     assert_eq!(
         out,
-        json!({"status": 200.0, "message": "3 skill(s) updated successfully for the learner."})
+        json!({"status": 200, "message": "3 skill(s) updated successfully for the learner."})
     );
 }
 
@@ -681,7 +681,7 @@ async fn update_150_user_skills_sends_two_chunks_and_merges_the_counts() {
     );
     assert_eq!(
         out,
-        json!({"status": 200.0, "message": "150 skill(s) updated successfully for the learner."})
+        json!({"status": 200, "message": "150 skill(s) updated successfully for the learner."})
     );
 }
 
@@ -807,10 +807,10 @@ async fn get_skill_levels_request_and_output() {
     assert_eq!(
         out,
         json!({"levels": [
-            { "name": "Beginner", "isEnabled": true, "value": 1.0, "futureField": 1 },
-            { "name": "Intermediate", "isEnabled": true, "value": 2.0 },
-            { "name": "Advanced", "isEnabled": true, "value": 3.0 },
-            { "name": "Expert", "isEnabled": false, "value": 4.0 }
+            { "name": "Beginner", "isEnabled": true, "value": 1, "futureField": 1 },
+            { "name": "Intermediate", "isEnabled": true, "value": 2 },
+            { "name": "Advanced", "isEnabled": true, "value": 3 },
+            { "name": "Expert", "isEnabled": false, "value": 4 }
         ]})
     );
 }

@@ -462,8 +462,8 @@ fn full_user(id: &str) -> Value {
 /// Thrive documents as "number" come back as JSON floats.
 fn full_user_out(id: &str) -> Value {
     let mut u = full_user(id);
-    u["compliance"] = json!(0.0);
-    u["level"] = json!(2.0);
+    u["compliance"] = json!(0);
+    u["level"] = json!(2);
     u
 }
 

@@ -2,6 +2,7 @@
 //! bulk add/replace result, `{success}` and `{status, message}` answers, and
 //! the small helpers that read them from a response.
 
+use serde_json::Number;
 use crate::api::ApiResponse;
 use crate::error::Result;
 use schemars::JsonSchema;
@@ -96,7 +97,7 @@ pub struct BulkEntity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BulkGroup {
     /// Number of entities.
-    pub count: Option<f64>,
+    pub count: Option<Number>,
     /// The entities.
     #[serde(default)]
     pub entities: Vec<BulkEntity>,
@@ -182,7 +183,7 @@ impl SuccessOutput {
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct MessageOutput {
     /// The HTTP status code of the operation.
-    pub status: Option<f64>,
+    pub status: Option<Number>,
     /// A human-readable result message, e.g. "2 tag(s) added successfully to the learner."
     pub message: Option<String>,
     /// Other fields of Thrive's answer, passed through.
@@ -197,7 +198,10 @@ impl MessageOutput {
             Value::Object(map) => map,
             _ => Extra::new(),
         };
-        let status = extra.remove("status").and_then(|v| v.as_f64());
+        let status = extra.remove("status").and_then(|v| match v {
+            Value::Number(n) => Some(n),
+            _ => None,
+        });
         let message = extra
             .remove("message")
             .and_then(|v| v.as_str().map(str::to_owned));

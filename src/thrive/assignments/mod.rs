@@ -12,6 +12,7 @@ pub use get::{GetAssignment, GetAssignmentParams};
 pub use list::{ListAssignments, ListAssignmentsParams};
 pub use update::{UpdateAssignment, UpdateAssignmentParams};
 
+use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -35,7 +36,7 @@ pub struct Assignment {
     pub hide_alternative_content: Option<bool>,
     /// Number of days required to complete the assignment, counted from the
     /// moment it is assigned (default 30).
-    pub completion_period: Option<f64>,
+    pub completion_period: Option<Number>,
     /// Number of days until the assignment reoccurs; `null` when it does not
     /// recur. The REST API documents a whole number of days, while Thrive's
     /// assignment webhooks carry it as a string, so it is passed through as

@@ -8,6 +8,7 @@ pub use create::{CreateCompletion, CreateCompletionParams};
 pub use get::{GetCompletion, GetCompletionParams};
 pub use list::{ListCompletions, ListCompletionsParams};
 
+use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,7 @@ pub struct Completion {
     /// The content ID for the content completed.
     pub content_id: Option<String>,
     /// The version of the content.
-    pub content_version: Option<f64>,
+    pub content_version: Option<Number>,
     /// The skills acquired by completing this content.
     pub skills: Option<Vec<String>>,
     /// The type of completion record (the values are not documented).

@@ -6,6 +6,7 @@ mod query;
 pub use get::{GetContent, GetContentParams};
 pub use query::{QueryContent, QueryContentParams};
 
+use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -33,7 +34,7 @@ pub const CONTENT_TYPES: [&str; 14] = [
 #[serde(rename_all = "camelCase")]
 pub struct ContentDuration {
     /// Duration value.
-    pub value: Option<f64>,
+    pub value: Option<Number>,
     /// The unit of the duration (always 'minutes').
     pub unit: Option<String>,
     /// Fields Thrive adds that are not modelled here.

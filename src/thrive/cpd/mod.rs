@@ -19,6 +19,7 @@ pub use query_entries::{QueryCpdEntries, QueryCpdEntriesParams};
 pub use query_requirements::{QueryCpdRequirements, QueryCpdRequirementsParams};
 pub use query_user_summaries::{QueryCpdUserSummaries, QueryCpdUserSummariesParams};
 
+use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -64,7 +65,7 @@ pub struct CpdEntry {
     /// The date and time the CPD entry was logged (ISO 8601).
     pub entry_date: Option<String>,
     /// Minutes logged as CPD from this activity.
-    pub duration_minutes: Option<f64>,
+    pub duration_minutes: Option<Number>,
     /// Summary or reflective statement.
     pub description: Option<String>,
     /// Whether the activity was generated from verified system activity.
@@ -83,7 +84,7 @@ pub struct CpdRequirement {
     /// ID of the audience this requirement applies to.
     pub audience_id: Option<String>,
     /// Number of minutes required for CPD completion.
-    pub required_minutes: Option<f64>,
+    pub required_minutes: Option<Number>,
     /// Creation timestamp (ISO 8601).
     pub created_at: Option<String>,
     /// Last-update timestamp (ISO 8601).
@@ -100,7 +101,7 @@ pub struct CpdUserSummary {
     /// ID of the user this summary is for.
     pub user_id: Option<String>,
     /// Total CPD minutes logged by the user in the period.
-    pub duration_minutes: Option<f64>,
+    pub duration_minutes: Option<Number>,
     /// Fields Thrive adds that are not modelled here.
     #[serde(flatten)]
     pub extra: Extra,

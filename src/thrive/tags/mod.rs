@@ -17,6 +17,7 @@ pub use list::{ListTags, ListTagsParams};
 pub use remove_user_tags::{RemoveUserTags, RemoveUserTagsParams};
 pub use update_user_skills::{UpdateUserSkills, UpdateUserSkillsParams};
 
+use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -62,7 +63,7 @@ pub struct SkillLevel {
     /// Whether the skill level is enabled.
     pub is_enabled: Option<bool>,
     /// The numeric value of the skill level.
-    pub value: Option<f64>,
+    pub value: Option<Number>,
     /// Fields Thrive adds that are not modelled here.
     #[serde(flatten)]
     pub extra: Extra,

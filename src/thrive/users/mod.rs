@@ -16,6 +16,7 @@ pub use search::{SearchUsers, SearchUsersParams};
 pub use suspend::{SuspendUser, SuspendUserParams};
 pub use update::{UpdateUser, UpdateUserParams};
 
+use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -207,9 +208,9 @@ pub struct User {
     /// Whether the user has been deleted.
     pub deleted: Option<bool>,
     /// The user's compliance score.
-    pub compliance: Option<f64>,
+    pub compliance: Option<Number>,
     /// The user's level.
-    pub level: Option<f64>,
+    pub level: Option<Number>,
     /// First login timestamp (ISO 8601).
     pub first_login: Option<String>,
     /// Last login timestamp (ISO 8601).
@@ -231,7 +232,7 @@ pub struct User {
     /// The user's summary.
     pub summary: Option<String>,
     /// The user's relevancy score.
-    pub relevancy: Option<f64>,
+    pub relevancy: Option<Number>,
     /// The user's rank details, kept as they came (e.g. `{currentCategory, currentLevel}`).
     pub rank: Option<Value>,
     /// Whether the user agreed to the terms. Sources disagree on the type
