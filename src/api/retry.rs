@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 
 /// How failed calls are retried.
 ///
-/// Safe to retry: a `GET` on 429, 502, 503, 504, a connection reset or an
-/// attempt timeout; any method on 429 (Thrive refused it without processing)
+/// Safe to retry: a `GET` on 429, 500, 502, 503, 504, a connection reset or
+/// an attempt timeout (a read changes nothing, so a retry cannot duplicate); any method on 429 (Thrive refused it without processing)
 /// or when the connection could not be opened (the request provably never
 /// reached the server). Other 4xx are never retried; a 401 with a bearer
 /// token is retried once after renewing the token.
@@ -19,7 +19,9 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// The first backoff step. Default 200 ms.
     pub base_delay: Duration,
-    /// The largest single wait, including a `Retry-After`. Default 30 s.
+    /// The largest backoff step. A `Retry-After` from Thrive is honoured as
+    /// given, unless it would end past the deadline (then the call fails at
+    /// once with `rate_limited`). Default 30 s.
     pub max_delay: Duration,
     /// The time budget of a whole call, all attempts and waits included.
     /// Default 120 s.
@@ -69,7 +71,7 @@ impl RetryPolicy {
     pub fn is_retryable(&self, method: Method, failure: Failure) -> bool {
         match failure {
             Failure::Status(429) | Failure::Connect => true,
-            Failure::Status(502..=504) | Failure::Broken | Failure::Timeout => {
+            Failure::Status(500 | 502..=504) | Failure::Broken | Failure::Timeout => {
                 method == Method::Get
             }
             Failure::Status(_) => false,
@@ -111,7 +113,8 @@ mod tests {
         assert!(p.is_retryable(Method::Post, Failure::Connect));
         assert!(!p.is_retryable(Method::Post, Failure::Status(503)));
         assert!(!p.is_retryable(Method::Post, Failure::Broken));
-        assert!(!p.is_retryable(Method::Get, Failure::Status(500)));
+        assert!(p.is_retryable(Method::Get, Failure::Status(500)));
+        assert!(!p.is_retryable(Method::Get, Failure::Status(501)));
         assert!(!p.is_retryable(Method::Get, Failure::Status(404)));
         assert!(!p.is_retryable(Method::Delete, Failure::Timeout));
     }

@@ -143,12 +143,10 @@ pub async fn send(
         if !can_retry {
             return Err(finish(error, attempt));
         }
-        let mut wait = policy.backoff(attempt);
-        if let Some(after) = retry_after {
-            wait = after.min(policy.max_delay).max(wait.min(after));
-        }
+        // Thrive's Retry-After wins over our own backoff; a wait that would
+        // end past the deadline is not started.
+        let wait = retry_after.unwrap_or_else(|| policy.backoff(attempt));
         if failure == Failure::Status(429) {
-            let wait = retry_after.unwrap_or(wait).min(policy.max_delay);
             ctx.close_gate(&gate_key, Instant::now() + wait);
         }
         if Instant::now() + wait >= deadline {

@@ -7,7 +7,7 @@ use crate::error::{Error, ErrorCode};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 use thrive_sandbox::{Sandbox, SandboxConfig};
 
 /// One step's summary, from its output.
@@ -287,11 +287,10 @@ pub async fn run(seed: u64) -> Result<ExitCode, Error> {
     )
     .await?;
 
-    let year_ago = iso8601(SystemTime::now() - Duration::from_secs(365 * 86_400));
     demo.step(
         "thrive_query_cpd_user_summaries",
-        json!({"entryDateFrom": &year_ago[..19], "entryDateTo": &now[..19], "perPage": 5}),
-        "Report CPD minutes logged over the last year",
+        json!({"entryDateFrom": "2024-01-01T00:00:00", "entryDateTo": &now[..19], "perPage": 5}),
+        "Report CPD minutes logged since the start of 2024",
         |o| {
             let minutes: u64 = o["results"]
                 .as_array()
@@ -356,6 +355,7 @@ fn iso8601(t: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn iso8601_formats_utc() {

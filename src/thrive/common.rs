@@ -2,12 +2,12 @@
 //! bulk add/replace result, `{success}` and `{status, message}` answers, and
 //! the small helpers that read them from a response.
 
-use serde_json::Number;
 use crate::api::ApiResponse;
 use crate::error::Result;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 use serde_json::{Map, Value};
 
 /// Fields of a response object that the tool does not model, kept as they came.

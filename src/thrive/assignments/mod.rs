@@ -12,10 +12,10 @@ pub use get::{GetAssignment, GetAssignmentParams};
 pub use list::{ListAssignments, ListAssignmentsParams};
 pub use update::{UpdateAssignment, UpdateAssignmentParams};
 
-use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 use serde_json::Value;
 
 /// A compliance assignment: content assigned to an audience, to be completed

@@ -8,10 +8,10 @@ pub use create::{CreateCompletion, CreateCompletionParams};
 pub use get::{GetCompletion, GetCompletionParams};
 pub use list::{ListCompletions, ListCompletionsParams};
 
-use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 
 /// A learning completion record: one user completed one content item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

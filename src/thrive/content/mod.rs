@@ -6,10 +6,10 @@ mod query;
 pub use get::{GetContent, GetContentParams};
 pub use query::{QueryContent, QueryContentParams};
 
-use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 
 /// The content types the `types` and `omitTypes` filters accept.
 pub const CONTENT_TYPES: [&str; 14] = [

@@ -19,10 +19,10 @@ pub use query_entries::{QueryCpdEntries, QueryCpdEntriesParams};
 pub use query_requirements::{QueryCpdRequirements, QueryCpdRequirementsParams};
 pub use query_user_summaries::{QueryCpdUserSummaries, QueryCpdUserSummariesParams};
 
-use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 
 /// A CPD category.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -17,10 +17,10 @@ pub use list::{ListTags, ListTagsParams};
 pub use remove_user_tags::{RemoveUserTags, RemoveUserTagsParams};
 pub use update_user_skills::{UpdateUserSkills, UpdateUserSkillsParams};
 
-use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 use serde_json::Value;
 
 /// A tag.

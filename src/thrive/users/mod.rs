@@ -16,10 +16,10 @@ pub use search::{SearchUsers, SearchUsersParams};
 pub use suspend::{SuspendUser, SuspendUserParams};
 pub use update::{UpdateUser, UpdateUserParams};
 
-use serde_json::Number;
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 use serde_json::Value;
 
 /// How a user logs in.
