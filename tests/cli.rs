@@ -237,3 +237,49 @@ fn manifests_check_passes_on_the_committed_files() {
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 49);
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+#[test]
+fn run_against_the_embedded_sandbox_needs_no_credentials() {
+    let o = cli(
+        &[
+            "run",
+            "thrive_list_audiences",
+            "--sandbox",
+            "--params",
+            r#"{"perPage": 2, "apiControlled": true}"#,
+        ],
+        &[],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout_json(&o);
+    assert_eq!(out["results"].as_array().unwrap().len(), 2);
+    assert_eq!(out["pagination"]["perPage"], 2);
+    assert!(
+        out["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["apiControlled"] == true)
+    );
+}
+
+#[test]
+fn demo_runs_the_onboarding_workflow_end_to_end() {
+    let o = cli(&["demo"], &[], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    for expected in [
+        "[1/16] Check the credentials from the connection form",
+        "result: ok=true via basic (custom)",
+        "partial=true: 2 added, not added: no.such.person@example.com (User does not exist.)",
+        "1 manager(s) added, partial=false",
+        "2 enrolment(s): open, open",
+        "1 complete enrolment(s)",
+        "DEMO-1002 active=false",
+        "Done: 16 steps against the sandbox.",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(!text.contains("failed:"), "{text}");
+}
