@@ -67,10 +67,14 @@ struct Token {
 type Slot = Arc<tokio::sync::Mutex<Option<Token>>>;
 
 /// The process-wide cache of OAuth tokens (cheap to clone; clones share).
+///
+/// The key includes a keyed hash of the client secret, so a call with a
+/// wrong secret never gets a token that another call's right secret earned.
 #[derive(Clone, Default)]
 pub struct TokenCache {
     slots: Arc<Mutex<HashMap<String, Slot>>>,
     fetched: Arc<std::sync::atomic::AtomicU64>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
 #[derive(Deserialize)]
@@ -103,7 +107,13 @@ impl TokenCache {
     ) -> Result<Secret> {
         let client_id = connection.client_id.as_deref().unwrap_or_default();
         let scope = connection.scope.as_deref().unwrap_or(DEFAULT_SCOPE);
-        let key = format!("{origin}|{}|{client_id}|{scope}", connection.tenant_id);
+        // SipHash with per-process random keys: the secret never appears in
+        // the key, and nobody can aim for a collision.
+        let secret = std::hash::BuildHasher::hash_one(&self.hasher, connection.api_key.expose());
+        let key = format!(
+            "{origin}|{}|{client_id}|{scope}|{secret:016x}",
+            connection.tenant_id
+        );
         let slot = self.slot(&key);
         let mut guard = slot.lock().await;
         if let Some(token) = guard.as_ref() {
