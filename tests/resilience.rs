@@ -357,3 +357,58 @@ async fn replacing_more_than_100_members_is_refused_before_sending() {
     );
     assert_eq!(sb.stats().total_requests, 0);
 }
+
+#[tokio::test]
+async fn a_slow_sandbox_gives_timeout_not_a_hang() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    sb.set_faults(Faults {
+        latency_ms: 3_000,
+        ..Faults::none()
+    });
+    let ctx = Context::builder()
+        .allow_origin(Origin::parse(&sb.base_url()).unwrap())
+        .timeout(Duration::from_millis(250))
+        .retry(RetryPolicy {
+            deadline: Duration::from_secs(1),
+            ..patient().with_max_attempts(2)
+        })
+        .build();
+    let err = Catalogue::global()
+        .execute("thrive_list_tags", input(&sb, json!({})), &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Timeout);
+    assert_eq!(err.attempts(), 2);
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn writes_are_retried_only_when_nothing_reached_the_server() {
+    let sb = sandbox(SandboxConfig::default()).await;
+    let ctx = context(&sb, patient());
+    // A dropped connection after the request was sent: not retried.
+    sb.queue_faults([OneShotFault::Drop]);
+    let params = json!({"name": "Once", "reference": "once-only", "category": "structure"});
+    let err = Catalogue::global()
+        .execute("thrive_create_audience", input(&sb, params.clone()), &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Transport);
+    assert_eq!(err.attempts(), 1);
+    // A 429 means Thrive refused it unprocessed: retried, created once.
+    sb.queue_faults([OneShotFault::TooManyRequests {
+        retry_after_secs: 0,
+    }]);
+    let out = Catalogue::global()
+        .execute("thrive_create_audience", input(&sb, params), &ctx)
+        .await
+        .unwrap();
+    assert_eq!(out["audience"]["reference"], "once-only");
+    let n = sb
+        .state()
+        .audiences()
+        .iter()
+        .filter(|a| a["reference"] == "once-only")
+        .count();
+    assert_eq!(n, 1);
+}
