@@ -9,7 +9,7 @@ pub mod retry;
 pub mod runtime;
 
 pub use host::{DEFAULT_HOST, HostPolicy, Origin, REGION_HOSTS};
-pub use request::{ApiRequest, ApiResponse, ApiVersion, CallMeta, Method, segment};
+pub use request::{ApiRequest, ApiResponse, ApiVersion, CallMeta, JsonBody, Method, segment};
 pub use retry::RetryPolicy;
 pub use runtime::Pager;
 

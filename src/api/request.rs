@@ -179,6 +179,47 @@ impl ApiRequest {
     }
 }
 
+/// Builds a JSON object body field by field; optional fields that are
+/// absent are left out, as Thrive's partial updates expect.
+///
+/// ```
+/// use thrive_blocks::api::JsonBody;
+/// let body = JsonBody::new()
+///     .field("ref", "UID1")
+///     .optional("email", None::<&str>)
+///     .optional("sso", Some(false));
+/// assert_eq!(serde_json::Value::from(body), serde_json::json!({"ref": "UID1", "sso": false}));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JsonBody(serde_json::Map<String, Value>);
+
+impl JsonBody {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name` to `value`.
+    pub fn field(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.0.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// Sets `name` to `value` when it is present.
+    pub fn optional<V: Into<Value>>(self, name: &str, value: Option<V>) -> Self {
+        match value {
+            Some(v) => self.field(name, v),
+            None => self,
+        }
+    }
+}
+
+impl From<JsonBody> for Value {
+    fn from(body: JsonBody) -> Self {
+        Value::Object(body.0)
+    }
+}
+
 /// A 2xx response from Thrive: its status and parsed JSON body.
 ///
 /// An empty body is [`Value::Null`]; a body that is not JSON is kept as

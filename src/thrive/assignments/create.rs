@@ -1,14 +1,14 @@
 //! `thrive_create_assignment`: `POST /rest/v1/assignments`.
 
 use super::{Assignment, AssignmentOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Create a compliance assignment in Thrive for an audience and content item.
 pub struct CreateAssignment;
@@ -57,24 +57,23 @@ impl Tool for CreateAssignment {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let mut body = Map::new();
-        body.insert("audienceId".into(), p.audience_id.clone().into());
-        body.insert("contentId".into(), p.content_id.clone().into());
-        if let Some(ids) = &p.alternative_content_ids {
-            let ids: Vec<Value> = ids.items().iter().map(|i| Value::from(i.trim())).collect();
-            if !ids.is_empty() {
-                body.insert("alternativeContentIds".into(), ids.into());
-            }
-        }
-        if let Some(hide) = p.hide_alternative_content {
-            body.insert("hideAlternativeContent".into(), hide.into());
-        }
-        if let Some(days) = p.completion_period {
-            body.insert("completionPeriod".into(), days.into());
-        }
-        if let Some(days) = p.recurrence {
-            body.insert("recurrence".into(), days.into());
-        }
+        let alternatives: Option<Vec<Value>> = p
+            .alternative_content_ids
+            .as_ref()
+            .map(|ids| {
+                ids.items()
+                    .iter()
+                    .map(|i| Value::from(i.trim()))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|ids| !ids.is_empty());
+        let body = JsonBody::new()
+            .field("audienceId", p.audience_id.as_str())
+            .field("contentId", p.content_id.as_str())
+            .optional("alternativeContentIds", alternatives)
+            .optional("hideAlternativeContent", p.hide_alternative_content)
+            .optional("completionPeriod", p.completion_period)
+            .optional("recurrence", p.recurrence);
         Ok(ApiRequest::new(Method::Post, ApiVersion::V1, &["assignments"]).body(body))
     }
 

@@ -1,14 +1,14 @@
 //! `thrive_update_assignment`: `PATCH /rest/v1/assignments/{assignmentId}`.
 
 use super::{Assignment, AssignmentOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Update a compliance assignment in Thrive.
 pub struct UpdateAssignment;
@@ -60,23 +60,19 @@ impl Tool for UpdateAssignment {
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         let assignment = segment("assignmentId", &p.assignment_id)?;
-        let mut body = Map::new();
-        body.insert("audienceId".into(), p.audience_id.clone().into());
-        if let Some(content) = &p.content_id {
-            body.insert("contentId".into(), content.clone().into());
-        }
-        if let Some(days) = p.completion_period {
-            body.insert("completionPeriod".into(), days.into());
-        }
-        if let Some(days) = p.recurrence {
-            body.insert("recurrence".into(), days.into());
-        }
-        // Sent whenever given, as Sim does for a non-empty text input; so an
-        // explicit "[]" goes out as [] (a choice: the docs page is missing).
-        if let Some(ids) = &p.alternative_content_ids {
-            let ids: Vec<Value> = ids.items().iter().map(|i| Value::from(i.trim())).collect();
-            body.insert("alternativeContentIds".into(), ids.into());
-        }
+        // alternativeContentIds is sent whenever given, as Sim does for a
+        // non-empty text input; so an explicit "[]" goes out as [] (a
+        // choice: the docs page is missing).
+        let alternatives: Option<Vec<Value>> = p
+            .alternative_content_ids
+            .as_ref()
+            .map(|ids| ids.items().iter().map(|i| Value::from(i.trim())).collect());
+        let body = JsonBody::new()
+            .field("audienceId", p.audience_id.as_str())
+            .optional("contentId", p.content_id.as_deref())
+            .optional("completionPeriod", p.completion_period)
+            .optional("recurrence", p.recurrence)
+            .optional("alternativeContentIds", alternatives);
         Ok(
             ApiRequest::new(Method::Patch, ApiVersion::V1, &["assignments", &assignment])
                 .body(body),

@@ -1,12 +1,11 @@
 //! `thrive_create_audience`: `POST /rest/v1/audiences`.
 
 use super::{Audience, AudienceCategory, AudienceOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method};
 use crate::error::{Result, Violation};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Map;
 
 /// Create a new audience or structure in Thrive.
 pub struct CreateAudience;
@@ -60,18 +59,11 @@ impl Tool for CreateAudience {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let mut body = Map::new();
-        let fields = [
-            ("name", p.name.clone()),
-            ("reference", p.reference.clone()),
-            ("parentId", p.parent_id.clone()),
-            ("category", p.category.map(|c| c.as_str().to_owned())),
-        ];
-        for (name, value) in fields {
-            if let Some(v) = value {
-                body.insert(name.into(), v.into());
-            }
-        }
+        let body = JsonBody::new()
+            .optional("name", p.name.as_deref())
+            .optional("reference", p.reference.as_deref())
+            .optional("parentId", p.parent_id.as_deref())
+            .optional("category", p.category.map(|c| c.as_str()));
         Ok(ApiRequest::new(Method::Post, ApiVersion::V1, &["audiences"]).body(body))
     }
 

@@ -1,12 +1,11 @@
 //! `thrive_update_audience`: `PATCH /rest/v1/audiences/{audienceId}`.
 
 use super::{UpdateAudienceOutput, UpdatedAudience};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
 use crate::error::Result;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Map;
 
 /// Update an audience in Thrive, optionally moving it to a new parent.
 pub struct UpdateAudience;
@@ -46,17 +45,10 @@ impl Tool for UpdateAudience {
         // The newer docs print the path with a trailing slash; Sim sends it
         // without, and so does this tool. An update with no field to change
         // is not documented; it is sent as `{}` rather than refused.
-        let mut body = Map::new();
-        let fields = [
-            ("name", &p.name),
-            ("reference", &p.reference),
-            ("parentId", &p.parent_id),
-        ];
-        for (name, value) in fields {
-            if let Some(v) = value {
-                body.insert(name.into(), v.clone().into());
-            }
-        }
+        let body = JsonBody::new()
+            .optional("name", p.name.as_deref())
+            .optional("reference", p.reference.as_deref())
+            .optional("parentId", p.parent_id.as_deref());
         Ok(ApiRequest::new(Method::Patch, ApiVersion::V1, &["audiences", &audience]).body(body))
     }
 

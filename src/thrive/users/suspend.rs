@@ -1,13 +1,12 @@
 //! `thrive_suspend_user`: `PATCH /rest/v2/users/ref/{ref}/suspend`.
 
 use super::{LifecycleUser, UserOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Map;
 
 /// Suspend a user in Thrive by ref, marking the account inactive.
 pub struct SuspendUser;
@@ -40,10 +39,7 @@ impl Tool for SuspendUser {
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         let user = segment("ref", &p.r#ref)?;
-        let mut body = Map::new();
-        if let Some(end) = &p.end_date {
-            body.insert("endDate".into(), end.clone().into());
-        }
+        let body = JsonBody::new().optional("endDate", p.end_date.as_deref());
         Ok(ApiRequest::new(
             Method::Patch,
             ApiVersion::V2,

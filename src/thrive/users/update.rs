@@ -1,13 +1,13 @@
 //! `thrive_update_user`: `PATCH /rest/v2/users/ref/{ref}`.
 
 use super::{LifecycleUser, LoginMethod, Role, UserOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, JsonObject, check_date};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Update an existing user in Thrive by ref. Only the fields provided are changed.
 pub struct UpdateUser;
@@ -84,34 +84,24 @@ impl Tool for UpdateUser {
         // Not documented: a PATCH with no field to change. It is sent as
         // `{}` (Thrive should answer with the unchanged user) rather than
         // refused, so a workflow may "touch" a user without failing.
-        let mut body = Map::new();
-        let strings = [
-            ("firstName", p.first_name.clone()),
-            ("lastName", p.last_name.clone()),
-            ("email", p.email.clone()),
-            ("loginMethod", p.login_method.map(|m| m.as_str().to_owned())),
-            ("role", p.role.map(|r| r.as_str().to_owned())),
-            ("jobTitle", p.job_title.clone()),
-            ("managerRef", p.manager_ref.clone()),
-            ("startDate", p.start_date.clone()),
-            ("endDate", p.end_date.clone()),
-            ("timeZone", p.time_zone.clone()),
-            ("languageCode", p.language_code.clone()),
-        ];
-        for (name, value) in strings {
-            if let Some(v) = value {
-                body.insert(name.into(), v.into());
-            }
-        }
-        if let Some(sso) = p.sso {
-            body.insert("sso".into(), sso.into());
-        }
-        if let Some(domain) = &p.domain {
-            body.insert("domain".into(), domain.clone().into());
-        }
-        if let Some(fields) = &p.additional_fields {
-            body.insert("additionalFields".into(), Value::Object(fields.map()));
-        }
+        let body = JsonBody::new()
+            .optional("firstName", p.first_name.as_deref())
+            .optional("lastName", p.last_name.as_deref())
+            .optional("email", p.email.as_deref())
+            .optional("loginMethod", p.login_method.map(LoginMethod::as_str))
+            .optional("role", p.role.map(Role::as_str))
+            .optional("jobTitle", p.job_title.as_deref())
+            .optional("managerRef", p.manager_ref.as_deref())
+            .optional("startDate", p.start_date.as_deref())
+            .optional("endDate", p.end_date.as_deref())
+            .optional("timeZone", p.time_zone.as_deref())
+            .optional("languageCode", p.language_code.as_deref())
+            .optional("sso", p.sso)
+            .optional("domain", p.domain.as_deref())
+            .optional(
+                "additionalFields",
+                p.additional_fields.as_ref().map(|f| Value::Object(f.map())),
+            );
         Ok(ApiRequest::new(Method::Patch, ApiVersion::V2, &["users", "ref", &user]).body(body))
     }
 
