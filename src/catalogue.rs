@@ -352,11 +352,3 @@ fn placeholder(prop: &Value) -> Value {
         _ => "".into(),
     }
 }
-
-/// Convenience for tests and hosts: the violations of a failed validation.
-pub fn violations_of(result: Result<()>) -> Vec<Violation> {
-    match result {
-        Ok(()) => Vec::new(),
-        Err(e) => e.violations(),
-    }
-}

@@ -19,7 +19,7 @@ const MAX_PAGES: u32 = 100_000;
 pub async fn run(ctx: &Context, prepared: &Prepared) -> Result<ApiResponse> {
     let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
     if prepared.paging.return_all == Some(true) && prepared.tool.paging.is_paginated() {
-        return collect_all(ctx, &origin, prepared).await;
+        return collect_all(ctx, prepared).await;
     }
     if let Batching::Chunked { pointer, size } = prepared.tool.batching {
         if let Some(items) = prepared
@@ -102,9 +102,8 @@ pub async fn send(
         drop(_permit);
         let elapsed = sent.elapsed();
         let (failure, error, retry_after) = match outcome {
-            Ok((status, headers, bytes)) if (200..300).contains(&status) => {
+            Ok((status, _, bytes)) if (200..300).contains(&status) => {
                 tracing::debug!(method = %request.method, path = %request.full_path(), status, attempt, ?elapsed, "thrive call");
-                let _ = headers;
                 let mut response = ApiResponse::from_bytes(status, &bytes);
                 response.meta = crate::api::CallMeta {
                     attempts: attempt,
@@ -378,8 +377,7 @@ impl Pager {
     }
 }
 
-async fn collect_all(ctx: &Context, origin: &Origin, prepared: &Prepared) -> Result<ApiResponse> {
-    let _ = origin;
+async fn collect_all(ctx: &Context, prepared: &Prepared) -> Result<ApiResponse> {
     let mut pager = Pager::new(ctx, prepared.clone())?;
     let mut all = Vec::new();
     while let Some(page) = pager.next_page().await {
