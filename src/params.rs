@@ -216,6 +216,23 @@ impl<T, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
     }
 }
 
+impl<T, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
+    /// Refuses more than `max` items for a replace: Thrive takes at most
+    /// `max` per call, and a replace cannot be sent in chunks because each
+    /// call replaces the whole list.
+    pub fn check_replace_limit(&self, field: &str, max: usize, out: &mut Vec<Violation>) {
+        let n = self.items().len();
+        if n > max {
+            out.push(Violation::new(
+                format!("/{field}"),
+                format!(
+                    "{field} has {n} items; a replace takes at most {max} and cannot be split into several calls, because each call replaces the whole list"
+                ),
+            ));
+        }
+    }
+}
+
 /// `/3/reference` becomes `[3].reference` for messages.
 fn pointer_label(suffix: &str) -> String {
     suffix

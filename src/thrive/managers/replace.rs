@@ -41,15 +41,7 @@ impl Tool for ReplaceAudienceManagers {
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         p.managers.check("managers", out);
-        let n = p.managers.items().len();
-        if n > 100 {
-            out.push(Violation::new(
-                "/managers",
-                format!(
-                    "managers has {n} items; a replace takes at most 100 and cannot be split into several calls, because each call replaces the whole list"
-                ),
-            ));
-        }
+        p.managers.check_replace_limit("managers", 100, out);
         check_references("managers", p.managers.items(), out);
     }
 

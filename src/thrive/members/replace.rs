@@ -37,15 +37,7 @@ impl Tool for ReplaceAudienceMembers {
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         p.users.check("users", out);
-        let n = p.users.items().len();
-        if n > 100 {
-            out.push(Violation::new(
-                "/users",
-                format!(
-                    "users has {n} items; a replace takes at most 100 and cannot be split into several calls, because each call replaces the whole list"
-                ),
-            ));
-        }
+        p.users.check_replace_limit("users", 100, out);
         crate::thrive::check_non_blank_items("users", p.users.items(), out);
     }
 
