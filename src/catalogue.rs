@@ -107,6 +107,9 @@ impl CatalogueTool {
         let mut problems = schema::schema_violations(self.validator()?.as_ref(), &input);
         let connection = serde_json::from_value::<Connection>(input.clone());
         let paging = serde_json::from_value::<PagingOptions>(input.clone());
+        if let Ok(connection) = &connection {
+            connection.check(&mut problems);
+        }
         if problems.is_empty() {
             // The schema passed, so the tool's own types can read the input.
             match self.tool.build(&input) {
@@ -114,9 +117,6 @@ impl CatalogueTool {
                     let (Ok(connection), Ok(paging)) = (connection, paging) else {
                         return Err(Error::field("", "connection inputs could not be read"));
                     };
-                    if connection.client_id.is_none() && connection.scope.is_some() {
-                        return Err(Error::field("/scope", "scope is only used with clientId"));
-                    }
                     return Ok(Prepared {
                         tool: self.meta,
                         connection,

@@ -111,6 +111,37 @@ impl Connection {
 
     /// The input names that belong to the connection.
     pub const FIELDS: [&'static str; 5] = ["tenantId", "apiKey", "host", "clientId", "scope"];
+
+    /// The OAuth scopes Thrive documents for its API.
+    pub const SCOPES: [&'static str; 3] = ["api/read", "api/write", "api/all"];
+
+    /// Reports what the schema cannot: a `scope` without `clientId`, and
+    /// scopes Thrive does not document for the API.
+    pub fn check(&self, out: &mut Vec<Violation>) {
+        let Some(scope) = self.scope.as_deref() else {
+            return;
+        };
+        if self.client_id.is_none() {
+            out.push(Violation::new(
+                "/scope",
+                "scope is only used with clientId (OAuth); remove it or give clientId",
+            ));
+        }
+        let unknown: Vec<&str> = scope
+            .split_whitespace()
+            .filter(|s| !Self::SCOPES.contains(s))
+            .collect();
+        if !unknown.is_empty() {
+            out.push(Violation::new(
+                "/scope",
+                format!(
+                    "scope has unknown value(s) {}; use one or more of {}, separated by spaces",
+                    unknown.join(", "),
+                    Self::SCOPES.join(", ")
+                ),
+            ));
+        }
+    }
 }
 
 impl fmt::Debug for Connection {

@@ -379,3 +379,26 @@ fn committed_manifests_match_the_code() {
         "manifests/ holds files for tools that no longer exist"
     );
 }
+
+#[test]
+fn oauth_scope_is_checked_with_the_other_inputs() {
+    assert_eq!(
+        violations("thrive_list_tags", json!({"scope": "api/read api/everything", "perPage": 0})),
+        vec![
+            ("/perPage".to_owned(), "perPage: value is less than the minimum of 1".to_owned()),
+            ("/scope".to_owned(), "scope is only used with clientId (OAuth); remove it or give clientId".to_owned()),
+            (
+                "/scope".to_owned(),
+                "scope has unknown value(s) api/everything; use one or more of api/read, api/write, api/all, separated by spaces"
+                    .to_owned()
+            ),
+        ]
+    );
+    assert!(
+        violations(
+            "thrive_list_tags",
+            json!({"clientId": "c", "scope": "api/read api/write"})
+        )
+        .is_empty()
+    );
+}
