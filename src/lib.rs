@@ -49,7 +49,7 @@ pub mod schema;
 pub mod thrive;
 pub mod tool;
 
-#[cfg(feature = "cli")]
+#[cfg(any(feature = "cli", feature = "server"))]
 pub mod host;
 
 pub use api::{Context, ContextBuilder, HostPolicy, RetryPolicy};

@@ -58,6 +58,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serve the catalogue over HTTP (GET /tools, POST /tools/{id}/run, ...).
+    #[cfg(feature = "server")]
+    Serve(ServeArgs),
     /// Run an onboarding-to-compliance workflow against the embedded sandbox.
     #[cfg(feature = "sandbox")]
     Demo {
@@ -92,6 +95,20 @@ struct RunArgs {
     /// Print the output on one line.
     #[arg(long)]
     compact: bool,
+}
+
+/// Options of `serve`.
+#[cfg(feature = "server")]
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    bind: std::net::SocketAddr,
+    /// Start an embedded, in-process sandbox with demo data and allow its origin
+    /// (its URL and credentials are printed on stderr).
+    #[cfg(feature = "sandbox")]
+    #[arg(long)]
+    sandbox: bool,
 }
 
 /// Parses the process arguments and runs the command.
@@ -199,6 +216,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Run(args) => run_tool(catalogue, args).await,
         Command::Manifests { out, check } => manifests(catalogue, &out, check),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve(catalogue, args).await,
         #[cfg(feature = "sandbox")]
         Command::Demo { seed } => crate::host::demo::run(seed).await,
     }
@@ -254,6 +273,71 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
     }
     let output = catalogue.execute(&args.id, params, &ctx).await?;
     print_json(&output, args.compact);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `serve`: the HTTP block server until Ctrl-C.
+#[cfg(feature = "server")]
+async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCode, Error> {
+    use crate::host::http::{SERVER_TOKEN_ENV, ServerOptions};
+    let io =
+        |what: &str, e: std::io::Error| Error::new(ErrorCode::Transport, format!("{what}: {e}"));
+    let token = match std::env::var(SERVER_TOKEN_ENV) {
+        Ok(t) if t.trim().is_empty() => {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!("{SERVER_TOKEN_ENV} is set but empty; unset it or give a secret"),
+            ));
+        }
+        Ok(t) => Some(t.trim().to_owned()),
+        Err(_) => None,
+    };
+    if token.is_none() && !args.bind.ip().is_loopback() {
+        tracing::warn!(bind = %args.bind, "serving beyond loopback without {SERVER_TOKEN_ENV}");
+    }
+    #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
+    let mut builder = Context::builder().hosts(crate::api::HostPolicy::from_env());
+    #[cfg(feature = "sandbox")]
+    let _sandbox = if args.sandbox {
+        let sandbox = thrive_sandbox::Sandbox::start(thrive_sandbox::SandboxConfig::default())
+            .await
+            .map_err(|e| io("could not start the sandbox", e))?;
+        builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
+        Some(sandbox)
+    } else {
+        None
+    };
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| io(&format!("could not listen on {}", args.bind), e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| io("could not read the bound address", e))?;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "thrive-blocks serving {} tools on http://{addr}",
+        catalogue.len()
+    );
+    #[cfg(feature = "sandbox")]
+    if let Some(sandbox) = &_sandbox {
+        let cfg = sandbox.config();
+        let _ = writeln!(
+            err,
+            "sandbox: host {}, tenantId {}, apiKey {}",
+            sandbox.base_url(),
+            cfg.tenant_id,
+            cfg.api_key
+        );
+    }
+    drop(err);
+    let options = ServerOptions { token };
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    crate::host::http::serve_with_shutdown(listener, catalogue, builder.build(), options, shutdown)
+        .await
+        .map_err(|e| io("the server failed", e))?;
     Ok(ExitCode::SUCCESS)
 }
 
