@@ -49,7 +49,7 @@ pub mod schema;
 pub mod thrive;
 pub mod tool;
 
-#[cfg(any(feature = "cli", feature = "server"))]
+#[cfg(any(feature = "cli", feature = "server", feature = "mcp"))]
 pub mod host;
 
 pub use api::{Context, ContextBuilder, HostPolicy, RetryPolicy};

@@ -1,5 +1,7 @@
 //! The command line as hosts in other languages use it.
 
+#![cfg(feature = "cli")]
+
 mod common;
 
 use common::*;
@@ -238,6 +240,7 @@ fn manifests_check_passes_on_the_committed_files() {
     std::fs::remove_dir_all(&tmp).ok();
 }
 
+#[cfg(feature = "sandbox")]
 #[test]
 fn run_against_the_embedded_sandbox_needs_no_credentials() {
     let o = cli(
@@ -264,6 +267,7 @@ fn run_against_the_embedded_sandbox_needs_no_credentials() {
     );
 }
 
+#[cfg(feature = "sandbox")]
 #[test]
 fn demo_runs_the_onboarding_workflow_end_to_end() {
     let o = cli(&["demo"], &[], None);

@@ -2,6 +2,8 @@
 //! under 429s and 5xx, writes that must not be duplicated, Retry-After,
 //! OAuth renewal, auto-pagination and chunking at scale.
 
+#![cfg(feature = "sandbox")]
+
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

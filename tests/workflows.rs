@@ -2,6 +2,8 @@
 //! a workflow engine would run them, with every step checked against the
 //! sandbox's state.
 
+#![cfg(feature = "sandbox")]
+
 mod support_sandbox;
 
 use serde_json::{Value, json};

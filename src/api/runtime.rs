@@ -21,17 +21,15 @@ pub async fn run(ctx: &Context, prepared: &Prepared) -> Result<ApiResponse> {
     if prepared.paging.return_all == Some(true) && prepared.tool.paging.is_paginated() {
         return collect_all(ctx, prepared).await;
     }
-    if let Batching::Chunked { pointer, size } = prepared.tool.batching {
-        if let Some(items) = prepared
+    if let Batching::Chunked { pointer, size } = prepared.tool.batching
+        && let Some(items) = prepared
             .request
             .body
             .as_ref()
             .and_then(|b| b.pointer(pointer))
-        {
-            if items.as_array().is_some_and(|a| a.len() > size) {
-                return send_chunked(ctx, &origin, prepared, pointer, size).await;
-            }
-        }
+        && items.as_array().is_some_and(|a| a.len() > size)
+    {
+        return send_chunked(ctx, &origin, prepared, pointer, size).await;
     }
     send(ctx, &origin, &prepared.connection, &prepared.request).await
 }

@@ -61,6 +61,10 @@ enum Command {
     /// Serve the catalogue over HTTP (GET /tools, POST /tools/{id}/run, ...).
     #[cfg(feature = "server")]
     Serve(ServeArgs),
+    /// Serve the catalogue to an MCP host over stdio (the connection from
+    /// THRIVE_TENANT_ID, THRIVE_API_KEY, THRIVE_HOST, THRIVE_CLIENT_ID, THRIVE_SCOPE).
+    #[cfg(feature = "mcp")]
+    Mcp(McpArgs),
     /// Run an onboarding-to-compliance workflow against the embedded sandbox.
     #[cfg(feature = "sandbox")]
     Demo {
@@ -106,6 +110,17 @@ struct ServeArgs {
     bind: std::net::SocketAddr,
     /// Start an embedded, in-process sandbox with demo data and allow its origin
     /// (its URL and credentials are printed on stderr).
+    #[cfg(feature = "sandbox")]
+    #[arg(long)]
+    sandbox: bool,
+}
+
+/// Options of `mcp`.
+#[cfg(feature = "mcp")]
+#[derive(Debug, clap::Args)]
+struct McpArgs {
+    /// Start an embedded, in-process sandbox with demo data and call it with its
+    /// credentials instead of the THRIVE_* variables.
     #[cfg(feature = "sandbox")]
     #[arg(long)]
     sandbox: bool,
@@ -218,6 +233,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Manifests { out, check } => manifests(catalogue, &out, check),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(catalogue, args).await,
+        #[cfg(feature = "mcp")]
+        Command::Mcp(args) => mcp(catalogue, args).await,
         #[cfg(feature = "sandbox")]
         Command::Demo { seed } => crate::host::demo::run(seed).await,
     }
@@ -338,6 +355,61 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
     crate::host::http::serve_with_shutdown(listener, catalogue, builder.build(), options, shutdown)
         .await
         .map_err(|e| io("the server failed", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mcp`: the MCP server on stdin/stdout until the host closes stdin.
+/// Standard output is the protocol channel: nothing else is written to it.
+#[cfg(feature = "mcp")]
+async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<ExitCode, Error> {
+    use crate::host::mcp::{self, McpServer};
+    #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
+    let mut builder = Context::builder().hosts(crate::api::HostPolicy::from_env());
+    #[cfg(feature = "sandbox")]
+    let (_sandbox, connection) = if args.sandbox {
+        let sandbox = thrive_sandbox::Sandbox::start(thrive_sandbox::SandboxConfig::default())
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorCode::Transport,
+                    format!("could not start the sandbox: {e}"),
+                )
+            })?;
+        builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
+        let cfg = sandbox.config();
+        let connection =
+            crate::params::Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone())
+                .with_host(sandbox.base_url());
+        (Some(sandbox), connection)
+    } else {
+        (None, mcp::connection_from_env()?)
+    };
+    #[cfg(not(feature = "sandbox"))]
+    let connection = {
+        let McpArgs {} = args;
+        mcp::connection_from_env()?
+    };
+    let server = McpServer::new(catalogue, builder.build(), connection);
+    server.check_connection()?;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "thrive-blocks serving {} tools over MCP on stdio",
+        catalogue.len()
+    );
+    #[cfg(feature = "sandbox")]
+    if let Some(sandbox) = &_sandbox {
+        let _ = writeln!(
+            err,
+            "sandbox: host {}, tenantId {}",
+            sandbox.base_url(),
+            sandbox.config().tenant_id
+        );
+    }
+    drop(err);
+    mcp::serve_stdio(server)
+        .await
+        .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }
 

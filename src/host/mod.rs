@@ -6,3 +6,5 @@ pub mod cli;
 pub mod demo;
 #[cfg(feature = "server")]
 pub mod http;
+#[cfg(feature = "mcp")]
+pub mod mcp;

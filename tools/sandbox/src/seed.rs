@@ -710,10 +710,10 @@ fn seed_users(db: &mut Db, rng: &mut Rng, now: Millis, mut teams: Vec<Team>) {
         db.users.insert(user);
         let audience = teams[team_idx].audience;
         db.audiences[audience].push_member(&user_id);
-        if let Some(pid) = db.audiences[audience].parent_id.clone() {
-            if let Some(p) = db.find_audience(&pid) {
-                db.audiences[p].push_member(&user_id);
-            }
+        if let Some(pid) = db.audiences[audience].parent_id.clone()
+            && let Some(p) = db.find_audience(&pid)
+        {
+            db.audiences[p].push_member(&user_id);
         }
         if let Some(all) = all_staff {
             db.audiences[all].push_member(&user_id);

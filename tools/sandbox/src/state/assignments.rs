@@ -336,10 +336,10 @@ impl Db {
         let period = completion_period(map)?;
         let recurrence = recurrence(map)?;
         let idx = self.assignment_in_audience(id, &audience_ident)?;
-        if let Some(c) = &content_id {
-            if !self.content_exists(c) {
-                return Err(ApiError::not_found("Content not found"));
-            }
+        if let Some(c) = &content_id
+            && !self.content_exists(c)
+        {
+            return Err(ApiError::not_found("Content not found"));
         }
         if let Field::Set(alts) = &alternatives {
             self.check_contents(alts)?;

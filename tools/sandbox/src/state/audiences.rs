@@ -433,12 +433,12 @@ impl Db {
             }
             (Category::Structure, None) => {}
         }
-        if let Some(r) = &reference {
-            if self.reference_taken(r, None) {
-                return Err(ApiError::conflict(format!(
-                    "An audience with reference '{r}' already exists"
-                )));
-            }
+        if let Some(r) = &reference
+            && self.reference_taken(r, None)
+        {
+            return Err(ApiError::conflict(format!(
+                "An audience with reference '{r}' already exists"
+            )));
         }
         let id = self.ids.next_id();
         let parent_id = parent_idx.map(|p| self.audiences[p].id.clone());
@@ -501,12 +501,12 @@ impl Db {
                 move_to = Some(pidx);
             }
         }
-        if let Some(r) = &reference {
-            if self.reference_taken(r, Some(idx)) {
-                return Err(ApiError::conflict(format!(
-                    "An audience with reference '{r}' already exists"
-                )));
-            }
+        if let Some(r) = &reference
+            && self.reference_taken(r, Some(idx))
+        {
+            return Err(ApiError::conflict(format!(
+                "An audience with reference '{r}' already exists"
+            )));
         }
 
         let mut operations: Option<BatchResult> = None;
@@ -612,12 +612,11 @@ impl Db {
             let audience_id = self.audiences[idx].id.clone();
             self.enrol_user(&audience_id, user_id, now);
         }
-        if let Some(pid) = self.audiences[idx].parent_id.clone() {
-            if let Some(p) = self.audiences.iter().position(|a| a.id == pid) {
-                if self.audiences[p].push_member(user_id) {
-                    self.enrol_user(&pid, user_id, now);
-                }
-            }
+        if let Some(pid) = self.audiences[idx].parent_id.clone()
+            && let Some(p) = self.audiences.iter().position(|a| a.id == pid)
+            && self.audiences[p].push_member(user_id)
+        {
+            self.enrol_user(&pid, user_id, now);
         }
         added
     }

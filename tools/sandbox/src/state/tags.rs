@@ -254,13 +254,13 @@ impl Db {
             let level = field_number(obj, "level")?;
             let target = field_number(obj, "targetLevel")?;
             for (key, f) in [("level", &level), ("targetLevel", &target)] {
-                if let Field::Set(v) = f {
-                    if *v < -1.0 {
-                        return Err(ApiError::unprocessable_field(
-                            key,
-                            &format!("{key} must not be less than -1"),
-                        ));
-                    }
+                if let Field::Set(v) = f
+                    && *v < -1.0
+                {
+                    return Err(ApiError::unprocessable_field(
+                        key,
+                        &format!("{key} must not be less than -1"),
+                    ));
                 }
             }
             parsed.push((name, level, target));

@@ -495,12 +495,12 @@ impl Db {
                 "A user with ref '{reference}' already exists"
             )));
         }
-        if let Some(e) = &email {
-            if self.users.by_email(e).is_some() {
-                return Err(ApiError::conflict(format!(
-                    "A user with email '{e}' already exists"
-                )));
-            }
+        if let Some(e) = &email
+            && self.users.by_email(e).is_some()
+        {
+            return Err(ApiError::conflict(format!(
+                "A user with email '{e}' already exists"
+            )));
         }
         let mut user = self.blank_user(now);
         user.reference = Some(reference);
@@ -596,14 +596,13 @@ impl Db {
                 "email is required unless loginMethod is 'ref'",
             ));
         }
-        if let Field::Set(Some(e)) = &email {
-            if let Some(other) = self.users.by_email(e) {
-                if other != idx {
-                    return Err(ApiError::conflict(format!(
-                        "A user with email '{e}' already exists"
-                    )));
-                }
-            }
+        if let Field::Set(Some(e)) = &email
+            && let Some(other) = self.users.by_email(e)
+            && other != idx
+        {
+            return Err(ApiError::conflict(format!(
+                "A user with email '{e}' already exists"
+            )));
         }
 
         if let Field::Set(e) = email {
