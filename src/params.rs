@@ -156,6 +156,52 @@ impl fmt::Debug for Connection {
     }
 }
 
+/// The environment variable holding the tenant id, for hosts that take the
+/// connection from their operator rather than from each step's input.
+pub const TENANT_ID_ENV: &str = "THRIVE_TENANT_ID";
+/// The environment variable holding the API key (or, with a client id, the
+/// OAuth client secret).
+pub const API_KEY_ENV: &str = "THRIVE_API_KEY";
+/// The environment variable holding the host.
+pub const HOST_ENV: &str = "THRIVE_HOST";
+/// The environment variable holding the OAuth client id.
+pub const CLIENT_ID_ENV: &str = "THRIVE_CLIENT_ID";
+/// The environment variable holding the OAuth scopes.
+pub const SCOPE_ENV: &str = "THRIVE_SCOPE";
+
+impl Connection {
+    /// Each connection input with the environment variable that can supply it.
+    pub const ENV: [(&'static str, &'static str); 5] = [
+        ("tenantId", TENANT_ID_ENV),
+        ("apiKey", API_KEY_ENV),
+        ("host", HOST_ENV),
+        ("clientId", CLIENT_ID_ENV),
+        ("scope", SCOPE_ENV),
+    ];
+
+    /// Fills the connection inputs that `input` lacks (absent, null or blank)
+    /// from the environment variables in [`Connection::ENV`] that are set,
+    /// so a key can come from the environment instead of a command line or a
+    /// workflow definition. Inputs the caller gave always win.
+    pub fn fill_from_env(input: &mut Map<String, Value>) {
+        for (field, var) in Self::ENV {
+            let given = input
+                .get(field)
+                .is_some_and(|v| !v.is_null() && v.as_str().is_none_or(|s| !s.trim().is_empty()));
+            if given {
+                continue;
+            }
+            if let Some(value) = std::env::var(var)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+            {
+                input.insert(field.to_owned(), Value::String(value));
+            }
+        }
+    }
+}
+
 /// Runtime options every paginated tool accepts besides its own parameters.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

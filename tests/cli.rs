@@ -14,6 +14,11 @@ fn cli(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     cmd.args(args)
         .env_remove("THRIVE_ALLOWED_HOSTS")
         .env_remove("RUST_LOG")
+        .env_remove("THRIVE_TENANT_ID")
+        .env_remove("THRIVE_API_KEY")
+        .env_remove("THRIVE_HOST")
+        .env_remove("THRIVE_CLIENT_ID")
+        .env_remove("THRIVE_SCOPE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -286,4 +291,64 @@ fn demo_runs_the_onboarding_workflow_end_to_end() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     assert!(!text.contains("failed:"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_can_come_from_the_environment_and_params_win() {
+    let srv = CaptureServer::start().await;
+    srv.reply(200, json!({"id": "1"}))
+        .reply(200, json!({"id": "2"}));
+    let origin = srv.origin();
+    let (from_env, explicit) = tokio::task::spawn_blocking(move || {
+        let env = [
+            ("THRIVE_ALLOWED_HOSTS", origin.as_str()),
+            ("THRIVE_TENANT_ID", TENANT),
+            ("THRIVE_API_KEY", KEY),
+            ("THRIVE_HOST", origin.as_str()),
+        ];
+        let a = cli(
+            &[
+                "run",
+                "thrive_get_user_by_ref",
+                "--params",
+                r#"{"ref": "U1", "apiKey": " "}"#,
+            ],
+            &env,
+            None,
+        );
+        let b = cli(
+            &[
+                "run",
+                "thrive_get_user_by_ref",
+                "--params",
+                r#"{"ref": "U2", "tenantId": "other", "apiKey": "k2"}"#,
+            ],
+            &env,
+            None,
+        );
+        (a, b)
+    })
+    .await
+    .unwrap();
+    assert!(
+        from_env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_env.stderr)
+    );
+    assert!(
+        explicit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&explicit.stderr)
+    );
+    let seen = srv.requests();
+    assert_eq!(seen[0].authorization.as_deref(), Some(BASIC));
+    // base64("other:k2")
+    assert_eq!(seen[1].authorization.as_deref(), Some("Basic b3RoZXI6azI="));
+    // validate sees the environment too; --params defaults to {}.
+    let o = cli(
+        &["validate", "thrive_get_skill_levels"],
+        &[("THRIVE_TENANT_ID", TENANT), ("THRIVE_API_KEY", KEY)],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -43,8 +43,9 @@ enum Command {
     Validate {
         /// The tool id.
         id: String,
-        /// Parameters: inline JSON, @file, or - for standard input.
-        #[arg(long, short)]
+        /// Parameters: inline JSON, @file, or - for standard input (connection
+        /// inputs left out are taken from THRIVE_TENANT_ID, THRIVE_API_KEY, ...).
+        #[arg(long, short, default_value = "{}")]
         params: String,
     },
     /// Run a tool and print its output JSON.
@@ -79,8 +80,10 @@ enum Command {
 struct RunArgs {
     /// The tool id.
     id: String,
-    /// Parameters: inline JSON, @file, or - for standard input.
-    #[arg(long, short)]
+    /// Parameters: inline JSON, @file, or - for standard input. Connection
+    /// inputs left out are taken from THRIVE_TENANT_ID, THRIVE_API_KEY,
+    /// THRIVE_HOST, THRIVE_CLIENT_ID and THRIVE_SCOPE when set.
+    #[arg(long, short, default_value = "{}")]
     params: String,
     /// Print the HTTP request that would be sent (credentials masked) instead of sending it.
     #[arg(long)]
@@ -225,7 +228,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { id, params } => {
-            let params = read_params(&params)?;
+            let mut params = read_params(&params)?;
+            if let Value::Object(map) = &mut params {
+                crate::params::Connection::fill_from_env(map);
+            }
             catalogue.validate(&id, params)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -241,7 +247,6 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Error> {
-    #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
     let mut params = read_params(&args.params)?;
     if !args.timeout.is_finite() || args.timeout <= 0.0 {
         return Err(Error::field(
@@ -281,6 +286,12 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
     } else {
         None
     };
+    // Credentials may come from the environment (THRIVE_TENANT_ID,
+    // THRIVE_API_KEY, ...) so a key need not be typed on a command line,
+    // where shell history and process lists would keep it.
+    if let Value::Object(map) = &mut params {
+        crate::params::Connection::fill_from_env(map);
+    }
     let ctx = builder.build();
 
     if args.dry_run {

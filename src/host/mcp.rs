@@ -66,17 +66,7 @@ use std::fmt;
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 
-/// The environment variable [`connection_from_env`] reads the tenant id from.
-pub const TENANT_ID_ENV: &str = "THRIVE_TENANT_ID";
-/// The environment variable [`connection_from_env`] reads the API key (or,
-/// with a client id, the OAuth client secret) from.
-pub const API_KEY_ENV: &str = "THRIVE_API_KEY";
-/// The environment variable [`connection_from_env`] reads the host from.
-pub const HOST_ENV: &str = "THRIVE_HOST";
-/// The environment variable [`connection_from_env`] reads the OAuth client id from.
-pub const CLIENT_ID_ENV: &str = "THRIVE_CLIENT_ID";
-/// The environment variable [`connection_from_env`] reads the OAuth scopes from.
-pub const SCOPE_ENV: &str = "THRIVE_SCOPE";
+pub use crate::params::{API_KEY_ENV, CLIENT_ID_ENV, HOST_ENV, SCOPE_ENV, TENANT_ID_ENV};
 
 /// Secrets shorter than this are not searched for in results: they would
 /// match ordinary text.
