@@ -264,14 +264,7 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
 
     #[cfg(feature = "sandbox")]
     let _sandbox = if args.sandbox {
-        let sandbox = thrive_sandbox::Sandbox::start(thrive_sandbox::SandboxConfig::default())
-            .await
-            .map_err(|e| {
-                Error::new(
-                    ErrorCode::Transport,
-                    format!("could not start the sandbox: {e}"),
-                )
-            })?;
+        let sandbox = start_sandbox().await?;
         let origin = Origin::parse(&sandbox.base_url())?;
         builder = builder.allow_origin(origin);
         if let Value::Object(map) = &mut params {
@@ -327,9 +320,7 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
     let mut builder = Context::builder().hosts(crate::api::HostPolicy::from_env());
     #[cfg(feature = "sandbox")]
     let _sandbox = if args.sandbox {
-        let sandbox = thrive_sandbox::Sandbox::start(thrive_sandbox::SandboxConfig::default())
-            .await
-            .map_err(|e| io("could not start the sandbox", e))?;
+        let sandbox = start_sandbox().await?;
         builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
         Some(sandbox)
     } else {
@@ -378,14 +369,7 @@ async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<ExitCode, E
     let mut builder = Context::builder().hosts(crate::api::HostPolicy::from_env());
     #[cfg(feature = "sandbox")]
     let (_sandbox, connection) = if args.sandbox {
-        let sandbox = thrive_sandbox::Sandbox::start(thrive_sandbox::SandboxConfig::default())
-            .await
-            .map_err(|e| {
-                Error::new(
-                    ErrorCode::Transport,
-                    format!("could not start the sandbox: {e}"),
-                )
-            })?;
+        let sandbox = start_sandbox().await?;
         builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
         let cfg = sandbox.config();
         let connection =
@@ -422,6 +406,20 @@ async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<ExitCode, E
         .await
         .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the embedded sandbox with its default demo tenant on a free
+/// loopback port.
+#[cfg(feature = "sandbox")]
+async fn start_sandbox() -> Result<thrive_sandbox::Sandbox, Error> {
+    thrive_sandbox::Sandbox::start(thrive_sandbox::SandboxConfig::default())
+        .await
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::Transport,
+                format!("could not start the sandbox: {e}"),
+            )
+        })
 }
 
 /// A progress bar on stderr for steps that fetch pages or send chunks.
