@@ -188,7 +188,8 @@ async fn run_prints_output_or_a_json_error_with_exit_code_3() {
         move || {
             let a: Vec<&str> = args.iter().map(String::as_str).collect();
             let e: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            (cli(&a, &e, None), cli(&a, &e, None))
+            // The second run logs nothing, so stderr is exactly the error JSON.
+            (cli(&a, &e, None), cli(&a, &e[..1], None))
         }
     })
     .await
@@ -205,9 +206,7 @@ async fn run_prints_output_or_a_json_error_with_exit_code_3() {
     assert!(!logs.contains(KEY) && !logs.contains(&BASIC[6..]), "{logs}");
 
     assert_eq!(missing.status.code(), Some(3));
-    let tail = String::from_utf8_lossy(&missing.stderr);
-    let json_start = tail.find("{\n").unwrap();
-    let err: Value = serde_json::from_str(&tail[json_start..]).unwrap();
+    let err = stderr_json(&missing);
     assert_eq!(
         err,
         json!({"error": {"code": "not_found", "message": "User not found", "status": 404, "retryable": false, "attempts": 1}})
