@@ -7,6 +7,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{Transform, transform_subschemas};
 use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value};
+use std::sync::OnceLock;
 
 /// Removes `"null"` from `type` arrays: in a tool input, null and `""` both
 /// mean "absent", and form builders draw a plain field for a plain type.
@@ -145,11 +146,17 @@ pub fn output_schema_for<T: JsonSchema>() -> Value {
 pub fn full_input_schema(params: &Value, paginated: bool) -> Value {
     let mut properties = Map::new();
     let mut required: Vec<Value> = Vec::new();
-    let mut parts = vec![input_schema_for::<Connection>(), params.clone()];
+    // The shared pieces are generated once, not once per tool.
+    static CONNECTION: OnceLock<Value> = OnceLock::new();
+    static PAGING: OnceLock<Value> = OnceLock::new();
+    let mut parts = vec![
+        CONNECTION.get_or_init(input_schema_for::<Connection>),
+        params,
+    ];
     if paginated {
-        parts.push(input_schema_for::<PagingOptions>());
+        parts.push(PAGING.get_or_init(input_schema_for::<PagingOptions>));
     }
-    for part in &parts {
+    for part in parts {
         if let Some(Value::Object(props)) = part.get("properties") {
             for (k, v) in props {
                 properties.insert(k.clone(), v.clone());

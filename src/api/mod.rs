@@ -125,16 +125,25 @@ impl Context {
         }
     }
 
-    /// Until when calls with `key` (tenant and origin) must wait after a 429.
-    pub(crate) fn gate_until(&self, key: &str) -> Option<Instant> {
-        let gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
-        gates.get(key).copied().filter(|t| *t > Instant::now())
+    /// The gate of one tenant on one host: a 429 holds back every call that
+    /// shares it.
+    fn gate_key(tenant: &str, origin: &Origin) -> String {
+        format!("{tenant}|{origin}")
     }
 
-    /// Holds every call with `key` back until `until`.
-    pub(crate) fn close_gate(&self, key: &str, until: Instant) {
+    /// Until when calls for `tenant` on `origin` must wait after a 429.
+    pub(crate) fn gate_until(&self, tenant: &str, origin: &Origin) -> Option<Instant> {
+        let gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
+        gates
+            .get(&Self::gate_key(tenant, origin))
+            .copied()
+            .filter(|t| *t > Instant::now())
+    }
+
+    /// Holds every call for `tenant` on `origin` back until `until`.
+    pub(crate) fn close_gate(&self, tenant: &str, origin: &Origin, until: Instant) {
         let mut gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = gates.entry(key.to_owned()).or_insert(until);
+        let slot = gates.entry(Self::gate_key(tenant, origin)).or_insert(until);
         if *slot < until {
             *slot = until;
         }

@@ -17,10 +17,11 @@ const MAX_PAGES: u32 = 100_000;
 /// Runs a prepared step: one call, or several when `returnAll` pages or a
 /// long item list is sent in chunks.
 pub async fn run(ctx: &Context, prepared: &Prepared) -> Result<ApiResponse> {
-    let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
     if prepared.paging.return_all == Some(true) && prepared.tool.paging.is_paginated() {
+        // The pager resolves (and checks) the host itself.
         return collect_all(ctx, prepared).await;
     }
+    let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
     if let Batching::Chunked { pointer, size } = prepared.tool.batching
         && let Some(items) = prepared
             .request
@@ -44,7 +45,6 @@ pub async fn send(
     let policy = ctx.retry().clone();
     let started = Instant::now();
     let deadline = started + policy.deadline;
-    let gate_key = format!("{}|{origin}", connection.tenant_id);
     // The query is encoded by `path_and_query` (spaces as %20, as Thrive's
     // docs show them), not by the HTTP client's form encoder.
     let url = format!("{}{}", origin.base_url(), request.path_and_query());
@@ -55,7 +55,7 @@ pub async fn send(
     loop {
         attempt += 1;
         // Wait while a 429 for this tenant and host holds every call back.
-        if let Some(until) = ctx.gate_until(&gate_key) {
+        if let Some(until) = ctx.gate_until(&connection.tenant_id, origin) {
             if until >= deadline {
                 return Err(Error::new(
                     ErrorCode::RateLimited,
@@ -144,7 +144,7 @@ pub async fn send(
         // end past the deadline is not started.
         let wait = retry_after.unwrap_or_else(|| policy.backoff(attempt));
         if failure == Failure::Status(429) {
-            ctx.close_gate(&gate_key, Instant::now() + wait);
+            ctx.close_gate(&connection.tenant_id, origin, Instant::now() + wait);
         }
         if Instant::now() + wait >= deadline {
             return Err(finish(error, attempt));

@@ -392,7 +392,7 @@ impl GateKey {
     fn retry_after_secs(&self, ctx: &Context) -> Option<u64> {
         let tenant = self.tenant_id.as_deref()?;
         let origin = ctx.hosts().resolve(self.host.as_deref()).ok()?;
-        let until = ctx.gate_until(&format!("{tenant}|{origin}"))?;
+        let until = ctx.gate_until(tenant, &origin)?;
         let wait = until.saturating_duration_since(Instant::now());
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         Some(secs.max(1))

@@ -338,21 +338,14 @@ fn scrub(value: &mut Value, secret: &str) {
 /// [`SCOPE_ENV`] (optional). A variable set to blank counts as unset. Fails
 /// with `invalid_input` naming every required variable that is missing.
 pub fn connection_from_env() -> Result<Connection, Error> {
-    let var = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let (tenant_id, api_key) = (var(TENANT_ID_ENV), var(API_KEY_ENV));
-    let (Some(tenant_id), Some(api_key)) = (tenant_id.clone(), api_key.clone()) else {
-        let missing: Vec<&str> = [
-            (TENANT_ID_ENV, tenant_id.is_none()),
-            (API_KEY_ENV, api_key.is_none()),
-        ]
+    let mut input = Map::new();
+    Connection::fill_from_env(&mut input);
+    let missing: Vec<&str> = [("tenantId", TENANT_ID_ENV), ("apiKey", API_KEY_ENV)]
         .into_iter()
-        .filter_map(|(name, missing)| missing.then_some(name))
+        .filter(|(field, _)| !input.contains_key(*field))
+        .map(|(_, var)| var)
         .collect();
+    if !missing.is_empty() {
         return Err(Error::new(
             ErrorCode::InvalidInput,
             format!(
@@ -365,12 +358,13 @@ pub fn connection_from_env() -> Result<Connection, Error> {
                 }
             ),
         ));
-    };
-    let mut connection = Connection::basic(tenant_id, api_key);
-    connection.host = var(HOST_ENV);
-    connection.client_id = var(CLIENT_ID_ENV);
-    connection.scope = var(SCOPE_ENV);
-    Ok(connection)
+    }
+    serde_json::from_value(Value::Object(input)).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            format!("the connection in the environment could not be read: {e}"),
+        )
+    })
 }
 
 /// Serves `server` over standard input and output (newline-delimited
