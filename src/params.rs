@@ -117,7 +117,22 @@ impl Connection {
 
     /// Reports what the schema cannot: a `scope` without `clientId`, and
     /// scopes Thrive does not document for the API.
+    ///
+    /// A `host` is parsed exactly as a run parses it, so `validate` refuses
+    /// every malformed host that `run` would; whether a well-formed host is
+    /// *allowed* depends on the operator's allow-list, which `dry-run` and
+    /// `run` check against their context.
     pub fn check(&self, out: &mut Vec<Violation>) {
+        if let Some(host) = self.host.as_deref()
+            && let Err(e) = crate::api::host::Origin::parse(host)
+        {
+            let found = e.violations();
+            if found.is_empty() {
+                out.push(Violation::new("/host", e.message().to_owned()));
+            } else {
+                out.extend(found);
+            }
+        }
         let Some(scope) = self.scope.as_deref() else {
             return;
         };

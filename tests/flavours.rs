@@ -562,3 +562,48 @@ fn schema_flavour_on_the_command_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not one of input, output, form"));
 }
+
+#[test]
+fn validate_refuses_every_host_that_run_refuses_as_malformed() {
+    let cat = Catalogue::global();
+    let ctx = thrive_blocks::Context::builder().build();
+    for host in [
+        "a b",
+        "x:99999",
+        "ftp://x",
+        "[::1",
+        "a..b",
+        "https://x/path",
+        "x:0",
+    ] {
+        let mut input = connection();
+        input.insert("ref".into(), "E1".into());
+        input.insert("host".into(), host.into());
+        let input = Value::Object(input);
+        let validated = cat
+            .validate("thrive_get_user_by_ref", input.clone())
+            .expect_err(host);
+        assert!(
+            validated.violations().iter().any(|v| v.pointer == "/host"),
+            "{host}: {validated}"
+        );
+        let dry = cat
+            .dry_run("thrive_get_user_by_ref", input, &ctx)
+            .expect_err(host);
+        assert_eq!(dry.code(), validated.code(), "{host}");
+    }
+    // A well-formed host outside the allow-list passes validation (shape
+    // only) and is refused by the dry run (policy).
+    let mut input = connection();
+    input.insert("ref".into(), "E1".into());
+    input.insert("host".into(), "api.example.com".into());
+    let input = Value::Object(input);
+    assert!(
+        cat.validate("thrive_get_user_by_ref", input.clone())
+            .is_ok()
+    );
+    let refused = cat
+        .dry_run("thrive_get_user_by_ref", input, &ctx)
+        .expect_err("not allowed");
+    assert_eq!(refused.code(), thrive_blocks::ErrorCode::HostNotAllowed);
+}
