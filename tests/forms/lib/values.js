@@ -36,6 +36,10 @@ export function sampleFor(node, name = '') {
   if (!node || typeof node !== 'object') return null;
   const ex = firstExample(node);
   if (ex) return structuredClone(ex.value);
+  if (node.type === undefined && Array.isArray(node.anyOf)) {
+    const branch = node.anyOf.find((b) => b.type !== 'null') ?? node.anyOf[0];
+    return sampleFor(branch, name);
+  }
   const type = Array.isArray(node.type) ? node.type.find((t) => t !== 'null') : node.type;
   switch (type) {
     case 'string': {
@@ -100,4 +104,23 @@ export function validValueFor(schema, validate) {
   }
   validate(value);
   return { value, source: 'generated', errors: validate.errors ?? [] };
+}
+
+/**
+ * The arguments an AI host would send for the same call under an AI flavour
+ * (`strictSchema` or `portableSchema`): each of the schema's properties
+ * taken from the form value when it fits that property's schema, else `null`
+ * where the property is nullable (how strict mode leaves an input out), else
+ * left out when optional, else the least value. `validateProp(name, value)`
+ * says whether a value fits a property.
+ */
+export function aiValueFor(schema, formValue, validateProp, acceptsNull) {
+  const out = {};
+  const required = new Set(schema.required ?? []);
+  for (const [name, sub] of Object.entries(schema.properties ?? {})) {
+    if (name in formValue && validateProp(name, formValue[name])) out[name] = formValue[name];
+    else if (acceptsNull(sub)) out[name] = null;
+    else if (required.has(name)) out[name] = sampleFor(sub, name);
+  }
+  return out;
 }

@@ -101,6 +101,10 @@ for (const { id, manifest } of loadManifests()) {
         cells: vanillaCells,
         onChange: ({ errors }) => changes.push(errors ?? []),
       })));
+      // JSON Forms reports its state through a 10 ms debounce.
+      for (let i = 0; i < 100 && changes.length === 0; i += 1) {
+        await act(async () => { await new Promise((r) => setTimeout(r, 20)); });
+      }
       assert.deepEqual(logged, [], 'no console error or warning');
       assert.ok(!el.textContent.includes('No applicable renderer found'), `every control has a renderer:\n${el.innerHTML.slice(0, 2000)}`);
       assert.ok(changes.length > 0, 'JSON Forms reported its state');

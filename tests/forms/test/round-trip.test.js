@@ -8,8 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManifests, byId, PACKAGE_DIR } from '../lib/manifests.js';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { formAjv, describeErrors } from '../lib/ajv.js';
-import { validValueFor } from '../lib/values.js';
+import { validValueFor, aiValueFor } from '../lib/values.js';
+import { acceptsNull } from '../lib/openai-strict.js';
 import { catalogueValidate, CLI_SKIP } from '../lib/cli.js';
 
 const entries = loadManifests();
@@ -37,6 +40,37 @@ describe('a valid form value for every tool', () => {
       const { status, stderr } = catalogueValidate(id, value);
       assert.equal(status, 0, `the catalogue accepts ${JSON.stringify(value)}\n${stderr}`);
     });
+  }
+});
+
+/**
+ * A lenient Ajv for the AI flavours, which are not meant for a validator
+ * (Gemini's `propertyOrdering` and `example` are unknown to Ajv; `nullable`
+ * is understood).
+ */
+function aiAjv() {
+  const ajv = new Ajv({ strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+describe('the same call as an AI host sends it passes the catalogue', () => {
+  for (const { id, manifest } of entries) {
+    for (const key of ['strictSchema', 'portableSchema']) {
+      const skip = (!manifest.formSchema && 'no formSchema') || (!manifest[key] && `no ${key}`);
+      it(`${id}: ${key} arguments${key === 'strictSchema' ? ' (optional inputs null)' : ''}`, { skip }, () => {
+        const { value } = validValueFor(manifest.formSchema, formAjv().compile(manifest.formSchema));
+        const ajv = aiAjv();
+        const schema = manifest[key];
+        const props = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([n, s]) => [n, ajv.compile(s)]));
+        const args = aiValueFor(schema, value, (n, v) => props[n](v), acceptsNull);
+        const validate = ajv.compile(schema);
+        assert.ok(validate(args), `${key} accepts ${JSON.stringify(args)}: ${describeErrors(validate.errors).join('; ')}`);
+        if (CLI_SKIP) return;
+        const { status, stderr } = catalogueValidate(id, args);
+        assert.equal(status, 0, `the catalogue accepts ${JSON.stringify(args)}\n${stderr}`);
+      });
+    }
   }
 });
 
