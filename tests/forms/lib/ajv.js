@@ -26,6 +26,15 @@ export const CUSTOM_KEYWORDS = Object.freeze({
   'x-enumDescriptions': { type: 'array', items: { type: 'string' } },
   // A string input that holds JSON of this kind.
   'x-thrive-json': { enum: ['array', 'object'] },
+  // The documented layout of a date input (the catalogue checks it).
+  'x-thrive-format': { enum: ['date', 'date-time', 'timestamp', 'date-space-time', 'local-date-time'] },
+  // A comma-separated list input: its separator and the schema of one item.
+  'x-thrive-list': {
+    type: 'object',
+    required: ['separator', 'items'],
+    properties: { separator: { type: 'string', minLength: 1 }, items: { type: 'object' } },
+    additionalProperties: false,
+  },
   // The least number of items such a JSON array holds.
   'x-thrive-min-items': { type: 'integer', minimum: 0 },
 });
