@@ -73,7 +73,10 @@ for (const { id, manifest, tool } of entries) {
         assert.deepEqual(FLAVOUR_KEYS.filter((k) => manifest[k] === undefined), []);
       });
     }
-    const when = (key, name, fn) => it(`${key}: ${name}`, { skip: manifest[key] === undefined && `no ${key}` }, fn);
+    const when = (key, name, opts, fn) => {
+      if (typeof opts === 'function') return it(`${key}: ${name}`, { skip: manifest[key] === undefined && `no ${key}` }, opts);
+      return it(`${key}: ${name}`, { skip: (manifest[key] === undefined && `no ${key}`) || opts.skip }, fn);
+    };
 
     when('formSchema', 'compiles with new Ajv() (draft-07, strict)', () => assertCompiles(formAjv, manifest.formSchema));
     when('formSchema', 'compiles with @rjsf/validator-ajv8', () => assertRjsfCompiles(manifest.formSchema));
@@ -122,6 +125,29 @@ for (const { id, manifest, tool } of entries) {
         }
         if (typeof node.description === 'string' && node.description.includes('`')) problems.push(`${ptr || '(root)'}: description has backticks`);
       });
+      assert.deepEqual(problems, []);
+    });
+
+    when('formSchema', 'draws dates as dates and JSON text or comma lists as real arrays/objects', { skip: !manifest.inputSchema && 'no inputSchema' }, () => {
+      const problems = [];
+      const form = manifest.formSchema.properties ?? {};
+      for (const [name, input] of Object.entries(manifest.inputSchema.properties ?? {})) {
+        const field = form[name];
+        if (!field) continue;
+        // The validation flavour may offer text or a real value (anyOf); the
+        // markers sit on whichever branch is text.
+        const branches = [input, ...(input.anyOf ?? []), ...(input.oneOf ?? [])];
+        const marked = (pred) => branches.some((b) => b && pred(b));
+        if (marked((b) => b['x-thrive-format']) && !['date', 'date-time'].includes(field.format) && !field.pattern) {
+          problems.push(`${name}: a date input without format date/date-time or a pattern`);
+        }
+        if (marked((b) => b.contentMediaType === 'application/json' || b['x-thrive-json']) && !['array', 'object'].includes(field.type)) {
+          problems.push(`${name}: a JSON-text input drawn as ${field.type}, not a real array/object`);
+        }
+        if (marked((b) => b['x-thrive-list']) && field.type !== 'array') {
+          problems.push(`${name}: a comma-list input drawn as ${field.type}, not an array`);
+        }
+      }
       assert.deepEqual(problems, []);
     });
 
