@@ -16,7 +16,7 @@ export const FORMAT_SAMPLES = Object.freeze({
 /** Candidate strings tried, in order, against a `pattern` when no example is given. */
 const PATTERN_CANDIDATES = [
   'E1', 'abc', '63f57d805d8ecbf46f5b5278', '2024-04-02', '2024-04-02T09:30:00Z',
-  '2024-04-02 09:30:00', '02/04/2024', 'en-gb', 'Europe/London', 'active', 'a1', '1',
+  '2024-04-02 09:30:00', '2024-04-02T09:30:00', '02/04/2024', 'en-gb', 'Europe/London', 'active', 'a1', '1',
 ];
 
 function firstExample(node) {

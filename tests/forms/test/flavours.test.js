@@ -199,12 +199,15 @@ for (const { id, manifest, tool } of entries) {
       assert.deepEqual([...advanced.fields].sort(), [...paging].sort());
     });
 
-    when('uiSchema', 'has help for every described field and hints matching the inputSchema', () => {
+    when('uiSchema', 'gives every field help text and the inputSchema\'s dropdown hints', () => {
       const problems = [];
       for (const [name, sub] of Object.entries(manifest.formSchema?.properties ?? {})) {
         const ui = manifest.uiSchema[name] ?? {};
-        if (sub.description && typeof ui['ui:help'] !== 'string') problems.push(`${name}: no ui:help`);
-        const uiHint = ui['ui:options']?.['x-options'];
+        // Help text from the description (RJSF shows a field's description)
+        // or from ui:help.
+        if (!sub.description && typeof ui['ui:help'] !== 'string') problems.push(`${name}: no description and no ui:help`);
+        // A hint for the field, or for each item of a list field.
+        const uiHint = ui['ui:options']?.['x-options'] ?? ui.items?.['ui:options']?.['x-options'];
         const inputHint = manifest.inputSchema?.properties?.[name]?.['x-options'];
         if (JSON.stringify(uiHint) !== JSON.stringify(inputHint)) problems.push(`${name}: uiSchema hint ${JSON.stringify(uiHint)} differs from inputSchema's ${JSON.stringify(inputHint)}`);
         if (uiHint) problems.push(...checkHint(uiHint, `uiSchema/${name}`));

@@ -19,6 +19,9 @@ import { catalogueValidate, CLI_SKIP } from '../lib/cli.js';
 
 const { act, createElement: h } = React;
 const validator = customizeValidator();
+// RJSF's own defaults, as a builder that adds `<Form schema uiSchema
+// validator>` gets them (no experimental_defaultFormStateBehavior).
+const RJSF_PROPS = {};
 const roots = [];
 
 after(async () => {
@@ -55,6 +58,7 @@ for (const { id, manifest } of loadManifests()) {
       const refused = [];
       const { result: el, logged } = await withConsoleSpy(async () => {
         const node = await render(h(Form, {
+          ...RJSF_PROPS,
           schema: form,
           uiSchema: manifest.uiSchema ?? {},
           validator,
@@ -68,7 +72,25 @@ for (const { id, manifest } of loadManifests()) {
       });
       assert.deepEqual(logged, [], 'no console error or warning');
       assert.deepEqual(refused.map((e) => e.stack), [], 'RJSF found no validation errors');
+      if (submitted.length === 0) {
+        // The browser's own constraint validation (RJSF sets `required`,
+        // `min`, ... on inputs) blocks a submit without telling RJSF.
+        const blocked = [...el.querySelectorAll('input, select, textarea')]
+          .filter((e) => e.willValidate && !e.checkValidity())
+          .map((e) => `${e.id} (${e.validationMessage}, value ${JSON.stringify(e.value)})`);
+        assert.fail(`onSubmit was not called for ${JSON.stringify(value)}; the browser refused ${blocked.join(', ') || 'nothing'}; the form held ${JSON.stringify(ref.current?.state?.formData)}`);
+      }
       assert.equal(submitted.length, 1, 'onSubmit called once');
+      // The form sends what the person entered plus documented defaults,
+      // nothing it chose itself (RJSF pre-selects the first choice of a
+      // oneOf, and fills arrays up to minItems, unless the schema says
+      // otherwise).
+      const invented = Object.entries(submitted[0] ?? {})
+        // A blank string is absent to the catalogue too.
+        .filter(([k, v]) => v !== undefined && v !== '' && !(k in value))
+        .filter(([k, v]) => JSON.stringify(form.properties?.[k]?.default) !== JSON.stringify(v))
+        .map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+      assert.deepEqual(invented, [], 'the form filled in values nobody chose');
       const text = el.textContent;
       assert.deepEqual(shownTitles(form, manifest.uiSchema).filter((t) => !text.includes(t)), [], 'every field label is shown');
 
