@@ -38,7 +38,7 @@ function assertRjsfCompiles(schema) {
 }
 
 /** The item schema of a list tool's output: `results[]`, a bare array, or its one array field. */
-export function listItems(output) {
+function listItems(output) {
   if (!output || typeof output !== 'object') return undefined;
   if (output.type === 'array' || (Array.isArray(output.type) && output.type.includes('array'))) return output.items;
   const props = output.properties ?? {};
