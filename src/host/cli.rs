@@ -116,6 +116,83 @@ struct ServeArgs {
     #[cfg(feature = "sandbox")]
     #[arg(long)]
     sandbox: bool,
+    #[command(flatten)]
+    limits: ServerLimitArgs,
+}
+
+/// Who may call a server, its limits and timeouts (`serve`, `mcp --http`).
+#[cfg(feature = "server")]
+#[derive(Debug, clap::Args)]
+struct ServerLimitArgs {
+    /// A host name clients may use in `Host` besides localhost, loopback
+    /// addresses and the address they connected to (repeat, or comma-separate;
+    /// `*` allows any, e.g. behind a proxy that checks it).
+    #[arg(
+        long = "allowed-host",
+        value_name = "NAME",
+        env = "THRIVE_BLOCKS_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
+    /// A browser origin (`https://app.example.com`) allowed to call the server
+    /// besides its own (repeat, or comma-separate; `*` allows any).
+    #[arg(
+        long = "allow-origin",
+        value_name = "ORIGIN",
+        env = "THRIVE_BLOCKS_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    allowed_origins: Vec<String>,
+    /// Seconds requests in flight get to finish after SIGTERM or SIGINT.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = seconds)]
+    grace: Duration,
+    /// Seconds allowed for a request's head (request line and headers).
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    header_timeout: Duration,
+    /// Seconds a keep-alive connection may stay silent between requests.
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = seconds)]
+    idle_timeout: Duration,
+    /// Seconds one request may take from its head to its answer (504 after).
+    #[arg(long, value_name = "SECS", default_value = "300", value_parser = seconds)]
+    request_timeout: Duration,
+    /// Connections served at once; more are answered 503.
+    #[arg(long, value_name = "N", default_value_t = crate::host::http::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Runs executing at once; more are answered 503.
+    #[arg(long, value_name = "N", default_value_t = crate::host::http::DEFAULT_MAX_RUNS)]
+    max_runs: usize,
+}
+
+#[cfg(feature = "server")]
+impl ServerLimitArgs {
+    fn options(&self, token: Option<String>) -> crate::host::http::ServerOptions {
+        crate::host::http::ServerOptions {
+            token,
+            allowed_hosts: self.allowed_hosts.clone(),
+            allowed_origins: self.allowed_origins.clone(),
+            grace: self.grace,
+            header_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
+            request_timeout: self.request_timeout,
+            max_connections: self.max_connections.max(1),
+            max_runs: self.max_runs.max(1),
+        }
+    }
+}
+
+/// A positive number of seconds up to a day.
+#[cfg(feature = "server")]
+fn seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!(
+            "{text} must be more than 0 and at most 86400 seconds"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 /// Options of `mcp`.
@@ -297,10 +374,10 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
     Ok(ExitCode::SUCCESS)
 }
 
-/// `serve`: the HTTP block server until Ctrl-C.
+/// `serve`: the HTTP block server until SIGTERM or SIGINT, then a graceful stop.
 #[cfg(feature = "server")]
 async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCode, Error> {
-    use crate::host::http::{SERVER_TOKEN_ENV, ServerOptions};
+    use crate::host::http::SERVER_TOKEN_ENV;
     let io =
         |what: &str, e: std::io::Error| Error::new(ErrorCode::Transport, format!("{what}: {e}"));
     let token = match std::env::var(SERVER_TOKEN_ENV) {
@@ -350,10 +427,8 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
         );
     }
     drop(err);
-    let options = ServerOptions { token };
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+    let options = args.limits.options(token);
+    let shutdown = crate::host::shutdown::signal();
     crate::host::http::serve_with_shutdown(listener, catalogue, builder.build(), options, shutdown)
         .await
         .map_err(|e| io("the server failed", e))?;
