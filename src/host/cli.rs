@@ -204,6 +204,28 @@ struct McpArgs {
     #[cfg(feature = "sandbox")]
     #[arg(long)]
     sandbox: bool,
+    /// Serve MCP's streamable HTTP transport at http://ADDR/mcp instead of
+    /// stdio. Beyond loopback, THRIVE_BLOCKS_SERVER_TOKEN must be set and is
+    /// required as a bearer token.
+    #[arg(long, value_name = "ADDR")]
+    http: Option<std::net::SocketAddr>,
+    /// With --http: who may call, limits and timeouts, as for `serve`.
+    #[command(flatten)]
+    limits: ServerLimitArgs,
+}
+
+/// The server token from THRIVE_BLOCKS_SERVER_TOKEN, if set (an empty one is an error).
+#[cfg(feature = "server")]
+fn server_token() -> Result<Option<String>, Error> {
+    use crate::host::http::SERVER_TOKEN_ENV;
+    match std::env::var(SERVER_TOKEN_ENV) {
+        Ok(t) if t.trim().is_empty() => Err(Error::new(
+            ErrorCode::InvalidInput,
+            format!("{SERVER_TOKEN_ENV} is set but empty; unset it or give a secret"),
+        )),
+        Ok(t) => Ok(Some(t.trim().to_owned())),
+        Err(_) => Ok(None),
+    }
 }
 
 /// Parses the process arguments and runs the command.
@@ -380,16 +402,7 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
     use crate::host::http::SERVER_TOKEN_ENV;
     let io =
         |what: &str, e: std::io::Error| Error::new(ErrorCode::Transport, format!("{what}: {e}"));
-    let token = match std::env::var(SERVER_TOKEN_ENV) {
-        Ok(t) if t.trim().is_empty() => {
-            return Err(Error::new(
-                ErrorCode::InvalidInput,
-                format!("{SERVER_TOKEN_ENV} is set but empty; unset it or give a secret"),
-            ));
-        }
-        Ok(t) => Some(t.trim().to_owned()),
-        Err(_) => None,
-    };
+    let token = server_token()?;
     if token.is_none() && !args.bind.ip().is_loopback() {
         tracing::warn!(bind = %args.bind, "serving beyond loopback without {SERVER_TOKEN_ENV}");
     }
@@ -455,12 +468,46 @@ async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<ExitCode, E
         (None, mcp::connection_from_env()?)
     };
     #[cfg(not(feature = "sandbox"))]
-    let connection = {
-        let McpArgs {} = args;
-        mcp::connection_from_env()?
-    };
+    let connection = mcp::connection_from_env()?;
     let server = McpServer::new(catalogue, builder.build(), connection);
     server.check_connection()?;
+    if let Some(addr) = args.http {
+        use crate::host::http::SERVER_TOKEN_ENV;
+        let token = server_token()?;
+        if token.is_none() && !addr.ip().is_loopback() {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "--http {addr} listens beyond loopback: set {SERVER_TOKEN_ENV} to a secret \
+                     that clients send as a bearer token (the server calls Thrive with your \
+                     connection for anyone who reaches it)"
+                ),
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Error::new(
+                ErrorCode::Transport,
+                format!("could not listen on {addr}: {e}"),
+            )
+        })?;
+        let bound = listener.local_addr().map_err(|e| {
+            Error::new(
+                ErrorCode::Transport,
+                format!("could not read the bound address: {e}"),
+            )
+        })?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "thrive-blocks serving {} tools over MCP on http://{bound}{}",
+            catalogue.len(),
+            crate::host::mcp_http::MCP_PATH
+        );
+        let options = args.limits.options(token);
+        crate::host::mcp_http::serve(server, listener, options, crate::host::shutdown::signal())
+            .await
+            .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,

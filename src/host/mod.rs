@@ -13,6 +13,8 @@ pub mod http;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 #[cfg(feature = "mcp")]
+pub mod mcp_http;
+#[cfg(feature = "mcp")]
 pub mod mcp_transport;
 #[cfg(feature = "server")]
 pub mod shutdown;
