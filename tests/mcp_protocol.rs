@@ -51,12 +51,14 @@ impl Client {
     }
 
     async fn initialize(&mut self, id: u64) {
-        self.line(&json!({"jsonrpc": "2.0", "id": id, "method": "initialize", "params": {
-            "protocolVersion": PROTOCOL,
-            "capabilities": {},
-            "clientInfo": {"name": "thrive-blocks-tests", "version": "1.0.0"}
-        }})
-        .to_string())
+        self.line(
+            &json!({"jsonrpc": "2.0", "id": id, "method": "initialize", "params": {
+                "protocolVersion": PROTOCOL,
+                "capabilities": {},
+                "clientInfo": {"name": "thrive-blocks-tests", "version": "1.0.0"}
+            }})
+            .to_string(),
+        )
         .await;
         let answer = self.answer(&json!(id)).await;
         assert_eq!(answer["result"]["protocolVersion"], PROTOCOL, "{answer}");
@@ -112,11 +114,15 @@ async fn notifications_and_responses_before_initialize_are_ignored() {
     client
         .line(r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}}"#)
         .await;
-    client.line(r#"{"jsonrpc":"2.0","id":77,"result":{}}"#).await;
+    client
+        .line(r#"{"jsonrpc":"2.0","id":77,"result":{}}"#)
+        .await;
     client
         .line(r#"{"jsonrpc":"2.0","id":78,"error":{"code":-1,"message":"x"}}"#)
         .await;
-    client.line(r#"{"jsonrpc":"2.0","id":"p","method":"ping"}"#).await;
+    client
+        .line(r#"{"jsonrpc":"2.0","id":"p","method":"ping"}"#)
+        .await;
     let pong = client.answer(&json!("p")).await;
     assert_eq!(pong["result"], json!({}), "{pong}");
     client.initialize(2).await;
@@ -160,7 +166,9 @@ async fn malformed_lines_get_the_documented_errors_with_their_id() {
     client
         .line(r#"{"jsonrpc":"2.0","method":"notifications/progress","params":"x"}"#)
         .await;
-    client.line(r#"{"jsonrpc":"2.0","id":99,"method":"ping"}"#).await;
+    client
+        .line(r#"{"jsonrpc":"2.0","id":99,"method":"ping"}"#)
+        .await;
     let pong = client.answer(&json!(99)).await;
     assert_eq!(pong["result"], json!({}), "{pong}");
 }
@@ -200,10 +208,17 @@ async fn progress_is_notified_per_page_and_per_chunk() {
         .unwrap_or_else(|| panic!("{answer}"))
         .len();
     let progress = progress_of(&before, "pages");
-    assert_eq!(progress.len(), results.div_ceil(10), "one per page: {progress:?}");
+    assert_eq!(
+        progress.len(),
+        results.div_ceil(10),
+        "one per page: {progress:?}"
+    );
     assert!(progress.windows(2).all(|w| w[0].0 < w[1].0), "{progress:?}");
     assert_eq!(progress.last().unwrap().0, results as f64);
-    assert!(users >= results && results > 10, "{users} users, {results} results");
+    assert!(
+        users >= results && results > 10,
+        "{users} users, {results} results"
+    );
 
     // 150 members are sent in two chunks: 100 then 150 of 150.
     client.env.state.insert_users(150);
@@ -223,9 +238,17 @@ async fn progress_is_notified_per_page_and_per_chunk() {
     let chunks: Vec<_> = before
         .iter()
         .filter(|m| m["method"] == "notifications/progress" && m["params"]["progressToken"] == 7)
-        .map(|m| (m["params"]["progress"].clone(), m["params"]["total"].clone()))
+        .map(|m| {
+            (
+                m["params"]["progress"].clone(),
+                m["params"]["total"].clone(),
+            )
+        })
         .collect();
-    assert_eq!(chunks, vec![(json!(100.0), json!(150.0)), (json!(150.0), json!(150.0))]);
+    assert_eq!(
+        chunks,
+        vec![(json!(100.0), json!(150.0)), (json!(150.0), json!(150.0))]
+    );
 
     // Without a token, no progress is sent.
     client
@@ -239,7 +262,9 @@ async fn progress_is_notified_per_page_and_per_chunk() {
         .await;
     let (_, before) = client.answer_after(&json!(22)).await;
     assert!(
-        before.iter().all(|m| m["method"] != "notifications/progress"),
+        before
+            .iter()
+            .all(|m| m["method"] != "notifications/progress"),
         "{before:?}"
     );
 }
@@ -265,10 +290,16 @@ async fn warnings_are_forwarded_as_log_messages_at_the_clients_level() {
     assert_eq!(logs.len(), 1, "{before:?}");
     assert_eq!(logs[0]["params"]["level"], "warning");
     assert_eq!(logs[0]["params"]["logger"], "thrive-blocks");
-    assert_eq!(logs[0]["params"]["data"]["tool"], "thrive_add_audience_members");
+    assert_eq!(
+        logs[0]["params"]["data"]["tool"],
+        "thrive_add_audience_members"
+    );
     assert_eq!(logs[0]["params"]["data"]["partial"], true);
     let text = logs[0].to_string();
-    assert!(!text.contains("nobody@example.com"), "no arguments in logs: {text}");
+    assert!(
+        !text.contains("nobody@example.com"),
+        "no arguments in logs: {text}"
+    );
 
     client
         .line(r#"{"jsonrpc":"2.0","id":31,"method":"logging/setLevel","params":{"level":"error"}}"#)
@@ -278,7 +309,63 @@ async fn warnings_are_forwarded_as_log_messages_at_the_clients_level() {
     client.line(&call(32)).await;
     let (_, before) = client.answer_after(&json!(32)).await;
     assert!(
-        before.iter().all(|m| m["method"] != "notifications/message"),
+        before
+            .iter()
+            .all(|m| m["method"] != "notifications/message"),
         "{before:?}"
     );
+}
+
+/// Runs `thrive-blocks mcp --sandbox` with `RUST_LOG=trace` (and `extra`
+/// environment), makes one call whose arguments hold an email, closes stdin
+/// and returns everything the server logged on stderr.
+fn trace_log_of_one_call(extra: &[(&str, &str)]) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_thrive-blocks"));
+    cmd.args(["mcp", "--sandbox"])
+        .env("RUST_LOG", "trace")
+        .env_remove("THRIVE_BLOCKS_LOG_PAYLOADS")
+        .envs(extra.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": PROTOCOL, "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": "thrive_get_user_by_ref", "arguments": {"ref": "secret.person@example.com"}}}),
+    ];
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    stdin.flush().unwrap();
+    // Wait for the answer to the call, then close stdin to end the session.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0 {
+        if line.contains("\"id\":2") {
+            break;
+        }
+        line.clear();
+    }
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn trace_logs_hold_no_arguments_unless_asked() {
+    let quiet = trace_log_of_one_call(&[]);
+    assert!(quiet.contains("tools/call"), "trace logs are on: {quiet}");
+    assert!(
+        !quiet.contains("secret.person"),
+        "an argument leaked: {quiet}"
+    );
+    let loud = trace_log_of_one_call(&[("THRIVE_BLOCKS_LOG_PAYLOADS", "1")]);
+    assert!(loud.contains("secret.person"), "the opt-in shows payloads");
 }

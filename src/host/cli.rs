@@ -244,10 +244,28 @@ pub async fn main() -> ExitCode {
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter = without_payloads(filter);
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// The environment variable that lets debug logs show tool arguments,
+/// results and request paths (which hold user emails and names): `1`.
+pub const LOG_PAYLOADS_ENV: &str = "THRIVE_BLOCKS_LOG_PAYLOADS";
+
+/// `filter` with the log targets that print user data (rmcp's messages at
+/// debug and info, the runtime's request paths) held at `warn`, unless
+/// [`LOG_PAYLOADS_ENV`] is `1`.
+fn without_payloads(filter: tracing_subscriber::EnvFilter) -> tracing_subscriber::EnvFilter {
+    if std::env::var(LOG_PAYLOADS_ENV).is_ok_and(|v| v.trim() == "1") {
+        return filter;
+    }
+    ["rmcp=warn", "thrive_blocks::api::runtime=warn"]
+        .into_iter()
+        .filter_map(|d| d.parse().ok())
+        .fold(filter, |f, d| f.add_directive(d))
 }
 
 /// The exit code for a failed step.
