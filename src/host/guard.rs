@@ -124,12 +124,12 @@ impl Guard {
             return true;
         }
         let bare = name.trim_start_matches('[').trim_end_matches(']');
-        if let Ok(ip) = bare.parse::<IpAddr>() {
-            if ip.is_loopback() || conn.is_some_and(|c| same_ip(c.local.ip(), ip)) {
-                return true;
-            }
+        if let Ok(ip) = bare.parse::<IpAddr>()
+            && (ip.is_loopback() || conn.is_some_and(|c| same_ip(c.local.ip(), ip)))
+        {
+            return true;
         }
-        self.hosts.iter().any(|h| *h == name)
+        self.hosts.contains(&name)
     }
 
     fn origin_allowed(&self, origin: &str, host: Option<&str>) -> bool {
@@ -214,19 +214,19 @@ fn refuse(status: StatusCode, code: ErrorCode, message: String) -> Response {
 pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
     let host = request_host(&request);
     let conn = request.extensions().get::<ConnInfo>().copied();
-    if let Some(host) = host.as_deref() {
-        if !guard.host_allowed(host, conn.as_ref()) {
-            tracing::debug!(host, "refused: foreign Host");
-            return refuse(
-                StatusCode::FORBIDDEN,
-                ErrorCode::Forbidden,
-                format!(
-                    "this server does not answer to the host name {:?}; its operator can allow it \
+    if let Some(host) = host.as_deref()
+        && !guard.host_allowed(host, conn.as_ref())
+    {
+        tracing::debug!(host, "refused: foreign Host");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            format!(
+                "this server does not answer to the host name {:?}; its operator can allow it \
                      with --allowed-host",
-                    strip_port(host)
-                ),
-            );
-        }
+                strip_port(host)
+            ),
+        );
     }
     let headers = request.headers();
     if let Some(origin) = headers.get(header::ORIGIN) {
@@ -249,17 +249,17 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
             "cross-site requests are refused".to_owned(),
         );
     }
-    if let Some(length) = content_length(headers) {
-        if length > guard.access.max_body_bytes as u64 {
-            return refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::InvalidInput,
-                format!(
-                    "the request body is larger than {} bytes",
-                    guard.access.max_body_bytes
-                ),
-            );
-        }
+    if let Some(length) = content_length(headers)
+        && length > guard.access.max_body_bytes as u64
+    {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::InvalidInput,
+            format!(
+                "the request body is larger than {} bytes",
+                guard.access.max_body_bytes
+            ),
+        );
     }
     let stopping = request.extensions().get::<Stopping>().cloned();
     let stopped = async {

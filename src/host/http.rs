@@ -585,10 +585,10 @@ async fn wrong_method(
     uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Reject {
-    if uri.path() != "/healthz" {
-        if let Some(reject) = missing_token(&state, &headers) {
-            return reject;
-        }
+    if uri.path() != "/healthz"
+        && let Some(reject) = missing_token(&state, &headers)
+    {
+        return reject;
     }
     Reject::with_status(
         StatusCode::METHOD_NOT_ALLOWED,

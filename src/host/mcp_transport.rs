@@ -231,10 +231,10 @@ where
         }
         match serde_json::from_value::<ClientJsonRpcMessage>(value) {
             Ok(message) => {
-                if let ClientJsonRpcMessage::Request(request) = &message {
-                    if matches!(request.request, ClientRequest::InitializeRequest(_)) {
-                        self.initialized = true;
-                    }
+                if let ClientJsonRpcMessage::Request(request) = &message
+                    && matches!(request.request, ClientRequest::InitializeRequest(_))
+                {
+                    self.initialized = true;
                 }
                 Some(message)
             }
