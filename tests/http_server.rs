@@ -577,6 +577,7 @@ async fn a_token_protects_everything_but_healthz() {
                 .client
                 .post(url("/tools/thrive_get_skill_levels/run"))
                 .header(AUTHORIZATION, format!("bearer {SERVER_TOKEN}"))
+                .header("content-type", "application/json")
                 .body(env.input(json!({})).to_string()),
         )
         .await;

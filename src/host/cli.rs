@@ -120,6 +120,83 @@ struct ServeArgs {
     #[cfg(feature = "sandbox")]
     #[arg(long)]
     sandbox: bool,
+    #[command(flatten)]
+    limits: ServerLimitArgs,
+}
+
+/// Who may call a server, its limits and timeouts (`serve`, `mcp --http`).
+#[cfg(feature = "server")]
+#[derive(Debug, clap::Args)]
+struct ServerLimitArgs {
+    /// A host name clients may use in `Host` besides localhost, loopback
+    /// addresses and the address they connected to (repeat, or comma-separate;
+    /// `*` allows any, e.g. behind a proxy that checks it).
+    #[arg(
+        long = "allowed-host",
+        value_name = "NAME",
+        env = "THRIVE_BLOCKS_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    allowed_hosts: Vec<String>,
+    /// A browser origin (`https://app.example.com`) allowed to call the server
+    /// besides its own (repeat, or comma-separate; `*` allows any).
+    #[arg(
+        long = "allow-origin",
+        value_name = "ORIGIN",
+        env = "THRIVE_BLOCKS_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    allowed_origins: Vec<String>,
+    /// Seconds requests in flight get to finish after SIGTERM or SIGINT.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = seconds)]
+    grace: Duration,
+    /// Seconds allowed for a request's head (request line and headers).
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    header_timeout: Duration,
+    /// Seconds a keep-alive connection may stay silent between requests.
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = seconds)]
+    idle_timeout: Duration,
+    /// Seconds one request may take from its head to its answer (504 after).
+    #[arg(long, value_name = "SECS", default_value = "300", value_parser = seconds)]
+    request_timeout: Duration,
+    /// Connections served at once; more are answered 503.
+    #[arg(long, value_name = "N", default_value_t = crate::host::http::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Runs executing at once; more are answered 503.
+    #[arg(long, value_name = "N", default_value_t = crate::host::http::DEFAULT_MAX_RUNS)]
+    max_runs: usize,
+}
+
+#[cfg(feature = "server")]
+impl ServerLimitArgs {
+    fn options(&self, token: Option<String>) -> crate::host::http::ServerOptions {
+        crate::host::http::ServerOptions {
+            token,
+            allowed_hosts: self.allowed_hosts.clone(),
+            allowed_origins: self.allowed_origins.clone(),
+            grace: self.grace,
+            header_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
+            request_timeout: self.request_timeout,
+            max_connections: self.max_connections.max(1),
+            max_runs: self.max_runs.max(1),
+        }
+    }
+}
+
+/// A positive number of seconds up to a day.
+#[cfg(feature = "server")]
+fn seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!(
+            "{text} must be more than 0 and at most 86400 seconds"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 /// Options of `mcp`.
@@ -131,6 +208,28 @@ struct McpArgs {
     #[cfg(feature = "sandbox")]
     #[arg(long)]
     sandbox: bool,
+    /// Serve MCP's streamable HTTP transport at http://ADDR/mcp instead of
+    /// stdio. Beyond loopback, THRIVE_BLOCKS_SERVER_TOKEN must be set and is
+    /// required as a bearer token.
+    #[arg(long, value_name = "ADDR")]
+    http: Option<std::net::SocketAddr>,
+    /// With --http: who may call, limits and timeouts, as for `serve`.
+    #[command(flatten)]
+    limits: ServerLimitArgs,
+}
+
+/// The server token from THRIVE_BLOCKS_SERVER_TOKEN, if set (an empty one is an error).
+#[cfg(feature = "server")]
+fn server_token() -> Result<Option<String>, Error> {
+    use crate::host::http::SERVER_TOKEN_ENV;
+    match std::env::var(SERVER_TOKEN_ENV) {
+        Ok(t) if t.trim().is_empty() => Err(Error::new(
+            ErrorCode::InvalidInput,
+            format!("{SERVER_TOKEN_ENV} is set but empty; unset it or give a secret"),
+        )),
+        Ok(t) => Ok(Some(t.trim().to_owned())),
+        Err(_) => Ok(None),
+    }
 }
 
 /// Parses the process arguments and runs the command.
@@ -149,10 +248,28 @@ pub async fn main() -> ExitCode {
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter = without_payloads(filter);
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// The environment variable that lets debug logs show tool arguments,
+/// results and request paths (which hold user emails and names): `1`.
+pub const LOG_PAYLOADS_ENV: &str = "THRIVE_BLOCKS_LOG_PAYLOADS";
+
+/// `filter` with the log targets that print user data (rmcp's messages at
+/// debug and info, the runtime's request paths) held at `warn`, unless
+/// [`LOG_PAYLOADS_ENV`] is `1`.
+fn without_payloads(filter: tracing_subscriber::EnvFilter) -> tracing_subscriber::EnvFilter {
+    if std::env::var(LOG_PAYLOADS_ENV).is_ok_and(|v| v.trim() == "1") {
+        return filter;
+    }
+    ["rmcp=warn", "thrive_blocks::api::runtime=warn"]
+        .into_iter()
+        .filter_map(|d| d.parse().ok())
+        .fold(filter, |f, d| f.add_directive(d))
 }
 
 /// The exit code for a failed step.
@@ -317,22 +434,13 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
     Ok(ExitCode::SUCCESS)
 }
 
-/// `serve`: the HTTP block server until Ctrl-C.
+/// `serve`: the HTTP block server until SIGTERM or SIGINT, then a graceful stop.
 #[cfg(feature = "server")]
 async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCode, Error> {
-    use crate::host::http::{SERVER_TOKEN_ENV, ServerOptions};
+    use crate::host::http::SERVER_TOKEN_ENV;
     let io =
         |what: &str, e: std::io::Error| Error::new(ErrorCode::Transport, format!("{what}: {e}"));
-    let token = match std::env::var(SERVER_TOKEN_ENV) {
-        Ok(t) if t.trim().is_empty() => {
-            return Err(Error::new(
-                ErrorCode::InvalidInput,
-                format!("{SERVER_TOKEN_ENV} is set but empty; unset it or give a secret"),
-            ));
-        }
-        Ok(t) => Some(t.trim().to_owned()),
-        Err(_) => None,
-    };
+    let token = server_token()?;
     if token.is_none() && !args.bind.ip().is_loopback() {
         tracing::warn!(bind = %args.bind, "serving beyond loopback without {SERVER_TOKEN_ENV}");
     }
@@ -370,10 +478,8 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
         );
     }
     drop(err);
-    let options = ServerOptions { token };
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+    let options = args.limits.options(token);
+    let shutdown = crate::host::shutdown::signal();
     crate::host::http::serve_with_shutdown(listener, catalogue, builder.build(), options, shutdown)
         .await
         .map_err(|e| io("the server failed", e))?;
@@ -400,12 +506,46 @@ async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<ExitCode, E
         (None, mcp::connection_from_env()?)
     };
     #[cfg(not(feature = "sandbox"))]
-    let connection = {
-        let McpArgs {} = args;
-        mcp::connection_from_env()?
-    };
+    let connection = mcp::connection_from_env()?;
     let server = McpServer::new(catalogue, builder.build(), connection);
     server.check_connection()?;
+    if let Some(addr) = args.http {
+        use crate::host::http::SERVER_TOKEN_ENV;
+        let token = server_token()?;
+        if token.is_none() && !addr.ip().is_loopback() {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "--http {addr} listens beyond loopback: set {SERVER_TOKEN_ENV} to a secret \
+                     that clients send as a bearer token (the server calls Thrive with your \
+                     connection for anyone who reaches it)"
+                ),
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Error::new(
+                ErrorCode::Transport,
+                format!("could not listen on {addr}: {e}"),
+            )
+        })?;
+        let bound = listener.local_addr().map_err(|e| {
+            Error::new(
+                ErrorCode::Transport,
+                format!("could not read the bound address: {e}"),
+            )
+        })?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "thrive-blocks serving {} tools over MCP on http://{bound}{}",
+            catalogue.len(),
+            crate::host::mcp_http::MCP_PATH
+        );
+        let options = args.limits.options(token);
+        crate::host::mcp_http::serve(server, listener, options, crate::host::shutdown::signal())
+            .await
+            .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,

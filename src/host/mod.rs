@@ -2,9 +2,19 @@
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "server")]
+pub mod conn;
 #[cfg(feature = "sandbox")]
 pub mod demo;
+#[cfg(feature = "server")]
+pub mod guard;
 #[cfg(feature = "server")]
 pub mod http;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+#[cfg(feature = "mcp")]
+pub mod mcp_http;
+#[cfg(feature = "mcp")]
+pub mod mcp_transport;
+#[cfg(feature = "server")]
+pub mod shutdown;
