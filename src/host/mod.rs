@@ -8,3 +8,7 @@ pub mod demo;
 pub mod http;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+#[cfg(feature = "server")]
+pub mod openapi;
+#[cfg(feature = "server")]
+pub mod playground;
