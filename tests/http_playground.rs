@@ -140,11 +140,7 @@ fn the_embedded_playground_is_built_from_the_current_sources() {
         hash.update(std::fs::read(ui.join(&name)).unwrap());
         hash.update(b"\n");
     }
-    let digest: String = hash
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
     let recorded = thrive_blocks::host::playground::SOURCE_HASH.trim();
     assert_eq!(
         recorded, digest,
@@ -171,10 +167,7 @@ async fn the_page_and_its_assets_are_served_without_node() {
     }
     let js = server.get("/ui/assets/app.js").await;
     assert_eq!(js.status, 200);
-    assert_eq!(
-        js.headers["content-type"],
-        "text/javascript; charset=utf-8"
-    );
+    assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
     assert_eq!(js.text, thrive_blocks::host::playground::APP_JS);
     assert!(js.text.len() > 10_000, "the bundle looks empty");
     let css = server.get("/ui/assets/app.css").await;
@@ -217,18 +210,30 @@ async fn a_request_without_a_connection_uses_the_default_one() {
         .await;
     assert_eq!(reply.status, 200, "{}", reply.json);
     let id = text(&reply.json["audience"]["id"]);
-    let stored = env.state.audience(&id).expect("the audience is in the sandbox");
+    let stored = env
+        .state
+        .audience(&id)
+        .expect("the audience is in the sandbox");
     assert_eq!(stored["name"], "Made without a connection");
 
     let valid = server
-        .post("/tools/thrive_get_audience/validate", &json!({"audienceId": id}))
+        .post(
+            "/tools/thrive_get_audience/validate",
+            &json!({"audienceId": id}),
+        )
         .await;
     assert_eq!(valid.status, 200, "{}", valid.json);
     let dry = server
-        .post("/tools/thrive_get_audience/dry-run", &json!({"audienceId": id}))
+        .post(
+            "/tools/thrive_get_audience/dry-run",
+            &json!({"audienceId": id}),
+        )
         .await;
     assert_eq!(dry.status, 200, "{}", dry.json);
-    assert_eq!(dry.json["url"], format!("{}/rest/v1/audiences/{id}", env.base()));
+    assert_eq!(
+        dry.json["url"],
+        format!("{}/rest/v1/audiences/{id}", env.base())
+    );
     assert_eq!(dry.json["headers"]["Authorization"], "Basic ***");
 }
 
@@ -238,7 +243,9 @@ async fn a_request_with_its_own_connection_keeps_it() {
     // The request's own (wrong) key wins: the sandbox refuses it.
     let mut input = env.input(json!({"name": "Should not exist"}));
     input["apiKey"] = json!("not-the-key");
-    let reply = server.post("/tools/thrive_create_audience/run", &input).await;
+    let reply = server
+        .post("/tools/thrive_create_audience/run", &input)
+        .await;
     assert_eq!(reply.status, 502, "{}", reply.json);
     assert_eq!(reply.json["error"]["code"], "unauthorized");
     assert!(
@@ -273,7 +280,10 @@ async fn without_a_default_the_connection_is_required() {
         .await;
     assert_eq!(reply.status, 422, "{}", reply.json);
     let text = reply.json.to_string();
-    assert!(text.contains("/tenantId") && text.contains("/apiKey"), "{text}");
+    assert!(
+        text.contains("/tenantId") && text.contains("/apiKey"),
+        "{text}"
+    );
 }
 
 // ---- dropdown options ---------------------------------------------------
@@ -323,8 +333,14 @@ async fn options_come_from_the_list_tool_with_the_default_connection() {
         .map(|o| text(&o["label"]).to_lowercase())
         .collect();
     assert!(labels.contains(&name.to_lowercase()), "{labels:?}");
-    assert!(labels.iter().all(|l| l.contains(&q.to_lowercase())
-        || reply.json.to_string().to_lowercase().contains(&q.to_lowercase())));
+    assert!(labels.iter().all(|l| {
+        l.contains(&q.to_lowercase())
+            || reply
+                .json
+                .to_string()
+                .to_lowercase()
+                .contains(&q.to_lowercase())
+    }));
 }
 
 /// Percent-encodes a query value.
@@ -366,9 +382,7 @@ async fn options_take_the_connection_from_a_post_body() {
 #[tokio::test]
 async fn options_refuse_unknown_fields_and_bad_paging() {
     let (_env, server) = server_with_default().await;
-    let reply = server
-        .get("/tools/thrive_get_audience/options/name")
-        .await;
+    let reply = server.get("/tools/thrive_get_audience/options/name").await;
     assert_eq!(reply.status, 404, "{}", reply.json);
     let reply = server.get("/tools/thrive_nope/options/audienceId").await;
     assert_eq!(reply.status, 404, "{}", reply.json);
@@ -414,13 +428,20 @@ async fn openapi_describes_every_tool_with_its_schemas() {
             let op = &paths[&format!("/tools/{id}/{action}")]["post"];
             let body = &op["requestBody"]["content"]["application/json"]["schema"];
             assert!(body.get("$schema").is_none());
-            assert_eq!(body["properties"], tool.input_schema()["properties"], "{id}");
+            assert_eq!(
+                body["properties"],
+                tool.input_schema()["properties"],
+                "{id}"
+            );
             // With a default connection, the connection inputs are optional.
             let required: Vec<&str> = body["required"]
                 .as_array()
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            assert!(!required.contains(&"tenantId") && !required.contains(&"apiKey"), "{id}");
+            assert!(
+                !required.contains(&"tenantId") && !required.contains(&"apiKey"),
+                "{id}"
+            );
             assert_eq!(
                 op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"],
                 "#/components/schemas/Error"
@@ -432,8 +453,7 @@ async fn openapi_describes_every_tool_with_its_schemas() {
             map.remove("$schema");
         }
         assert_eq!(
-            run["responses"]["200"]["content"]["application/json"]["schema"],
-            output,
+            run["responses"]["200"]["content"]["application/json"]["schema"], output,
             "{id}"
         );
         assert_eq!(run["operationId"], format!("run_{id}"));
@@ -462,8 +482,8 @@ async fn openapi_requires_the_connection_when_there_is_no_default() {
     )
     .await;
     let doc = server.get("/openapi.json").await.json;
-    let body = &doc["paths"]["/tools/thrive_create_user/run"]["post"]["requestBody"]["content"]
-        ["application/json"]["schema"];
+    let body = &doc["paths"]["/tools/thrive_create_user/run"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"];
     let required = body["required"].as_array().unwrap();
     assert!(required.contains(&json!("tenantId")) && required.contains(&json!("apiKey")));
 }

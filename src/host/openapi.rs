@@ -111,13 +111,12 @@ fn request_schema(input: &Value, default_connection: bool) -> Value {
     let mut schema = input.clone();
     if let Value::Object(map) = &mut schema {
         map.remove("$schema");
-        if default_connection {
-            if let Some(Value::Array(required)) = map.get_mut("required") {
-                required.retain(|r| {
-                    r.as_str()
-                        .is_none_or(|name| !Connection::FIELDS.contains(&name))
-                });
-            }
+        if let (true, Some(Value::Array(required))) = (default_connection, map.get_mut("required"))
+        {
+            required.retain(|r| {
+                r.as_str()
+                    .is_none_or(|name| !Connection::FIELDS.contains(&name))
+            });
         }
     }
     schema
@@ -239,7 +238,8 @@ pub fn document(catalogue: &Catalogue, options: OpenApiOptions) -> Value {
             }}),
         );
     }
-    let field_param = json!({"name": "field", "in": "path", "required": true, "schema": {"type": "string"}});
+    let field_param =
+        json!({"name": "field", "in": "path", "required": true, "schema": {"type": "string"}});
     let options_schema = json!({
         "type": "object", "required": ["options", "page", "hasMore"],
         "properties": {
@@ -335,7 +335,8 @@ pub fn document(catalogue: &Catalogue, options: OpenApiOptions) -> Value {
         "components": {"schemas": {"Error": error_schema()}}
     });
     if options.token {
-        doc["components"]["securitySchemes"] = json!({"bearer": {"type": "http", "scheme": "bearer"}});
+        doc["components"]["securitySchemes"] =
+            json!({"bearer": {"type": "http", "scheme": "bearer"}});
         doc["security"] = json!([{"bearer": []}]);
     }
     doc

@@ -303,7 +303,10 @@ pub async fn options(
             .filter(|p| (1..=100_000).contains(p))
             .ok_or_else(|| Error::field("/page", "page must be an integer from 1 to 100000"))?,
     };
-    if let Some(other) = request.keys().find(|k| !Connection::FIELDS.contains(&k.as_str())) {
+    if let Some(other) = request
+        .keys()
+        .find(|k| !Connection::FIELDS.contains(&k.as_str()))
+    {
         return Err(Error::field(
             format!("/{}", escape(other)),
             format!("{other} is not accepted here; give q, page and the connection inputs"),
@@ -428,9 +431,15 @@ mod tests {
     #[test]
     fn items_come_from_results_a_bare_array_or_the_only_array() {
         let one = json!([{"id": "a"}]);
-        assert_eq!(list_items(&json!({"results": [{"id": "a"}], "pagination": {}})), one.as_array().unwrap().as_slice());
+        assert_eq!(
+            list_items(&json!({"results": [{"id": "a"}], "pagination": {}})),
+            one.as_array().unwrap().as_slice()
+        );
         assert_eq!(list_items(&one).len(), 1);
-        assert_eq!(list_items(&json!({"assignments": [{"id": "a"}], "n": 1})).len(), 1);
+        assert_eq!(
+            list_items(&json!({"assignments": [{"id": "a"}], "n": 1})).len(),
+            1
+        );
         assert!(list_items(&json!({"a": [], "b": []})).is_empty());
     }
 
@@ -487,7 +496,10 @@ mod tests {
         let default = Connection::basic("t-1", "secret-key");
         let text = config_json(Some(&default)).to_string();
         assert!(!text.contains("secret-key"), "{text}");
-        assert_eq!(config_json(Some(&default)), json!({"defaultConnection": true, "tenantId": "t-1"}));
+        assert_eq!(
+            config_json(Some(&default)),
+            json!({"defaultConnection": true, "tenantId": "t-1"})
+        );
         assert_eq!(config_json(None), json!({"defaultConnection": false}));
     }
 }
