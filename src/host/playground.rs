@@ -176,39 +176,7 @@ pub fn options_source(tool: &CatalogueTool, field: &str) -> Option<OptionsSource
             u.pointer("/ui:options/x-options")
                 .or_else(|| u.pointer("/items/ui:options/x-options"))
         });
-    in_schema
-        .or(ui)
-        .and_then(OptionsSource::from_hint)
-        .or_else(|| {
-            tool.input_schema()
-                .pointer(&format!("/properties/{}", escape(field)))
-                .and_then(|_| planned_source(field))
-        })
-}
-
-/// The dropdown sources by field name, for manifests that carry no
-/// `x-options` hint yet.
-fn planned_source(field: &str) -> Option<OptionsSource> {
-    let (tool, value, label) = match field {
-        "audienceId" | "parentId" => ("thrive_list_audiences", "id", "name"),
-        "assignmentId" => ("thrive_list_assignments", "id", "name"),
-        "contentId" => ("thrive_query_content", "id", "title"),
-        "userId" => ("thrive_search_users", "id", "email"),
-        "ref" | "userRef" | "managerRef" => ("thrive_search_users", "ref", "email"),
-        "tagId" => ("thrive_list_tags", "id", "tag"),
-        "categoryId" => ("thrive_query_cpd_categories", "categoryId", "name"),
-        "audienceRequirementId" => (
-            "thrive_query_cpd_requirements",
-            "audienceRequirementId",
-            "audienceRequirementId",
-        ),
-        _ => return None,
-    };
-    Some(OptionsSource {
-        tool: tool.into(),
-        value: value.into(),
-        label: label.into(),
-    })
+    in_schema.or(ui).and_then(OptionsSource::from_hint)
 }
 
 /// Escapes a name for use in a JSON pointer.

@@ -27,24 +27,6 @@ export function resourceOf(manifest) {
   return hit ? hit[0] : 'other';
 }
 
-const PLANNED_OPTIONS = {
-  audienceId: { tool: 'thrive_list_audiences', value: 'id', label: 'name' },
-  parentId: { tool: 'thrive_list_audiences', value: 'id', label: 'name' },
-  assignmentId: { tool: 'thrive_list_assignments', value: 'id', label: 'name' },
-  contentId: { tool: 'thrive_query_content', value: 'id', label: 'title' },
-  userId: { tool: 'thrive_search_users', value: 'id', label: 'email' },
-  ref: { tool: 'thrive_search_users', value: 'ref', label: 'email' },
-  userRef: { tool: 'thrive_search_users', value: 'ref', label: 'email' },
-  managerRef: { tool: 'thrive_search_users', value: 'ref', label: 'email' },
-  tagId: { tool: 'thrive_list_tags', value: 'id', label: 'tag' },
-  categoryId: { tool: 'thrive_query_cpd_categories', value: 'categoryId', label: 'name' },
-  audienceRequirementId: {
-    tool: 'thrive_query_cpd_requirements',
-    value: 'audienceRequirementId',
-    label: 'audienceRequirementId',
-  },
-};
-
 function stripKeywords(schema) {
   if (Array.isArray(schema)) return schema.map(stripKeywords);
   if (!schema || typeof schema !== 'object') return schema;
@@ -80,7 +62,7 @@ function derived(manifest) {
     const ui = {};
     if (prop.description) ui['ui:help'] = prop.description;
     if (raw['x-thrive-json']) ui['ui:widget'] = 'textarea';
-    const hint = raw['x-options'] || PLANNED_OPTIONS[name];
+    const hint = raw['x-options'];
     if (hint && prop.type === 'string') ui['ui:options'] = { 'x-options': hint };
     uiSchema[name] = ui;
   }
