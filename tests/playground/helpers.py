@@ -40,7 +40,8 @@ class Ui:
         el = self.field(name)
         tag = el.evaluate("e => e.tagName")
         if tag == "SELECT":
-            el.select_option(str(value))
+            # RJSF's options carry indexes as values: choose by the shown title.
+            el.select_option(label=str(value))
         elif el.get_attribute("type") == "checkbox":
             el.set_checked(bool(value))
         else:
@@ -83,8 +84,11 @@ class Ui:
             el.fill(json.dumps(items))
             return self
         add = self.page.locator(f"#root_{name} .array-item-add button").first
+        rows = self.page.locator(f"#root_{name} .array-item")
         for i, item in enumerate(items):
-            add.click()
+            # RJSF starts a list with minItems rows already there.
+            if rows.count() <= i:
+                add.click()
             if isinstance(item, dict):
                 for k, v in item.items():
                     if not isinstance(v, dict):

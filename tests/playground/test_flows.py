@@ -68,13 +68,13 @@ def test_an_unknown_id_shows_thrives_message(page, api):
 def test_structure_child_audience_and_members_with_an_unknown_user(page, api, artifacts):
     ui = Ui(page).open("thrive_create_audience")
     parent = unique("PG region")
-    ui.fill("name", parent)
+    ui.fill("name", parent).fill("category", "Structure")
     ui.ok("run")
     parent_id = ui.result()["audience"]["id"]
 
     ui.open("thrive_create_audience")
     child = unique("PG team")
-    ui.fill("name", child)
+    ui.fill("name", child).fill("category", "Audience")
     ui.choose("parentId", parent_id)
     ui.ok("run")
     child_id = ui.result()["audience"]["id"]

@@ -160,7 +160,7 @@ def p_get_skill_levels(ui, api):
 
 def p_create_audience(ui, api):
     name = unique("PG made in the page")
-    ui.fill("name", name)
+    ui.fill("name", name).fill("category", "Structure")
     ui.ok("validate")
     ui.ok("run")
     assert any(a["name"] == name for a in api.items("thrive_list_audiences"))

@@ -27,8 +27,16 @@ export function saveToken(token) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-/** The connection inputs the user filled (blank ones left out). */
+/**
+ * The connection inputs the user filled (blank ones left out), or none at
+ * all when neither a tenant, a key nor a client id is given: a form holding
+ * only defaults (the region host) must not hide the server's default
+ * connection.
+ */
 export function filledConnection(connection) {
+  const c = connection || {};
+  const given = (k) => c[k] !== undefined && c[k] !== null && String(c[k]).trim() !== '';
+  if (!given('tenantId') && !given('apiKey') && !given('clientId')) return {};
   const out = {};
   for (const [k, v] of Object.entries(connection || {})) {
     if (v !== undefined && v !== null && String(v).trim() !== '') out[k] = v;
