@@ -211,6 +211,11 @@ function ToolPanel({ manifest, connection, config, onConnectionErrors }) {
         showErrorList="top"
         noHtml5Validate
         idPrefix="root"
+        // Optional lists (minItems 1) start absent, not as [] that fails validation.
+        experimental_defaultFormStateBehavior={{
+          arrayMinItems: { populate: 'requiredOnly' },
+          emptyObjectFields: 'populateRequiredDefaults',
+        }}
         onChange={({ formData: v }) => {
           setFormData(v);
         }}
