@@ -320,7 +320,6 @@ fn form_schema(prop: &Value) -> Value {
         let mut out = Map::new();
         out.insert("type".into(), "array".into());
         out.insert("items".into(), items);
-        out.insert("minItems".into(), 1.into());
         out.insert("uniqueItems".into(), true.into());
         if let Some(d) = description {
             out.insert("description".into(), d.into());
@@ -498,7 +497,16 @@ fn field_order(form: &Value) -> Vec<String> {
 /// uiSchema's order, the paging fields in an "Advanced" group.
 pub fn jsonforms_ui(form: &Value) -> Value {
     let control = |name: &str| json!({"type": "Control", "scope": format!("#/properties/{name}")});
-    let order = field_order(form);
+    // Free-form objects (custom fields) have no JSON Forms vanilla renderer;
+    // they are left to the uiSchema-driven forms.
+    let free_object = |name: &str| {
+        let prop = &form["properties"][name];
+        prop["type"] == "object" && prop.get("properties").is_none()
+    };
+    let order: Vec<String> = field_order(form)
+        .into_iter()
+        .filter(|n| !free_object(n))
+        .collect();
     let mut elements: Vec<Value> = order
         .iter()
         .filter(|n| !PAGING_FIELDS.contains(&n.as_str()))
@@ -624,6 +632,13 @@ const PORTABLE_KEYWORDS: [&str; 13] = [
 pub fn portable(form: &Value) -> Value {
     let mut out = portable_schema(form, true);
     if let Value::Object(map) = &mut out {
+        // The root is always an object, even for a tool without inputs.
+        map.insert("type".into(), "object".into());
+        map.entry("properties")
+            .or_insert_with(|| Value::Object(Map::new()));
+        map.remove("additionalProperties");
+    }
+    if let Value::Object(map) = &mut out {
         let rules = rules_text(form);
         if !rules.is_empty() {
             let d = map
@@ -641,7 +656,8 @@ pub fn portable(form: &Value) -> Value {
 /// model cannot be given a free-form object); in outputs they stay objects.
 fn portable_schema(schema: &Value, input: bool) -> Value {
     let Value::Object(src) = schema else {
-        return schema.clone();
+        // `true` (any value) as a schema: Gemini needs an object with a type.
+        return json!({"type": "string", "description": "Any JSON value, as Thrive sent it."});
     };
     let mut description = src
         .get("description")
@@ -657,7 +673,9 @@ fn portable_schema(schema: &Value, input: bool) -> Value {
         }
         description.push_str(&text);
     };
+    // (The root, which carries `$schema`, is the tool's parameters: never text.)
     let is_free_object = input
+        && src.get("$schema").is_none()
         && src.get("type") == Some(&Value::from("object"))
         && src
             .get("properties")
@@ -756,6 +774,20 @@ fn portable_schema(schema: &Value, input: bool) -> Value {
     }
     if out.get("type").is_none() && out.get("properties").is_some() {
         out.insert("type".into(), "object".into());
+    }
+    if out.get("type").is_none() {
+        // Any JSON value (passed through as Thrive sent it): Gemini needs a
+        // type, and a string is what a model can read it as.
+        out.insert("type".into(), "string".into());
+        let d = out
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        out.insert(
+            "description".into(),
+            format!("{d} Any JSON value, as Thrive sent it.").trim().into(),
+        );
     }
     Value::Object(out)
 }

@@ -115,8 +115,11 @@ struct ServeArgs {
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1:8787")]
     bind: std::net::SocketAddr,
-    /// Start an embedded, in-process sandbox with demo data and allow its origin
-    /// (its URL and credentials are printed on stderr).
+    /// Start an embedded, in-process sandbox with demo data, allow its origin and
+    /// make it the default connection: requests (and the playground at /ui) that
+    /// give no connection use it. Without it, THRIVE_TENANT_ID and THRIVE_API_KEY
+    /// (with THRIVE_HOST, THRIVE_CLIENT_ID, THRIVE_SCOPE), when set, are the
+    /// default connection. A request's own connection always wins.
     #[cfg(feature = "sandbox")]
     #[arg(long)]
     sandbox: bool,
@@ -180,6 +183,7 @@ impl ServerLimitArgs {
             request_timeout: self.request_timeout,
             max_connections: self.max_connections.max(1),
             max_runs: self.max_runs.max(1),
+            default_connection: None,
         }
     }
 }
@@ -446,10 +450,17 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
     }
     #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
     let mut builder = Context::builder().hosts(crate::api::HostPolicy::from_env());
+    #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
+    let mut default_connection = default_connection_from_env();
     #[cfg(feature = "sandbox")]
     let _sandbox = if args.sandbox {
         let sandbox = start_sandbox().await?;
         builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
+        let cfg = sandbox.config();
+        default_connection = Some(
+            crate::params::Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone())
+                .with_host(sandbox.base_url()),
+        );
         Some(sandbox)
     } else {
         None
@@ -477,13 +488,32 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
             cfg.api_key
         );
     }
+    if let Some(c) = &default_connection {
+        let _ = writeln!(
+            err,
+            "default connection: tenantId {} (requests that give no connection use it)",
+            c.tenant_id
+        );
+    }
+    let _ = writeln!(err, "playground: http://{addr}/ui");
     drop(err);
-    let options = args.limits.options(token);
+    let mut options = args.limits.options(token);
+    options.default_connection = default_connection;
     let shutdown = crate::host::shutdown::signal();
     crate::host::http::serve_with_shutdown(listener, catalogue, builder.build(), options, shutdown)
         .await
         .map_err(|e| io("the server failed", e))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The default connection of `serve` from THRIVE_TENANT_ID and
+/// THRIVE_API_KEY (plus THRIVE_HOST, THRIVE_CLIENT_ID and THRIVE_SCOPE),
+/// when both are set.
+#[cfg(feature = "server")]
+fn default_connection_from_env() -> Option<crate::params::Connection> {
+    let mut map = serde_json::Map::new();
+    crate::params::Connection::fill_from_env(&mut map);
+    serde_json::from_value(Value::Object(map)).ok()
 }
 
 /// `mcp`: the MCP server on stdin/stdout until the host closes stdin.

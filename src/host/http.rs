@@ -67,10 +67,13 @@
 use crate::api::Context;
 use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode};
+use crate::host::openapi::{self, OpenApiOptions};
+use crate::host::playground;
+use crate::params::Connection;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -133,6 +136,10 @@ pub struct ServerOptions {
     pub max_connections: usize,
     /// Runs (`POST /tools/{id}/run`) executing at once; more are answered 503.
     pub max_runs: usize,
+    /// The connection used by requests that give no connection input at
+    /// all (`serve --sandbox`, or the operator's `THRIVE_*` variables). A
+    /// request's own connection always wins and is never mixed with it.
+    pub default_connection: Option<Connection>,
 }
 
 impl Default for ServerOptions {
@@ -147,6 +154,7 @@ impl Default for ServerOptions {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_runs: DEFAULT_MAX_RUNS,
+            default_connection: None,
         }
     }
 }
@@ -178,6 +186,12 @@ impl ServerOptions {
             max_body_bytes: MAX_BODY_BYTES,
         }
     }
+
+    /// Returns the options with `connection` as the default connection.
+    pub fn with_default_connection(mut self, connection: Connection) -> Self {
+        self.default_connection = Some(connection);
+        self
+    }
 }
 
 impl fmt::Debug for ServerOptions {
@@ -189,6 +203,7 @@ impl fmt::Debug for ServerOptions {
             .field("limits", &self.limits())
             .field("request_timeout", &self.request_timeout)
             .field("max_runs", &self.max_runs)
+            .field("default_connection", &self.default_connection)
             .finish()
     }
 }
@@ -198,6 +213,7 @@ struct AppState {
     catalogue: &'static Catalogue,
     ctx: Context,
     token: Option<Arc<str>>,
+    default_connection: Option<Arc<Connection>>,
 }
 
 /// The server's routes, with no token required. See the [module
@@ -217,6 +233,7 @@ pub fn router_with_options(
         catalogue,
         ctx,
         token: options.token.map(Arc::from),
+        default_connection: options.default_connection.map(Arc::new),
     };
     let protected = Router::new()
         .route("/tools", get(list_tools))
@@ -230,10 +247,19 @@ pub fn router_with_options(
                 guard::limit_runs,
             )),
         )
+        .route(
+            "/tools/{id}/options/{field}",
+            get(field_options).post(field_options_post),
+        )
+        .route("/playground/config", get(playground_config))
+        .route("/openapi.json", get(openapi_document))
         .route_layer(middleware::from_fn(guard::require_json))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/ui", get(playground::index))
+        .route("/ui/", get(playground::index))
+        .route("/ui/assets/{file}", get(playground::assets))
         .merge(protected)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
@@ -433,7 +459,9 @@ async fn validate(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
     let tool = tool_of(&state, path)?;
-    tool.prepare(input_of(body)?).map_err(Reject::mapped)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
+    tool.prepare(input).map_err(Reject::mapped)?;
     Ok(axum::Json(json!({"valid": true})).into_response())
 }
 
@@ -443,9 +471,11 @@ async fn dry_run(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
     let tool = tool_of(&state, path)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
     let dry = state
         .catalogue
-        .dry_run(tool.meta().id, input_of(body)?, &state.ctx)
+        .dry_run(tool.meta().id, input, &state.ctx)
         .map_err(Reject::mapped)?;
     Ok(axum::Json(dry.to_json()).into_response())
 }
@@ -456,7 +486,8 @@ async fn run(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
     let tool = tool_of(&state, path)?;
-    let input = input_of(body)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
     let gate = GateKey::of(&input);
     match state
         .catalogue
@@ -508,6 +539,61 @@ impl GateKey {
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         Some(secs.max(1))
     }
+}
+
+impl AppState {
+    /// Fills the default connection into an input that gives none.
+    fn fill_default_connection(&self, input: &mut Value) {
+        playground::apply_default_connection(input, self.default_connection.as_deref());
+    }
+}
+
+/// `GET /playground/config`: whether there is a default connection.
+async fn playground_config(State(state): State<AppState>) -> Response {
+    axum::Json(playground::config_json(state.default_connection.as_deref())).into_response()
+}
+
+/// `GET /openapi.json`: the server described as OpenAPI 3.1.
+async fn openapi_document(State(state): State<AppState>) -> Response {
+    let options = OpenApiOptions {
+        default_connection: state.default_connection.is_some(),
+        token: state.token.is_some(),
+    };
+    axum::Json(openapi::document(state.catalogue, options)).into_response()
+}
+
+/// `GET /tools/{id}/options/{field}`: a dropdown's options with the
+/// default connection.
+async fn field_options(
+    State(state): State<AppState>,
+    Path(names): Path<(String, String)>,
+    query: Result<Query<playground::OptionsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    playground::options_get(
+        state.catalogue,
+        &state.ctx,
+        state.default_connection.as_deref(),
+        names,
+        query.ok(),
+    )
+    .await
+}
+
+/// `POST /tools/{id}/options/{field}`: a dropdown's options with the
+/// connection in the body.
+async fn field_options_post(
+    State(state): State<AppState>,
+    Path(names): Path<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    playground::options_post(
+        state.catalogue,
+        &state.ctx,
+        state.default_connection.as_deref(),
+        names,
+        body,
+    )
+    .await
 }
 
 /// Requires `Authorization: Bearer <token>` when a token is configured.

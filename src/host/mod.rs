@@ -18,3 +18,8 @@ pub mod mcp_http;
 pub mod mcp_transport;
 #[cfg(feature = "server")]
 pub mod shutdown;
+
+#[cfg(feature = "server")]
+pub mod openapi;
+#[cfg(feature = "server")]
+pub mod playground;
