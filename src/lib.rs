@@ -46,6 +46,7 @@ pub mod catalogue;
 pub mod error;
 pub mod params;
 pub mod schema;
+pub mod suggest;
 pub mod thrive;
 pub mod tool;
 
@@ -54,5 +55,5 @@ pub mod host;
 
 pub use api::{Context, ContextBuilder, HostPolicy, RetryPolicy};
 pub use catalogue::{Catalogue, CatalogueTool};
-pub use error::{Error, ErrorCode, Result, Violation};
+pub use error::{Delivery, Error, ErrorCode, Result, Violation};
 pub use tool::{DynTool, Hints, Tool, ToolMeta};

@@ -364,7 +364,7 @@ fn create_assignment_validation() {
                 "/recurrence",
                 "recurrence: value is less than the minimum of 1"
             ),
-            v("/recurrence", "recurrence: value is not a multiple of 1"),
+            v("/recurrence", "recurrence must be a whole number"),
         ]
     );
 }

@@ -176,7 +176,7 @@ fn list_audiences_validation() {
             json!({"perPage": "fifty", "page": 1.5})
         ),
         vec![
-            s("/page", "page: value is not a multiple of 1"),
+            s("/page", "page must be a whole number"),
             s("/perPage", "perPage must be of type number"),
         ]
     );

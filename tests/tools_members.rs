@@ -327,7 +327,7 @@ fn list_members_validation() {
             ("/page".to_owned(), "page must be of type number".to_owned()),
             (
                 "/perPage".to_owned(),
-                "perPage: value is not a multiple of 1".to_owned()
+                "perPage must be a whole number".to_owned()
             ),
         ]
     );

@@ -622,7 +622,7 @@ fn search_users_validation() {
             json!({"page": 2.5, "perPage": "many"})
         ),
         vec![
-            s("/page", "page: value is not a multiple of 1"),
+            s("/page", "page must be a whole number"),
             s("/perPage", "perPage must be of type number"),
         ]
     );

@@ -4,7 +4,11 @@
 pub mod cli;
 #[cfg(feature = "sandbox")]
 pub mod demo;
+#[cfg(feature = "cli")]
+pub mod describe;
 #[cfg(feature = "server")]
 pub mod http;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+#[cfg(all(feature = "cli", feature = "sandbox"))]
+pub mod sandbox;
