@@ -249,14 +249,14 @@ fn validate_without_a_connection_reports_only_the_tools_own_inputs() {
             .iter()
             .map(|d| d["pointer"].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(pointers, ["/firstName", "/lastName"], "{flag}");
+        assert_eq!(pointers, ["/email", "/firstName", "/lastName"], "{flag}");
         let o = cli(
             &[
                 "validate",
                 "thrive_create_user",
                 flag,
                 "--params",
-                r#"{"ref": "E1", "firstName": "A", "lastName": "B"}"#,
+                r#"{"ref": "E1", "firstName": "A", "lastName": "B", "email": "a@example.com"}"#,
             ],
             &[],
         );
@@ -487,7 +487,7 @@ fn the_sandbox_command_keeps_state_across_calls_and_restarts() {
     let sandbox = SandboxProcess::start(&state);
     let o = sandbox.run(
         "thrive_create_user",
-        r#"{"ref": "NEW-1", "firstName": "Ada", "lastName": "Lovelace"}"#,
+        r#"{"ref": "NEW-1", "firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"}"#,
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let created: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -498,7 +498,7 @@ fn the_sandbox_command_keeps_state_across_calls_and_restarts() {
     // The file was saved at once, atomically (no temporary left behind).
     let file: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
     assert_eq!(file["changes"].as_array().unwrap().len(), 1);
-    assert_eq!(file["changes"][0]["uri"], "/rest/v1/users");
+    assert_eq!(file["changes"][0]["uri"], "/rest/v2/users");
     assert!(!dir.join(".demo.json.tmp").exists());
     // Killed without a chance to save: the state is already on disk.
     drop(sandbox);
@@ -516,7 +516,7 @@ fn the_sandbox_command_keeps_state_across_calls_and_restarts() {
     // A duplicate create is refused as before the restart.
     let o = sandbox.run(
         "thrive_create_user",
-        r#"{"ref": "NEW-1", "firstName": "Ada", "lastName": "Lovelace"}"#,
+        r#"{"ref": "NEW-1", "firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"}"#,
     );
     assert_eq!(o.status.code(), Some(3));
     assert_eq!(error_json(&o)["error"]["code"], "conflict");

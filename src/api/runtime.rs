@@ -248,7 +248,9 @@ pub(crate) fn is_certificate_error(e: &reqwest::Error) -> bool {
     };
     let mut source = e.source();
     while let Some(s) = source {
-        if is_cert(s) {
+        // Connectors may re-wrap rustls's error on the way up, so its
+        // words (`invalid peer certificate: ...`) count as well.
+        if is_cert(s) || s.to_string().starts_with("invalid peer certificate") {
             return true;
         }
         source = s.source();

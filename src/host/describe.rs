@@ -98,7 +98,9 @@ pub fn outputs(tool: &CatalogueTool) -> Vec<(String, String, String)> {
 pub fn example_params(tool: &CatalogueTool) -> Value {
     let rows = inputs(tool);
     let mut map = serde_json::Map::new();
-    for row in rows.iter().filter(|r| r.required) {
+    // `email` is required unless another input says otherwise (a rule the
+    // schema cannot state), so the example gives it too.
+    for row in rows.iter().filter(|r| r.required || r.name == "email") {
         map.insert(row.name.clone(), row.example.clone());
     }
     if map.is_empty()
@@ -369,7 +371,11 @@ fn example_of(
         return Value::String(r#"["EMP-00001"]"#.to_owned());
     }
     let lower = name.to_lowercase();
-    let made = if lower.contains("email") {
+    let made = if lower == "firstname" {
+        "Jane".to_owned()
+    } else if lower == "lastname" {
+        "Doe".to_owned()
+    } else if lower.contains("email") {
         "jane.doe@example.com".to_owned()
     } else if lower.ends_with("date") || lower.ends_with("at") || lower.contains("since") {
         "2026-01-01T00:00:00Z".to_owned()
