@@ -20,7 +20,10 @@ fn block_after(readme: &str, marker: &str) -> Vec<String> {
         .find(marker)
         .unwrap_or_else(|| panic!("README has no `{marker}`"));
     let rest = &readme[at..];
-    let start = rest.find("```sh\n").expect("a ```sh block after the marker") + "```sh\n".len();
+    let start = rest
+        .find("```sh\n")
+        .expect("a ```sh block after the marker")
+        + "```sh\n".len();
     let end = rest[start..].find("```").expect("the block's end");
     rest[start..start + end]
         .lines()
@@ -57,7 +60,10 @@ fn the_readme_walkthrough_runs_as_written() {
     let mut exports = Vec::new();
     for line in BufReader::new(sandbox.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
-        if let Some((k, v)) = line.strip_prefix("export ").and_then(|kv| kv.split_once('=')) {
+        if let Some((k, v)) = line
+            .strip_prefix("export ")
+            .and_then(|kv| kv.split_once('='))
+        {
             exports.push((k.to_owned(), v.to_owned()));
             if k == "THRIVE_ALLOWED_HOSTS" {
                 break;

@@ -223,7 +223,13 @@ async fn answers_say_answered_and_only_safe_ones_are_retryable() {
 async fn invalid_input_was_not_sent_and_is_not_retryable() {
     let origin = closed_origin().await;
     let ctx = ctx(&origin, Duration::from_secs(5), 3);
-    let e = run("thrive_create_user", &origin, json!({"firstName": "Jane"}), &ctx).await;
+    let e = run(
+        "thrive_create_user",
+        &origin,
+        json!({"firstName": "Jane"}),
+        &ctx,
+    )
+    .await;
     assert_signals(&e, ErrorCode::InvalidInput, false, Delivery::NotSent);
     assert_eq!(e.attempts(), 0);
 }
