@@ -61,15 +61,18 @@ pub fn unknown_fields(input_schema: &Value, problems: &mut [Violation]) {
         }
         let name = name.replace("~1", "/").replace("~0", "~");
         let hint = did_you_mean(&name, props.keys().map(String::as_str));
-        let inputs = if own.is_empty() {
-            "only the connection inputs".to_owned()
+        v.message = if own.is_empty() {
+            format!(
+                "{name} is not an input of this tool{hint}; it takes only the connection \
+                 inputs (tenantId, apiKey, host, clientId, scope)"
+            )
         } else {
-            own.join(", ")
+            format!(
+                "{name} is not an input of this tool{hint}; its inputs: {} \
+                 (connection: tenantId, apiKey, host, clientId, scope)",
+                own.join(", ")
+            )
         };
-        v.message = format!(
-            "{name} is not an input of this tool{hint}; its inputs: {inputs} \
-             (connection: tenantId, apiKey, host, clientId, scope)"
-        );
     }
 }
 

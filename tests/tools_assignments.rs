@@ -548,7 +548,7 @@ fn update_assignment_validation() {
             ),
             v(
                 "/hideAlternativeContent",
-                "hideAlternativeContent is not an input of this tool"
+                "hideAlternativeContent is not an input of this tool; its inputs: assignmentId, audienceId, contentId, completionPeriod, recurrence, alternativeContentIds (connection: tenantId, apiKey, host, clientId, scope)"
             ),
         ]
     );

@@ -526,7 +526,10 @@ fn update_audience_validation() {
             "thrive_update_audience",
             json!({"audienceId": "a", "category": "structure"})
         ),
-        vec![s("/category", "category is not an input of this tool")]
+        vec![s(
+            "/category",
+            "category is not an input of this tool; its inputs: audienceId, name, reference, parentId (connection: tenantId, apiKey, host, clientId, scope)"
+        )]
     );
 }
 

@@ -698,7 +698,10 @@ fn get_user_by_id_validation() {
     );
     assert_eq!(
         violations("thrive_get_user_by_id", json!({"id": "u", "ref": "x"})),
-        vec![s("/ref", "ref is not an input of this tool")]
+        vec![s(
+            "/ref",
+            "ref is not an input of this tool; its inputs: id (connection: tenantId, apiKey, host, clientId, scope)"
+        )]
     );
 }
 
