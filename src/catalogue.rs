@@ -207,6 +207,7 @@ impl CatalogueTool {
         problems.extend(layout);
         problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
         problems.dedup();
+        crate::suggest::unknown_fields(&self.input_schema, &mut problems);
         Err(Error::invalid_input(problems))
     }
 
@@ -306,7 +307,10 @@ impl Catalogue {
         self.tools.get(id).ok_or_else(|| {
             Error::new(
                 ErrorCode::UnknownTool,
-                format!("no tool has the id {id:?}; `thrive-blocks list` shows them all"),
+                format!(
+                    "no tool has the id {id:?}{}; `thrive-blocks list` shows them all",
+                    crate::suggest::did_you_mean(id, self.tools.keys().copied())
+                ),
             )
         })
     }

@@ -49,6 +49,7 @@ pub mod options;
 pub mod params;
 pub mod rules;
 pub mod schema;
+pub mod suggest;
 pub mod thrive;
 pub mod tool;
 
@@ -57,5 +58,5 @@ pub mod host;
 
 pub use api::{Context, ContextBuilder, HostPolicy, RetryPolicy};
 pub use catalogue::{Catalogue, CatalogueTool};
-pub use error::{Error, ErrorCode, Result, Violation};
+pub use error::{Delivery, Error, ErrorCode, Result, Violation};
 pub use tool::{DynTool, Hints, Tool, ToolMeta};

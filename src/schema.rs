@@ -370,6 +370,10 @@ pub fn schema_violations(
             K::Type { kind } => {
                 Violation::new(at, format!("{label} must be of type {}", type_words(kind)))
             }
+            // `multipleOf: 1` is how whole numbers are written in the schema.
+            K::MultipleOf { multiple_of } if *multiple_of == 1.0 => {
+                Violation::new(at, format!("{label} must be a whole number"))
+            }
             K::Enum { options } => Violation::new(
                 at,
                 format!("{label} must be one of {}", options_words(options)),

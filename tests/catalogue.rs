@@ -218,7 +218,7 @@ fn unknown_inputs_and_wrong_types_are_refused() {
         ),
         vec![(
             "/refs".to_owned(),
-            "refs is not an input of this tool".to_owned()
+            "refs is not an input of this tool (did you mean `ref`?); its inputs: ref (connection: tenantId, apiKey, host, clientId, scope)".to_owned()
         )]
     );
     assert_eq!(

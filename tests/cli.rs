@@ -209,7 +209,7 @@ async fn run_prints_output_or_a_json_error_with_exit_code_3() {
     let err = stderr_json(&missing);
     assert_eq!(
         err,
-        json!({"error": {"code": "not_found", "message": "User not found", "status": 404, "retryable": false, "attempts": 1}})
+        json!({"error": {"code": "not_found", "message": "User not found", "status": 404, "retryable": false, "delivery": "answered", "attempts": 1}})
     );
 }
 

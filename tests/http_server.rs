@@ -197,6 +197,7 @@ async fn manifest_by_id_and_unknown_id() {
             "code": "unknown_tool",
             "message": "no tool has the id \"thrive_nope\"; GET /tools lists them all",
             "retryable": false,
+            "delivery": "not_sent",
             "attempts": 0
         }})
     );

@@ -364,7 +364,7 @@ fn create_assignment_validation() {
                 "/recurrence",
                 "recurrence: value is less than the minimum of 1"
             ),
-            v("/recurrence", "recurrence: value is not a multiple of 1"),
+            v("/recurrence", "recurrence must be a whole number"),
         ]
     );
 }
@@ -548,7 +548,7 @@ fn update_assignment_validation() {
             ),
             v(
                 "/hideAlternativeContent",
-                "hideAlternativeContent is not an input of this tool"
+                "hideAlternativeContent is not an input of this tool; its inputs: assignmentId, audienceId, contentId, completionPeriod, recurrence, alternativeContentIds (connection: tenantId, apiKey, host, clientId, scope)"
             ),
         ]
     );

@@ -216,7 +216,10 @@ fn list_completions_validation() {
         ),
         vec![
             v("/contentId", "contentId must be of type string"),
-            v("/isrpl", "isrpl is not an input of this tool"),
+            v(
+                "/isrpl",
+                "isrpl is not an input of this tool (did you mean `isRPL`?); its inputs: contentId, isRPL, userId, completedDateRangeStart, completedDateRangeEnd, page, perPage, returnAll, maxResults (connection: tenantId, apiKey, host, clientId, scope)"
+            ),
             v("/userId", "userId must be of type string"),
         ]
     );

@@ -151,7 +151,12 @@ fn get_content_validation() {
     );
     assert_eq!(
         violations("thrive_get_content", json!({"id": "x", "page": 1})),
-        vec![(s("/page"), s("page is not an input of this tool"))]
+        vec![(
+            s("/page"),
+            s(
+                "page is not an input of this tool; its inputs: id (connection: tenantId, apiKey, host, clientId, scope)"
+            )
+        )]
     );
 }
 

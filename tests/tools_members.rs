@@ -330,7 +330,7 @@ fn list_members_validation() {
             ),
             (
                 "/perPage".to_owned(),
-                "perPage: value is not a multiple of 1".to_owned()
+                "perPage must be a whole number".to_owned()
             ),
         ]
     );

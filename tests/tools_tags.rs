@@ -851,8 +851,18 @@ fn get_skill_levels_validation() {
             json!({"page": 1, "returnAll": true})
         ),
         vec![
-            (s("/page"), s("page is not an input of this tool")),
-            (s("/returnAll"), s("returnAll is not an input of this tool")),
+            (
+                s("/page"),
+                s(
+                    "page is not an input of this tool; it takes only the connection inputs (tenantId, apiKey, host, clientId, scope)"
+                )
+            ),
+            (
+                s("/returnAll"),
+                s(
+                    "returnAll is not an input of this tool; it takes only the connection inputs (tenantId, apiKey, host, clientId, scope)"
+                )
+            ),
         ]
     );
 }

@@ -202,6 +202,15 @@ impl HostPolicy {
             }
             return Ok(origin);
         }
+        if origin.scheme == Scheme::Http && REGION_HOSTS.contains(&origin.host.as_str()) {
+            return Err(Error::new(
+                ErrorCode::HostNotAllowed,
+                format!(
+                    "{origin} is plain http; Thrive region hosts are https only: give `{}` (https is the default)",
+                    origin.host
+                ),
+            ));
+        }
         Err(Error::new(
             ErrorCode::HostNotAllowed,
             format!(

@@ -1,9 +1,11 @@
 //! The `thrive-blocks` command line: what hosts in other languages and
 //! people use to list, describe, validate and run tools.
 //!
-//! Exit codes: `0` success; `2` invalid input, unknown tool or refused host
-//! (nothing was sent); `3` Thrive answered with an error, or the call failed
-//! in transport or timed out; `1` anything else (I/O, stale manifests).
+//! Exit codes: `0` success (a partial success, HTTP 207, too, with a note on
+//! stderr); `2` invalid input or flags, unknown tool or refused host (nothing
+//! was sent); `3` Thrive answered with an error, or the call failed in
+//! transport or timed out; `4` a partial success under `--fail-on-partial`;
+//! `1` anything else (I/O, stale manifests).
 
 #[cfg(feature = "sandbox")]
 use crate::api::Origin;
@@ -34,6 +36,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Describe a tool for a person: its own inputs as a table (name, required,
+    /// type, allowed values, default, description, example), its output's
+    /// top-level fields and an example `run` line. Same as `run <id> --help`.
+    Describe {
+        /// The tool id, e.g. thrive_create_user.
+        id: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a tool's manifest (metadata and every schema flavour), or one flavour.
     Schema {
         /// The tool id, e.g. thrive_create_user.
@@ -51,8 +63,18 @@ enum Command {
         /// inputs left out are taken from THRIVE_TENANT_ID, THRIVE_API_KEY, ...).
         #[arg(long, short, default_value = "{}")]
         params: String,
+        /// Check only the tool's own inputs: connection inputs given or set in
+        /// THRIVE_* variables are ignored and none is required.
+        #[arg(long)]
+        no_connection: bool,
+        /// As for `run --sandbox`, the sandbox's connection replaces every
+        /// connection input and variable, so only the tool's own inputs are
+        /// checked (nothing is started).
+        #[cfg(feature = "sandbox")]
+        #[arg(long)]
+        sandbox: bool,
     },
-    /// Run a tool and print its output JSON.
+    /// Run a tool and print its output JSON (`run <id> --help` describes the tool).
     Run(RunArgs),
     /// Write manifests/index.json and one manifests/<id>.json per tool.
     Manifests {
@@ -70,6 +92,10 @@ enum Command {
     /// THRIVE_TENANT_ID, THRIVE_API_KEY, THRIVE_HOST, THRIVE_CLIENT_ID, THRIVE_SCOPE).
     #[cfg(feature = "mcp")]
     Mcp(McpArgs),
+    /// Serve a sandbox that keeps its state until stopped (and across restarts
+    /// with --state FILE), and print the THRIVE_* exports that point `run` at it.
+    #[cfg(feature = "sandbox")]
+    Sandbox(crate::host::sandbox::SandboxArgs),
     /// Run an onboarding-to-compliance workflow against the embedded sandbox.
     #[cfg(feature = "sandbox")]
     Demo {
@@ -92,17 +118,25 @@ struct RunArgs {
     /// Print the HTTP request that would be sent (credentials masked) instead of sending it.
     #[arg(long)]
     dry_run: bool,
-    /// Run against an embedded, in-process sandbox with demo data instead of Thrive
-    /// (tenantId, apiKey and host are filled in when absent).
+    /// Run against a fresh embedded, in-process sandbox with demo data instead
+    /// of Thrive. The sandbox's connection replaces every connection input
+    /// (tenantId, apiKey, host, clientId, scope) and THRIVE_* variable. It
+    /// forgets everything when the command ends: for several steps that build
+    /// on each other, start `thrive-blocks sandbox` and use its exports.
     #[cfg(feature = "sandbox")]
     #[arg(long)]
     sandbox: bool,
-    /// Seconds allowed for each HTTP attempt.
-    #[arg(long, default_value_t = 30.0)]
+    /// Seconds allowed for each HTTP attempt (more than 0, at most 86400).
+    #[arg(long, default_value_t = 30.0, allow_negative_numbers = true)]
     timeout: f64,
-    /// Retries after the first attempt (on 429, 502-504 and connection failures).
-    #[arg(long, default_value_t = 4)]
+    /// Retries after the first attempt: a GET on 429, 500, 502, 503, 504, a
+    /// timeout or a lost connection; any method on 429 or when the connection
+    /// could not be opened.
+    #[arg(long, default_value_t = 4, allow_negative_numbers = true)]
     retries: u32,
+    /// Exit 4 when Thrive answered 207 (some items failed) instead of 0.
+    #[arg(long)]
+    fail_on_partial: bool,
     /// Print the output on one line.
     #[arg(long)]
     compact: bool,
@@ -112,8 +146,8 @@ struct RunArgs {
 #[cfg(feature = "server")]
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8787")]
+    /// The address to listen on (`HOST:PORT`; `localhost:PORT` works too).
+    #[arg(long, default_value = "127.0.0.1:8787", value_parser = parse_bind)]
     bind: std::net::SocketAddr,
     /// Start an embedded, in-process sandbox with demo data, allow its origin and
     /// make it the default connection: requests (and the playground at /ui) that
@@ -239,7 +273,15 @@ fn server_token() -> Result<Option<String>, Error> {
 /// Parses the process arguments and runs the command.
 pub async fn main() -> ExitCode {
     init_tracing();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(help) = run_help(&args) {
+        let _ = write!(std::io::stdout(), "{help}");
+        return ExitCode::SUCCESS;
+    }
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return flag_error(&e),
+    };
     match run(cli).await {
         Ok(code) => code,
         Err(e) => {
@@ -253,8 +295,11 @@ fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
     let filter = without_payloads(filter);
+    // Colour only for a person at a terminal: log files, pipes and the MCP
+    // host's captured stderr get plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -276,6 +321,72 @@ fn without_payloads(filter: tracing_subscriber::EnvFilter) -> tracing_subscriber
         .fold(filter, |f, d| f.add_directive(d))
 }
 
+/// `run <id> --help` (or `-h`): the `run` flags, then the tool described.
+/// `None` when the arguments ask for something else or the id is unknown
+/// (clap then answers as usual).
+fn run_help(args: &[std::ffi::OsString]) -> Option<String> {
+    use clap::CommandFactory;
+    let words: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_str())
+        .collect::<Option<_>>()?;
+    let (first, rest) = words.split_first()?;
+    if *first != "run" || !rest.iter().any(|w| matches!(*w, "--help" | "-h")) {
+        return None;
+    }
+    let id = rest.iter().find(|w| !w.starts_with('-'))?;
+    let tool = Catalogue::global().get(id).ok()?;
+    let mut command = Cli::command();
+    let run = command.find_subcommand_mut("run")?;
+    let usage = run.render_help().to_string();
+    Some(format!("{usage}\n{}", crate::host::describe::text(tool)))
+}
+
+/// A command-line error as the JSON error object (exit 2); help and
+/// version requests are printed as clap renders them (exit 0).
+fn flag_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let message = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid command line")
+                .trim_start_matches("error: ")
+                .to_owned();
+            let usage = rendered
+                .lines()
+                .find(|l| l.starts_with("Usage:"))
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            print_error(&Error::field("", format!("{message}{usage}")));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `--bind` accepts `HOST:PORT` with a name (`localhost:8787`) as well as
+/// an IP address.
+#[cfg(feature = "server")]
+fn parse_bind(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let mut addrs = text
+        .to_socket_addrs()
+        .map_err(|e| format!("`{text}` is not HOST:PORT ({e})"))?;
+    addrs
+        .next()
+        .ok_or_else(|| format!("`{text}` resolves to no address"))
+}
+
 /// The exit code for a failed step.
 pub fn exit_code_for(e: &Error) -> ExitCode {
     match e.code() {
@@ -285,6 +396,9 @@ pub fn exit_code_for(e: &Error) -> ExitCode {
         _ => ExitCode::from(3),
     }
 }
+
+/// The exit code of a partial success under `--fail-on-partial`.
+pub const EXIT_PARTIAL: u8 = 4;
 
 fn print_error(e: &Error) {
     let text = serde_json::to_string_pretty(&e.to_json()).unwrap_or_else(|_| e.to_string());
@@ -340,11 +454,29 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     .map(|t| t.meta().id.len())
                     .max()
                     .unwrap_or(0);
+                let title_width = catalogue
+                    .tools()
+                    .map(|t| t.meta().title.chars().count())
+                    .max()
+                    .unwrap_or(0);
                 let mut out = std::io::stdout().lock();
                 for t in catalogue.tools() {
                     let m = t.meta();
-                    let _ = writeln!(out, "{:width$}  {}", m.id, m.description);
+                    let _ = writeln!(
+                        out,
+                        "{:width$}  {:title_width$}  {}",
+                        m.id, m.title, m.description
+                    );
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Describe { id, json } => {
+            let tool = catalogue.get(&id)?;
+            if json {
+                print_json(&crate::host::describe::to_json(tool), false);
+            } else {
+                let _ = write!(std::io::stdout(), "{}", crate::host::describe::text(tool));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -368,10 +500,24 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { id, params } => {
+        Command::Validate {
+            id,
+            params,
+            no_connection,
+            #[cfg(feature = "sandbox")]
+            sandbox,
+        } => {
+            #[cfg(feature = "sandbox")]
+            let no_connection = no_connection || sandbox;
             let mut params = read_params(&params)?;
             if let Value::Object(map) = &mut params {
-                crate::params::Connection::fill_from_env(map);
+                if no_connection {
+                    // A stand-in connection that passes every check, so only
+                    // the tool's own inputs are reported.
+                    replace_connection(map, "eu-west-2_Placeholder", "placeholder", None);
+                } else {
+                    crate::params::Connection::fill_from_env(map);
+                }
             }
             catalogue.validate(&id, params)?;
             Ok(ExitCode::SUCCESS)
@@ -383,21 +529,30 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         #[cfg(feature = "mcp")]
         Command::Mcp(args) => mcp(catalogue, args).await,
         #[cfg(feature = "sandbox")]
+        Command::Sandbox(args) => crate::host::sandbox::run(args).await,
+        #[cfg(feature = "sandbox")]
         Command::Demo { seed } => crate::host::demo::run(seed).await,
     }
 }
 
 async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Error> {
     let mut params = read_params(&args.params)?;
-    if !args.timeout.is_finite() || args.timeout <= 0.0 {
-        return Err(Error::field(
-            "",
-            "--timeout must be a positive number of seconds",
-        ));
-    }
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|t| !t.is_zero() && *t <= MAX_TIMEOUT)
+        .ok_or_else(|| {
+            Error::field(
+                "",
+                format!(
+                    "--timeout must be a number of seconds above 0 and at most {}, got {}",
+                    MAX_TIMEOUT.as_secs(),
+                    args.timeout
+                ),
+            )
+        })?;
     let mut builder = Context::builder()
         .hosts(crate::api::HostPolicy::from_env())
-        .timeout(Duration::from_secs_f64(args.timeout))
+        .timeout(timeout)
         .retry(RetryPolicy::default().with_max_attempts(args.retries.saturating_add(1)));
     if std::io::stderr().is_terminal() {
         builder = builder.progress(progress_bar());
@@ -409,12 +564,18 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
         let origin = Origin::parse(&sandbox.base_url())?;
         builder = builder.allow_origin(origin);
         if let Value::Object(map) = &mut params {
+            // One rule: the sandbox's connection replaces every connection
+            // input and THRIVE_* variable (none of them is read).
             let cfg = sandbox.config();
-            map.entry("tenantId")
-                .or_insert_with(|| cfg.tenant_id.clone().into());
-            map.entry("apiKey")
-                .or_insert_with(|| cfg.api_key.clone().into());
-            map.insert("host".into(), sandbox.base_url().into());
+            let given =
+                replace_connection(map, &cfg.tenant_id, &cfg.api_key, Some(&sandbox.base_url()));
+            if !given.is_empty() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: --sandbox replaces the connection inputs given ({})",
+                    given.join(", ")
+                );
+            }
         }
         Some(sandbox)
     } else {
@@ -423,7 +584,11 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
     // Credentials may come from the environment (THRIVE_TENANT_ID,
     // THRIVE_API_KEY, ...) so a key need not be typed on a command line,
     // where shell history and process lists would keep it.
-    if let Value::Object(map) = &mut params {
+    #[cfg(feature = "sandbox")]
+    let from_env = !args.sandbox;
+    #[cfg(not(feature = "sandbox"))]
+    let from_env = true;
+    if from_env && let Value::Object(map) = &mut params {
         crate::params::Connection::fill_from_env(map);
     }
     let ctx = builder.build();
@@ -435,7 +600,50 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
     }
     let output = catalogue.execute(&args.id, params, &ctx).await?;
     print_json(&output, args.compact);
+    if output.get("partial") == Some(&Value::Bool(true)) {
+        let failed = output
+            .pointer("/result/failure/count")
+            .and_then(Value::as_u64)
+            .map(|n| format!("{n} item(s)"))
+            .unwrap_or_else(|| "some items".to_owned());
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: partial success (HTTP 207): {failed} failed; see result.failure in the output{}",
+            if args.fail_on_partial {
+                ""
+            } else {
+                " (exit 0; --fail-on-partial exits 4)"
+            }
+        );
+        if args.fail_on_partial {
+            return Ok(ExitCode::from(EXIT_PARTIAL));
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The longest `--timeout` accepted (a day; the call's own deadline is
+/// shorter anyway).
+const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
+
+/// Replaces every connection input of `map` with the given connection and
+/// returns the names of those that were given.
+fn replace_connection(
+    map: &mut serde_json::Map<String, Value>,
+    tenant_id: &str,
+    api_key: &str,
+    host: Option<&str>,
+) -> Vec<&'static str> {
+    let given: Vec<&'static str> = crate::params::Connection::FIELDS
+        .into_iter()
+        .filter(|f| map.remove(*f).is_some())
+        .collect();
+    map.insert("tenantId".into(), tenant_id.into());
+    map.insert("apiKey".into(), api_key.into());
+    if let Some(host) = host {
+        map.insert("host".into(), host.into());
+    }
+    given
 }
 
 /// `serve`: the HTTP block server until SIGTERM or SIGINT, then a graceful stop.
@@ -467,7 +675,7 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
     };
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
-        .map_err(|e| io(&format!("could not listen on {}", args.bind), e))?;
+        .map_err(|e| bind_error(args.bind, e))?;
     let addr = listener
         .local_addr()
         .map_err(|e| io("could not read the bound address", e))?;
@@ -640,6 +848,14 @@ fn manifests(catalogue: &Catalogue, out: &Path, check: bool) -> Result<ExitCode,
         Error::new(ErrorCode::Transport, format!("{}: {e}", p.display()))
     };
     if check {
+        if !out.is_dir() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "no manifests folder at {}: run this from the repository root, or give --out DIR",
+                absolute(out).display()
+            );
+            return Ok(ExitCode::from(1));
+        }
         let mut stale = Vec::new();
         for (path, text) in &wanted {
             if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
@@ -661,7 +877,8 @@ fn manifests(catalogue: &Catalogue, out: &Path, check: bool) -> Result<ExitCode,
         }
         let _ = writeln!(
             std::io::stderr(),
-            "manifests are stale; run `cargo run -- manifests` and commit:\n  {}",
+            "manifests in {} are stale; run `cargo run -- manifests` and commit:\n  {}",
+            absolute(out).display(),
             stale.join("\n  ")
         );
         return Ok(ExitCode::from(1));
@@ -677,6 +894,31 @@ fn manifests(catalogue: &Catalogue, out: &Path, check: bool) -> Result<ExitCode,
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `path` made absolute against the current directory, for messages.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+/// A listener that could not be bound: a port in use or a refused address
+/// is the operator's to fix, so it is `invalid_input` (exit 2), not a
+/// retryable transport failure.
+pub(crate) fn bind_error(addr: std::net::SocketAddr, e: std::io::Error) -> Error {
+    let why = match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "the address {addr} is already in use (another process listens there); \
+             stop it or choose another port"
+        ),
+        std::io::ErrorKind::AddrNotAvailable => {
+            format!("the address {addr} is not one of this machine's")
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            format!("no permission to listen on {addr} (ports below 1024 need privileges)")
+        }
+        _ => format!("could not listen on {addr}: {e}"),
+    };
+    Error::new(ErrorCode::InvalidInput, format!("--bind: {why}"))
 }
 
 fn pretty(v: &Value) -> String {

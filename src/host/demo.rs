@@ -320,7 +320,9 @@ pub async fn run(seed: u64) -> Result<ExitCode, Error> {
     .await?;
 
     println!(
-        "\nDone: {} steps against the sandbox. Try `thrive-blocks list` and `thrive-blocks run <id> --sandbox --params '{{...}}'`.",
+        "\nDone: {} steps against the sandbox. Next: `thrive-blocks list`, `thrive-blocks describe <id>`, \
+         and `thrive-blocks sandbox --state demo.json` for a sandbox that keeps state between runs \
+         (the README walks through a multi-step task).",
         demo.step
     );
     sandbox.shutdown().await;

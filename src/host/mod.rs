@@ -6,6 +6,8 @@ pub mod cli;
 pub mod conn;
 #[cfg(feature = "sandbox")]
 pub mod demo;
+#[cfg(feature = "cli")]
+pub mod describe;
 #[cfg(feature = "server")]
 pub mod guard;
 #[cfg(feature = "server")]
@@ -23,3 +25,6 @@ pub mod shutdown;
 pub mod openapi;
 #[cfg(feature = "server")]
 pub mod playground;
+
+#[cfg(all(feature = "cli", feature = "sandbox"))]
+pub mod sandbox;

@@ -72,6 +72,7 @@ mod auth;
 mod config;
 mod error;
 mod faults;
+mod persist;
 mod request;
 mod rng;
 mod routes;
