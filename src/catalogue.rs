@@ -280,9 +280,19 @@ impl Catalogue {
         crate::api::Pager::new(ctx, prepared)
     }
 
-    /// Every tool's manifest, keyed by id, plus the index.
+    /// Every trigger, in id order (see [`crate::triggers`]).
+    pub fn triggers(&self) -> impl Iterator<Item = &'static crate::triggers::CatalogueTrigger> {
+        crate::triggers::all()
+    }
+
+    /// The trigger with `id`, or `unknown_tool`.
+    pub fn trigger(&self, id: &str) -> Result<&'static crate::triggers::CatalogueTrigger> {
+        crate::triggers::find(id)
+    }
+
+    /// Every tool's and trigger's manifest, keyed by id, plus the index.
     pub fn manifests(&self) -> (Value, Vec<(&'static str, Value)>) {
-        let index = json!({
+        let mut index = json!({
             "name": "thrive-blocks",
             "version": env!("CARGO_PKG_VERSION"),
             "tools": self.tools().map(|t| json!({
@@ -293,7 +303,16 @@ impl Catalogue {
                 "file": format!("{}.json", t.meta.id),
             })).collect::<Vec<_>>(),
         });
-        let files = self.tools().map(|t| (t.meta.id, t.manifest())).collect();
+        let mut files: Vec<_> = self.tools().map(|t| (t.meta.id, t.manifest())).collect();
+        index["triggers"] = self
+            .triggers()
+            .map(|t| {
+                let m = t.meta();
+                json!({"id": m.id, "title": m.title, "description": m.description,
+                       "version": m.version, "file": format!("{}.json", m.id)})
+            })
+            .collect();
+        files.extend(self.triggers().map(|t| (t.meta().id, t.manifest())));
         (index, files)
     }
 }

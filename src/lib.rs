@@ -48,6 +48,7 @@ pub mod params;
 pub mod schema;
 pub mod thrive;
 pub mod tool;
+pub mod triggers;
 
 #[cfg(any(feature = "cli", feature = "server", feature = "mcp"))]
 pub mod host;

@@ -89,6 +89,9 @@ pub struct ServerOptions {
     /// A shared secret: when set, every endpoint except `/healthz` requires
     /// `Authorization: Bearer <token>` and answers 401 otherwise.
     pub token: Option<String>,
+    /// The webhook receiver: when set, `POST /webhooks/thrive/{subscription}`
+    /// and `GET /events` are served (see [`crate::host::webhooks`]).
+    pub webhooks: Option<crate::triggers::Receiver>,
 }
 
 impl ServerOptions {
@@ -103,6 +106,7 @@ impl fmt::Debug for ServerOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServerOptions")
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("webhooks", &self.webhooks.is_some())
             .finish()
     }
 }
@@ -131,16 +135,23 @@ pub fn router_with_options(
         ctx,
         token: options.token.map(Arc::from),
     };
-    let protected = Router::new()
+    let receiver = options.webhooks.clone();
+    let mut protected = Router::new().merge(super::webhooks::trigger_routes());
+    if let Some(r) = &receiver {
+        protected = protected.merge(super::webhooks::event_routes(r.clone()));
+    }
+    let protected = protected
         .route("/tools", get(list_tools))
         .route("/tools/{id}", get(manifest))
         .route("/tools/{id}/validate", post(validate))
         .route("/tools/{id}/dry-run", post(dry_run))
         .route("/tools/{id}/run", post(run))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
-    Router::new()
-        .route("/healthz", get(healthz))
-        .merge(protected)
+    let mut open = Router::new().route("/healthz", get(healthz));
+    if let Some(r) = receiver {
+        open = open.merge(super::webhooks::receiver_routes(r));
+    }
+    open.merge(protected)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

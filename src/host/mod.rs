@@ -6,5 +6,9 @@ pub mod cli;
 pub mod demo;
 #[cfg(feature = "server")]
 pub mod http;
+#[cfg(feature = "cli")]
+pub mod listen;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+#[cfg(feature = "server")]
+pub mod webhooks;
