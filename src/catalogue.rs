@@ -234,7 +234,10 @@ impl Catalogue {
     /// Validates `input` and returns the HTTP request that would be sent.
     pub fn dry_run(&self, id: &str, input: Value, ctx: &Context) -> Result<DryRun> {
         let prepared = self.get(id)?.prepare(input)?;
-        let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
+        let origin = ctx.hosts().resolve_for(
+            prepared.connection.host.as_deref(),
+            prepared.request.version,
+        )?;
         Ok(DryRun {
             url: format!("{}{}", origin.base_url(), prepared.request.path_and_query()),
             auth: if prepared.connection.client_id.is_some() {
@@ -290,7 +293,16 @@ impl Catalogue {
         crate::triggers::find(id)
     }
 
-    /// Every tool's and trigger's manifest, keyed by id, plus the index.
+    /// Every trigger's manifest, keyed by id (the index from
+    /// [`Catalogue::manifests`] lists them under `triggers`).
+    pub fn trigger_manifests(&self) -> Vec<(&'static str, Value)> {
+        self.triggers()
+            .map(|t| (t.meta().id, t.manifest()))
+            .collect()
+    }
+
+    /// Every tool's manifest, keyed by id, plus the index (which also lists
+    /// the triggers).
     pub fn manifests(&self) -> (Value, Vec<(&'static str, Value)>) {
         let mut index = json!({
             "name": "thrive-blocks",
@@ -303,7 +315,7 @@ impl Catalogue {
                 "file": format!("{}.json", t.meta.id),
             })).collect::<Vec<_>>(),
         });
-        let mut files: Vec<_> = self.tools().map(|t| (t.meta.id, t.manifest())).collect();
+        let files = self.tools().map(|t| (t.meta.id, t.manifest())).collect();
         index["triggers"] = self
             .triggers()
             .map(|t| {
@@ -312,7 +324,6 @@ impl Catalogue {
                        "version": m.version, "file": format!("{}.json", m.id)})
             })
             .collect();
-        files.extend(self.triggers().map(|t| (t.meta().id, t.manifest())));
         (index, files)
     }
 }

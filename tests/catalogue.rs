@@ -77,6 +77,14 @@ const PAGINATED: [&str; 13] = [
     "thrive_list_tags",
 ];
 
+/// Inbound provisioning (webhooks.md §2), beside the 47 seed operations.
+const PROVISIONING: [&str; 4] = [
+    "thrive_provision_user_joined",
+    "thrive_provision_user_updated",
+    "thrive_provision_user_suspended",
+    "thrive_provision_user_deleted",
+];
+
 #[test]
 fn the_catalogue_holds_every_documented_operation_once() {
     let ids: Vec<&str> = Catalogue::global().tools().map(|t| t.meta().id).collect();
@@ -86,6 +94,7 @@ fn the_catalogue_holds_every_documented_operation_once() {
         .iter()
         .copied()
         .chain(["thrive_test_connection"])
+        .chain(PROVISIONING)
         .collect();
     assert_eq!(unique, expected);
 }
@@ -333,8 +342,8 @@ fn dry_run_masks_credentials() {
 #[test]
 fn manifests_carry_metadata_and_no_secrets() {
     let (index, files) = Catalogue::global().manifests();
-    assert_eq!(index["tools"].as_array().unwrap().len(), 48);
-    assert_eq!(files.len(), 48);
+    assert_eq!(index["tools"].as_array().unwrap().len(), 52);
+    assert_eq!(files.len(), 52);
     for (id, m) in &files {
         assert_eq!(m["id"], *id);
         for key in [

@@ -634,3 +634,134 @@ fn remove_store(path: &std::path::Path) {
         let _ = std::fs::remove_file(p);
     }
 }
+
+/// Inbound provisioning against the sandbox: the envelope, the generated
+/// id, and the sandbox's user lifecycle.
+#[tokio::test]
+async fn provisioning_tools_send_the_envelope_to_the_user_api_and_the_sandbox_applies_it() {
+    let sandbox = thrive_sandbox::Sandbox::start(thrive_sandbox::SandboxConfig::default())
+        .await
+        .expect("sandbox");
+    let origin = thrive_blocks::api::Origin::parse(&sandbox.base_url()).expect("origin");
+    let ctx = Context::builder().allow_origin(origin).build();
+    let creds = sandbox.demo_credentials();
+    let input = |extra: Value| {
+        let mut m = json!({"tenantId": creds.tenant_id, "apiKey": creds.api_key, "host": sandbox.base_url()});
+        if let (Some(m), Value::Object(e)) = (m.as_object_mut(), extra) {
+            m.extend(e);
+        }
+        m
+    };
+    let cat = Catalogue::global();
+
+    // Dry run: POST /webhooks with the documented envelope and a generated UUID id,
+    // on the user API twin of a public region host.
+    let dry = cat
+        .dry_run(
+            "thrive_provision_user_joined",
+            json!({"tenantId": TENANT, "apiKey": "k", "host": "public.api.mea.learn.tech",
+                   "ref": "HR-1", "email": "new@example.com", "firstName": "Ann", "lastName": "Lee",
+                   "jobTitle": "Nurse"}),
+            &Context::from_env(),
+        )
+        .expect("dry run")
+        .to_json();
+    assert_eq!(dry["method"], "POST");
+    assert_eq!(dry["url"], "https://user.api.mea.learn.tech/webhooks");
+    let body = &dry["body"];
+    assert_eq!(body["eventType"], "user_joined");
+    assert_eq!(
+        body["content"],
+        json!({"user": {"ref": "HR-1", "email": "new@example.com",
+        "firstName": "Ann", "lastName": "Lee", "jobTitle": "Nurse"}})
+    );
+    let id = body["id"].as_str().expect("id");
+    assert_eq!(
+        uuid::Uuid::parse_str(id).expect("a UUID").get_version_num(),
+        4
+    );
+    assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
+    let given = cat
+        .dry_run(
+            "thrive_provision_user_deleted",
+            json!({"tenantId": TENANT, "apiKey": "k", "ref": "HR-1", "id": "evt-42"}),
+            &Context::from_env(),
+        )
+        .expect("dry run")
+        .to_json();
+    assert_eq!(given["url"], "https://user.api.learn.link/webhooks");
+    assert_eq!(given["body"]["id"], "evt-42");
+    // Bad input names the field; nothing is sent.
+    let err = cat
+        .validate(
+            "thrive_provision_user_suspended",
+            json!({"tenantId": TENANT, "apiKey": "k", "ref": "HR-1", "endDate": "yesterday"}),
+        )
+        .expect_err("bad date");
+    assert_eq!(err.violations()[0].pointer, "/endDate");
+
+    // Against the sandbox: joined creates, suspended suspends, joined again unsuspends.
+    let out = cat
+        .execute("thrive_provision_user_joined", input(json!({"ref": "HR-77", "email": "hr77@example.com", "firstName": "Hal", "lastName": "Ro"})), &ctx)
+        .await
+        .expect("joined");
+    assert_eq!(out["accepted"], true);
+    assert_eq!(out["status"], 200);
+    assert_eq!(out["response"]["success"], true);
+    assert_eq!(
+        sandbox.state().user_by_ref("HR-77").expect("created")["email"],
+        "hr77@example.com"
+    );
+    cat.execute(
+        "thrive_provision_user_updated",
+        input(json!({"ref": "HR-77", "lastName": "Rowe"})),
+        &ctx,
+    )
+    .await
+    .expect("updated");
+    assert_eq!(
+        sandbox.state().user_by_ref("HR-77").expect("user")["lastName"],
+        "Rowe"
+    );
+    cat.execute(
+        "thrive_provision_user_suspended",
+        input(json!({"ref": "HR-77"})),
+        &ctx,
+    )
+    .await
+    .expect("suspended");
+    assert_eq!(
+        sandbox.state().user_by_ref("HR-77").expect("user")["status"],
+        "inactive"
+    );
+    cat.execute("thrive_provision_user_joined", input(json!({"ref": "HR-77", "email": "hr77@example.com", "firstName": "Hal", "lastName": "Rowe"})), &ctx)
+        .await
+        .expect("rejoined");
+    assert_eq!(
+        sandbox.state().user_by_ref("HR-77").expect("user")["status"],
+        "active"
+    );
+    cat.execute(
+        "thrive_provision_user_deleted",
+        input(json!({"ref": "HR-77"})),
+        &ctx,
+    )
+    .await
+    .expect("deleted");
+    assert!(
+        sandbox
+            .state()
+            .user_by_ref("HR-77")
+            .is_none_or(|u| u["deleted"] == true)
+    );
+    let missing = cat
+        .execute(
+            "thrive_provision_user_deleted",
+            input(json!({"ref": "HR-nobody"})),
+            &ctx,
+        )
+        .await
+        .expect_err("unknown ref");
+    assert_eq!(missing.status(), Some(404));
+    sandbox.shutdown().await;
+}

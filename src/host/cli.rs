@@ -522,7 +522,7 @@ fn progress_bar() -> ProgressFn {
 fn manifests(catalogue: &Catalogue, out: &Path, check: bool) -> Result<ExitCode, Error> {
     let (index, files) = catalogue.manifests();
     let mut wanted: Vec<(PathBuf, String)> = vec![(out.join("index.json"), pretty(&index))];
-    for (id, manifest) in files {
+    for (id, manifest) in files.into_iter().chain(catalogue.trigger_manifests()) {
         wanted.push((out.join(format!("{id}.json")), pretty(&manifest)));
     }
     let io = |e: std::io::Error, p: &Path| {

@@ -2,7 +2,7 @@
 //! can list, describe, validate and run tools with plain JSON requests.
 //!
 //! ```text
-//! GET  /healthz                 {"status": "ok", "tools": 48}             (never needs the token)
+//! GET  /healthz                 {"status": "ok", "tools": 52}             (never needs the token)
 //! GET  /tools                   [{"id", "title", "description", "version", "hints"}]
 //! GET  /tools/{id}              the tool's manifest (input and output schema, hints, ...)
 //! POST /tools/{id}/validate     body: the input → {"valid": true}, or 422 with every violation
