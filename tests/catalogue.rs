@@ -382,10 +382,16 @@ fn committed_manifests_match_the_code() {
             "manifests/{id}.json is stale: run `cargo run -- manifests`"
         );
     }
+    for (id, m) in Catalogue::global().trigger_manifests() {
+        assert!(
+            read(&format!("{id}.json")) == pretty(&m),
+            "manifests/{id}.json is stale: run `cargo run -- manifests`"
+        );
+    }
     let on_disk = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(
-        on_disk, 49,
-        "manifests/ holds files for tools that no longer exist"
+        on_disk, 62,
+        "manifests/ holds index.json, 52 tools and 9 triggers, nothing else"
     );
 }
 
@@ -398,7 +404,7 @@ fn oauth_scope_is_checked_with_the_other_inputs() {
             ("/scope".to_owned(), "scope is only used with clientId (OAuth); remove it or give clientId".to_owned()),
             (
                 "/scope".to_owned(),
-                "scope has unknown value(s) api/everything; use one or more of api/read, api/write, api/all, separated by spaces"
+                "scope has unknown value(s) api/everything; use one or more of api/read, api/write, api/all, api/webhooks, separated by spaces"
                     .to_owned()
             ),
         ]

@@ -496,9 +496,15 @@ fn every_trigger_is_in_the_catalogue_with_schemas_and_filters() {
     assert_eq!(poll.manifest()["source"]["tool"], "thrive_list_enrolments");
     assert_eq!(poll.filters_schema()["required"], json!(["assignmentId"]));
     // The manifests index lists the triggers too.
-    let (index, files) = catalogue.manifests();
+    let (index, _) = catalogue.manifests();
     assert_eq!(index["triggers"].as_array().map(Vec::len), Some(9));
-    assert!(files.iter().any(|(id, _)| *id == "thrive_on_user_changed"));
+    let files = catalogue.trigger_manifests();
+    assert_eq!(files.len(), 9);
+    assert!(
+        files
+            .iter()
+            .any(|(id, m)| *id == "thrive_on_user_changed" && m["kind"] == "trigger")
+    );
     // Untyped events of undocumented families pass through under their eventType.
     assert!(
         triggers::find("thrive_on_other_event")
@@ -764,4 +770,78 @@ async fn provisioning_tools_send_the_envelope_to_the_user_api_and_the_sandbox_ap
         .expect_err("unknown ref");
     assert_eq!(missing.status(), Some(404));
     sandbox.shutdown().await;
+}
+
+/// Forwarding: every event POSTed to a host URL, retried until 2xx, in order,
+/// and acknowledged so a restarted forwarder does not resend.
+#[tokio::test]
+async fn the_forwarder_posts_each_event_retrying_until_accepted() {
+    use std::sync::{Arc, Mutex};
+    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let refusals = Arc::new(Mutex::new(2));
+    let app = {
+        let (received, refusals) = (received.clone(), refusals.clone());
+        axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |axum::Json(v): axum::Json<Value>| {
+                let (received, refusals) = (received.clone(), refusals.clone());
+                async move {
+                    let mut left = refusals.lock().expect("lock");
+                    if *left > 0 {
+                        *left -= 1;
+                        return axum::http::StatusCode::SERVICE_UNAVAILABLE;
+                    }
+                    received.lock().expect("lock").push(v);
+                    axum::http::StatusCode::OK
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let path = temp_store();
+    let log = EventLog::new(SqliteStore::open(&path).expect("store")).expect("log");
+    let receiver = Receiver::new(
+        ReceiverConfig::for_tenant(TENANT).subscription(Subscription::Completion, None),
+        log.clone(),
+    );
+    for n in 0..3 {
+        receiver
+            .accept(
+                "completion_subscription",
+                &http_headers(),
+                completion_body(20 + n).as_bytes(),
+            )
+            .await
+            .expect("accept");
+    }
+    let forwarder = triggers::Forwarder::new(url.clone())
+        .with_backoff(Duration::from_millis(10), Duration::from_millis(50));
+    let consumer = forwarder.consumer().to_owned();
+    let task = tokio::spawn(forwarder.run(log.clone()));
+    for _ in 0..200 {
+        if received.lock().expect("lock").len() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    task.abort();
+    let got = received.lock().expect("lock").clone();
+    let users: Vec<&str> = got
+        .iter()
+        .filter_map(|e| e["payload"]["user"]["id"].as_str())
+        .collect();
+    assert_eq!(
+        users,
+        vec!["u20", "u21", "u22"],
+        "each once, in order, after two refusals"
+    );
+    assert_eq!(got[0]["trigger"], "thrive_on_content_completed");
+    assert_eq!(log.store().acked(&consumer).expect("acked"), 3);
+    remove_store(&path);
 }

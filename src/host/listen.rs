@@ -69,12 +69,16 @@ pub struct ServeTriggerArgs {
     /// Seconds between polls.
     #[arg(long, default_value_t = 60.0)]
     poll_interval: f64,
+    /// POST every event to this URL (e.g. a Node-RED or n8n webhook node),
+    /// retried with backoff until answered 2xx (repeatable).
+    #[arg(long = "forward")]
+    forwards: Vec<String>,
 }
 
 impl ServeTriggerArgs {
     /// Whether the receiver is wanted (a store was given or the sandbox runs).
     pub fn enabled(&self, sandbox: bool) -> bool {
-        self.store.is_some() || sandbox || !self.polls.is_empty()
+        self.store.is_some() || sandbox || !self.polls.is_empty() || !self.forwards.is_empty()
     }
 
     /// Opens the store and builds the receiver; `extra_tenant` is the
@@ -172,6 +176,15 @@ impl ServeTriggerArgs {
                 log.clone(),
             )?;
             tokio::spawn(poller.run(std::future::pending()));
+        }
+        for url in &self.forwards {
+            let forwarder = crate::triggers::Forwarder::new(url.clone());
+            let log = log.clone();
+            tokio::spawn(async move {
+                if let Err(e) = forwarder.run(log).await {
+                    tracing::error!(error = %e, "forwarding stopped");
+                }
+            });
         }
         Ok(())
     }

@@ -22,6 +22,7 @@
 //! monotonically increasing cursors.
 
 mod catalogue;
+mod forward;
 mod log;
 pub mod payloads;
 mod poll;
@@ -29,6 +30,7 @@ mod receiver;
 mod store;
 
 pub use catalogue::{CatalogueTrigger, TriggerFilters, all, find};
+pub use forward::Forwarder;
 pub use log::{Delivery, EventLog, EventStream};
 pub use poll::{
     OnCompletionRecorded, OnCpdEntryLogged, OnEnrolmentStatusChanged, OnUsersUpdated, PollSpec,
