@@ -240,7 +240,11 @@ fn manifests_check_passes_on_the_committed_files() {
     assert_eq!(o.status.code(), Some(1));
     let o = cli(&["manifests", "--out", tmp.to_str().unwrap()], &[], None);
     assert!(o.status.success());
-    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 49);
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        62,
+        "index, 52 tools, 9 triggers"
+    );
     std::fs::remove_dir_all(&tmp).ok();
 }
 
