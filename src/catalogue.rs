@@ -324,7 +324,10 @@ impl Catalogue {
     /// Validates `input` and returns the HTTP request that would be sent.
     pub fn dry_run(&self, id: &str, input: Value, ctx: &Context) -> Result<DryRun> {
         let prepared = self.get(id)?.prepare(input)?;
-        let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
+        let origin = ctx.hosts().resolve_for(
+            prepared.connection.host.as_deref(),
+            prepared.request.version,
+        )?;
         Ok(DryRun {
             url: format!("{}{}", origin.base_url(), prepared.request.path_and_query()),
             auth: if prepared.connection.client_id.is_some() {
@@ -370,9 +373,28 @@ impl Catalogue {
         crate::api::Pager::new(ctx, prepared)
     }
 
-    /// Every tool's manifest, keyed by id, plus the index.
+    /// Every trigger, in id order (see [`crate::triggers`]).
+    pub fn triggers(&self) -> impl Iterator<Item = &'static crate::triggers::CatalogueTrigger> {
+        crate::triggers::all()
+    }
+
+    /// The trigger with `id`, or `unknown_tool`.
+    pub fn trigger(&self, id: &str) -> Result<&'static crate::triggers::CatalogueTrigger> {
+        crate::triggers::find(id)
+    }
+
+    /// Every trigger's manifest, keyed by id (the index from
+    /// [`Catalogue::manifests`] lists them under `triggers`).
+    pub fn trigger_manifests(&self) -> Vec<(&'static str, Value)> {
+        self.triggers()
+            .map(|t| (t.meta().id, t.manifest()))
+            .collect()
+    }
+
+    /// Every tool's manifest, keyed by id, plus the index (which also lists
+    /// the triggers).
     pub fn manifests(&self) -> (Value, Vec<(&'static str, Value)>) {
-        let index = json!({
+        let mut index = json!({
             "name": "thrive-blocks",
             "version": env!("CARGO_PKG_VERSION"),
             "tools": self.tools().map(|t| json!({
@@ -384,6 +406,14 @@ impl Catalogue {
             })).collect::<Vec<_>>(),
         });
         let files = self.tools().map(|t| (t.meta.id, t.manifest())).collect();
+        index["triggers"] = self
+            .triggers()
+            .map(|t| {
+                let m = t.meta();
+                json!({"id": m.id, "title": m.title, "description": m.description,
+                       "version": m.version, "file": format!("{}.json", m.id)})
+            })
+            .collect();
         (index, files)
     }
 }

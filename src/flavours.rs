@@ -786,7 +786,9 @@ fn portable_schema(schema: &Value, input: bool) -> Value {
             .to_owned();
         out.insert(
             "description".into(),
-            format!("{d} Any JSON value, as Thrive sent it.").trim().into(),
+            format!("{d} Any JSON value, as Thrive sent it.")
+                .trim()
+                .into(),
         );
     }
     Value::Object(out)

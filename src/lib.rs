@@ -52,6 +52,7 @@ pub mod schema;
 pub mod suggest;
 pub mod thrive;
 pub mod tool;
+pub mod triggers;
 
 #[cfg(any(feature = "cli", feature = "server", feature = "mcp"))]
 pub mod host;

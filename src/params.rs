@@ -113,7 +113,7 @@ impl Connection {
     pub const FIELDS: [&'static str; 5] = ["tenantId", "apiKey", "host", "clientId", "scope"];
 
     /// The OAuth scopes Thrive documents for its API.
-    pub const SCOPES: [&'static str; 3] = ["api/read", "api/write", "api/all"];
+    pub const SCOPES: [&'static str; 4] = ["api/read", "api/write", "api/all", "api/webhooks"];
 
     /// Reports what the schema cannot: a `scope` without `clientId`, and
     /// scopes Thrive does not document for the API.

@@ -77,6 +77,14 @@ const PAGINATED: [&str; 13] = [
     "thrive_list_tags",
 ];
 
+/// Inbound provisioning (webhooks.md §2), beside the 47 seed operations.
+const PROVISIONING: [&str; 4] = [
+    "thrive_provision_user_joined",
+    "thrive_provision_user_updated",
+    "thrive_provision_user_suspended",
+    "thrive_provision_user_deleted",
+];
+
 #[test]
 fn the_catalogue_holds_every_documented_operation_once() {
     let ids: Vec<&str> = Catalogue::global().tools().map(|t| t.meta().id).collect();
@@ -86,6 +94,7 @@ fn the_catalogue_holds_every_documented_operation_once() {
         .iter()
         .copied()
         .chain(["thrive_test_connection"])
+        .chain(PROVISIONING)
         .collect();
     assert_eq!(unique, expected);
 }
@@ -333,8 +342,8 @@ fn dry_run_masks_credentials() {
 #[test]
 fn manifests_carry_metadata_and_no_secrets() {
     let (index, files) = Catalogue::global().manifests();
-    assert_eq!(index["tools"].as_array().unwrap().len(), 48);
-    assert_eq!(files.len(), 48);
+    assert_eq!(index["tools"].as_array().unwrap().len(), 52);
+    assert_eq!(files.len(), 52);
     for (id, m) in &files {
         assert_eq!(m["id"], *id);
         for key in [
@@ -373,10 +382,16 @@ fn committed_manifests_match_the_code() {
             "manifests/{id}.json is stale: run `cargo run -- manifests`"
         );
     }
+    for (id, m) in Catalogue::global().trigger_manifests() {
+        assert!(
+            read(&format!("{id}.json")) == pretty(&m),
+            "manifests/{id}.json is stale: run `cargo run -- manifests`"
+        );
+    }
     let on_disk = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(
-        on_disk, 49,
-        "manifests/ holds files for tools that no longer exist"
+        on_disk, 62,
+        "manifests/ holds index.json, 52 tools and 9 triggers, nothing else"
     );
 }
 
@@ -389,7 +404,7 @@ fn oauth_scope_is_checked_with_the_other_inputs() {
             ("/scope".to_owned(), "scope is only used with clientId (OAuth); remove it or give clientId".to_owned()),
             (
                 "/scope".to_owned(),
-                "scope has unknown value(s) api/everything; use one or more of api/read, api/write, api/all, separated by spaces"
+                "scope has unknown value(s) api/everything; use one or more of api/read, api/write, api/all, api/webhooks, separated by spaces"
                     .to_owned()
             ),
         ]

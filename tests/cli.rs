@@ -54,7 +54,7 @@ fn list_shows_every_tool() {
     let o = cli(&["list", "--json"], &[], None);
     assert!(o.status.success());
     let list = stdout_json(&o);
-    assert_eq!(list.as_array().unwrap().len(), 48);
+    assert_eq!(list.as_array().unwrap().len(), 52);
     assert_eq!(
         list[0],
         json!({"id": "thrive_add_audience_managers", "title": "Add audience managers",
@@ -62,7 +62,7 @@ fn list_shows_every_tool() {
     );
     let o = cli(&["list"], &[], None);
     let text = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(text.lines().count(), 48);
+    assert_eq!(text.lines().count(), 52);
     assert!(text.contains("thrive_create_user"));
 }
 
@@ -240,7 +240,11 @@ fn manifests_check_passes_on_the_committed_files() {
     assert_eq!(o.status.code(), Some(1));
     let o = cli(&["manifests", "--out", tmp.to_str().unwrap()], &[], None);
     assert!(o.status.success());
-    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 49);
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        62,
+        "index, 52 tools, 9 triggers"
+    );
     std::fs::remove_dir_all(&tmp).ok();
 }
 

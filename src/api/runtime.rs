@@ -21,7 +21,10 @@ pub async fn run(ctx: &Context, prepared: &Prepared) -> Result<ApiResponse> {
         // The pager resolves (and checks) the host itself.
         return collect_all(ctx, prepared).await;
     }
-    let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
+    let origin = ctx.hosts().resolve_for(
+        prepared.connection.host.as_deref(),
+        prepared.request.version,
+    )?;
     if let Batching::Chunked { pointer, size } = prepared.tool.batching
         && let Some(items) = prepared
             .request

@@ -35,6 +35,9 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// List the triggers (thrive_on_...) instead of the tools.
+        #[arg(long)]
+        triggers: bool,
     },
     /// Describe a tool for a person: its own inputs as a table (name, required,
     /// type, allowed values, default, description, example), its output's
@@ -96,6 +99,8 @@ enum Command {
     /// with --state FILE), and print the THRIVE_* exports that point `run` at it.
     #[cfg(feature = "sandbox")]
     Sandbox(crate::host::sandbox::SandboxArgs),
+    /// Print trigger events from the event store, one JSON object per line.
+    Listen(crate::host::listen::ListenArgs),
     /// Run an onboarding-to-compliance workflow against the embedded sandbox.
     #[cfg(feature = "sandbox")]
     Demo {
@@ -157,6 +162,9 @@ struct ServeArgs {
     #[cfg(feature = "sandbox")]
     #[arg(long)]
     sandbox: bool,
+    /// Webhook receiver and polling triggers.
+    #[command(flatten)]
+    triggers: crate::host::listen::ServeTriggerArgs,
     #[command(flatten)]
     limits: ServerLimitArgs,
 }
@@ -218,6 +226,7 @@ impl ServerLimitArgs {
             max_connections: self.max_connections.max(1),
             max_runs: self.max_runs.max(1),
             default_connection: None,
+            webhooks: None,
         }
     }
 }
@@ -438,7 +447,20 @@ fn read_params(arg: &str) -> Result<Value, Error> {
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
     let catalogue = Catalogue::global();
     match cli.command {
-        Command::List { json } => {
+        Command::List { json, triggers } if triggers => {
+            for t in catalogue.triggers() {
+                let m = t.meta();
+                let line = if json {
+                    serde_json::json!({"id": m.id, "title": m.title, "description": m.description})
+                        .to_string()
+                } else {
+                    format!("{:36}  {}", m.id, m.description)
+                };
+                let _ = writeln!(std::io::stdout(), "{line}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List { json, .. } => {
             if json {
                 let list: Vec<Value> = catalogue
                     .tools()
@@ -469,6 +491,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     );
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { id, .. } if id.starts_with("thrive_on_") => {
+            print_json(&catalogue.trigger(&id)?.manifest(), false);
             Ok(ExitCode::SUCCESS)
         }
         Command::Describe { id, json } => {
@@ -523,6 +549,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run_tool(catalogue, args).await,
+        Command::Listen(args) => crate::host::listen::listen(args).await,
         Command::Manifests { out, check } => manifests(catalogue, &out, check),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(catalogue, args).await,
@@ -673,18 +700,68 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
     } else {
         None
     };
+    #[cfg(feature = "sandbox")]
+    let sandbox_tenant = _sandbox.as_ref().map(|s| s.config().tenant_id.clone());
+    #[cfg(not(feature = "sandbox"))]
+    let sandbox_tenant: Option<String> = None;
+    // The sandbox signs its webhooks with a fresh secret the receiver knows.
+    let webhook_secret = sandbox_tenant
+        .as_ref()
+        .map(|_| uuid::Uuid::new_v4().simple().to_string());
+    let webhooks = if args.triggers.enabled(sandbox_tenant.is_some()) {
+        Some(
+            args.triggers
+                .receiver(sandbox_tenant.as_deref(), webhook_secret.as_deref())?,
+        )
+    } else {
+        None
+    };
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| bind_error(args.bind, e))?;
     let addr = listener
         .local_addr()
         .map_err(|e| io("could not read the bound address", e))?;
+    let ctx = builder.build();
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
         "thrive-blocks serving {} tools on http://{addr}",
         catalogue.len()
     );
+    if let Some((receiver, path)) = &webhooks {
+        let _ = writeln!(
+            err,
+            "webhooks: POST http://{addr}/webhooks/thrive/{{subscription}}, events in {} (GET /events, `thrive-blocks listen --store {}`)",
+            path.display(),
+            path.display()
+        );
+        #[cfg(feature = "sandbox")]
+        let connection = match (&_sandbox, &webhook_secret) {
+            (Some(sandbox), Some(secret)) => {
+                crate::host::listen::wire_sandbox(sandbox, addr, secret);
+                let cfg = sandbox.config();
+                let mut map = serde_json::Map::new();
+                map.insert("tenantId".into(), cfg.tenant_id.clone().into());
+                map.insert("apiKey".into(), cfg.api_key.clone().into());
+                map.insert("host".into(), sandbox.base_url().into());
+                map
+            }
+            _ => {
+                let mut map = serde_json::Map::new();
+                crate::params::Connection::fill_from_env(&mut map);
+                map
+            }
+        };
+        #[cfg(not(feature = "sandbox"))]
+        let connection = {
+            let mut map = serde_json::Map::new();
+            crate::params::Connection::fill_from_env(&mut map);
+            map
+        };
+        args.triggers
+            .start_pollers(receiver.log(), &ctx, connection)?;
+    }
     #[cfg(feature = "sandbox")]
     if let Some(sandbox) = &_sandbox {
         let cfg = sandbox.config();
@@ -707,8 +784,9 @@ async fn serve(catalogue: &'static Catalogue, args: ServeArgs) -> Result<ExitCod
     drop(err);
     let mut options = args.limits.options(token);
     options.default_connection = default_connection;
+    options.webhooks = webhooks.map(|(receiver, _)| receiver);
     let shutdown = crate::host::shutdown::signal();
-    crate::host::http::serve_with_shutdown(listener, catalogue, builder.build(), options, shutdown)
+    crate::host::http::serve_with_shutdown(listener, catalogue, ctx, options, shutdown)
         .await
         .map_err(|e| io("the server failed", e))?;
     Ok(ExitCode::SUCCESS)
@@ -841,7 +919,7 @@ fn progress_bar() -> ProgressFn {
 fn manifests(catalogue: &Catalogue, out: &Path, check: bool) -> Result<ExitCode, Error> {
     let (index, files) = catalogue.manifests();
     let mut wanted: Vec<(PathBuf, String)> = vec![(out.join("index.json"), pretty(&index))];
-    for (id, manifest) in files {
+    for (id, manifest) in files.into_iter().chain(catalogue.trigger_manifests()) {
         wanted.push((out.join(format!("{id}.json")), pretty(&manifest)));
     }
     let io = |e: std::io::Error, p: &Path| {

@@ -2,7 +2,7 @@
 //! can list, describe, validate and run tools with plain JSON requests.
 //!
 //! ```text
-//! GET  /healthz                 {"status": "ok", "tools": 48}             (never needs the token)
+//! GET  /healthz                 {"status": "ok", "tools": 52}             (never needs the token)
 //! GET  /tools                   [{"id", "title", "description", "version", "hints"}]
 //! GET  /tools/{id}              the tool's manifest (input and output schema, hints, ...)
 //! POST /tools/{id}/validate     body: the input → {"valid": true}, or 422 with every violation
@@ -140,6 +140,9 @@ pub struct ServerOptions {
     /// all (`serve --sandbox`, or the operator's `THRIVE_*` variables). A
     /// request's own connection always wins and is never mixed with it.
     pub default_connection: Option<Connection>,
+    /// The webhook receiver: when set, `POST /webhooks/thrive/{subscription}`
+    /// and `GET /events` are served (see [`crate::host::webhooks`]).
+    pub webhooks: Option<crate::triggers::Receiver>,
 }
 
 impl Default for ServerOptions {
@@ -155,6 +158,7 @@ impl Default for ServerOptions {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_runs: DEFAULT_MAX_RUNS,
             default_connection: None,
+            webhooks: None,
         }
     }
 }
@@ -204,6 +208,7 @@ impl fmt::Debug for ServerOptions {
             .field("request_timeout", &self.request_timeout)
             .field("max_runs", &self.max_runs)
             .field("default_connection", &self.default_connection)
+            .field("webhooks", &self.webhooks.is_some())
             .finish()
     }
 }
@@ -235,7 +240,12 @@ pub fn router_with_options(
         token: options.token.map(Arc::from),
         default_connection: options.default_connection.map(Arc::new),
     };
-    let protected = Router::new()
+    let receiver = options.webhooks.clone();
+    let mut protected = Router::new().merge(super::webhooks::trigger_routes());
+    if let Some(r) = &receiver {
+        protected = protected.merge(super::webhooks::event_routes(r.clone()));
+    }
+    let protected = protected
         .route("/tools", get(list_tools))
         .route("/tools/{id}", get(manifest))
         .route("/tools/{id}/validate", post(validate))
@@ -255,11 +265,15 @@ pub fn router_with_options(
         .route("/openapi.json", get(openapi_document))
         .route_layer(middleware::from_fn(guard::require_json))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
-    let router = Router::new()
+    let mut open = Router::new()
         .route("/healthz", get(healthz))
         .route("/ui", get(playground::index))
         .route("/ui/", get(playground::index))
-        .route("/ui/assets/{file}", get(playground::assets))
+        .route("/ui/assets/{file}", get(playground::assets));
+    if let Some(r) = receiver {
+        open = open.merge(super::webhooks::receiver_routes(r));
+    }
+    let router = open
         .merge(protected)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)

@@ -12,6 +12,8 @@ pub mod describe;
 pub mod guard;
 #[cfg(feature = "server")]
 pub mod http;
+#[cfg(feature = "cli")]
+pub mod listen;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 #[cfg(feature = "mcp")]
@@ -28,3 +30,6 @@ pub mod playground;
 
 #[cfg(all(feature = "cli", feature = "sandbox"))]
 pub mod sandbox;
+
+#[cfg(feature = "server")]
+pub mod webhooks;

@@ -81,9 +81,11 @@ mod server;
 mod state;
 mod stats;
 mod time;
+mod webhooks;
 
 pub use config::{DeleteResponseMode, DeleteStructureMode, DemoCredentials, Faults, SandboxConfig};
 pub use faults::OneShotFault;
 pub use server::Sandbox;
 pub use state::SandboxState;
 pub use stats::Stats;
+pub use webhooks::{WebhookConfig, WebhookStats, WebhookTarget};
