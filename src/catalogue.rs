@@ -206,7 +206,10 @@ impl CatalogueTool {
         }
         problems.extend(layout);
         problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
-        problems.dedup();
+        // The same rule can be reported by the schema's layout check and by
+        // the tool's own check: keep the first of each.
+        let mut seen = std::collections::HashSet::new();
+        problems.retain(|v| seen.insert((v.pointer.clone(), v.message.clone())));
         crate::suggest::unknown_fields(&self.input_schema, &mut problems);
         Err(Error::invalid_input(problems))
     }

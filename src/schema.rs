@@ -367,6 +367,9 @@ pub fn schema_violations(
                 }
                 continue;
             }
+            K::Type {
+                kind: jsonschema::error::TypeKind::Single(jsonschema::JsonType::Integer),
+            } => Violation::new(at, format!("{label} must be a whole number")),
             K::Type { kind } => {
                 Violation::new(at, format!("{label} must be of type {}", type_words(kind)))
             }

@@ -242,7 +242,7 @@ fn unknown_inputs_and_wrong_types_are_refused() {
             ),
             (
                 "/perPage".to_owned(),
-                "perPage must be of type integer".to_owned()
+                "perPage must be a whole number".to_owned()
             ),
         ]
     );

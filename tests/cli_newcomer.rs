@@ -356,7 +356,11 @@ fn partial_success_exits_0_with_a_note_or_4_on_request() {
 fn logs_are_plain_when_stderr_is_not_a_terminal() {
     let o = cli(
         &["run", "thrive_get_skill_levels", "--sandbox"],
-        &[("RUST_LOG", "thrive_blocks=debug")],
+        // The runtime's request paths are user data, shown only on opt-in.
+        &[
+            ("RUST_LOG", "thrive_blocks=debug"),
+            ("THRIVE_BLOCKS_LOG_PAYLOADS", "1"),
+        ],
     );
     assert!(o.status.success());
     let text = stderr(&o);

@@ -336,7 +336,7 @@ fn create_assignment_validation() {
                 "/hideAlternativeContent",
                 "hideAlternativeContent must be of type boolean"
             ),
-            v("/recurrence", "recurrence must be of type integer"),
+            v("/recurrence", "recurrence must be a whole number"),
         ]
     );
     assert_eq!(
@@ -360,11 +360,11 @@ fn create_assignment_validation() {
                 "/alternativeContentIds/1",
                 "alternativeContentIds[1] must not be empty"
             ),
+            v("/recurrence", "recurrence must be a whole number"),
             v(
                 "/recurrence",
                 "recurrence: value is less than the minimum of 1"
             ),
-            v("/recurrence", "recurrence must be a whole number"),
         ]
     );
 }

@@ -331,7 +331,7 @@ fn query_content_validation() {
     );
     assert_eq!(
         violations("thrive_query_content", json!({"perPage": "lots"})),
-        vec![(s("/perPage"), s("perPage must be of type integer"))]
+        vec![(s("/perPage"), s("perPage must be a whole number"))]
     );
     assert_eq!(
         violated_pointers("thrive_query_content", json!({"perPage": 2.5, "page": -1})),

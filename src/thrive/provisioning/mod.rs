@@ -35,7 +35,7 @@ pub struct Envelope {
     /// Generated (a UUID) when left blank.
     pub id: Option<String>,
     /// When the event happened (ISO 8601); default: now.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<crate::params::DateText<crate::params::Instant>>,
 }
 
 /// What a provisioning tool returns: Thrive's answer, passed through.
@@ -74,7 +74,8 @@ pub(crate) fn request(
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let timestamp = envelope
         .timestamp
-        .clone()
+        .as_deref()
+        .map(str::to_owned)
         .unwrap_or_else(crate::triggers::now_iso);
     ApiRequest::new(Method::Post, ApiVersion::UserApi, &["webhooks"]).body(json!({
         "id": id,
@@ -85,9 +86,9 @@ pub(crate) fn request(
 }
 
 /// Inserts `value` under `key` when present.
-pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Option<&String>) {
+pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
     if let Some(v) = value {
-        map.insert(key.into(), v.clone().into());
+        map.insert(key.into(), v.into());
     }
 }
 
@@ -108,7 +109,7 @@ pub struct ProfileFields {
     /// The ref of the user's manager.
     pub manager_ref: Option<String>,
     /// Start date (ISO 8601), e.g. 2026-04-01.
-    pub start_date: Option<String>,
+    pub start_date: Option<crate::params::DateText<crate::params::Day>>,
     /// IANA time zone, e.g. Europe/London.
     pub time_zone: Option<String>,
     /// Language code, e.g. en-GB.
@@ -126,10 +127,10 @@ impl ProfileFields {
     }
 
     pub(crate) fn put_into(&self, map: &mut Map<String, Value>) {
-        put(map, "jobTitle", self.job_title.as_ref());
-        put(map, "managerRef", self.manager_ref.as_ref());
-        put(map, "startDate", self.start_date.as_ref());
-        put(map, "timeZone", self.time_zone.as_ref());
-        put(map, "languageCode", self.language_code.as_ref());
+        put(map, "jobTitle", self.job_title.as_deref());
+        put(map, "managerRef", self.manager_ref.as_deref());
+        put(map, "startDate", self.start_date.as_deref());
+        put(map, "timeZone", self.time_zone.as_deref());
+        put(map, "languageCode", self.language_code.as_deref());
     }
 }

@@ -23,7 +23,7 @@ pub struct ProvisionUserSuspendedParams {
     pub r#ref: String,
     /// The date they left (ISO 8601). Thrive's docs do not name this field;
     /// it is sent as `endDate`, like the REST suspend.
-    pub end_date: Option<String>,
+    pub end_date: Option<crate::params::DateText<crate::params::Day>>,
 }
 
 impl Tool for ProvisionUserSuspended {
@@ -45,7 +45,7 @@ impl Tool for ProvisionUserSuspended {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         let mut user = Map::new();
         user.insert("ref".into(), p.r#ref.clone().into());
-        put(&mut user, "endDate", p.end_date.as_ref());
+        put(&mut user, "endDate", p.end_date.as_deref());
         Ok(super::request(&p.envelope, "user_suspended", user))
     }
 

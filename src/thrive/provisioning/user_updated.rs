@@ -50,9 +50,9 @@ impl Tool for ProvisionUserUpdated {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         let mut user = Map::new();
         user.insert("ref".into(), p.r#ref.clone().into());
-        put(&mut user, "email", p.email.as_ref());
-        put(&mut user, "firstName", p.first_name.as_ref());
-        put(&mut user, "lastName", p.last_name.as_ref());
+        put(&mut user, "email", p.email.as_deref());
+        put(&mut user, "firstName", p.first_name.as_deref());
+        put(&mut user, "lastName", p.last_name.as_deref());
         p.profile.put_into(&mut user);
         Ok(super::request(&p.envelope, "user_updated", user))
     }
