@@ -204,6 +204,7 @@ pub fn value_label(value: &str) -> String {
         "api/read" => "Read only (api/read)",
         "api/write" => "Write only (api/write)",
         "api/all" => "Read and write (api/all)",
+        "api/webhooks" => "Provisioning webhooks (api/webhooks)",
         "public.api.learn.link" => "Production, all regions except MEA (public.api.learn.link)",
         "public.api.mea.learn.tech" => "Production, MEA (public.api.mea.learn.tech)",
         "public.api.learnstaging.link" => {

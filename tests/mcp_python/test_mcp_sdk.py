@@ -39,7 +39,7 @@ async def call_with_progress(session, name, arguments):
 async def check_tools_and_progress(session):
     tools = await session.list_tools()
     names = {t.name for t in tools.tools}
-    assert len(names) == 48
+    assert len(names) == 52
     assert "thrive_search_users" in names
     for tool in tools.tools:
         assert "apiKey" not in tool.input_schema.get("properties", {})

@@ -17,7 +17,8 @@ const REGIONS = [
   'public.api.learn.link', 'public.api.mea.learn.tech',
   'public.api.learnstaging.link', 'public.api.meastaging.learn.tech',
 ];
-const SCOPES = ['api/read', 'api/write', 'api/all'];
+// Thrive's API scopes, and api/webhooks for the inbound provisioning endpoint.
+const SCOPES = ['api/read', 'api/write', 'api/all', 'api/webhooks'];
 
 const entries = loadManifests();
 const manifests = byId(entries);
