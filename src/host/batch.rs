@@ -100,9 +100,10 @@ where
         let (ctx, defaults, failed, tx) =
             (ctx.clone(), defaults.clone(), failed.clone(), tx.clone());
         tokio::spawn(async move {
-            let (id, outcome) = match parse_step(&line, line_no, &defaults) {
-                Ok((id, tool, params)) => (id, catalogue.execute(&tool, params, &ctx).await),
-                Err((id, e)) => (id, Err(e)),
+            let (id, step) = parse_step(&line, line_no, &defaults);
+            let outcome = match step {
+                Ok((tool, params)) => catalogue.execute(&tool, params, &ctx).await,
+                Err(e) => Err(e),
             };
             let mut answer = Map::with_capacity(2);
             answer.insert("id".into(), id);
@@ -147,66 +148,68 @@ async fn write_lines<W: AsyncWrite + Unpin>(
     Ok(())
 }
 
-/// Reads one step line: its id (echoed back), tool id and parameters with
-/// the defaults filled in. A malformed line is an `invalid_input` error
-/// naming the field.
+/// Reads one step line: its id (echoed back, the line number when absent)
+/// and either the tool id and parameters with the defaults filled in, or an
+/// `invalid_input` error naming the field.
 fn parse_step(
     line: &str,
     line_no: u64,
     defaults: &Map<String, Value>,
-) -> Result<(Value, String, Value), (Value, Error)> {
+) -> (Value, Result<(String, Value), Error>) {
     let fallback_id = Value::from(line_no);
-    let step: Value = serde_json::from_str(line).map_err(|e| {
-        (
-            fallback_id.clone(),
-            Error::field("", format!("line {line_no} is not valid JSON: {e}")),
-        )
-    })?;
+    let step: Value = match serde_json::from_str(line) {
+        Ok(step) => step,
+        Err(e) => {
+            let e = Error::field("", format!("line {line_no} is not valid JSON: {e}"));
+            return (fallback_id, Err(e));
+        }
+    };
     let Value::Object(mut step) = step else {
-        return Err((
-            fallback_id,
-            Error::field(
-                "",
-                format!(
-                    "line {line_no} must be a JSON object {{\"tool\", \"params\", \"id\"}}, got {}",
-                    crate::params::json_kind(&step)
-                ),
+        let e = Error::field(
+            "",
+            format!(
+                "line {line_no} must be a JSON object {{\"tool\", \"params\", \"id\"}}, got {}",
+                crate::params::json_kind(&step)
             ),
-        ));
+        );
+        return (fallback_id, Err(e));
     };
     let id = step.remove("id").unwrap_or(fallback_id);
+    let parsed = step_fields(step, defaults);
+    (id, parsed)
+}
+
+/// The tool id and parameters of a step object (its id removed).
+fn step_fields(
+    mut step: Map<String, Value>,
+    defaults: &Map<String, Value>,
+) -> Result<(String, Value), Error> {
     let tool = match step.remove("tool") {
         Some(Value::String(tool)) => tool,
         Some(other) => {
             let kind = crate::params::json_kind(&other);
-            return Err((
-                id,
-                Error::field(
-                    "/tool",
-                    format!("tool must be a tool id string, got {kind}"),
-                ),
+            return Err(Error::field(
+                "/tool",
+                format!("tool must be a tool id string, got {kind}"),
             ));
         }
-        None => return Err((id, Error::field("/tool", "tool is required"))),
+        None => return Err(Error::field("/tool", "tool is required")),
     };
     let mut params = match step.remove("params") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(params)) => params,
         Some(other) => {
             let kind = crate::params::json_kind(&other);
-            return Err((
-                id,
-                Error::field("/params", format!("params must be an object, got {kind}")),
+            return Err(Error::field(
+                "/params",
+                format!("params must be an object, got {kind}"),
             ));
         }
     };
     if let Some(unknown) = step.keys().next() {
-        return Err((
-            id,
-            Error::field(
-                format!("/{unknown}"),
-                format!("{unknown} is not a step field (expected tool, params, id)"),
-            ),
+        return Err(Error::field(
+            format!("/{unknown}"),
+            format!("{unknown} is not a step field (expected tool, params, id)"),
         ));
     }
     for (k, v) in defaults {
@@ -214,7 +217,7 @@ fn parse_step(
             params.insert(k.clone(), v.clone());
         }
     }
-    Ok((id, tool, Value::Object(params)))
+    Ok((tool, Value::Object(params)))
 }
 
 /// `run --batch` on standard input and output: `defaults` are the
@@ -274,12 +277,12 @@ mod tests {
 
     #[test]
     fn a_step_gets_the_defaults_it_does_not_set() {
-        let (id, tool, params) = parse_step(
+        let (id, step) = parse_step(
             r#"{"tool": "thrive_get_user", "params": {"tenantId": "mine", "userId": "u1"}, "id": [1]}"#,
             4,
             &defaults(),
-        )
-        .unwrap();
+        );
+        let (tool, params) = step.unwrap();
         assert_eq!(id, json!([1]));
         assert_eq!(tool, "thrive_get_user");
         assert_eq!(
@@ -291,7 +294,8 @@ mod tests {
     #[test]
     fn malformed_steps_name_the_field_and_keep_the_id() {
         let err = |line: &str| {
-            let (id, e) = parse_step(line, 7, &defaults()).unwrap_err();
+            let (id, step) = parse_step(line, 7, &defaults());
+            let e = step.unwrap_err();
             let v = &e.violations()[0];
             (id, v.pointer.clone(), v.message.clone())
         };
