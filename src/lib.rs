@@ -44,7 +44,10 @@
 pub mod api;
 pub mod catalogue;
 pub mod error;
+pub mod flavours;
+pub mod options;
 pub mod params;
+pub mod rules;
 pub mod schema;
 pub mod thrive;
 pub mod tool;

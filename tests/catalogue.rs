@@ -157,7 +157,7 @@ fn every_input_schema_has_the_connection_inputs_and_described_fields() {
                 .as_str()
                 .unwrap_or_else(|| panic!("{id}.{name} has no single type"));
             assert!(
-                ["string", "number", "boolean"].contains(&ty),
+                ["string", "number", "integer", "boolean"].contains(&ty),
                 "{id}.{name} is {ty}"
             );
         }
@@ -233,7 +233,7 @@ fn unknown_inputs_and_wrong_types_are_refused() {
             ),
             (
                 "/perPage".to_owned(),
-                "perPage must be of type number".to_owned()
+                "perPage must be of type integer".to_owned()
             ),
         ]
     );

@@ -336,7 +336,7 @@ fn create_assignment_validation() {
                 "/hideAlternativeContent",
                 "hideAlternativeContent must be of type boolean"
             ),
-            v("/recurrence", "recurrence must be of type number"),
+            v("/recurrence", "recurrence must be of type integer"),
         ]
     );
     assert_eq!(
@@ -926,8 +926,8 @@ fn manifests_describe_hints_paging_and_number_inputs() {
         json!({"kind": "bareArray", "maxPerPage": 100, "defaultPerPage": 100})
     );
     let per_page = &list["inputSchema"]["properties"]["perPage"];
-    assert_eq!(per_page["type"], "number");
-    assert_eq!(per_page["multipleOf"], 1);
+    assert_eq!(per_page["type"], "integer");
+    assert!(per_page.get("multipleOf").is_none());
     assert_eq!(
         (per_page["minimum"].clone(), per_page["maximum"].clone()),
         (json!(1), json!(100))

@@ -177,7 +177,7 @@ fn list_audiences_validation() {
         ),
         vec![
             s("/page", "page: value is not a multiple of 1"),
-            s("/perPage", "perPage must be of type number"),
+            s("/perPage", "perPage must be of type integer"),
         ]
     );
     assert!(violations("thrive_list_audiences", json!({"perPage": 1000, "page": 3})).is_empty());

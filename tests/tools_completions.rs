@@ -435,7 +435,7 @@ fn manifests_describe_hints_and_paging() {
     assert_eq!(list["hints"]["readOnly"], true);
     let props = &list["inputSchema"]["properties"];
     assert_eq!(props["perPage"]["maximum"], 1000);
-    assert_eq!(props["perPage"]["type"], "number");
+    assert_eq!(props["perPage"]["type"], "integer");
     assert_eq!(props["isRPL"]["type"], "boolean");
     assert_eq!(
         m("thrive_get_completion")["inputSchema"]["required"],

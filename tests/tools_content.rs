@@ -326,7 +326,7 @@ fn query_content_validation() {
     );
     assert_eq!(
         violations("thrive_query_content", json!({"perPage": "lots"})),
-        vec![(s("/perPage"), s("perPage must be of type number"))]
+        vec![(s("/perPage"), s("perPage must be of type integer"))]
     );
     assert_eq!(
         violated_pointers("thrive_query_content", json!({"perPage": 2.5, "page": -1})),

@@ -181,7 +181,7 @@ fn list_tags_validation() {
     );
     assert_eq!(
         violations("thrive_list_tags", json!({"perPage": true})),
-        vec![(s("/perPage"), s("perPage must be of type number"))]
+        vec![(s("/perPage"), s("perPage must be of type integer"))]
     );
 }
 

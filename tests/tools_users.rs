@@ -623,7 +623,7 @@ fn search_users_validation() {
         ),
         vec![
             s("/page", "page: value is not a multiple of 1"),
-            s("/perPage", "perPage must be of type number"),
+            s("/perPage", "perPage must be of type integer"),
         ]
     );
     assert_eq!(

@@ -34,10 +34,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print a tool's manifest: input and output schema and metadata.
+    /// Print a tool's manifest (metadata and every schema flavour), or one flavour.
     Schema {
         /// The tool id, e.g. thrive_create_user.
         id: String,
+        /// Print only this flavour: input, output, form, ui, jsonforms,
+        /// connection, connection-ui, portable, strict or portable-output.
+        #[arg(long)]
+        flavour: Option<String>,
     },
     /// Validate parameters without sending anything: exit 0, or a JSON error list.
     Validate {
@@ -231,8 +235,24 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema { id } => {
-            print_json(&catalogue.get(&id)?.manifest(), false);
+        Command::Schema { id, flavour } => {
+            let tool = catalogue.get(&id)?;
+            match flavour {
+                None => print_json(&tool.manifest(), false),
+                Some(name) => {
+                    let Some(flavour) = crate::flavours::Flavour::from_name(&name) else {
+                        let names: Vec<&str> = crate::flavours::Flavour::ALL
+                            .iter()
+                            .map(|f| f.name())
+                            .collect();
+                        return Err(crate::Error::field(
+                            "/flavour",
+                            format!("flavour {name:?} is not one of {}", names.join(", ")),
+                        ));
+                    };
+                    print_json(&tool.schema(flavour), false);
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { id, params } => {

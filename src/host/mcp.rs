@@ -268,7 +268,10 @@ pub fn mcp_tool(tool: &CatalogueTool) -> Tool {
     let mut mcp = Tool::new(
         meta.id,
         description,
-        Arc::new(model_input_schema(tool.input_schema())),
+        // The portable flavour: what every AI host's schema subset accepts.
+        Arc::new(model_input_schema(
+            &tool.schema(crate::flavours::Flavour::Portable),
+        )),
     )
     .with_title(meta.title)
     .with_annotations(
