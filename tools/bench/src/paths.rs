@@ -472,11 +472,14 @@ fn cli_command(clients: &Clients, ep: &Endpoint) -> Result<Command, String> {
     Ok(cmd)
 }
 
+/// One CLI process: wall time, CPU time, peak RSS (MiB).
+type StepCost = (Duration, Duration, f64);
+
 fn cli_process(clients: &Clients, ep: &Endpoint, n: usize, c: usize) -> Result<Sample, String> {
     let params = json!({"ref": ep.user_ref}).to_string();
     let next = AtomicUsize::new(0);
     let started = Instant::now();
-    let results: Vec<Result<Vec<(Duration, Duration, f64)>, String>> = std::thread::scope(|s| {
+    let results: Vec<Result<Vec<StepCost>, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..c)
             .map(|_| {
                 s.spawn(|| {
