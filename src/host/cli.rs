@@ -113,8 +113,16 @@ enum Command {
 /// Options of `run`.
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// The tool id.
-    id: String,
+    /// The tool id (not with --batch).
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    id: Option<String>,
+    /// Read one step per line from standard input (`{"tool", "params", "id"}`)
+    /// and write one result per line; --params gives every step's defaults.
+    #[arg(long, conflicts_with = "dry_run")]
+    batch: bool,
+    /// Steps run at once in --batch mode (results are written as they complete).
+    #[arg(long, default_value_t = 1, requires = "batch")]
+    concurrency: usize,
     /// Parameters: inline JSON, @file, or - for standard input. Connection
     /// inputs left out are taken from THRIVE_TENANT_ID, THRIVE_API_KEY,
     /// THRIVE_HOST, THRIVE_CLIENT_ID and THRIVE_SCOPE when set.
@@ -562,7 +570,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 }
 
-async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Error> {
+async fn run_tool(catalogue: &'static Catalogue, args: RunArgs) -> Result<ExitCode, Error> {
     let mut params = read_params(&args.params)?;
     let timeout = Duration::try_from_secs_f64(args.timeout)
         .ok()
@@ -620,12 +628,15 @@ async fn run_tool(catalogue: &Catalogue, args: RunArgs) -> Result<ExitCode, Erro
     }
     let ctx = builder.build();
 
+    let Some(id) = args.id.as_deref() else {
+        return crate::host::batch::run_stdio(catalogue, &ctx, params, args.concurrency).await;
+    };
     if args.dry_run {
-        let dry = catalogue.dry_run(&args.id, params, &ctx)?;
+        let dry = catalogue.dry_run(id, params, &ctx)?;
         print_json(&dry.to_json(), args.compact);
         return Ok(ExitCode::SUCCESS);
     }
-    let output = catalogue.execute(&args.id, params, &ctx).await?;
+    let output = catalogue.execute(id, params, &ctx).await?;
     print_json(&output, args.compact);
     if output.get("partial") == Some(&Value::Bool(true)) {
         let failed = output

@@ -1,6 +1,8 @@
 //! Adapters that expose the catalogue to hosts in other languages.
 
 #[cfg(feature = "cli")]
+pub mod batch;
+#[cfg(feature = "cli")]
 pub mod cli;
 #[cfg(feature = "server")]
 pub mod conn;
