@@ -1034,7 +1034,7 @@ pub fn check_by_schema(prop: &Value, field: &str, value: &Value, out: &mut Vec<V
             .pointer("/items/enum")
             .and_then(Value::as_array)
             .map(|values| values.iter().filter_map(Value::as_str).collect());
-        crate::thrive::check_comma_list(field, Some(text), allowed.as_deref(), out);
+        check_comma_list(field, Some(text), allowed.as_deref(), out);
     }
 }
 
@@ -1051,4 +1051,41 @@ pub fn is_email(text: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !text.chars().any(char::is_whitespace)
+}
+
+/// Checks a comma-separated list input (`video,file`): no empty items and,
+/// when `allowed` is given, only those values. Items are compared after
+/// trimming, and exactly (Thrive's values are lower case).
+pub fn check_comma_list(
+    field: &str,
+    value: Option<&str>,
+    allowed: Option<&[&str]>,
+    out: &mut Vec<Violation>,
+) {
+    let Some(value) = value else { return };
+    let items: Vec<&str> = value.split(',').map(str::trim).collect();
+    if items.iter().any(|i| i.is_empty()) {
+        out.push(Violation::new(
+            format!("/{field}"),
+            format!(
+                "{field} has an empty item; give the values separated by single commas, e.g. a,b"
+            ),
+        ));
+    }
+    let Some(allowed) = allowed else { return };
+    let unknown: Vec<String> = items
+        .iter()
+        .filter(|i| !i.is_empty() && !allowed.contains(i))
+        .map(|i| format!("'{i}'"))
+        .collect();
+    if !unknown.is_empty() {
+        out.push(Violation::new(
+            format!("/{field}"),
+            format!(
+                "{field} has unknown value(s) {}; allowed values: {}",
+                unknown.join(", "),
+                allowed.join(", ")
+            ),
+        ));
+    }
 }
