@@ -44,6 +44,11 @@ class Ui:
             el.select_option(label=str(value))
         elif el.get_attribute("type") == "checkbox":
             el.set_checked(bool(value))
+        elif el.get_attribute("type") == "datetime-local":
+            # A `format: date-time` field is the browser's date-time picker,
+            # which takes local minutes ("2024-04-02T13:45"), as a person
+            # picking from it would; RJSF sends it on as an ISO instant.
+            el.fill(str(value)[:16])
         else:
             el.fill(value if isinstance(value, str) else json.dumps(value))
         return self

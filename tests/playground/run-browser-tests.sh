@@ -8,20 +8,22 @@ cd "$(dirname "$0")/../.."
 
 if [ ! -x /usr/bin/chromium ]; then
     echo "installing chromium with apt-get"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    sudo=$([ "$(id -u)" = 0 ] || echo sudo)
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 
-venv=target/playground-venv
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+venv="$target/playground-venv"
 if [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c "import playwright" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/playground/requirements.txt
 fi
 
-[ -x target/debug/thrive-blocks ] || cargo build --quiet --bin thrive-blocks
+[ -x "$target/debug/thrive-blocks" ] || cargo build --quiet --bin thrive-blocks
 
-export THRIVE_BLOCKS_BIN="$PWD/target/debug/thrive-blocks"
-export PLAYGROUND_ARTIFACTS="$PWD/target/playground-artifacts"
+export THRIVE_BLOCKS_BIN="$target/debug/thrive-blocks"
+export PLAYGROUND_ARTIFACTS="$target/playground-artifacts"
 export CHROMIUM=/usr/bin/chromium
 cd tests/playground
-exec "../../$venv/bin/python" -m pytest -q -p no:cacheprovider --durations=5 .
+exec "$venv/bin/python" -m pytest -q -p no:cacheprovider --durations=5 "${@:-.}"

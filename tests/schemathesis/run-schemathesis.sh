@@ -7,20 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-venv=target/schemathesis-venv
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+venv="$target/schemathesis-venv"
 if [ ! -x "$venv/bin/schemathesis" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/schemathesis/requirements.txt
 fi
-[ -x target/debug/thrive-blocks ] || cargo build --quiet --bin thrive-blocks
+[ -x "$target/debug/thrive-blocks" ] || cargo build --quiet --bin thrive-blocks
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-log=target/schemathesis-serve.log
+log="$target/schemathesis-serve.log"
 env -u THRIVE_TENANT_ID -u THRIVE_API_KEY -u THRIVE_HOST -u THRIVE_CLIENT_ID -u THRIVE_SCOPE \
     HTTPS_PROXY="http://127.0.0.1:$dead" HTTP_PROXY="http://127.0.0.1:$dead" ALL_PROXY="http://127.0.0.1:$dead" \
     NO_PROXY=127.0.0.1,localhost RUST_LOG=warn \
-    target/debug/thrive-blocks serve --sandbox --bind "127.0.0.1:$port" 2>"$log" &
+    "$target/debug/thrive-blocks" serve --sandbox --bind "127.0.0.1:$port" 2>"$log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
