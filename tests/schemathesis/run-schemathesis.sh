@@ -30,7 +30,11 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null
 
-"$venv/bin/schemathesis" --config-file tests/schemathesis/schemathesis.toml run \
+# Run from the target dir: schemathesis keeps its example database in the
+# working directory, which must not be the source tree.
+config="$PWD/tests/schemathesis/schemathesis.toml"
+cd "$target"
+"$venv/bin/schemathesis" --config-file "$config" run \
     "http://127.0.0.1:$port/openapi.json" \
     --checks not_a_server_error,status_code_conformance,response_schema_conformance \
     --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-10}" \
