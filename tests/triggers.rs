@@ -845,3 +845,81 @@ async fn the_forwarder_posts_each_event_retrying_until_accepted() {
     assert_eq!(log.store().acked(&consumer).expect("acked"), 3);
     remove_store(&path);
 }
+
+#[test]
+fn trigger_manifests_carry_every_schema_flavour_drawn_from_filters_and_payload() {
+    let catalogue = Catalogue::global();
+    for t in catalogue.triggers() {
+        let m = t.manifest();
+        for flavour in thrive_blocks::flavours::Flavour::ALL {
+            assert!(
+                m[flavour.key()].is_object(),
+                "{} lacks {}",
+                t.meta().id,
+                flavour.key()
+            );
+        }
+        // The input side is the filters, the output side the payload.
+        assert_eq!(&m["inputSchema"], t.filters_schema(), "{}", t.meta().id);
+        assert_eq!(&m["outputSchema"], t.payload_schema(), "{}", t.meta().id);
+        assert_eq!(
+            m["formSchema"]["$schema"],
+            "http://json-schema.org/draft-07/schema#"
+        );
+        assert_eq!(m["formSchema"]["title"], t.meta().title);
+    }
+    let poll = catalogue
+        .trigger("thrive_on_enrolment_status_changed")
+        .expect("poll")
+        .manifest();
+    // A person picks the assignment from a dropdown and ticks statuses.
+    assert_eq!(poll["formSchema"]["required"], json!(["assignmentId"]));
+    assert_eq!(
+        poll["uiSchema"]["assignmentId"]["ui:options"]["x-options"]["tool"],
+        "thrive_list_assignments"
+    );
+    let statuses: Vec<&str> = poll["formSchema"]["properties"]["statuses"]["items"]["oneOf"]
+        .as_array()
+        .expect("status choices")
+        .iter()
+        .filter_map(|o| o["const"].as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "archived",
+            "complete",
+            "open",
+            "overdue",
+            "scheduled",
+            "unassigned"
+        ]
+    );
+    // Polling triggers call Thrive, so they have the tools' connection
+    // form; webhook triggers have nothing to connect.
+    assert_eq!(
+        poll["connectionSchema"]["required"],
+        json!(["tenantId", "apiKey"])
+    );
+    let hook = catalogue
+        .trigger("thrive_on_content_completed")
+        .expect("webhook")
+        .manifest();
+    assert_eq!(hook["connectionSchema"]["properties"], json!({}));
+    assert_eq!(
+        hook["portableOutputSchema"]["properties"]["content"]["type"],
+        "object"
+    );
+    // A status the form does not offer is refused by name.
+    let err = catalogue
+        .trigger("thrive_on_enrolment_status_changed")
+        .expect("poll")
+        .filters(&json!({"assignmentId": "a1", "statuses": ["complete", "done"]}))
+        .expect_err("not a status");
+    assert_eq!(err.violations()[0].pointer, "/statuses/1");
+    assert!(
+        err.to_string()
+            .contains("\"done\" is not an enrolment status"),
+        "{err}"
+    );
+}

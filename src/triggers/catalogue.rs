@@ -3,6 +3,7 @@
 
 use super::{DynTrigger, TriggerEntry, TriggerMeta, TriggerSource, event_type_matches};
 use crate::error::{Error, ErrorCode, Result};
+use crate::flavours::{self, Flavour};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -20,17 +21,27 @@ pub struct TriggerFilters {
     pub event_types: Option<Vec<String>>,
     /// Only events about these content ids.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub content_ids: Option<Vec<String>>,
     /// Only events about assignments to this audience id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: Option<String>,
     /// The assignment whose enrolments are polled (required by
     /// `thrive_on_enrolment_status_changed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
     pub assignment_id: Option<String>,
     /// Only enrolments that changed to one of these statuses (default
     /// `overdue` and `complete`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend(
+        "items" = {
+            "type": "string",
+            "enum": ["archived", "complete", "open", "overdue", "scheduled", "unassigned"]
+        },
+        "uniqueItems" = true
+    ))]
     pub statuses: Option<Vec<String>>,
 }
 
@@ -71,6 +82,17 @@ pub struct CatalogueTrigger {
     meta: TriggerMeta,
     payload_schema: Value,
     filters_schema: Value,
+    flavours: OnceLock<Flavours>,
+}
+
+/// The derived flavours, made on first use (most hosts read only one).
+struct Flavours {
+    form: Value,
+    ui: Value,
+    jsonforms_ui: Value,
+    portable: Value,
+    strict: Value,
+    portable_output: Value,
 }
 
 impl CatalogueTrigger {
@@ -90,6 +112,50 @@ impl CatalogueTrigger {
             meta,
             payload_schema: trigger.payload_schema(),
             filters_schema,
+            flavours: OnceLock::new(),
+        }
+    }
+
+    fn flavours(&self) -> &Flavours {
+        self.flavours.get_or_init(|| {
+            let form = flavours::form(&self.filters_schema, self.meta.title, self.meta.description);
+            Flavours {
+                ui: flavours::ui(&form, &self.filters_schema),
+                jsonforms_ui: flavours::jsonforms_ui(&form),
+                portable: flavours::portable(&form),
+                strict: flavours::strict(&form),
+                portable_output: flavours::portable_output(&self.payload_schema),
+                form,
+            }
+        })
+    }
+
+    /// The trigger's schema in one flavour, read as for a tool: the input
+    /// side is the filters a user sets in the trigger's form, the output
+    /// side is the event payload a workflow receives. The connection
+    /// flavours are the tools' connection form for polling triggers (they
+    /// call Thrive) and an empty form for webhook triggers (Thrive calls
+    /// the receiver; nothing to connect).
+    pub fn schema(&self, flavour: Flavour) -> Value {
+        let polls = matches!(self.meta.source, TriggerSource::Polling { .. });
+        match flavour {
+            Flavour::Input => self.filters_schema.clone(),
+            Flavour::Output => self.payload_schema.clone(),
+            Flavour::Form => self.flavours().form.clone(),
+            Flavour::Ui => self.flavours().ui.clone(),
+            Flavour::JsonFormsUi => self.flavours().jsonforms_ui.clone(),
+            Flavour::Connection if polls => flavours::connection(),
+            Flavour::ConnectionUi if polls => flavours::connection_ui(),
+            Flavour::Connection => json!({
+                "type": "object",
+                "title": "Connection",
+                "description": "None: Thrive sends these events to the receiver; its URL and secret are set by Thrive's team.",
+                "properties": {},
+            }),
+            Flavour::ConnectionUi => json!({}),
+            Flavour::Portable => self.flavours().portable.clone(),
+            Flavour::Strict => self.flavours().strict.clone(),
+            Flavour::PortableOutput => self.flavours().portable_output.clone(),
         }
     }
 
@@ -142,14 +208,33 @@ impl CatalogueTrigger {
                 }
             }
         }
-        serde_json::from_value(value.clone())
-            .map_err(|e| Error::field("", format!("filters could not be read: {e}")))
+        let filters: TriggerFilters = serde_json::from_value(value.clone())
+            .map_err(|e| Error::field("", format!("filters could not be read: {e}")))?;
+        // The statuses the form offers are the enrolment statuses Thrive
+        // documents; anything else would never match, so it is refused.
+        for (i, status) in filters.statuses.iter().flatten().enumerate() {
+            if serde_json::from_value::<crate::thrive::enrolments::EnrolmentStatus>(Value::from(
+                status.as_str(),
+            ))
+            .is_err()
+            {
+                return Err(Error::field(
+                    format!("/statuses/{i}"),
+                    format!(
+                        "{status:?} is not an enrolment status; use archived, complete, open, overdue, scheduled or unassigned"
+                    ),
+                ));
+            }
+        }
+        Ok(filters)
     }
 
-    /// The trigger's manifest.
+    /// The trigger's manifest: metadata, the filters and payload schemas,
+    /// and every schema flavour under the same keys as a tool's manifest
+    /// (so a UI draws a trigger's form exactly as it draws a tool's).
     pub fn manifest(&self) -> Value {
         let m = &self.meta;
-        json!({
+        let mut manifest = json!({
             "id": m.id,
             "kind": "trigger",
             "title": m.title,
@@ -159,7 +244,13 @@ impl CatalogueTrigger {
             "eventTypes": m.event_types,
             "filtersSchema": self.filters_schema,
             "payloadSchema": self.payload_schema,
-        })
+        });
+        if let Value::Object(map) = &mut manifest {
+            for flavour in Flavour::ALL {
+                map.insert(flavour.key().into(), self.schema(flavour));
+            }
+        }
+        manifest
     }
 }
 
