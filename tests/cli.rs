@@ -281,15 +281,33 @@ fn demo_runs_the_onboarding_workflow_end_to_end() {
     let o = cli(&["demo"], &[], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
+    // With the block server compiled in, the demo also shows a trigger.
+    let steps = 16 + usize::from(cfg!(feature = "server"));
+    assert!(
+        text.contains(&format!(
+            "[1/{steps}] Check the credentials from the connection form"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Done: {steps} steps against the sandbox.")),
+        "{text}"
+    );
+    if cfg!(feature = "server") {
+        assert!(
+            text.contains(
+                "event:   #1 content.completed -> thrive_on_content_completed: priya.shah@example.com completed"
+            ),
+            "{text}"
+        );
+    }
     for expected in [
-        "[1/16] Check the credentials from the connection form",
         "result: ok=true via basic (custom)",
         "partial=true: 2 added, not added: no.such.person@example.com (User does not exist.)",
         "1 manager(s) added, partial=false",
         "2 enrolment(s): open, open",
         "1 complete enrolment(s)",
         "DEMO-1002 active=false",
-        "Done: 16 steps against the sandbox.",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

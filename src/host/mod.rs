@@ -8,6 +8,8 @@ pub mod cli;
 pub mod conn;
 #[cfg(feature = "sandbox")]
 pub mod demo;
+#[cfg(all(feature = "sandbox", feature = "server"))]
+mod demo_trigger;
 #[cfg(feature = "cli")]
 pub mod describe;
 #[cfg(feature = "server")]
