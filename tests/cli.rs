@@ -373,3 +373,65 @@ async fn credentials_can_come_from_the_environment_and_params_win() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn triggers_have_flavours_and_are_validated_on_the_command_line() {
+    let o = cli(
+        &[
+            "schema",
+            "thrive_on_enrolment_status_changed",
+            "--flavour",
+            "form",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let form: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(form["required"], json!(["assignmentId"]));
+    let o = cli(
+        &[
+            "schema",
+            "thrive_on_content_completed",
+            "--flavour",
+            "connection",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("is a webhook trigger: it has no connection schema")
+    );
+    let o = cli(
+        &[
+            "validate",
+            "thrive_on_enrolment_status_changed",
+            "--params",
+            r#"{"tenantId":"t","apiKey":"k","statuses":["late"]}"#,
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("\"pointer\": \"/assignmentId\""), "{err}");
+    assert!(err.contains("\"pointer\": \"/statuses/0\""), "{err}");
+    let o = cli(
+        &[
+            "validate",
+            "thrive_on_content_completed",
+            "--params",
+            r#"{"contentIds":["c1"]}"#,
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

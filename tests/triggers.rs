@@ -851,16 +851,37 @@ fn trigger_manifests_carry_every_schema_flavour_drawn_from_filters_and_payload()
     let catalogue = Catalogue::global();
     for t in catalogue.triggers() {
         let m = t.manifest();
+        let polls = m["source"]["kind"] == "polling";
         for flavour in thrive_blocks::flavours::Flavour::ALL {
-            assert!(
+            let connection = flavour.key().starts_with("connection");
+            assert_eq!(
                 m[flavour.key()].is_object(),
-                "{} lacks {}",
+                polls || !connection,
+                "{} and {}",
                 t.meta().id,
                 flavour.key()
             );
         }
-        // The input side is the filters, the output side the payload.
-        assert_eq!(&m["inputSchema"], t.filters_schema(), "{}", t.meta().id);
+        // The input side is the filters (with the connection when the
+        // trigger polls), the output side the payload.
+        let own: Vec<&String> = m["inputSchema"]["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .filter(|k| !["tenantId", "apiKey", "host", "clientId", "scope"].contains(&k.as_str()))
+            .collect();
+        let filters: Vec<&String> = t.filters_schema()["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .collect();
+        assert_eq!(own, filters, "{}", t.meta().id);
+        assert_eq!(
+            m["inputSchema"]["properties"].get("tenantId").is_some(),
+            polls,
+            "{}",
+            t.meta().id
+        );
         assert_eq!(&m["outputSchema"], t.payload_schema(), "{}", t.meta().id);
         assert_eq!(
             m["formSchema"]["$schema"],
@@ -901,11 +922,23 @@ fn trigger_manifests_carry_every_schema_flavour_drawn_from_filters_and_payload()
         poll["connectionSchema"]["required"],
         json!(["tenantId", "apiKey"])
     );
+    assert_eq!(
+        poll["inputSchema"]["required"],
+        json!(["tenantId", "apiKey", "assignmentId"])
+    );
+    // The polled item is the polled tool's list item, field by field.
+    assert_eq!(
+        poll["outputSchema"]["properties"]["item"]["properties"]["status"],
+        catalogue
+            .get("thrive_list_enrolments")
+            .expect("tool")
+            .output_schema()["properties"]["enrolments"]["items"]["properties"]["status"]
+    );
     let hook = catalogue
         .trigger("thrive_on_content_completed")
         .expect("webhook")
         .manifest();
-    assert_eq!(hook["connectionSchema"]["properties"], json!({}));
+    assert!(hook.get("connectionSchema").is_none());
     assert_eq!(
         hook["portableOutputSchema"]["properties"]["content"]["type"],
         "object"
@@ -922,4 +955,30 @@ fn trigger_manifests_carry_every_schema_flavour_drawn_from_filters_and_payload()
             .contains("\"done\" is not an enrolment status"),
         "{err}"
     );
+    // A form value is checked as a tool's: every problem, each by field.
+    let poll = catalogue
+        .trigger("thrive_on_enrolment_status_changed")
+        .expect("poll");
+    let err = poll
+        .validate(&json!({"apiKey": "k", "statuses": ["open"], "contentIds": ["c"]}))
+        .expect_err("incomplete");
+    let pointers: Vec<String> = err.violations().into_iter().map(|v| v.pointer).collect();
+    assert_eq!(
+        pointers,
+        ["/tenantId", "/assignmentId", "/contentIds"],
+        "{err}"
+    );
+    let filters = poll
+        .validate(&json!({"tenantId": "t", "apiKey": "k", "assignmentId": "a1", "statuses": null}))
+        .expect("valid");
+    assert_eq!(filters.assignment_id.as_deref(), Some("a1"));
+    assert_eq!(filters.statuses, None);
+    // Webhook triggers set the connection a host merges in aside.
+    let hook = catalogue
+        .trigger("thrive_on_content_completed")
+        .expect("webhook");
+    let filters = hook
+        .validate(&json!({"tenantId": "t", "apiKey": "k", "contentIds": ["c1"]}))
+        .expect("valid");
+    assert_eq!(filters.content_ids, Some(vec!["c1".to_owned()]));
 }

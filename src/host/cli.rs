@@ -501,8 +501,21 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema { id, .. } if id.starts_with("thrive_on_") => {
-            print_json(&catalogue.trigger(&id)?.manifest(), false);
+        Command::Schema { id, flavour } if id.starts_with("thrive_on_") => {
+            let trigger = catalogue.trigger(&id)?;
+            match flavour {
+                None => print_json(&trigger.manifest(), false),
+                Some(name) => {
+                    let flavour = flavour_named(&name)?;
+                    let schema = trigger.schema(flavour).ok_or_else(|| {
+                        crate::Error::field(
+                            "/flavour",
+                            format!("{id} is a webhook trigger: it has no {name} schema (nothing to connect)"),
+                        )
+                    })?;
+                    print_json(&schema, false);
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Describe { id, json } => {
@@ -518,19 +531,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let tool = catalogue.get(&id)?;
             match flavour {
                 None => print_json(&tool.manifest(), false),
-                Some(name) => {
-                    let Some(flavour) = crate::flavours::Flavour::from_name(&name) else {
-                        let names: Vec<&str> = crate::flavours::Flavour::ALL
-                            .iter()
-                            .map(|f| f.name())
-                            .collect();
-                        return Err(crate::Error::field(
-                            "/flavour",
-                            format!("flavour {name:?} is not one of {}", names.join(", ")),
-                        ));
-                    };
-                    print_json(&tool.schema(flavour), false);
-                }
+                Some(name) => print_json(&tool.schema(flavour_named(&name)?), false),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -553,7 +554,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                     crate::params::Connection::fill_from_env(map);
                 }
             }
-            catalogue.validate(&id, params)?;
+            // A trigger's form value is checked as a tool's is.
+            match catalogue.trigger(&id) {
+                Ok(trigger) => trigger.validate(&params).map(|_| ())?,
+                Err(_) => catalogue.validate(&id, params)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run_tool(catalogue, args).await,
@@ -993,6 +998,20 @@ fn absolute(path: &Path) -> PathBuf {
 /// A listener that could not be bound: a port in use or a refused address
 /// is the operator's to fix, so it is `invalid_input` (exit 2), not a
 /// retryable transport failure.
+/// The flavour with this short name, or an error listing them.
+fn flavour_named(name: &str) -> Result<crate::flavours::Flavour, Error> {
+    crate::flavours::Flavour::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = crate::flavours::Flavour::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        Error::field(
+            "/flavour",
+            format!("flavour {name:?} is not one of {}", names.join(", ")),
+        )
+    })
+}
+
 pub(crate) fn bind_error(addr: std::net::SocketAddr, e: std::io::Error) -> Error {
     let why = match e.kind() {
         std::io::ErrorKind::AddrInUse => format!(

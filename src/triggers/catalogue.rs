@@ -82,6 +82,7 @@ pub struct CatalogueTrigger {
     meta: TriggerMeta,
     payload_schema: Value,
     filters_schema: Value,
+    input_schema: Value,
     flavours: OnceLock<Flavours>,
 }
 
@@ -107,20 +108,86 @@ impl CatalogueTrigger {
         {
             map.insert("required".into(), json!(["assignmentId"]));
         }
+        // The dialect, stated as the tools' input schemas state it.
+        if let Value::Object(map) = &filters_schema {
+            let mut stated = serde_json::Map::new();
+            stated.insert(
+                "$schema".into(),
+                "https://json-schema.org/draft/2020-12/schema".into(),
+            );
+            stated.extend(map.clone());
+            filters_schema = Value::Object(stated);
+        }
+        let mut payload_schema = trigger.payload_schema();
+        if let TriggerSource::Polling { tool, .. } = meta.source {
+            type_polled_item(&mut payload_schema, tool);
+        }
+        let input_schema = match meta.source {
+            TriggerSource::Polling { tool, .. } => with_connection(&filters_schema, tool),
+            TriggerSource::Webhook { .. } => filters_schema.clone(),
+        };
         Self {
             trigger,
             meta,
-            payload_schema: trigger.payload_schema(),
+            payload_schema,
             filters_schema,
+            input_schema,
             flavours: OnceLock::new(),
         }
     }
 
+    /// Checks a value a user entered in the trigger's form (plus, for
+    /// polling triggers, the connection), as
+    /// [`Catalogue::validate`](crate::Catalogue::validate) checks a tool's:
+    /// every problem at once, each naming its field. Returns the filters.
+    /// Webhook triggers need no connection, so the connection inputs a host
+    /// merges into every block's value are set aside for them.
+    pub fn validate(&self, value: &Value) -> Result<TriggerFilters> {
+        let polls = matches!(self.meta.source, TriggerSource::Polling { .. });
+        let mut input = match value {
+            Value::Null if !polls => return self.filters(&Value::Null),
+            Value::Null => serde_json::Map::new(),
+            Value::Object(map) => map.clone(),
+            _ => {
+                return Err(Error::field(
+                    "",
+                    format!("the inputs of {} must be a JSON object", self.meta.id),
+                ));
+            }
+        };
+        // As for tools: `null` is what form and AI hosts send for a field
+        // left alone, so it means absent.
+        input.retain(|_, v| !v.is_null());
+        if !polls {
+            for field in crate::params::Connection::FIELDS {
+                input.remove(field);
+            }
+        }
+        let input = Value::Object(input);
+        let validator = jsonschema::validator_for(&self.input_schema).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidInput,
+                format!("the input schema of {} does not compile: {e}", self.meta.id),
+            )
+        })?;
+        let violations = crate::schema::schema_violations(&validator, &self.input_schema, &input);
+        if !violations.is_empty() {
+            return Err(Error::invalid_input(violations));
+        }
+        let Value::Object(mut filters) = input else {
+            return self.filters(&Value::Null);
+        };
+        for field in crate::params::Connection::FIELDS {
+            filters.remove(field);
+        }
+        self.filters(&Value::Object(filters))
+    }
+
     fn flavours(&self) -> &Flavours {
         self.flavours.get_or_init(|| {
-            let form = flavours::form(&self.filters_schema, self.meta.title, self.meta.description);
+            let form = flavours::form(&self.input_schema, self.meta.title, self.meta.description);
             Flavours {
-                ui: flavours::ui(&form, &self.filters_schema),
+                ui: flavours::ui(&form, &self.input_schema),
                 jsonforms_ui: flavours::jsonforms_ui(&form),
                 portable: flavours::portable(&form),
                 strict: flavours::strict(&form),
@@ -131,32 +198,26 @@ impl CatalogueTrigger {
     }
 
     /// The trigger's schema in one flavour, read as for a tool: the input
-    /// side is the filters a user sets in the trigger's form, the output
-    /// side is the event payload a workflow receives. The connection
-    /// flavours are the tools' connection form for polling triggers (they
-    /// call Thrive) and an empty form for webhook triggers (Thrive calls
-    /// the receiver; nothing to connect).
-    pub fn schema(&self, flavour: Flavour) -> Value {
+    /// side is what a user sets in the trigger's form (its filters, plus
+    /// the connection for polling triggers, which call Thrive), the output
+    /// side is the event payload a workflow receives. `None` for the
+    /// connection flavours of webhook triggers: Thrive calls the receiver,
+    /// so there is nothing to connect.
+    pub fn schema(&self, flavour: Flavour) -> Option<Value> {
         let polls = matches!(self.meta.source, TriggerSource::Polling { .. });
-        match flavour {
-            Flavour::Input => self.filters_schema.clone(),
+        Some(match flavour {
+            Flavour::Input => self.input_schema.clone(),
             Flavour::Output => self.payload_schema.clone(),
             Flavour::Form => self.flavours().form.clone(),
             Flavour::Ui => self.flavours().ui.clone(),
             Flavour::JsonFormsUi => self.flavours().jsonforms_ui.clone(),
             Flavour::Connection if polls => flavours::connection(),
             Flavour::ConnectionUi if polls => flavours::connection_ui(),
-            Flavour::Connection => json!({
-                "type": "object",
-                "title": "Connection",
-                "description": "None: Thrive sends these events to the receiver; its URL and secret are set by Thrive's team.",
-                "properties": {},
-            }),
-            Flavour::ConnectionUi => json!({}),
+            Flavour::Connection | Flavour::ConnectionUi => return None,
             Flavour::Portable => self.flavours().portable.clone(),
             Flavour::Strict => self.flavours().strict.clone(),
             Flavour::PortableOutput => self.flavours().portable_output.clone(),
-        }
+        })
     }
 
     /// Static facts: id, title, description, event types, source, filters.
@@ -247,10 +308,79 @@ impl CatalogueTrigger {
         });
         if let Value::Object(map) = &mut manifest {
             for flavour in Flavour::ALL {
-                map.insert(flavour.key().into(), self.schema(flavour));
+                if let Some(schema) = self.schema(flavour) {
+                    map.insert(flavour.key().into(), schema);
+                }
             }
         }
         manifest
+    }
+}
+
+/// A polling trigger's input: the connection inputs exactly as the polled
+/// tool takes them, then the filters.
+fn with_connection(filters: &Value, tool: &str) -> Value {
+    let mut input = filters.clone();
+    let Ok(tool) = crate::catalogue::Catalogue::global().get(tool) else {
+        return input;
+    };
+    let tool_input = tool.input_schema();
+    let mut props = serde_json::Map::new();
+    for field in crate::params::Connection::FIELDS {
+        if let Some(p) = tool_input["properties"].get(field) {
+            props.insert(field.into(), p.clone());
+        }
+    }
+    if let Some(Value::Object(own)) = input.get("properties") {
+        props.extend(own.clone());
+    }
+    let mut required = vec![json!("tenantId"), json!("apiKey")];
+    if let Some(Value::Array(own)) = input.get("required") {
+        required.extend(own.iter().cloned());
+    }
+    if let Value::Object(map) = &mut input {
+        map.insert("properties".into(), Value::Object(props));
+        map.insert("required".into(), Value::Array(required));
+        // The connection's own rule (a scope needs a client id); the polled
+        // tool's rules about its other inputs do not apply here.
+        if let Some(Value::Object(dependent)) = tool_input.get("dependentRequired") {
+            let connection: serde_json::Map<String, Value> = dependent
+                .iter()
+                .filter(|(k, _)| crate::params::Connection::FIELDS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !connection.is_empty() {
+                map.insert("dependentRequired".into(), Value::Object(connection));
+            }
+        }
+    }
+    input
+}
+
+/// A polling trigger's `item` is the polled tool's list item, so the
+/// payload schema names its fields (AI hosts refuse free-form objects, and
+/// a form or mapping UI can offer the fields): the items of the first list
+/// in the tool's output.
+fn type_polled_item(payload: &mut Value, tool: &str) {
+    let Ok(tool) = crate::catalogue::Catalogue::global().get(tool) else {
+        return;
+    };
+    let Some(items) = tool
+        .output_schema()
+        .get("properties")
+        .and_then(Value::as_object)
+        .and_then(|props| props.values().find(|p| p["type"] == "array"))
+        .and_then(|list| list.get("items"))
+        .filter(|items| items.get("properties").is_some())
+    else {
+        return;
+    };
+    if let Some(item) = payload.pointer_mut("/properties/item") {
+        let description = item.get("description").cloned();
+        *item = items.clone();
+        if let (Some(d), Value::Object(map)) = (description, item) {
+            map.insert("description".into(), d);
+        }
     }
 }
 

@@ -159,9 +159,12 @@ for (const { id, manifest, tool } of entries) {
       });
     }
 
-    when('inputSchema', 'is 2020-12 and takes the connection inputs', () => {
+    // Webhook triggers connect to nothing (Thrive calls the receiver), so
+    // they carry no connection form and take no connection inputs.
+    const connects = tool || manifest.connectionSchema !== undefined;
+    when('inputSchema', 'is 2020-12', () => assert.equal(manifest.inputSchema.$schema, DRAFT_2020));
+    when('inputSchema', 'takes the connection inputs', { skip: !connects && 'connects to nothing' }, () => {
       const s = manifest.inputSchema;
-      assert.equal(s.$schema, DRAFT_2020);
       const props = Object.keys(s.properties ?? {});
       assert.deepEqual(CONNECTION_FIELDS.filter((f) => !props.includes(f)), []);
       assert.ok(s.required?.includes('tenantId') && s.required?.includes('apiKey'), 'tenantId and apiKey required');
