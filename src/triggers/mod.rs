@@ -22,19 +22,22 @@
 //! monotonically increasing cursors.
 
 mod catalogue;
+mod filters;
 mod forward;
 mod log;
 pub mod payloads;
 mod poll;
+mod polled;
 mod receiver;
 mod store;
 
-pub use catalogue::{CatalogueTrigger, TriggerFilters, all, find};
+pub use catalogue::{CatalogueTrigger, all, find};
+pub use filters::TriggerFilters;
 pub use forward::Forwarder;
 pub use log::{Delivery, EventLog, EventStream};
-pub use poll::{
-    OnCompletionRecorded, OnCpdEntryLogged, OnEnrolmentStatusChanged, OnUsersUpdated, PollSpec,
-    Poller,
+pub use poll::{PollSpec, Poller};
+pub use polled::{
+    OnCompletionRecorded, OnCpdEntryLogged, OnEnrolmentStatusChanged, OnUsersUpdated,
 };
 pub use receiver::{
     Ack, ReceiveError, Receiver, ReceiverConfig, SIGNATURE_HEADER, Subscription, WebhookSecret,

@@ -1,0 +1,104 @@
+//! What every request passes before a handler: the bearer token (compared
+//! in constant time), the answers for unknown routes and wrong methods,
+//! and the request log line (method, path, status, time; never bodies).
+
+use super::*;
+
+/// Requires `Authorization: Bearer <token>` when a token is configured.
+pub(super) async fn require_token(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, Reject> {
+    match &state.token {
+        Some(expected) if !bearer_matches(request.headers(), expected) => Err(Reject::with_status(
+            StatusCode::UNAUTHORIZED,
+            Error::new(
+                ErrorCode::Unauthorized,
+                "this server requires Authorization: Bearer <token> with the server's token",
+            ),
+        )),
+        _ => Ok(next.run(request).await),
+    }
+}
+
+pub(crate) fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some((scheme, token)) = value.trim().split_once(' ') else {
+        return false;
+    };
+    scheme.eq_ignore_ascii_case("bearer")
+        && constant_time_eq(expected.as_bytes(), token.trim().as_bytes())
+}
+
+/// Compares `given` with `expected` in time that depends only on the
+/// length of `expected`.
+pub(super) fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
+    let mut diff = u8::from(expected.len() != given.len());
+    for (i, e) in expected.iter().enumerate() {
+        diff |= e ^ given.get(i).copied().unwrap_or(!e);
+    }
+    std::hint::black_box(diff) == 0
+}
+
+/// 401 when a token is configured and `headers` lack it: a caller without
+/// the token learns neither which endpoints exist nor their methods.
+pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Reject> {
+    let expected = state.token.as_ref()?;
+    (!bearer_matches(headers, expected)).then(|| {
+        Reject::with_status(
+            StatusCode::UNAUTHORIZED,
+            Error::new(
+                ErrorCode::Unauthorized,
+                "this server requires Authorization: Bearer <token> with the server's token",
+            ),
+        )
+    })
+}
+
+pub(super) async fn no_route(State(state): State<AppState>, headers: HeaderMap) -> Reject {
+    if let Some(reject) = missing_token(&state, &headers) {
+        return reject;
+    }
+    Reject::with_status(
+        StatusCode::NOT_FOUND,
+        Error::new(
+            ErrorCode::NotFound,
+            "no such endpoint; see GET /tools and /tools/{id}/{validate,dry-run,run}",
+        ),
+    )
+}
+
+pub(super) async fn wrong_method(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Reject {
+    if uri.path() != "/healthz"
+        && let Some(reject) = missing_token(&state, &headers)
+    {
+        return reject;
+    }
+    Reject::with_status(
+        StatusCode::METHOD_NOT_ALLOWED,
+        Error::new(
+            ErrorCode::BadRequest,
+            "method not allowed: GET /healthz, /tools and /tools/{id}; POST /tools/{id}/validate, /dry-run and /run",
+        ),
+    )
+}
+
+/// Logs method, path, status and time; never headers or bodies.
+pub(super) async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    tracing::debug!(%method, %path, status = response.status().as_u16(), elapsed = ?started.elapsed(), "http request");
+    response
+}

@@ -1,0 +1,227 @@
+//! The route handlers: list, manifest, validate, dry-run and run a tool,
+//! the playground's configuration and dropdown options, the OpenAPI document.
+
+use super::*;
+
+pub(super) async fn healthz(State(state): State<AppState>) -> Response {
+    axum::Json(json!({"status": "ok", "tools": state.catalogue.len()})).into_response()
+}
+
+pub(super) async fn list_tools(State(state): State<AppState>) -> Response {
+    let tools: Vec<Value> = state
+        .catalogue
+        .tools()
+        .map(|t| {
+            let m = t.meta();
+            json!({
+                "id": m.id,
+                "title": m.title,
+                "description": m.description,
+                "version": m.version,
+                "hints": {
+                    "readOnly": m.hints.read_only,
+                    "destructive": m.hints.destructive,
+                    "idempotent": m.hints.idempotent,
+                    "paginated": m.paging.is_paginated(),
+                },
+            })
+        })
+        .collect();
+    axum::Json(Value::Array(tools)).into_response()
+}
+
+/// The tool named by the path, or 404 `unknown_tool`.
+pub(super) fn tool_of(
+    state: &AppState,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<&'static CatalogueTool, Reject> {
+    let Path(id) = path.map_err(|r| {
+        Reject::with_status(
+            StatusCode::BAD_REQUEST,
+            Error::new(ErrorCode::InvalidInput, r.body_text()),
+        )
+    })?;
+    state.catalogue.get(&id).map_err(|_| {
+        Reject::mapped(Error::new(
+            ErrorCode::UnknownTool,
+            format!("no tool has the id {id:?}; GET /tools lists them all"),
+        ))
+    })
+}
+
+/// The request body as JSON, or 400 (not JSON) or 413 (too large).
+pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Reject> {
+    let bytes = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Reject::with_status(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Error::field(
+                    "",
+                    format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+                ),
+            )
+        } else {
+            Reject::with_status(
+                StatusCode::BAD_REQUEST,
+                Error::field("", "the request body could not be read"),
+            )
+        }
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        // The parser's message names a line and column, never the content.
+        Reject::with_status(
+            StatusCode::BAD_REQUEST,
+            Error::field("", format!("the request body is not valid JSON: {e}")),
+        )
+    })
+}
+
+pub(super) async fn manifest(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, Reject> {
+    Ok(axum::Json(tool_of(&state, path)?.manifest()).into_response())
+}
+
+pub(super) async fn validate(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Reject> {
+    let tool = tool_of(&state, path)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
+    tool.prepare(input).map_err(Reject::mapped)?;
+    Ok(axum::Json(json!({"valid": true})).into_response())
+}
+
+pub(super) async fn dry_run(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Reject> {
+    let tool = tool_of(&state, path)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
+    let dry = state
+        .catalogue
+        .dry_run(tool.meta().id, input, &state.ctx)
+        .map_err(Reject::mapped)?;
+    Ok(axum::Json(dry.to_json()).into_response())
+}
+
+pub(super) async fn run(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Reject> {
+    let tool = tool_of(&state, path)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
+    let gate = GateKey::of(&input);
+    match state
+        .catalogue
+        .execute(tool.meta().id, input, &state.ctx)
+        .await
+    {
+        Ok(output) => Ok(axum::Json(output).into_response()),
+        Err(e) => {
+            let retry_after = match e.code() {
+                ErrorCode::RateLimited => gate.retry_after_secs(&state.ctx),
+                _ => None,
+            };
+            Err(Reject {
+                retry_after,
+                ..Reject::mapped(e)
+            })
+        }
+    }
+}
+
+/// The tenant and host of a run, kept to read the tenant's 429 gate after a
+/// `rate_limited` failure (the key the runtime uses: `tenant|origin`).
+pub(super) struct GateKey {
+    tenant_id: Option<String>,
+    host: Option<String>,
+}
+
+impl GateKey {
+    pub(super) fn of(input: &Value) -> Self {
+        let text = |name: &str| {
+            input
+                .get(name)
+                .and_then(Value::as_str)
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned)
+        };
+        Self {
+            tenant_id: text("tenantId"),
+            host: text("host"),
+        }
+    }
+
+    /// Whole seconds until the gate opens, when it is still closed.
+    pub(super) fn retry_after_secs(&self, ctx: &Context) -> Option<u64> {
+        let tenant = self.tenant_id.as_deref()?;
+        let origin = ctx.hosts().resolve(self.host.as_deref()).ok()?;
+        let until = ctx.gate_until(tenant, &origin)?;
+        let wait = until.saturating_duration_since(Instant::now());
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        Some(secs.max(1))
+    }
+}
+
+impl AppState {
+    /// Fills the default connection into an input that gives none.
+    pub(super) fn fill_default_connection(&self, input: &mut Value) {
+        playground::apply_default_connection(input, self.default_connection.as_deref());
+    }
+}
+
+/// `GET /playground/config`: whether there is a default connection.
+pub(super) async fn playground_config(State(state): State<AppState>) -> Response {
+    axum::Json(playground::config_json(state.default_connection.as_deref())).into_response()
+}
+
+/// `GET /openapi.json`: the server described as OpenAPI 3.1.
+pub(super) async fn openapi_document(State(state): State<AppState>) -> Response {
+    let options = OpenApiOptions {
+        default_connection: state.default_connection.is_some(),
+        token: state.token.is_some(),
+    };
+    axum::Json(openapi::document(state.catalogue, options)).into_response()
+}
+
+/// `GET /tools/{id}/options/{field}`: a dropdown's options with the
+/// default connection.
+pub(super) async fn field_options(
+    State(state): State<AppState>,
+    Path(names): Path<(String, String)>,
+    query: Result<Query<playground::OptionsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    playground::options_get(
+        state.catalogue,
+        &state.ctx,
+        state.default_connection.as_deref(),
+        names,
+        query.ok(),
+    )
+    .await
+}
+
+/// `POST /tools/{id}/options/{field}`: a dropdown's options with the
+/// connection in the body.
+pub(super) async fn field_options_post(
+    State(state): State<AppState>,
+    Path(names): Path<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    playground::options_post(
+        state.catalogue,
+        &state.ctx,
+        state.default_connection.as_deref(),
+        names,
+        body,
+    )
+    .await
+}

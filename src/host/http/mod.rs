@@ -1,0 +1,337 @@
+//! The HTTP block server: the catalogue over HTTP, so hosts in any language
+//! can list, describe, validate and run tools with plain JSON requests.
+//!
+//! ```text
+//! GET  /healthz                 {"status": "ok", "tools": 52}             (never needs the token)
+//! GET  /tools                   [{"id", "title", "description", "version", "hints"}]
+//! GET  /tools/{id}              the tool's manifest (input and output schema, hints, ...)
+//! POST /tools/{id}/validate     body: the input → {"valid": true}, or 422 with every violation
+//! POST /tools/{id}/dry-run      body: the input → the request that would be sent, credentials masked
+//! POST /tools/{id}/run          body: the input → the tool's output JSON
+//! ```
+//!
+//! Request bodies are the tool's input as a JSON object (the same input as
+//! [`Catalogue::execute`]), at most 1 MiB. Every failure answers with
+//! [`Error::to_json`]: `{"error": {"code", "message", "status"?, "details"?,
+//! "retryable", "attempts"}}`, with this HTTP status:
+//!
+//! | error code | HTTP status |
+//! |---|---|
+//! | body is not JSON | 400 (code `invalid_input`) |
+//! | body over 1 MiB | 413 (code `invalid_input`) |
+//! | missing or wrong bearer token (also before a 404 or 405) | 401 (code `unauthorized`, no `status`) |
+//! | foreign `Host` or cross-origin request | 403 (code `forbidden`, no `status`) |
+//! | POST body not declared `Content-Type: application/json` | 415 (code `invalid_input`) |
+//! | too many connections or runs at once; the server stopped first | 503 (code `unavailable`) |
+//! | the request's deadline passed | 504 (code `timeout`) |
+//! | `invalid_input` | 422 |
+//! | `unknown_tool` | 404 |
+//! | `host_not_allowed` | 403 |
+//! | `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `unprocessable` | 502: Thrive refused the call; its own status is in `error.status` |
+//! | `rate_limited` | 429, with `Retry-After` when the tenant's rate-limit gate is still closed |
+//! | `timeout` | 504 |
+//! | `transport`, `upstream`, `invalid_response`, `auth_failed` | 502 |
+//!
+//! A tool that succeeds answers 200 with its output, including partial
+//! successes (Thrive's 207 becomes 200 with `"partial": true` in the output).
+//!
+//! Every run uses the one shared [`Context`]: one HTTP client, one OAuth
+//! token cache and the same per-tenant 429 gates for all requests. A run is
+//! cancelled when its client disconnects.
+//!
+//! **Security.** The server never logs request bodies (they hold API keys);
+//! it logs method, path, status and time at `debug` level. It listens where
+//! it is told ([`serve`] takes a bound listener; `thrive-blocks serve` binds
+//! `127.0.0.1:8787` by default). With [`ServerOptions::token`] set, every
+//! endpoint except `/healthz` requires `Authorization: Bearer <token>`,
+//! compared in constant time; `thrive-blocks serve` reads it from
+//! [`SERVER_TOKEN_ENV`]. Requests must name the server in `Host`, come
+//! from its own origin or an allowed one, and declare JSON bodies
+//! ([`crate::host::guard`]); connections are capped and timed out, and a
+//! stop lets requests in flight finish within a grace period
+//! ([`crate::host::conn`]).
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use thrive_blocks::host::http::{self, ServerOptions};
+//! use thrive_blocks::{Catalogue, Context};
+//!
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
+//! let options = ServerOptions::default().with_token("a-long-random-secret");
+//! let stop = thrive_blocks::host::shutdown::signal(); // SIGTERM or SIGINT
+//! http::serve_with_shutdown(listener, Catalogue::global(), Context::from_env(), options, stop)
+//!     .await
+//! # }
+//! ```
+
+use crate::api::Context;
+use crate::catalogue::{Catalogue, CatalogueTool};
+use crate::error::{Error, ErrorCode};
+use crate::host::openapi::{self, OpenApiOptions};
+use crate::host::playground;
+use crate::params::Connection;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::host::conn::{self, Limits};
+use crate::host::guard::{self, Access, Guard};
+
+/// The largest request body accepted: 1 MiB. Larger bodies get 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The environment variable `thrive-blocks serve` reads the shared secret
+/// from. [`router`] and [`serve`] never read the environment themselves.
+pub const SERVER_TOKEN_ENV: &str = "THRIVE_BLOCKS_SERVER_TOKEN";
+
+/// The default grace period of a stop: 30 s.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
+/// The default time allowed for a request head: 10 s.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time a keep-alive connection may stay silent: 60 s.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default deadline of one request: 300 s (a `returnAll` of many pages
+/// takes a while).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
+/// The default cap on open connections: 512.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// The default cap on runs executing at once: 128.
+pub const DEFAULT_MAX_RUNS: usize = 128;
+
+mod edge;
+mod handlers;
+mod options;
+
+pub(crate) use edge::bearer_matches;
+use edge::*;
+use handlers::*;
+pub use options::ServerOptions;
+
+#[derive(Clone)]
+struct AppState {
+    catalogue: &'static Catalogue,
+    ctx: Context,
+    token: Option<Arc<str>>,
+    default_connection: Option<Arc<Connection>>,
+}
+
+/// The server's routes, with no token required. See the [module
+/// documentation](self) for the endpoints and status codes.
+pub fn router(catalogue: &'static Catalogue, ctx: Context) -> Router {
+    router_with_options(catalogue, ctx, ServerOptions::default())
+}
+
+/// The server's routes with `options` (e.g. a required bearer token).
+pub fn router_with_options(
+    catalogue: &'static Catalogue,
+    ctx: Context,
+    options: ServerOptions,
+) -> Router {
+    let guard = Guard::new(options.access());
+    let state = AppState {
+        catalogue,
+        ctx,
+        token: options.token.map(Arc::from),
+        default_connection: options.default_connection.map(Arc::new),
+    };
+    let receiver = options.webhooks.clone();
+    let mut protected = Router::new().merge(super::webhooks::trigger_routes());
+    if let Some(r) = &receiver {
+        protected = protected.merge(super::webhooks::event_routes(r.clone()));
+    }
+    let protected = protected
+        .route("/tools", get(list_tools))
+        .route("/tools/{id}", get(manifest))
+        .route("/tools/{id}/validate", post(validate))
+        .route("/tools/{id}/dry-run", post(dry_run))
+        .route(
+            "/tools/{id}/run",
+            post(run).layer(middleware::from_fn_with_state(
+                guard.clone(),
+                guard::limit_runs,
+            )),
+        )
+        .route(
+            "/tools/{id}/options/{field}",
+            get(field_options).post(field_options_post),
+        )
+        .route("/playground/config", get(playground_config))
+        .route("/openapi.json", get(openapi_document))
+        .route_layer(middleware::from_fn(guard::require_json))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+    let mut open = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/ui", get(playground::index))
+        .route("/ui/", get(playground::index))
+        .route("/ui/assets/{file}", get(playground::assets));
+    if let Some(r) = receiver {
+        open = open.merge(super::webhooks::receiver_routes(r));
+    }
+    let router = open
+        .merge(protected)
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state);
+    let router = match guard.cors() {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router.layer(middleware::from_fn_with_state(guard, guard::check))
+}
+
+/// Serves [`router`] on `listener` with the default [`ServerOptions`] until
+/// the process receives `SIGTERM` or `SIGINT`, then stops gracefully. No
+/// token is required; use [`serve_with_shutdown`] for options.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    catalogue: &'static Catalogue,
+    ctx: Context,
+) -> std::io::Result<()> {
+    let options = ServerOptions::default();
+    serve_with_shutdown(
+        listener,
+        catalogue,
+        ctx,
+        options,
+        crate::host::shutdown::signal(),
+    )
+    .await
+}
+
+/// Serves [`router_with_options`] on `listener` until `shutdown` completes,
+/// then stops gracefully: no new connections, idle ones closed, requests in
+/// flight answered within [`ServerOptions::grace`] (what still runs at its
+/// end is answered 503), then returns. Connections are capped and timed out
+/// as `options` say ([`crate::host::conn`]).
+pub async fn serve_with_shutdown<F>(
+    listener: tokio::net::TcpListener,
+    catalogue: &'static Catalogue,
+    ctx: Context,
+    options: ServerOptions,
+    shutdown: F,
+) -> std::io::Result<()>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let limits = options.limits();
+    let app = router_with_options(catalogue, ctx, options);
+    conn::serve_router(listener, app, limits, shutdown).await
+}
+
+/// The HTTP status a failed step answers with (see the module docs).
+pub fn status_for(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::UnknownTool => StatusCode::NOT_FOUND,
+        ErrorCode::HostNotAllowed => StatusCode::FORBIDDEN,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        ErrorCode::BadRequest
+        | ErrorCode::Unauthorized
+        | ErrorCode::Forbidden
+        | ErrorCode::NotFound
+        | ErrorCode::Conflict
+        | ErrorCode::Unprocessable
+        | ErrorCode::Upstream
+        | ErrorCode::Transport
+        | ErrorCode::InvalidResponse
+        | ErrorCode::AuthFailed => StatusCode::BAD_GATEWAY,
+    }
+}
+
+/// A refused or failed request: the HTTP status and the error, answered as
+/// [`Error::to_json`].
+struct Reject {
+    status: StatusCode,
+    error: Box<Error>,
+    retry_after: Option<u64>,
+}
+
+impl Reject {
+    /// `error` with the status of its code.
+    fn mapped(error: Error) -> Self {
+        Self::with_status(status_for(error.code()), error)
+    }
+
+    fn with_status(status: StatusCode, error: Error) -> Self {
+        Self {
+            status,
+            error: Box::new(error),
+            retry_after: None,
+        }
+    }
+}
+
+impl IntoResponse for Reject {
+    fn into_response(self) -> Response {
+        let mut answer = (self.status, axum::Json(self.error.to_json())).into_response();
+        if let Some(secs) = self.retry_after {
+            answer
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            answer
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        answer
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_eq_compares_whole_values() {
+        assert!(constant_time_eq(b"secret", b"secret"));
+        assert!(!constant_time_eq(b"secret", b"secreT"));
+        assert!(!constant_time_eq(b"secret", b"secret2"));
+        assert!(!constant_time_eq(b"secret", b"secre"));
+        assert!(!constant_time_eq(b"secret", b""));
+        assert!(constant_time_eq(b"", b""));
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let o = ServerOptions::default().with_token("hunter2");
+        let text = format!("{o:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("***"));
+    }
+
+    #[test]
+    fn every_code_has_the_documented_status() {
+        assert_eq!(status_for(ErrorCode::InvalidInput), 422);
+        assert_eq!(status_for(ErrorCode::UnknownTool), 404);
+        assert_eq!(status_for(ErrorCode::HostNotAllowed), 403);
+        assert_eq!(status_for(ErrorCode::RateLimited), 429);
+        assert_eq!(status_for(ErrorCode::Timeout), 504);
+        for code in [
+            ErrorCode::BadRequest,
+            ErrorCode::Unauthorized,
+            ErrorCode::Forbidden,
+            ErrorCode::NotFound,
+            ErrorCode::Conflict,
+            ErrorCode::Unprocessable,
+            ErrorCode::Upstream,
+            ErrorCode::Transport,
+            ErrorCode::InvalidResponse,
+            ErrorCode::AuthFailed,
+        ] {
+            assert_eq!(status_for(code), 502, "{code}");
+        }
+    }
+}
