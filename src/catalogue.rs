@@ -1,6 +1,6 @@
 //! The catalogue of tools: discover, describe, validate, execute, export.
 
-use crate::api::{ApiRequest, Context, Prepared, runtime};
+use crate::api::{ApiRequest, Context, Prepared, exchange};
 use crate::error::{Error, ErrorCode, Result, Violation};
 use crate::flavours::{self, Flavour};
 use crate::params::{Connection, PagingOptions};
@@ -347,19 +347,10 @@ impl Catalogue {
         let tool = self.get(id)?;
         let prepared = tool.prepare(input)?;
         let started = std::time::Instant::now();
-        match runtime::run(ctx, &prepared).await {
+        match exchange::run(ctx, &prepared).await {
             Ok(response) => tool.output(response),
             Err(e) => {
-                let meta = crate::api::CallMeta {
-                    attempts: e.attempts(),
-                    elapsed: started.elapsed(),
-                    origin: ctx
-                        .hosts()
-                        .resolve(prepared.connection.host.as_deref())
-                        .map(|o| o.base_url())
-                        .unwrap_or_else(|_| prepared.connection.host.clone().unwrap_or_default()),
-                    auth: crate::api::auth::AuthMethod::of(&prepared.connection).as_str(),
-                };
+                let meta = exchange::failure_meta(ctx, &prepared, &e, started);
                 tool.tool.recover(e, &meta)
             }
         }

@@ -43,6 +43,7 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod clock;
 pub mod error;
 pub mod flavours;
 pub mod options;
@@ -53,6 +54,7 @@ pub mod suggest;
 pub mod thrive;
 pub mod tool;
 pub mod triggers;
+pub mod wire;
 
 #[cfg(any(feature = "cli", feature = "server", feature = "mcp"))]
 pub mod host;

@@ -124,7 +124,7 @@ impl Connection {
     /// `run` check against their context.
     pub fn check(&self, out: &mut Vec<Violation>) {
         if let Some(host) = self.host.as_deref()
-            && let Err(e) = crate::api::host::Origin::parse(host)
+            && let Err(e) = crate::wire::Origin::parse(host)
         {
             let found = e.violations();
             if found.is_empty() {
