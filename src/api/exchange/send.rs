@@ -28,18 +28,7 @@ pub async fn send(
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        // Wait while a 429 for this tenant and host holds every call back.
-        if let Some(until) = ctx.gate_until(&connection.tenant_id, origin) {
-            if until >= deadline {
-                return Err(Error::new(
-                    ErrorCode::RateLimited,
-                    "Thrive asked to slow down for longer than the call's deadline",
-                )
-                .with_status(429)
-                .with_attempts(attempt - 1));
-            }
-            tokio::time::sleep_until(until.into()).await;
-        }
+        wait_for_gate(ctx, connection, origin, deadline, attempt).await?;
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(Error::new(
@@ -48,30 +37,20 @@ pub async fn send(
             )
             .with_attempts(attempt - 1));
         }
-        let auth = match method {
-            AuthMethod::Basic => basic_header(&connection.tenant_id, &connection.api_key),
-            AuthMethod::OAuth => {
-                ctx.tokens()
-                    .bearer(
-                        ctx.http(),
-                        origin,
-                        connection,
-                        stale_token.as_ref(),
-                        remaining.min(ctx.timeout()),
-                    )
-                    .await?
-            }
-        };
-        let _permit = match ctx.limiter(&origin.base_url()) {
-            Some(sem) => Some(sem.acquire_owned().await.map_err(|_| {
-                Error::new(ErrorCode::Transport, "the concurrency limiter was closed")
-            })?),
-            None => None,
-        };
+        let auth = authorisation(
+            ctx,
+            origin,
+            connection,
+            method,
+            stale_token.as_ref(),
+            remaining,
+        )
+        .await?;
+        let permit = permit(ctx, origin).await?;
         let attempt_timeout = ctx.timeout().min(remaining);
         let sent = Instant::now();
         let outcome = send_once(ctx, &url, request, &auth, attempt_timeout).await;
-        drop(_permit);
+        drop(permit);
         let elapsed = sent.elapsed();
         let (failure, error, retry_after) = match outcome {
             Ok((status, _, bytes)) if (200..300).contains(&status) => {
@@ -94,10 +73,7 @@ pub async fn send(
                     stale_token = Some(auth);
                     continue;
                 }
-                let retry_after = headers
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                let retry_after = retry_after(&headers);
                 (
                     Failure::Status(status),
                     Error::from_response(status, &body),
@@ -130,6 +106,79 @@ pub async fn send(
     }
 }
 
+/// Waits while a 429 for this tenant and host holds every call back; fails
+/// with `rate_limited` when the wait would outlast the call's deadline.
+async fn wait_for_gate(
+    ctx: &Context,
+    connection: &Connection,
+    origin: &Origin,
+    deadline: Instant,
+    attempt: u32,
+) -> Result<()> {
+    if let Some(until) = ctx.gate_until(&connection.tenant_id, origin) {
+        if until >= deadline {
+            return Err(Error::new(
+                ErrorCode::RateLimited,
+                "Thrive asked to slow down for longer than the call's deadline",
+            )
+            .with_status(429)
+            .with_attempts(attempt - 1));
+        }
+        tokio::time::sleep_until(until.into()).await;
+    }
+    Ok(())
+}
+
+/// The `Authorization` header value: Basic from the key, or a bearer token
+/// from the cache (renewed when `stale` is the token that was refused).
+async fn authorisation(
+    ctx: &Context,
+    origin: &Origin,
+    connection: &Connection,
+    method: AuthMethod,
+    stale: Option<&Secret>,
+    remaining: Duration,
+) -> Result<Secret> {
+    match method {
+        AuthMethod::Basic => Ok(basic_header(&connection.tenant_id, &connection.api_key)),
+        AuthMethod::OAuth => {
+            ctx.tokens()
+                .bearer(
+                    ctx.http(),
+                    origin,
+                    connection,
+                    stale,
+                    remaining.min(ctx.timeout()),
+                )
+                .await
+        }
+    }
+}
+
+/// A slot under the per-host concurrency cap, when one is set.
+async fn permit(
+    ctx: &Context,
+    origin: &Origin,
+) -> Result<Option<tokio::sync::OwnedSemaphorePermit>> {
+    match ctx.limiter(&origin.base_url()) {
+        Some(sem) => sem
+            .acquire_owned()
+            .await
+            .map(Some)
+            .map_err(|_| Error::new(ErrorCode::Transport, "the concurrency limiter was closed")),
+        None => Ok(None),
+    }
+}
+
+/// Thrive's `Retry-After`, as a wait from now.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()))
+}
+
+/// The step's error after its last attempt, saying how many there were.
 fn finish(error: Error, attempts: u32) -> Error {
     let message = if attempts > 1 {
         format!("{} (after {attempts} attempts)", error.message())
