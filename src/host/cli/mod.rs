@@ -68,13 +68,13 @@ fn init_tracing() {
 pub const LOG_PAYLOADS_ENV: &str = "THRIVE_BLOCKS_LOG_PAYLOADS";
 
 /// `filter` with the log targets that print user data (rmcp's messages at
-/// debug and info, the runtime's request paths) held at `warn`, unless
+/// debug and info, the exchange's request paths) held at `warn`, unless
 /// [`LOG_PAYLOADS_ENV`] is `1`.
 fn without_payloads(filter: tracing_subscriber::EnvFilter) -> tracing_subscriber::EnvFilter {
     if std::env::var(LOG_PAYLOADS_ENV).is_ok_and(|v| v.trim() == "1") {
         return filter;
     }
-    ["rmcp=warn", "thrive_blocks::api::runtime=warn"]
+    ["rmcp=warn", "thrive_blocks::api::exchange=warn"]
         .into_iter()
         .filter_map(|d| d.parse().ok())
         .fold(filter, |f, d| f.add_directive(d))
