@@ -61,5 +61,5 @@ pub mod host;
 
 pub use api::{Context, ContextBuilder, HostPolicy, RetryPolicy};
 pub use catalogue::{Catalogue, CatalogueTool};
-pub use error::{Delivery, Error, ErrorCode, Result, Violation};
+pub use error::{Delivery, Details, Error, ErrorCode, Result, Violation};
 pub use tool::{DynTool, Hints, Tool, ToolMeta};

@@ -7,6 +7,10 @@
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
+use std::sync::OnceLock;
+
+mod details;
+pub use details::Details;
 
 /// The stable code of an [`Error`]. Serialised in `snake_case`
 /// (`invalid_input`, `rate_limited`, ...); these strings never change meaning.
@@ -168,7 +172,9 @@ pub struct Error {
     code: ErrorCode,
     message: String,
     status: Option<u16>,
-    details: Option<Value>,
+    /// Boxed: most errors have none, and a small `Error` keeps every
+    /// `Result` in the crate small.
+    details: Option<Box<DetailsCell>>,
     attempts: u32,
     delivery: Delivery,
     retryable: bool,
@@ -209,11 +215,8 @@ impl Error {
                     .join("; ")
             ),
         };
-        let details = serde_json::to_value(&violations).ok();
-        Self {
-            details,
-            ..Self::new(ErrorCode::InvalidInput, message)
-        }
+        Self::new(ErrorCode::InvalidInput, message)
+            .with_typed_details(Details::Violations(violations))
     }
 
     /// An `invalid_input` error for a single field.
@@ -235,7 +238,7 @@ impl Error {
             .or_else(|| body.get("error").and_then(Value::as_str).map(str::to_owned))
             .unwrap_or_else(|| format!("Thrive answered HTTP {status}"));
         let details = match body.get("message") {
-            Some(obj @ Value::Object(_)) => Some(obj.clone()),
+            Some(obj @ Value::Object(_)) => Some(DetailsCell::new(Details::Thrive(obj.clone()))),
             _ => None,
         };
         Self {
@@ -271,7 +274,32 @@ impl Error {
     /// Structured details: the violations of an `invalid_input` error, or
     /// Thrive's object-valued `message`.
     pub fn details(&self) -> Option<&Value> {
-        self.details.as_ref()
+        self.details
+            .as_ref()
+            .map(|cell| cell.json.get_or_init(|| cell.typed.to_json()))
+    }
+
+    /// The structured details as types (see [`Details`]).
+    pub fn typed_details(&self) -> Option<&Details> {
+        self.details.as_deref().map(|cell| &cell.typed)
+    }
+
+    /// Returns the error with typed details attached.
+    pub fn with_typed_details(mut self, details: Details) -> Self {
+        self.details = Some(DetailsCell::new(details));
+        self
+    }
+
+    /// Returns the error marked as a chunked step that failed after
+    /// `items_applied` of `items_total` items took effect. Sending the same
+    /// step again would apply those twice, so it is no longer retryable.
+    pub fn with_partial_progress(self, items_applied: u64, items_total: u64) -> Self {
+        let delivery = self.delivery;
+        self.with_typed_details(Details::Partial {
+            items_applied,
+            items_total,
+        })
+        .with_retry(delivery, false)
     }
 
     /// How many HTTP attempts were made before giving up (0: nothing was sent).
@@ -281,24 +309,10 @@ impl Error {
 
     /// The violations of an `invalid_input` error (empty for other codes).
     pub fn violations(&self) -> Vec<Violation> {
-        if self.code != ErrorCode::InvalidInput {
-            return Vec::new();
+        match (self.typed_details(), self.code) {
+            (Some(Details::Violations(list)), ErrorCode::InvalidInput) => list.clone(),
+            _ => Vec::new(),
         }
-        self.details
-            .as_ref()
-            .and_then(|d| d.as_array())
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|v| {
-                        Violation::new(
-                            v.get("pointer").and_then(Value::as_str).unwrap_or_default(),
-                            v.get("message").and_then(Value::as_str).unwrap_or_default(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
     }
 
     /// Whether the same step is **safe to send again as is**, and could then
@@ -344,9 +358,8 @@ impl Error {
     }
 
     /// Returns the error with structured details attached.
-    pub fn with_details(mut self, details: Value) -> Self {
-        self.details = Some(details);
-        self
+    pub fn with_details(self, details: Value) -> Self {
+        self.with_typed_details(Details::Other(details))
     }
 
     /// Returns the error with the number of attempts recorded.
@@ -364,13 +377,29 @@ impl Error {
         if let Some(status) = self.status {
             inner.insert("status".into(), Value::from(status));
         }
-        if let Some(details) = &self.details {
+        if let Some(details) = self.details() {
             inner.insert("details".into(), details.clone());
         }
         inner.insert("retryable".into(), Value::from(self.is_retryable()));
         inner.insert("delivery".into(), Value::from(self.delivery.as_str()));
         inner.insert("attempts".into(), Value::from(self.attempts));
         serde_json::json!({ "error": inner })
+    }
+}
+
+/// Typed details with their JSON form, made once on first ask.
+#[derive(Debug, Clone)]
+struct DetailsCell {
+    typed: Details,
+    json: OnceLock<Value>,
+}
+
+impl DetailsCell {
+    fn new(typed: Details) -> Box<Self> {
+        Box::new(Self {
+            typed,
+            json: OnceLock::new(),
+        })
     }
 }
 

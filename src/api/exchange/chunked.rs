@@ -5,7 +5,7 @@ use super::merge::BulkMerge;
 use super::send::send;
 use crate::api::{ApiResponse, Context, Origin, Prepared, Progress};
 use crate::error::Result;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Sends the array at `pointer` of the request body in chunks of `size`.
 pub(super) async fn send_chunked(
@@ -41,10 +41,7 @@ pub(super) async fn send_chunked(
                     );
                     // Part of the step took effect: sending the same step
                     // again as is would send those items twice.
-                    let delivery = e.delivery();
-                    e.with_message(message)
-                        .with_details(json!({ "itemsApplied": sent, "itemsTotal": total }))
-                        .with_retry(delivery, false)
+                    e.with_message(message).with_partial_progress(sent, total)
                 } else {
                     e
                 }
