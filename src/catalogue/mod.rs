@@ -6,6 +6,7 @@ use crate::flavours::{self, Flavour};
 use crate::params::{Connection, PagingOptions};
 use crate::schema;
 use crate::tool::{DynTool, ToolEntry, ToolMeta};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -174,8 +175,9 @@ impl CatalogueTool {
         // other fields.
         let mut layout = Vec::new();
         self.check_layouts(&input, &mut layout);
-        let connection = serde_json::from_value::<Connection>(input.clone());
-        let paging = serde_json::from_value::<PagingOptions>(input.clone());
+        // Read straight from the input value: no copy of the input per call.
+        let connection = Connection::deserialize(&input);
+        let paging = PagingOptions::deserialize(&input);
         if let Ok(connection) = &connection {
             connection.check(&mut problems);
         }
