@@ -21,7 +21,10 @@ pub async fn send(
     let deadline = started + policy.deadline;
     // The query is encoded by `path_and_query` (spaces as %20, as Thrive's
     // docs show them), not by the HTTP client's form encoder.
-    let url = format!("{}{}", origin.base_url(), request.path_and_query());
+    // The base URL is formatted once per call: for the URL, the per-host
+    // permit and the call's metadata.
+    let base = origin.base_url();
+    let url = format!("{base}{}", request.path_and_query());
     let method = AuthMethod::of(connection);
     let mut stale_token: Option<Secret> = None;
     let mut renewed = false;
@@ -46,7 +49,7 @@ pub async fn send(
             remaining,
         )
         .await?;
-        let permit = permit(ctx, origin).await?;
+        let permit = permit(ctx, &base).await?;
         let attempt_timeout = ctx.timeout().min(remaining);
         let sent = Instant::now();
         let outcome = send_once(ctx, &url, request, &auth, attempt_timeout).await;
@@ -59,7 +62,7 @@ pub async fn send(
                 response.meta = crate::api::CallMeta {
                     attempts: attempt,
                     elapsed: started.elapsed(),
-                    origin: origin.base_url(),
+                    origin: base,
                     auth: method.as_str(),
                 };
                 return Ok(response);
@@ -158,9 +161,9 @@ async fn authorisation(
 /// A slot under the per-host concurrency cap, when one is set.
 async fn permit(
     ctx: &Context,
-    origin: &Origin,
+    base_url: &str,
 ) -> Result<Option<tokio::sync::OwnedSemaphorePermit>> {
-    match ctx.limiter(&origin.base_url()) {
+    match ctx.limiter(base_url) {
         Some(sem) => sem
             .acquire_owned()
             .await
