@@ -59,3 +59,46 @@ fn invalid_input_lists_every_violation() {
         "invalid_input: invalid input (2 problems): perPage must be a whole number; users[0]: must be a string"
     );
 }
+
+#[test]
+fn typed_details_render_as_hosts_saw_them() {
+    let e = Error::invalid_input(vec![
+        Violation::new("/ref", "ref is required"),
+        Violation::new("/users/0", "users[0]: not an email"),
+    ]);
+    assert_eq!(
+        e.typed_details(),
+        Some(&Details::Violations(e.violations()))
+    );
+    assert_eq!(
+        e.to_json()["error"]["details"],
+        json!([{"pointer": "/ref", "message": "ref is required"},
+               {"pointer": "/users/0", "message": "users[0]: not an email"}])
+    );
+
+    let e = Error::from_response(503, &json!({"status": 503})).with_partial_progress(100, 250);
+    assert_eq!(
+        e.typed_details(),
+        Some(&Details::Partial {
+            items_applied: 100,
+            items_total: 250
+        })
+    );
+    assert_eq!(
+        e.details(),
+        Some(&json!({"itemsApplied": 100, "itemsTotal": 250}))
+    );
+    assert!(
+        !e.is_retryable(),
+        "a partly applied step is not safe to resend"
+    );
+    assert_eq!(e.delivery(), Delivery::Answered);
+    assert!(e.violations().is_empty());
+
+    let e = Error::from_response(422, &json!({"message": {"parentId": "cannot move"}}));
+    assert_eq!(
+        e.typed_details(),
+        Some(&Details::Thrive(json!({"parentId": "cannot move"})))
+    );
+    assert_eq!(e.message(), "parentId: cannot move");
+}
