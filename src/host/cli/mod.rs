@@ -24,10 +24,12 @@ mod args;
 pub use args::*;
 mod run_tool;
 use run_tool::*;
+#[cfg(feature = "server")]
 mod servers;
+#[cfg(feature = "server")]
 use servers::*;
 mod startup;
-pub(crate) use startup::*;
+use startup::*;
 
 /// Parses the process arguments and runs the command.
 pub async fn main() -> ExitCode {

@@ -100,7 +100,8 @@ pub(super) fn absolute(path: &Path) -> PathBuf {
 /// A listener that could not be bound: a port in use or a refused address
 /// is the operator's to fix, so it is `invalid_input` (exit 2), not a
 /// retryable transport failure.
-pub(crate) fn bind_error(addr: std::net::SocketAddr, e: std::io::Error) -> Error {
+#[cfg(feature = "server")]
+pub(super) fn bind_error(addr: std::net::SocketAddr, e: std::io::Error) -> Error {
     let why = match e.kind() {
         std::io::ErrorKind::AddrInUse => format!(
             "the address {addr} is already in use (another process listens there); \
