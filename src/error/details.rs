@@ -1,8 +1,10 @@
-//! What an error carries besides its message, as types. JSON is made from
+//! What an error carries besides its message, as types: the violations
+//! of bad input, Thrive's own details, partial progress. JSON is made from
 //! them only when a host renders the error ([`Details::to_json`]).
 
-use super::Violation;
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::fmt;
 
 /// Structured details of an [`Error`](super::Error).
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +42,40 @@ impl Details {
                 items_applied,
                 items_total,
             } => json!({ "itemsApplied": items_applied, "itemsTotal": items_total }),
+        }
+    }
+}
+
+/// One problem with one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// JSON pointer to the field in the input (`/users`, `/users/3/reference`);
+    /// empty for the input as a whole.
+    pub pointer: String,
+    /// What is wrong, in words that name the field.
+    pub message: String,
+}
+
+impl Violation {
+    /// A violation at `pointer` with `message`.
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    /// `pointer: message`, or the message alone when it already starts with
+    /// the field's name (`users[0]: …` at `/users/0`), so a name is never
+    /// said twice.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = self.pointer.split('/').nth(1).unwrap_or_default();
+        if self.pointer.is_empty() || (!field.is_empty() && self.message.starts_with(field)) {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.pointer, self.message)
         }
     }
 }

@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 mod details;
-pub use details::Details;
+pub use details::{Details, Violation};
 
 /// The stable code of an [`Error`]. Serialised in `snake_case`
 /// (`invalid_input`, `rate_limited`, ...); these strings never change meaning.
@@ -125,40 +125,6 @@ impl Delivery {
 impl fmt::Display for Delivery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Violation {
-    /// JSON pointer to the field in the input (`/users`, `/users/3/reference`);
-    /// empty for the input as a whole.
-    pub pointer: String,
-    /// What is wrong, in words that name the field.
-    pub message: String,
-}
-
-impl Violation {
-    /// A violation at `pointer` with `message`.
-    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: pointer.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Violation {
-    /// `pointer: message`, or the message alone when it already starts with
-    /// the field's name (`users[0]: …` at `/users/0`), so a name is never
-    /// said twice.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.pointer.split('/').nth(1).unwrap_or_default();
-        if self.pointer.is_empty() || (!field.is_empty() && self.message.starts_with(field)) {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.pointer, self.message)
-        }
     }
 }
 
