@@ -43,6 +43,7 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod clock;
 pub mod error;
 pub mod flavours;
 pub mod options;
@@ -53,11 +54,12 @@ pub mod suggest;
 pub mod thrive;
 pub mod tool;
 pub mod triggers;
+pub mod wire;
 
 #[cfg(any(feature = "cli", feature = "server", feature = "mcp"))]
 pub mod host;
 
 pub use api::{Context, ContextBuilder, HostPolicy, RetryPolicy};
 pub use catalogue::{Catalogue, CatalogueTool};
-pub use error::{Delivery, Error, ErrorCode, Result, Violation};
+pub use error::{Delivery, Details, Error, ErrorCode, Result, Violation};
 pub use tool::{DynTool, Hints, Tool, ToolMeta};

@@ -3,97 +3,14 @@
 //! a typed output. Plus its object-safe, JSON-in/JSON-out form ([`DynTool`])
 //! and registration with `inventory`.
 
-use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
+use crate::wire::{ApiRequest, ApiResponse, CallMeta};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Behaviour hints every host asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Hints {
-    /// The tool only reads.
-    pub read_only: bool,
-    /// The tool deletes, replaces or otherwise destroys data.
-    pub destructive: bool,
-    /// Running the tool twice with the same input has the same effect as once.
-    pub idempotent: bool,
-}
-
-impl Hints {
-    /// A read: read-only, not destructive, idempotent.
-    pub const READ: Self = Self {
-        read_only: true,
-        destructive: false,
-        idempotent: true,
-    };
-    /// A create or add: not idempotent.
-    pub const CREATE: Self = Self {
-        read_only: false,
-        destructive: false,
-        idempotent: false,
-    };
-    /// An update or suspend: idempotent, not destructive.
-    pub const UPDATE: Self = Self {
-        read_only: false,
-        destructive: false,
-        idempotent: true,
-    };
-    /// A delete, remove or replace: destructive and idempotent.
-    pub const DESTROY: Self = Self {
-        read_only: false,
-        destructive: true,
-        idempotent: true,
-    };
-}
-
-/// How a tool's list endpoint pages, so the runtime can follow pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
-pub enum Paging {
-    /// Not paginated.
-    None,
-    /// `{results, pagination}` envelope with `totalPages`.
-    #[serde(rename_all = "camelCase")]
-    Envelope {
-        /// The largest `perPage` the endpoint accepts.
-        max_per_page: u32,
-    },
-    /// A bare JSON array; the last page is the first one shorter than `perPage`.
-    #[serde(rename_all = "camelCase")]
-    BareArray {
-        /// The largest `perPage` the endpoint accepts.
-        max_per_page: u32,
-        /// The `perPage` the endpoint uses when none is sent.
-        default_per_page: u32,
-    },
-}
-
-impl Paging {
-    /// Whether the tool pages at all.
-    pub fn is_paginated(self) -> bool {
-        !matches!(self, Self::None)
-    }
-}
-
-/// How a request with a long item list is split into several calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
-pub enum Batching {
-    /// One call, whatever the input.
-    None,
-    /// The array at `pointer` in the body (`""`: the body itself) is sent in
-    /// chunks of at most `size` items, in order, and the answers merged.
-    #[serde(rename_all = "camelCase")]
-    Chunked {
-        /// JSON pointer of the array within the body.
-        pointer: &'static str,
-        /// Items per call.
-        size: usize,
-    },
-}
+pub use crate::wire::meta::{Batching, Hints, Paging, ToolMeta};
 
 /// One Thrive operation. Implementations are unit structs; everything is
 /// associated, so a tool is pure and needs no instance state.
@@ -136,35 +53,10 @@ pub trait Tool: Send + Sync + 'static {
     /// Turns a failed call into an output instead of an error, for tools
     /// whose job is to report failure (a connection test). `meta` tells
     /// where the call went and how long it took. Default: the error stands.
-    fn recover(error: crate::Error, meta: &crate::api::CallMeta) -> Result<Self::Output> {
+    fn recover(error: crate::Error, meta: &CallMeta) -> Result<Self::Output> {
         let _ = meta;
         Err(error)
     }
-}
-
-/// Static, serialisable facts about a tool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ToolMeta {
-    /// See [`Tool::ID`].
-    pub id: &'static str,
-    /// See [`Tool::TITLE`].
-    pub title: &'static str,
-    /// See [`Tool::DESCRIPTION`].
-    pub description: &'static str,
-    /// See [`Tool::VERSION`].
-    pub version: &'static str,
-    /// See [`Tool::ENDPOINT`].
-    pub endpoint: &'static str,
-    /// See [`Tool::HINTS`].
-    pub hints: Hints,
-    /// See [`Tool::PAGING`].
-    pub paging: Paging,
-    /// See [`Tool::BATCHING`].
-    pub batching: Batching,
-    /// See [`Tool::RULES`].
-    #[serde(skip)]
-    pub rules: &'static [crate::rules::Rule],
 }
 
 /// The object-safe, JSON-in/JSON-out form of a [`Tool`]. Every `Tool` gets
@@ -184,7 +76,7 @@ pub trait DynTool: Send + Sync {
     fn output(&self, response: ApiResponse) -> Result<Value>;
     /// Turns a failed call into output JSON where the tool reports failures
     /// as data ([`Tool::recover`]); otherwise returns the error.
-    fn recover(&self, error: crate::Error, meta: &crate::api::CallMeta) -> Result<Value>;
+    fn recover(&self, error: crate::Error, meta: &CallMeta) -> Result<Value>;
 }
 
 /// Adapts a [`Tool`] to [`DynTool`].
@@ -246,7 +138,7 @@ impl<T: Tool> DynTool for Erased<T> {
         to_json(out)
     }
 
-    fn recover(&self, error: crate::Error, meta: &crate::api::CallMeta) -> Result<Value> {
+    fn recover(&self, error: crate::Error, meta: &CallMeta) -> Result<Value> {
         to_json(T::recover(error, meta)?)
     }
 }

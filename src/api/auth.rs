@@ -6,9 +6,9 @@
 //! fetching their own. A token is renewed 60 s before it expires, and once
 //! more when Thrive answers 401 to it.
 
-use crate::api::Origin;
 use crate::error::{Error, ErrorCode, Result};
 use crate::params::{Connection, Secret};
+use crate::wire::Origin;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
@@ -139,7 +139,7 @@ impl TokenCache {
         scope: &str,
         timeout: Duration,
     ) -> Result<Token> {
-        let tenant = crate::api::segment("tenantId", &connection.tenant_id)?;
+        let tenant = crate::wire::segment("tenantId", &connection.tenant_id)?;
         let url = format!("{}/oauth2/token/{tenant}", origin.base_url());
         let body = format!(
             "grant_type=client_credentials&scope={}",
@@ -171,13 +171,13 @@ impl TokenCache {
                     code,
                     format!(
                         "the OAuth token endpoint could not be reached: {}",
-                        crate::api::runtime::describe(&e)
+                        crate::api::transport::describe(&e)
                     ),
                 )
                 .with_attempts(1);
                 // Asking for a token changes nothing, so it is safe to ask
                 // again, unless the host's certificate is not trusted.
-                if crate::api::runtime::is_certificate_error(&e) {
+                if crate::api::transport::is_certificate_error(&e) {
                     error.with_retry(crate::error::Delivery::NotSent, false)
                 } else {
                     error

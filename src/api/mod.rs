@@ -4,17 +4,22 @@
 
 pub mod auth;
 pub mod host;
-pub mod request;
+pub use crate::wire::request;
+pub mod exchange;
 pub mod retry;
-pub mod runtime;
+pub mod transport;
+/// The former name of [`exchange`], kept so existing paths still work.
+pub use exchange as runtime;
 
+pub use crate::wire::request::{
+    ApiRequest, ApiResponse, ApiVersion, CallMeta, JsonBody, Method, segment,
+};
+pub use exchange::Pager;
 pub use host::{DEFAULT_HOST, HostPolicy, Origin, REGION_HOSTS};
-pub use request::{ApiRequest, ApiResponse, ApiVersion, CallMeta, JsonBody, Method, segment};
 pub use retry::RetryPolicy;
-pub use runtime::Pager;
 
 use crate::params::{Connection, PagingOptions};
-use crate::tool::ToolMeta;
+use crate::wire::ToolMeta;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};

@@ -3,8 +3,8 @@
 //! The policy (which failures, how many attempts, what deadline) is separate
 //! from the backoff arithmetic, as in tower's retry middleware.
 
-use crate::api::Method;
 use crate::error::Delivery;
+use crate::wire::Method;
 use std::time::{Duration, SystemTime};
 
 /// How failed calls are retried.

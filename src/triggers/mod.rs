@@ -174,10 +174,7 @@ macro_rules! register_trigger {
     };
 }
 
-/// Now as ISO 8601 in UTC with milliseconds, e.g. `2026-03-15T10:30:01.234Z`.
-pub fn now_iso() -> String {
-    log::format_ms(log::now_ms())
-}
+pub use crate::clock::now_iso;
 
 /// Whether `event_type` is covered by `pattern` (`assignment.*` covers
 /// `assignment.assigned`; anything else must be equal).

@@ -76,7 +76,7 @@ pub(crate) fn request(
         .timestamp
         .as_deref()
         .map(str::to_owned)
-        .unwrap_or_else(crate::triggers::now_iso);
+        .unwrap_or_else(crate::clock::now_iso);
     ApiRequest::new(Method::Post, ApiVersion::UserApi, &["webhooks"]).body(json!({
         "id": id,
         "timestamp": timestamp,

@@ -30,6 +30,9 @@ use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::Mutex;
 
+mod scan;
+use scan::*;
+
 /// The longest line read: 16 MiB. A longer line is dropped whole.
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -250,112 +253,6 @@ where
     }
 }
 
-/// What is wrong with the params of a `tools/call`, if anything.
-fn tool_call_problem(params: Option<&Value>) -> Option<String> {
-    let params = params?;
-    match params.get("name") {
-        Some(Value::String(_)) => {}
-        Some(_) => return Some("\"name\" must be a string".into()),
-        None => return Some("\"name\" is required".into()),
-    }
-    match params.get("arguments") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => None,
-        Some(_) => Some("\"arguments\" must be an object of the tool's inputs".into()),
-    }
-}
-
-/// JSON-RPC ids are strings or integers.
-fn is_valid_id(id: &Value) -> bool {
-    match id {
-        Value::String(_) => true,
-        Value::Number(n) => n.is_i64() || n.is_u64(),
-        _ => false,
-    }
-}
-
-/// The top-level `"id"` of a JSON object text that cannot be parsed whole
-/// (too deep, or broken after the id), when it is a string or an integer.
-/// Scans without recursion, so any depth is safe.
-fn top_level_id(text: &[u8]) -> Option<Value> {
-    let mut s = Scanner { text, at: 0 };
-    s.ws();
-    s.eat(b'{')?;
-    loop {
-        s.ws();
-        let key_start = s.at;
-        s.skip_string()?;
-        let key = &text[key_start..s.at];
-        s.ws();
-        s.eat(b':')?;
-        s.ws();
-        let value_start = s.at;
-        s.skip_value()?;
-        if key == b"\"id\"" {
-            let id: Value = serde_json::from_slice(&text[value_start..s.at]).ok()?;
-            return is_valid_id(&id).then_some(id);
-        }
-        s.ws();
-        s.eat(b',')?;
-    }
-}
-
-struct Scanner<'a> {
-    text: &'a [u8],
-    at: usize,
-}
-
-impl Scanner<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.text.get(self.at).copied()
-    }
-
-    fn ws(&mut self) {
-        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
-            self.at += 1;
-        }
-    }
-
-    fn eat(&mut self, byte: u8) -> Option<()> {
-        (self.peek()? == byte).then(|| self.at += 1)
-    }
-
-    fn skip_string(&mut self) -> Option<()> {
-        self.eat(b'"')?;
-        loop {
-            match self.peek()? {
-                b'\\' => self.at += 2,
-                b'"' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => self.at += 1,
-            }
-        }
-    }
-
-    /// Skips one value of any depth (nesting is counted, not recursed),
-    /// stopping at the `,` or `}` after it.
-    fn skip_value(&mut self) -> Option<()> {
-        let mut depth = 0usize;
-        loop {
-            match self.peek()? {
-                b'"' => self.skip_string()?,
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.at += 1;
-                }
-                b'}' | b']' if depth == 0 => return Some(()),
-                b'}' | b']' => {
-                    depth -= 1;
-                    self.at += 1;
-                }
-                b',' if depth == 0 => return Some(()),
-                _ => self.at += 1,
-            }
-        }
-    }
-}
-
 impl<R, W> Transport<RoleServer> for LineTransport<R, W>
 where
     R: AsyncRead + Send + Unpin + 'static,
@@ -416,28 +313,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn top_level_ids_are_read_at_any_depth() {
-        let deep = format!(
-            "{{\"jsonrpc\":\"2.0\",\"params\":{}{},\"id\":42,\"method\":\"x\"}}",
-            "[".repeat(10_000),
-            "]".repeat(10_000)
-        );
-        assert_eq!(top_level_id(deep.as_bytes()), Some(json!(42)));
-        assert_eq!(
-            top_level_id(br#"{"id": "a\"b", "x": [1, {"id": 2}]"#),
-            Some(json!("a\"b"))
-        );
-        assert_eq!(
-            top_level_id(br#"{"x": {"id": 2}, "id": 7, oops"#),
-            Some(json!(7))
-        );
-        assert_eq!(top_level_id(br#"{"x": {"id": 2}} "#), None);
-        assert_eq!(top_level_id(br#"{"id": 1.5}"#), None);
-        assert_eq!(top_level_id(b"not json"), None);
-        assert_eq!(top_level_id(br#"{"id": [1"#), None);
-    }
-}
+mod tests;

@@ -7,6 +7,10 @@
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
+use std::sync::OnceLock;
+
+mod details;
+pub use details::{Details, Violation};
 
 /// The stable code of an [`Error`]. Serialised in `snake_case`
 /// (`invalid_input`, `rate_limited`, ...); these strings never change meaning.
@@ -124,40 +128,6 @@ impl fmt::Display for Delivery {
     }
 }
 
-/// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Violation {
-    /// JSON pointer to the field in the input (`/users`, `/users/3/reference`);
-    /// empty for the input as a whole.
-    pub pointer: String,
-    /// What is wrong, in words that name the field.
-    pub message: String,
-}
-
-impl Violation {
-    /// A violation at `pointer` with `message`.
-    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: pointer.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Violation {
-    /// `pointer: message`, or the message alone when it already starts with
-    /// the field's name (`users[0]: …` at `/users/0`), so a name is never
-    /// said twice.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let field = self.pointer.split('/').nth(1).unwrap_or_default();
-        if self.pointer.is_empty() || (!field.is_empty() && self.message.starts_with(field)) {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.pointer, self.message)
-        }
-    }
-}
-
 /// A failed tool step.
 ///
 /// `Display` gives a one-line message; [`Error::to_json`] gives the
@@ -168,7 +138,9 @@ pub struct Error {
     code: ErrorCode,
     message: String,
     status: Option<u16>,
-    details: Option<Value>,
+    /// Boxed: most errors have none, and a small `Error` keeps every
+    /// `Result` in the crate small.
+    details: Option<Box<DetailsCell>>,
     attempts: u32,
     delivery: Delivery,
     retryable: bool,
@@ -209,11 +181,8 @@ impl Error {
                     .join("; ")
             ),
         };
-        let details = serde_json::to_value(&violations).ok();
-        Self {
-            details,
-            ..Self::new(ErrorCode::InvalidInput, message)
-        }
+        Self::new(ErrorCode::InvalidInput, message)
+            .with_typed_details(Details::Violations(violations))
     }
 
     /// An `invalid_input` error for a single field.
@@ -235,7 +204,7 @@ impl Error {
             .or_else(|| body.get("error").and_then(Value::as_str).map(str::to_owned))
             .unwrap_or_else(|| format!("Thrive answered HTTP {status}"));
         let details = match body.get("message") {
-            Some(obj @ Value::Object(_)) => Some(obj.clone()),
+            Some(obj @ Value::Object(_)) => Some(DetailsCell::new(Details::Thrive(obj.clone()))),
             _ => None,
         };
         Self {
@@ -271,7 +240,32 @@ impl Error {
     /// Structured details: the violations of an `invalid_input` error, or
     /// Thrive's object-valued `message`.
     pub fn details(&self) -> Option<&Value> {
-        self.details.as_ref()
+        self.details
+            .as_ref()
+            .map(|cell| cell.json.get_or_init(|| cell.typed.to_json()))
+    }
+
+    /// The structured details as types (see [`Details`]).
+    pub fn typed_details(&self) -> Option<&Details> {
+        self.details.as_deref().map(|cell| &cell.typed)
+    }
+
+    /// Returns the error with typed details attached.
+    pub fn with_typed_details(mut self, details: Details) -> Self {
+        self.details = Some(DetailsCell::new(details));
+        self
+    }
+
+    /// Returns the error marked as a chunked step that failed after
+    /// `items_applied` of `items_total` items took effect. Sending the same
+    /// step again would apply those twice, so it is no longer retryable.
+    pub fn with_partial_progress(self, items_applied: u64, items_total: u64) -> Self {
+        let delivery = self.delivery;
+        self.with_typed_details(Details::Partial {
+            items_applied,
+            items_total,
+        })
+        .with_retry(delivery, false)
     }
 
     /// How many HTTP attempts were made before giving up (0: nothing was sent).
@@ -281,24 +275,10 @@ impl Error {
 
     /// The violations of an `invalid_input` error (empty for other codes).
     pub fn violations(&self) -> Vec<Violation> {
-        if self.code != ErrorCode::InvalidInput {
-            return Vec::new();
+        match (self.typed_details(), self.code) {
+            (Some(Details::Violations(list)), ErrorCode::InvalidInput) => list.clone(),
+            _ => Vec::new(),
         }
-        self.details
-            .as_ref()
-            .and_then(|d| d.as_array())
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|v| {
-                        Violation::new(
-                            v.get("pointer").and_then(Value::as_str).unwrap_or_default(),
-                            v.get("message").and_then(Value::as_str).unwrap_or_default(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
     }
 
     /// Whether the same step is **safe to send again as is**, and could then
@@ -344,9 +324,8 @@ impl Error {
     }
 
     /// Returns the error with structured details attached.
-    pub fn with_details(mut self, details: Value) -> Self {
-        self.details = Some(details);
-        self
+    pub fn with_details(self, details: Value) -> Self {
+        self.with_typed_details(Details::Other(details))
     }
 
     /// Returns the error with the number of attempts recorded.
@@ -364,13 +343,29 @@ impl Error {
         if let Some(status) = self.status {
             inner.insert("status".into(), Value::from(status));
         }
-        if let Some(details) = &self.details {
+        if let Some(details) = self.details() {
             inner.insert("details".into(), details.clone());
         }
         inner.insert("retryable".into(), Value::from(self.is_retryable()));
         inner.insert("delivery".into(), Value::from(self.delivery.as_str()));
         inner.insert("attempts".into(), Value::from(self.attempts));
         serde_json::json!({ "error": inner })
+    }
+}
+
+/// Typed details with their JSON form, made once on first ask.
+#[derive(Debug, Clone)]
+struct DetailsCell {
+    typed: Details,
+    json: OnceLock<Value>,
+}
+
+impl DetailsCell {
+    fn new(typed: Details) -> Box<Self> {
+        Box::new(Self {
+            typed,
+            json: OnceLock::new(),
+        })
     }
 }
 
@@ -393,66 +388,4 @@ fn summarise_object(obj: &Value) -> String {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn thrive_error_body_becomes_code_status_and_message() {
-        let e = Error::from_response(
-            404,
-            &json!({"status": 404, "error": "Not Found", "message": "Audience not found"}),
-        );
-        assert_eq!(e.code(), ErrorCode::NotFound);
-        assert_eq!(e.status(), Some(404));
-        assert_eq!(e.message(), "Audience not found");
-        assert!(!e.is_retryable());
-    }
-
-    #[test]
-    fn object_message_is_summarised_and_kept() {
-        let body = json!({"status": 422, "error": "Unprocessable Content",
-            "message": {"parentId": "cannot move audience to this parent"}});
-        let e = Error::from_response(422, &body);
-        assert_eq!(e.code(), ErrorCode::Unprocessable);
-        assert_eq!(e.message(), "parentId: cannot move audience to this parent");
-        assert_eq!(
-            e.details(),
-            Some(&json!({"parentId": "cannot move audience to this parent"}))
-        );
-    }
-
-    #[test]
-    fn missing_message_falls_back_to_reason_then_status() {
-        assert_eq!(
-            Error::from_response(500, &json!({"error": "Internal Server Error"})).message(),
-            "Internal Server Error"
-        );
-        let e = Error::from_response(502, &Value::Null);
-        assert_eq!(e.message(), "Thrive answered HTTP 502");
-        assert!(e.is_retryable());
-    }
-
-    #[test]
-    fn invalid_input_lists_every_violation() {
-        let e = Error::invalid_input(vec![
-            Violation::new("/ref", "is required"),
-            Violation::new("/users", "must hold a JSON array"),
-        ]);
-        assert_eq!(
-            e.to_string(),
-            "invalid_input: invalid input (2 problems): /ref: is required; /users: must hold a JSON array"
-        );
-        assert_eq!(e.violations().len(), 2);
-        assert_eq!(e.to_json()["error"]["details"][1]["pointer"], "/users");
-        // A message that names its field is not prefixed with the pointer.
-        let e = Error::invalid_input(vec![
-            Violation::new("/perPage", "perPage must be a whole number"),
-            Violation::new("/users/0", "users[0]: must be a string"),
-        ]);
-        assert_eq!(
-            e.to_string(),
-            "invalid_input: invalid input (2 problems): perPage must be a whole number; users[0]: must be a string"
-        );
-    }
-}
+mod tests;

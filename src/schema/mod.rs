@@ -9,6 +9,9 @@ use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
+mod violations;
+pub use violations::*;
+
 /// Removes `"null"` from `type` arrays: in a tool input, null and `""` both
 /// mean "absent", and form builders draw a plain field for a plain type.
 #[derive(Clone)]
@@ -317,98 +320,6 @@ pub fn normalise(schema: &Value, input: &mut Value) {
             }
             _ => {}
         }
-    }
-}
-
-/// Validates `input` against a compiled schema; every problem is returned,
-/// each with its JSON pointer. Messages never quote the value (it may be a
-/// secret).
-///
-/// Inputs whose schema carries a documented layout (a date or a comma list)
-/// are checked by [`crate::params::check_by_schema`] instead of by their
-/// pattern, so the message says which layout or values are expected.
-pub fn schema_violations(
-    validator: &jsonschema::Validator,
-    schema: &Value,
-    input: &Value,
-) -> Vec<Violation> {
-    use jsonschema::error::ValidationErrorKind as K;
-    let mut out = Vec::new();
-    let props = schema.get("properties").and_then(Value::as_object);
-    for error in validator.iter_errors(input) {
-        let at = error.instance_path().as_str().to_owned();
-        let field = at.rsplit('/').next().unwrap_or_default().to_owned();
-        if matches!(error.kind(), K::Pattern { .. })
-            && let Some(prop) = props.and_then(|p| p.get(at.trim_start_matches('/')))
-            && (prop.get(crate::params::DATE_KEYWORD).is_some()
-                || prop.get(crate::params::LIST_KEYWORD).is_some())
-        {
-            continue;
-        }
-        let label = if field.is_empty() {
-            "input".to_owned()
-        } else {
-            field.clone()
-        };
-        let v = match error.kind() {
-            K::Required { property } => {
-                let name = property
-                    .as_str()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| property.to_string());
-                Violation::new(format!("{at}/{name}"), format!("{name} is required"))
-            }
-            K::AdditionalProperties { unexpected } => {
-                for name in unexpected {
-                    out.push(Violation::new(
-                        format!("{at}/{name}"),
-                        format!("{name} is not an input of this tool"),
-                    ));
-                }
-                continue;
-            }
-            K::Type {
-                kind: jsonschema::error::TypeKind::Single(jsonschema::JsonType::Integer),
-            } => Violation::new(at, format!("{label} must be a whole number")),
-            K::Type { kind } => {
-                Violation::new(at, format!("{label} must be of type {}", type_words(kind)))
-            }
-            // `multipleOf: 1` is how whole numbers are written in the schema.
-            K::MultipleOf { multiple_of } if *multiple_of == 1.0 => {
-                Violation::new(at, format!("{label} must be a whole number"))
-            }
-            K::Enum { options } => Violation::new(
-                at,
-                format!("{label} must be one of {}", options_words(options)),
-            ),
-            _ => Violation::new(at, format!("{label}: {}", error.masked())),
-        };
-        out.push(v);
-    }
-    out
-}
-
-fn type_words(kind: &jsonschema::error::TypeKind) -> String {
-    use jsonschema::error::TypeKind;
-    let name = |t: &jsonschema::JsonType| t.to_string();
-    match kind {
-        TypeKind::Single(t) => name(t),
-        TypeKind::Multiple(ts) => ts.iter().map(|t| name(&t)).collect::<Vec<_>>().join(" or "),
-    }
-}
-
-fn options_words(options: &Value) -> String {
-    match options {
-        Value::Array(items) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(|s| format!("'{s}'"))
-                    .unwrap_or_else(|| v.to_string())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
     }
 }
 

@@ -1,0 +1,120 @@
+//! `run`: one step, or one per line with `--batch`.
+
+use super::*;
+
+pub(super) async fn run_tool(
+    catalogue: &'static Catalogue,
+    args: RunArgs,
+) -> Result<ExitCode, Error> {
+    let mut params = read_params(&args.params)?;
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|t| !t.is_zero() && *t <= MAX_TIMEOUT)
+        .ok_or_else(|| {
+            Error::field(
+                "",
+                format!(
+                    "--timeout must be a number of seconds above 0 and at most {}, got {}",
+                    MAX_TIMEOUT.as_secs(),
+                    args.timeout
+                ),
+            )
+        })?;
+    let mut builder = Context::builder()
+        .hosts(crate::api::HostPolicy::from_env())
+        .timeout(timeout)
+        .retry(RetryPolicy::default().with_max_attempts(args.retries.saturating_add(1)));
+    if std::io::stderr().is_terminal() {
+        builder = builder.progress(progress_bar());
+    }
+
+    #[cfg(feature = "sandbox")]
+    let _sandbox = if args.sandbox {
+        let sandbox = start_sandbox().await?;
+        let origin = Origin::parse(&sandbox.base_url())?;
+        builder = builder.allow_origin(origin);
+        if let Value::Object(map) = &mut params {
+            // One rule: the sandbox's connection replaces every connection
+            // input and THRIVE_* variable (none of them is read).
+            let cfg = sandbox.config();
+            let given =
+                replace_connection(map, &cfg.tenant_id, &cfg.api_key, Some(&sandbox.base_url()));
+            if !given.is_empty() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: --sandbox replaces the connection inputs given ({})",
+                    given.join(", ")
+                );
+            }
+        }
+        Some(sandbox)
+    } else {
+        None
+    };
+    // Credentials may come from the environment (THRIVE_TENANT_ID,
+    // THRIVE_API_KEY, ...) so a key need not be typed on a command line,
+    // where shell history and process lists would keep it.
+    #[cfg(feature = "sandbox")]
+    let from_env = !args.sandbox;
+    #[cfg(not(feature = "sandbox"))]
+    let from_env = true;
+    if from_env && let Value::Object(map) = &mut params {
+        crate::params::Connection::fill_from_env(map);
+    }
+    let ctx = builder.build();
+
+    let Some(id) = args.id.as_deref() else {
+        return crate::host::batch::run_stdio(catalogue, &ctx, params, args.concurrency).await;
+    };
+    if args.dry_run {
+        let dry = catalogue.dry_run(id, params, &ctx)?;
+        print_json(&dry.to_json(), args.compact);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let output = catalogue.execute(id, params, &ctx).await?;
+    print_json(&output, args.compact);
+    if output.get("partial") == Some(&Value::Bool(true)) {
+        let failed = output
+            .pointer("/result/failure/count")
+            .and_then(Value::as_u64)
+            .map(|n| format!("{n} item(s)"))
+            .unwrap_or_else(|| "some items".to_owned());
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: partial success (HTTP 207): {failed} failed; see result.failure in the output{}",
+            if args.fail_on_partial {
+                ""
+            } else {
+                " (exit 0; --fail-on-partial exits 4)"
+            }
+        );
+        if args.fail_on_partial {
+            return Ok(ExitCode::from(EXIT_PARTIAL));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The longest `--timeout` accepted (a day; the call's own deadline is
+/// shorter anyway).
+pub(super) const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
+
+/// Replaces every connection input of `map` with the given connection and
+/// returns the names of those that were given.
+pub(super) fn replace_connection(
+    map: &mut serde_json::Map<String, Value>,
+    tenant_id: &str,
+    api_key: &str,
+    host: Option<&str>,
+) -> Vec<&'static str> {
+    let given: Vec<&'static str> = crate::params::Connection::FIELDS
+        .into_iter()
+        .filter(|f| map.remove(*f).is_some())
+        .collect();
+    map.insert("tenantId".into(), tenant_id.into());
+    map.insert("apiKey".into(), api_key.into());
+    if let Some(host) = host {
+        map.insert("host".into(), host.into());
+    }
+    given
+}

@@ -1,0 +1,217 @@
+//! `serve` and `mcp`: the long-running hosts.
+
+use super::*;
+
+/// `serve`: the HTTP block server until SIGTERM or SIGINT, then a graceful stop.
+#[cfg(feature = "server")]
+pub(super) async fn serve(
+    catalogue: &'static Catalogue,
+    args: ServeArgs,
+) -> Result<ExitCode, Error> {
+    use crate::host::http::SERVER_TOKEN_ENV;
+    let io =
+        |what: &str, e: std::io::Error| Error::new(ErrorCode::Transport, format!("{what}: {e}"));
+    let token = server_token()?;
+    if token.is_none() && !args.bind.ip().is_loopback() {
+        tracing::warn!(bind = %args.bind, "serving beyond loopback without {SERVER_TOKEN_ENV}");
+    }
+    #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
+    let mut builder = Context::builder().hosts(crate::api::HostPolicy::from_env());
+    #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
+    let mut default_connection = default_connection_from_env();
+    #[cfg(feature = "sandbox")]
+    let _sandbox = if args.sandbox {
+        let sandbox = start_sandbox().await?;
+        builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
+        let cfg = sandbox.config();
+        default_connection = Some(
+            crate::params::Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone())
+                .with_host(sandbox.base_url()),
+        );
+        Some(sandbox)
+    } else {
+        None
+    };
+    #[cfg(feature = "sandbox")]
+    let sandbox_tenant = _sandbox.as_ref().map(|s| s.config().tenant_id.clone());
+    #[cfg(not(feature = "sandbox"))]
+    let sandbox_tenant: Option<String> = None;
+    // The sandbox signs its webhooks with a fresh secret the receiver knows.
+    let webhook_secret = sandbox_tenant
+        .as_ref()
+        .map(|_| uuid::Uuid::new_v4().simple().to_string());
+    let webhooks = if args.triggers.enabled(sandbox_tenant.is_some()) {
+        Some(
+            args.triggers
+                .receiver(sandbox_tenant.as_deref(), webhook_secret.as_deref())?,
+        )
+    } else {
+        None
+    };
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| bind_error(args.bind, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| io("could not read the bound address", e))?;
+    let ctx = builder.build();
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "thrive-blocks serving {} tools on http://{addr}",
+        catalogue.len()
+    );
+    if let Some((receiver, path)) = &webhooks {
+        let _ = writeln!(
+            err,
+            "webhooks: POST http://{addr}/webhooks/thrive/{{subscription}}, events in {} (GET /events, `thrive-blocks listen --store {}`)",
+            path.display(),
+            path.display()
+        );
+        #[cfg(feature = "sandbox")]
+        let connection = match (&_sandbox, &webhook_secret) {
+            (Some(sandbox), Some(secret)) => {
+                crate::host::listen::wire_sandbox(sandbox, addr, secret);
+                let cfg = sandbox.config();
+                let mut map = serde_json::Map::new();
+                map.insert("tenantId".into(), cfg.tenant_id.clone().into());
+                map.insert("apiKey".into(), cfg.api_key.clone().into());
+                map.insert("host".into(), sandbox.base_url().into());
+                map
+            }
+            _ => {
+                let mut map = serde_json::Map::new();
+                crate::params::Connection::fill_from_env(&mut map);
+                map
+            }
+        };
+        #[cfg(not(feature = "sandbox"))]
+        let connection = {
+            let mut map = serde_json::Map::new();
+            crate::params::Connection::fill_from_env(&mut map);
+            map
+        };
+        args.triggers
+            .start_pollers(receiver.log(), &ctx, connection)?;
+    }
+    #[cfg(feature = "sandbox")]
+    if let Some(sandbox) = &_sandbox {
+        let cfg = sandbox.config();
+        let _ = writeln!(
+            err,
+            "sandbox: host {}, tenantId {}, apiKey {}",
+            sandbox.base_url(),
+            cfg.tenant_id,
+            cfg.api_key
+        );
+    }
+    if let Some(c) = &default_connection {
+        let _ = writeln!(
+            err,
+            "default connection: tenantId {} (requests that give no connection use it)",
+            c.tenant_id
+        );
+    }
+    let _ = writeln!(err, "playground: http://{addr}/ui");
+    drop(err);
+    let mut options = args.limits.options(token);
+    options.default_connection = default_connection;
+    options.webhooks = webhooks.map(|(receiver, _)| receiver);
+    let shutdown = crate::host::shutdown::signal();
+    crate::host::http::serve_with_shutdown(listener, catalogue, ctx, options, shutdown)
+        .await
+        .map_err(|e| io("the server failed", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The default connection of `serve` from THRIVE_TENANT_ID and
+/// THRIVE_API_KEY (plus THRIVE_HOST, THRIVE_CLIENT_ID and THRIVE_SCOPE),
+/// when both are set.
+#[cfg(feature = "server")]
+pub(super) fn default_connection_from_env() -> Option<crate::params::Connection> {
+    let mut map = serde_json::Map::new();
+    crate::params::Connection::fill_from_env(&mut map);
+    serde_json::from_value(Value::Object(map)).ok()
+}
+
+/// `mcp`: the MCP server on stdin/stdout until the host closes stdin.
+/// Standard output is the protocol channel: nothing else is written to it.
+#[cfg(feature = "mcp")]
+pub(super) async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<ExitCode, Error> {
+    use crate::host::mcp::{self, McpServer};
+    #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
+    let mut builder = Context::builder().hosts(crate::api::HostPolicy::from_env());
+    #[cfg(feature = "sandbox")]
+    let (_sandbox, connection) = if args.sandbox {
+        let sandbox = start_sandbox().await?;
+        builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
+        let cfg = sandbox.config();
+        let connection =
+            crate::params::Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone())
+                .with_host(sandbox.base_url());
+        (Some(sandbox), connection)
+    } else {
+        (None, mcp::connection_from_env()?)
+    };
+    #[cfg(not(feature = "sandbox"))]
+    let connection = mcp::connection_from_env()?;
+    let server = McpServer::new(catalogue, builder.build(), connection);
+    server.check_connection()?;
+    if let Some(addr) = args.http {
+        use crate::host::http::SERVER_TOKEN_ENV;
+        let token = server_token()?;
+        if token.is_none() && !addr.ip().is_loopback() {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "--http {addr} listens beyond loopback: set {SERVER_TOKEN_ENV} to a secret \
+                     that clients send as a bearer token (the server calls Thrive with your \
+                     connection for anyone who reaches it)"
+                ),
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Error::new(
+                ErrorCode::Transport,
+                format!("could not listen on {addr}: {e}"),
+            )
+        })?;
+        let bound = listener.local_addr().map_err(|e| {
+            Error::new(
+                ErrorCode::Transport,
+                format!("could not read the bound address: {e}"),
+            )
+        })?;
+        let _ = writeln!(
+            std::io::stderr(),
+            "thrive-blocks serving {} tools over MCP on http://{bound}{}",
+            catalogue.len(),
+            crate::host::mcp_http::MCP_PATH
+        );
+        let options = args.limits.options(token);
+        crate::host::mcp_http::serve(server, listener, options, crate::host::shutdown::signal())
+            .await
+            .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "thrive-blocks serving {} tools over MCP on stdio",
+        catalogue.len()
+    );
+    #[cfg(feature = "sandbox")]
+    if let Some(sandbox) = &_sandbox {
+        let _ = writeln!(
+            err,
+            "sandbox: host {}, tenantId {}",
+            sandbox.base_url(),
+            sandbox.config().tenant_id
+        );
+    }
+    drop(err);
+    mcp::serve_stdio(server)
+        .await
+        .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}

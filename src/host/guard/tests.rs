@@ -1,0 +1,74 @@
+use super::*;
+
+fn guard(hosts: &[&str], origins: &[&str]) -> Arc<Guard> {
+    Guard::new(Access {
+        allowed_hosts: hosts.iter().map(|s| s.to_string()).collect(),
+        allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
+        request_timeout: Duration::from_secs(1),
+        max_runs: 1,
+        max_body_bytes: 10,
+    })
+}
+
+#[test]
+fn hosts_are_loopback_the_local_address_or_allowed() {
+    let g = guard(&["blocks.example.com"], &[]);
+    let conn = ConnInfo {
+        local: "10.1.2.3:8787".parse().unwrap(),
+        peer: "10.9.9.9:5555".parse().unwrap(),
+    };
+    for ok in [
+        "localhost:8787",
+        "LOCALHOST",
+        "ui.localhost:1",
+        "127.0.0.1:8787",
+        "127.9.9.9",
+        "[::1]:8787",
+        "10.1.2.3:8787",
+        "blocks.example.com:443",
+        "Blocks.Example.com",
+    ] {
+        assert!(g.host_allowed(ok, Some(&conn)), "{ok}");
+    }
+    for bad in [
+        "evil.example.com",
+        "10.1.2.4:8787",
+        "localhost.evil.com",
+        "blocks.example.com.evil",
+        "",
+    ] {
+        assert!(!g.host_allowed(bad, Some(&conn)), "{bad}");
+    }
+    assert!(guard(&["*"], &[]).host_allowed("anything.example", None));
+}
+
+#[test]
+fn origins_are_same_origin_or_allowed() {
+    let g = guard(&[], &["https://app.example.com", "http://localhost:3000"]);
+    let host = Some("127.0.0.1:8787");
+    assert!(g.origin_allowed("http://127.0.0.1:8787", host));
+    assert!(g.origin_allowed("https://app.example.com:443", host));
+    assert!(g.origin_allowed("HTTP://LOCALHOST:3000", host));
+    assert!(!g.origin_allowed("http://localhost:3001", host));
+    assert!(!g.origin_allowed("http://127.0.0.1:8788", host));
+    assert!(!g.origin_allowed("null", host));
+    assert!(!g.origin_allowed("https://evil.example.com", host));
+    assert!(guard(&[], &["*"]).origin_allowed("https://x.example", host));
+}
+
+#[test]
+fn json_content_types() {
+    let mut h = HeaderMap::new();
+    assert!(!is_json(&h));
+    for (value, ok) in [
+        ("application/json", true),
+        ("Application/JSON; charset=utf-8", true),
+        ("application/merge-patch+json", true),
+        ("text/plain", false),
+        ("application/x-www-form-urlencoded", false),
+        ("multipart/form-data; boundary=x", false),
+    ] {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(value));
+        assert_eq!(is_json(&h), ok, "{value}");
+    }
+}

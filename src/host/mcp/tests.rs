@@ -1,0 +1,74 @@
+use super::*;
+
+#[test]
+fn model_schema_drops_the_connection_inputs() {
+    let full = json!({
+        "type": "object",
+        "properties": {
+            "tenantId": {"type": "string", "x-thrive-credential": true},
+            "apiKey": {"type": "string", "writeOnly": true, "x-thrive-credential": true},
+            "host": {"type": "string", "x-thrive-credential": true},
+            "audienceId": {"type": "string"}
+        },
+        "required": ["tenantId", "apiKey", "audienceId"],
+        "additionalProperties": false
+    });
+    assert_eq!(
+        Value::Object(model_input_schema(&full)),
+        json!({
+            "type": "object",
+            "properties": {"audienceId": {"type": "string"}},
+            "required": ["audienceId"],
+            "additionalProperties": false
+        })
+    );
+}
+
+#[test]
+fn every_catalogue_tool_hides_its_credentials() {
+    for tool in Catalogue::global().tools() {
+        let mcp = mcp_tool(tool);
+        let props = mcp.input_schema["properties"].as_object();
+        let props = props.map(|p| p.keys().cloned().collect::<Vec<_>>());
+        for name in Connection::FIELDS {
+            assert!(
+                !props.iter().flatten().any(|p| p == name),
+                "{}: {name}",
+                mcp.name
+            );
+        }
+        assert_eq!(mcp.input_schema["type"], "object");
+    }
+}
+
+#[test]
+fn scrub_replaces_the_secret_in_strings_and_keys() {
+    let mut v = json!({"a": "x-s3cr3t-value-y", "s3cr3t-value": [1, "s3cr3t-value"]});
+    scrub(&mut v, "s3cr3t-value");
+    assert_eq!(v, json!({"a": "x-***-y", "***": [1, "***"]}));
+}
+
+#[test]
+fn credentials_in_arguments_are_refused_by_name() {
+    let server = McpServer::new(
+        Catalogue::global(),
+        Context::builder().build(),
+        Connection::basic("eu-west-2_Abc", "s3cr3t-value"),
+    );
+    let mut args = JsonObject::new();
+    args.insert("host".into(), "evil.example.com".into());
+    args.insert("apiKey".into(), Value::Null);
+    let e = server.input_for(Some(args)).err();
+    let pointers: Vec<String> = e
+        .map(|e| e.violations().into_iter().map(|v| v.pointer).collect())
+        .unwrap_or_default();
+    assert_eq!(pointers, ["/apiKey", "/host"]);
+
+    let input = server.input_for(None).ok();
+    assert_eq!(
+        input,
+        Some(json!({"tenantId": "eu-west-2_Abc", "apiKey": "s3cr3t-value"}))
+    );
+    let dbg = format!("{server:?}");
+    assert!(!dbg.contains("s3cr3t"), "{dbg}");
+}

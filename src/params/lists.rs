@@ -1,0 +1,304 @@
+//! Inputs that arrive as JSON text or as real JSON: paging options, bounded
+//! lists ([`JsonList`]) and objects ([`JsonObject`]).
+
+use super::*;
+
+/// Runtime options every paginated tool accepts besides its own parameters.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PagingOptions {
+    /// Follow every page and return all matching items in one result
+    /// (the `pagination` object then describes the whole). Default false.
+    #[serde(default)]
+    pub return_all: Option<bool>,
+    /// With `returnAll`, stop after this many items (at least 1).
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub max_results: Option<u64>,
+}
+
+impl PagingOptions {
+    /// The input names these options use.
+    pub const FIELDS: [&'static str; 2] = ["returnAll", "maxResults"];
+}
+
+/// What a string-encoded JSON list holds, after parsing.
+#[derive(Clone, PartialEq)]
+pub(super) enum Parsed<T> {
+    Items(Vec<T>),
+    /// The text was not JSON, or an item had the wrong shape: (pointer suffix, message).
+    Invalid(Vec<(String, String)>),
+}
+
+/// A list given as a string holding a JSON array (what a form text field
+/// holds), or as a real JSON array. The schema says `"type": "string"` with
+/// `contentMediaType: application/json`; the runtime turns a real array into
+/// its JSON text before validating.
+///
+/// `MIN` and `MAX` are the item-count bounds checked by [`JsonList::check`]
+/// (`MAX = 0` means no upper bound). As Sim does, a single JSON value that is
+/// not an array is taken as a one-item list.
+#[derive(Clone, PartialEq)]
+pub struct JsonList<T, const MIN: usize, const MAX: usize> {
+    parsed: Parsed<T>,
+}
+
+impl<T, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
+    /// A list of already-typed items.
+    pub fn from_items(items: Vec<T>) -> Self {
+        Self {
+            parsed: Parsed::Items(items),
+        }
+    }
+
+    /// The items, or an empty slice when the text was invalid (validation
+    /// reports that before any request is built).
+    pub fn items(&self) -> &[T] {
+        match &self.parsed {
+            Parsed::Items(items) => items,
+            Parsed::Invalid(_) => &[],
+        }
+    }
+
+    /// Reports every problem with this list as violations under `/{field}`.
+    pub fn check(&self, field: &str, out: &mut Vec<Violation>) {
+        match &self.parsed {
+            Parsed::Invalid(problems) => {
+                for (suffix, message) in problems {
+                    out.push(Violation::new(
+                        format!("/{field}{suffix}"),
+                        format!("{field}{}: {message}", pointer_label(suffix)),
+                    ));
+                }
+            }
+            Parsed::Items(items) => {
+                let n = items.len();
+                if n < MIN {
+                    out.push(Violation::new(
+                        format!("/{field}"),
+                        if n == 0 {
+                            format!("{field} must not be an empty list (at least {MIN} item(s))")
+                        } else {
+                            format!("{field} must have at least {MIN} items, got {n}")
+                        },
+                    ));
+                }
+                if MAX > 0 && n > MAX {
+                    out.push(Violation::new(
+                        format!("/{field}"),
+                        format!("{field} must have at most {MAX} items, got {n}"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The most items one replace call takes: Thrive's per-call limit, which a
+/// replace cannot get around by chunking.
+pub const REPLACE_LIMIT: usize = 100;
+
+/// A field transform for replace lists: states [`REPLACE_LIMIT`] as the
+/// decoded array's `maxItems`, the limit [`JsonList::check_replace_limit`]
+/// enforces: `#[schemars(transform = crate::params::replace_limit)]`.
+pub fn replace_limit(schema: &mut Schema) {
+    if let Some(Value::Object(content)) = schema.get_mut("contentSchema") {
+        content.insert("maxItems".into(), REPLACE_LIMIT.into());
+    }
+}
+
+impl<T, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
+    /// Refuses more than `max` items for a replace: Thrive takes at most
+    /// `max` per call, and a replace cannot be sent in chunks because each
+    /// call replaces the whole list.
+    pub fn check_replace_limit(&self, field: &str, max: usize, out: &mut Vec<Violation>) {
+        let n = self.items().len();
+        if n > max {
+            out.push(Violation::new(
+                format!("/{field}"),
+                format!(
+                    "{field} has {n} items; a replace takes at most {max} and cannot be split into several calls, because each call replaces the whole list"
+                ),
+            ));
+        }
+    }
+}
+
+/// `/3/reference` becomes `[3].reference` for messages.
+pub(super) fn pointer_label(suffix: &str) -> String {
+    suffix
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.chars().all(|c| c.is_ascii_digit()) {
+                format!("[{s}]")
+            } else {
+                format!(".{s}")
+            }
+        })
+        .collect()
+}
+
+impl<T: fmt::Debug, const MIN: usize, const MAX: usize> fmt::Debug for JsonList<T, MIN, MAX> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.parsed {
+            Parsed::Items(items) => f.debug_list().entries(items).finish(),
+            Parsed::Invalid(p) => f.debug_tuple("Invalid").field(p).finish(),
+        }
+    }
+}
+
+impl<T: DeserializeOwned, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
+    fn parse_value(value: Value) -> Self {
+        let values = match value {
+            Value::Array(items) => items,
+            other => vec![other],
+        };
+        let mut items = Vec::with_capacity(values.len());
+        let mut problems = Vec::new();
+        for (i, v) in values.into_iter().enumerate() {
+            match serde_json::from_value::<T>(v) {
+                Ok(item) => items.push(item),
+                Err(e) => problems.push((format!("/{i}"), e.to_string())),
+            }
+        }
+        let parsed = if problems.is_empty() {
+            Parsed::Items(items)
+        } else {
+            Parsed::Invalid(problems)
+        };
+        Self { parsed }
+    }
+
+    /// Parses the text of a form field.
+    pub fn parse_str(text: &str) -> Self {
+        if text.trim().is_empty() {
+            return Self::from_items(Vec::new());
+        }
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => Self::parse_value(value),
+            Err(e) => Self {
+                parsed: Parsed::Invalid(vec![(
+                    String::new(),
+                    format!(
+                        "is not valid JSON ({e}); expected a JSON array such as [\"a\", \"b\"]"
+                    ),
+                )]),
+            },
+        }
+    }
+}
+
+impl<'de, T: DeserializeOwned, const MIN: usize, const MAX: usize> Deserialize<'de>
+    for JsonList<T, MIN, MAX>
+{
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(text) => Self::parse_str(&text),
+            other => Self::parse_value(other),
+        })
+    }
+}
+
+impl<T: Serialize, const MIN: usize, const MAX: usize> Serialize for JsonList<T, MIN, MAX> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.items().serialize(s)
+    }
+}
+
+impl<T: JsonSchema, const MIN: usize, const MAX: usize> JsonSchema for JsonList<T, MIN, MAX> {
+    fn schema_name() -> Cow<'static, str> {
+        "JsonList".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    /// JSON text whose decoded value is described by `contentSchema`: an
+    /// array of `T` with the documented item counts. The form flavour draws
+    /// the decoded array itself.
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut content = Map::new();
+        content.insert("type".into(), "array".into());
+        content.insert("items".into(), generator.subschema_for::<T>().to_value());
+        content.insert("minItems".into(), MIN.into());
+        if MAX > 0 {
+            content.insert("maxItems".into(), MAX.into());
+        }
+        json_schema!({
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": Value::Object(content),
+        })
+    }
+}
+
+/// A JSON object given as a string (or as a real object), e.g.
+/// `additionalFields` = `{"department":"Sales"}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonObject {
+    parsed: Result<Map<String, Value>, String>,
+}
+
+impl JsonObject {
+    /// The object, or an empty map when invalid (validation reports it).
+    pub fn map(&self) -> Map<String, Value> {
+        self.parsed.clone().unwrap_or_default()
+    }
+
+    /// Reports a problem with this object as a violation under `/{field}`.
+    pub fn check(&self, field: &str, out: &mut Vec<Violation>) {
+        if let Err(message) = &self.parsed {
+            out.push(Violation::new(
+                format!("/{field}"),
+                format!("{field} {message}"),
+            ));
+        }
+    }
+
+    fn from_value(value: Value) -> Self {
+        let parsed = match value {
+            Value::Object(map) => Ok(map),
+            other => Err(format!(
+                "must hold a JSON object such as {{\"department\":\"Sales\"}}, got {}",
+                json_kind(&other)
+            )),
+        };
+        Self { parsed }
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(v) => Self::from_value(v),
+                Err(e) => Self {
+                    parsed: Err(format!(
+                        "is not valid JSON ({e}); expected an object such as {{\"department\":\"Sales\"}}"
+                    )),
+                },
+            },
+            other => Self::from_value(other),
+        })
+    }
+}
+
+impl JsonSchema for JsonObject {
+    fn schema_name() -> Cow<'static, str> {
+        "JsonObject".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {"type": "object"},
+        })
+    }
+}

@@ -1,0 +1,97 @@
+use super::*;
+use serde_json::json;
+
+type Users = JsonList<String, 1, 100>;
+
+fn problems<T: DeserializeOwned, const A: usize, const B: usize>(
+    field: &str,
+    v: Value,
+) -> Vec<Violation> {
+    let list: JsonList<T, A, B> = serde_json::from_value(v).unwrap();
+    let mut out = Vec::new();
+    list.check(field, &mut out);
+    out
+}
+
+#[test]
+fn string_and_real_arrays_parse_alike() {
+    let a: Users = serde_json::from_value(json!("[\"a\",\"b\"]")).unwrap();
+    let b: Users = serde_json::from_value(json!(["a", "b"])).unwrap();
+    assert_eq!(a.items(), ["a", "b"]);
+    assert_eq!(a, b);
+    let single: Users = serde_json::from_value(json!("\"solo\"")).unwrap();
+    assert_eq!(single.items(), ["solo"]);
+}
+
+#[test]
+fn malformed_shapes_and_counts_are_named() {
+    let p = problems::<String, 1, 100>("users", json!("[\"a\","));
+    assert_eq!(p[0].pointer, "/users");
+    assert!(
+        p[0].message.starts_with("users: is not valid JSON"),
+        "{}",
+        p[0].message
+    );
+
+    let p = problems::<String, 1, 100>("users", json!("[\"a\", 7]"));
+    assert_eq!(p[0].pointer, "/users/1");
+    assert!(
+        p[0].message
+            .starts_with("users[1]: invalid type: integer `7`"),
+        "{}",
+        p[0].message
+    );
+
+    let p = problems::<String, 1, 100>("users", json!("[]"));
+    assert_eq!(
+        p[0].message,
+        "users must not be an empty list (at least 1 item(s))"
+    );
+
+    let many: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
+    let p = problems::<String, 1, 100>("users", json!(many));
+    assert_eq!(p[0].message, "users must have at most 100 items, got 101");
+    assert!(problems::<String, 1, 0>("users", json!(many)).is_empty());
+}
+
+#[test]
+fn json_object_must_be_an_object() {
+    let o: JsonObject = serde_json::from_value(json!("{\"department\":\"Sales\"}")).unwrap();
+    assert_eq!(o.map()["department"], "Sales");
+    let bad: JsonObject = serde_json::from_value(json!("[1]")).unwrap();
+    let mut out = Vec::new();
+    bad.check("additionalFields", &mut out);
+    assert_eq!(
+        out[0].message,
+        "additionalFields must hold a JSON object such as {\"department\":\"Sales\"}, got an array"
+    );
+}
+
+#[test]
+fn dates() {
+    let ok = |v: &str, f| {
+        let mut out = Vec::new();
+        check_date("d", Some(v), f, &mut out);
+        out.is_empty()
+    };
+    assert!(ok("2024-04-02", DateFormat::Iso8601));
+    assert!(ok("2021-08-19T18:00:00.000Z", DateFormat::Iso8601));
+    assert!(ok("2021-08-19T18:00:00+01:00", DateFormat::Iso8601));
+    assert!(ok("2024-02-29T00:00:00Z", DateFormat::Iso8601));
+    assert!(!ok("2023-02-29", DateFormat::Iso8601));
+    assert!(!ok("yesterday", DateFormat::Iso8601));
+    assert!(!ok("2024-13-01", DateFormat::Iso8601));
+    assert!(ok("2020-01-01 00:00:00", DateFormat::SpaceSeparated));
+    assert!(ok("2020-09-25", DateFormat::SpaceSeparated));
+    assert!(!ok("2020-01-01T00:00:00", DateFormat::SpaceSeparated));
+    assert!(ok("2020-11-17T09:50:00", DateFormat::LocalDateTime));
+    assert!(!ok("2020-11-17 09:50:00", DateFormat::LocalDateTime));
+}
+
+#[test]
+fn secrets_do_not_debug() {
+    let c = Connection::basic("eu-west-2_Abc", "s3cr3t-value");
+    let dbg = format!("{c:?}");
+    assert!(!dbg.contains("s3cr3t"), "{dbg}");
+    assert!(dbg.contains("eu-west-2_Abc"));
+}
