@@ -43,9 +43,11 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod composite;
 pub mod error;
 pub mod params;
 pub mod schema;
+pub mod sync;
 pub mod thrive;
 pub mod tool;
 

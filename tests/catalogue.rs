@@ -333,8 +333,8 @@ fn dry_run_masks_credentials() {
 #[test]
 fn manifests_carry_metadata_and_no_secrets() {
     let (index, files) = Catalogue::global().manifests();
-    assert_eq!(index["tools"].as_array().unwrap().len(), 48);
-    assert_eq!(files.len(), 48);
+    assert_eq!(index["tools"].as_array().unwrap().len(), 49);
+    assert_eq!(files.len(), 49);
     for (id, m) in &files {
         assert_eq!(m["id"], *id);
         for key in [

@@ -54,7 +54,7 @@ fn list_shows_every_tool() {
     let o = cli(&["list", "--json"], &[], None);
     assert!(o.status.success());
     let list = stdout_json(&o);
-    assert_eq!(list.as_array().unwrap().len(), 48);
+    assert_eq!(list.as_array().unwrap().len(), 49);
     assert_eq!(
         list[0],
         json!({"id": "thrive_add_audience_managers", "title": "Add audience managers",
@@ -62,7 +62,7 @@ fn list_shows_every_tool() {
     );
     let o = cli(&["list"], &[], None);
     let text = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(text.lines().count(), 48);
+    assert_eq!(text.lines().count(), 49);
     assert!(text.contains("thrive_create_user"));
 }
 
