@@ -237,8 +237,10 @@ fn tenant_of(input: &Value) -> Result<String, TerminalError> {
 }
 
 fn terminal(error: Value) -> HandlerError {
+    // The catalogue's error JSON is `{"error": {"code", "message", "status", ...}}`.
     let status = error
-        .get("status")
+        .pointer("/error/status")
+        .or_else(|| error.get("status"))
         .and_then(Value::as_u64)
         .and_then(|s| u16::try_from(s).ok())
         .filter(|s| (400..600).contains(s))
@@ -511,7 +513,10 @@ mod tests {
             &json!({"status": 404, "error": "Not Found", "message": "User not found"}),
         );
         let outcome = classify::<()>(Err(e)).expect("not retryable");
-        assert!(matches!(outcome, Outcome::Failed { ref error } if error["status"] == 404));
+        let Outcome::Failed { error } = outcome else {
+            panic!("a 404 is a terminal failure")
+        };
+        assert_eq!(error["error"]["status"], 404);
         let rate = Error::from_response(429, &json!({}));
         assert!(matches!(
             classify::<()>(Err(rate)),
