@@ -1,5 +1,10 @@
-//! Throughput and latency figures for the catalogue and the runtime,
-//! measured against the in-process sandbox. Prints a table; asserts nothing.
+//! Throughput and latency figures for the runtime against the in-process
+//! sandbox: steps at concurrency 1 and 16, retries under injected 429s and
+//! 5xx, paging and chunked sends. Prints a table; asserts nothing.
+//!
+//! Per-call micro figures (validate, prepare, output mapping) are in
+//! `cargo bench --bench micro`; the side-by-side comparison with other
+//! clients is `cargo run --release -p thrive-bench`.
 //!
 //! Run: `cargo bench --bench throughput`
 
@@ -85,35 +90,6 @@ async fn main() {
     row(
         "first validation of every tool (compiles 48 validators)",
         format!("{:.2} ms", t.elapsed().as_secs_f64() * 1e3),
-    );
-
-    // Validation throughput.
-    let users: Vec<String> = (0..100).map(|i| format!("user{i}@example.com")).collect();
-    let valid = json!({"tenantId": "t", "apiKey": "k", "audienceId": "a", "users": serde_json::to_string(&users).expect("json")});
-    let n = 20_000;
-    let t = Instant::now();
-    for _ in 0..n {
-        cat.validate("thrive_add_audience_members", valid.clone())
-            .expect("valid");
-    }
-    let per = t.elapsed() / n;
-    row(
-        "validate add_audience_members (100 users), per call",
-        format!(
-            "{:.1} µs ({:.0}/s)",
-            per.as_secs_f64() * 1e6,
-            1.0 / per.as_secs_f64()
-        ),
-    );
-    let invalid = json!({"tenantId": "t", "apiKey": "k", "users": "[1, \"\", {}]", "extra": 1});
-    let t = Instant::now();
-    for _ in 0..n {
-        let _ = cat.validate("thrive_add_audience_members", invalid.clone());
-    }
-    let per = t.elapsed() / n;
-    row(
-        "validate an input with 5 problems, per call",
-        format!("{:.1} µs", per.as_secs_f64() * 1e6),
     );
 
     // Runtime against the sandbox.

@@ -2,6 +2,7 @@
 
 use crate::api::{ApiRequest, Context, Prepared, runtime};
 use crate::error::{Error, ErrorCode, Result, Violation};
+use crate::flavours::{self, Flavour};
 use crate::params::{Connection, PagingOptions};
 use crate::schema;
 use crate::tool::{DynTool, ToolEntry, ToolMeta};
@@ -13,22 +14,75 @@ use std::sync::{Arc, OnceLock};
 pub struct CatalogueTool {
     tool: &'static dyn DynTool,
     meta: ToolMeta,
+    resource: &'static str,
     input_schema: Value,
     output_schema: Value,
+    flavours: OnceLock<Flavours>,
     validator: OnceLock<std::result::Result<Arc<jsonschema::Validator>, String>>,
 }
 
+/// The derived schema flavours of one tool, made on first use.
+struct Flavours {
+    form: Value,
+    ui: Value,
+    jsonforms_ui: Value,
+    portable: Value,
+    strict: Value,
+    portable_output: Value,
+}
+
 impl CatalogueTool {
-    fn new(tool: &'static dyn DynTool) -> Self {
+    fn new(tool: &'static dyn DynTool, resource: &'static str) -> Self {
         let meta = tool.meta();
-        let input_schema =
-            schema::full_input_schema(&tool.params_schema(), meta.paging.is_paginated());
+        let input_schema = schema::full_input_schema(
+            &tool.params_schema(),
+            meta.paging.is_paginated(),
+            meta.rules,
+        );
         Self {
             tool,
             meta,
+            resource,
             input_schema,
             output_schema: tool.output_schema(),
+            flavours: OnceLock::new(),
             validator: OnceLock::new(),
+        }
+    }
+
+    /// The resource group (`users`, `audiences`, `members`, ...), for
+    /// palettes that group tools.
+    pub fn resource(&self) -> &'static str {
+        self.resource
+    }
+
+    fn flavours(&self) -> &Flavours {
+        self.flavours.get_or_init(|| {
+            let form = flavours::form(&self.input_schema, self.meta.title, self.meta.description);
+            Flavours {
+                ui: flavours::ui(&form, &self.input_schema),
+                jsonforms_ui: flavours::jsonforms_ui(&form),
+                portable: flavours::portable(&form),
+                strict: flavours::strict(&form),
+                portable_output: flavours::portable_output(&self.output_schema),
+                form,
+            }
+        })
+    }
+
+    /// The tool's schema in one flavour (see [`Flavour`]).
+    pub fn schema(&self, flavour: Flavour) -> Value {
+        match flavour {
+            Flavour::Input => self.input_schema.clone(),
+            Flavour::Output => self.output_schema.clone(),
+            Flavour::Form => self.flavours().form.clone(),
+            Flavour::Ui => self.flavours().ui.clone(),
+            Flavour::JsonFormsUi => self.flavours().jsonforms_ui.clone(),
+            Flavour::Connection => flavours::connection(),
+            Flavour::ConnectionUi => flavours::connection_ui(),
+            Flavour::Portable => self.flavours().portable.clone(),
+            Flavour::Strict => self.flavours().strict.clone(),
+            Flavour::PortableOutput => self.flavours().portable_output.clone(),
         }
     }
 
@@ -52,10 +106,11 @@ impl CatalogueTool {
         Connection::FIELDS.to_vec()
     }
 
-    /// The manifest a UI generates its form from.
+    /// The manifest a UI generates its form from: metadata and every schema
+    /// flavour.
     pub fn manifest(&self) -> Value {
         let m = &self.meta;
-        json!({
+        let mut manifest = json!({
             "id": m.id,
             "title": m.title,
             "description": m.description,
@@ -69,16 +124,21 @@ impl CatalogueTool {
             },
             "paging": m.paging,
             "batching": m.batching,
+            "resource": self.resource,
             "credentials": self.credential_inputs(),
-            "inputSchema": self.input_schema,
-            "outputSchema": self.output_schema,
-        })
+        });
+        if let Value::Object(map) = &mut manifest {
+            for flavour in Flavour::ALL {
+                map.insert(flavour.key().into(), self.schema(flavour));
+            }
+        }
+        manifest
     }
 
     fn validator(&self) -> Result<Arc<jsonschema::Validator>> {
         self.validator
             .get_or_init(|| {
-                jsonschema::validator_for(&self.input_schema)
+                jsonschema::validator_for(&schema::checking_schema(&self.input_schema))
                     .map(Arc::new)
                     .map_err(|e| e.to_string())
             })
@@ -104,7 +164,13 @@ impl CatalogueTool {
             ));
         }
         schema::normalise(&self.input_schema, &mut input);
-        let mut problems = schema::schema_violations(self.validator()?.as_ref(), &input);
+        let mut problems =
+            schema::schema_violations(self.validator()?.as_ref(), &self.input_schema, &input);
+        // Documented layouts (dates, comma lists) are checked like the
+        // tool's own rules: they do not keep the tool from checking the
+        // other fields.
+        let mut layout = Vec::new();
+        self.check_layouts(&input, &mut layout);
         let connection = serde_json::from_value::<Connection>(input.clone());
         let paging = serde_json::from_value::<PagingOptions>(input.clone());
         if let Ok(connection) = &connection {
@@ -113,7 +179,7 @@ impl CatalogueTool {
         if problems.is_empty() {
             // The schema passed, so the tool's own types can read the input.
             match self.tool.build(&input) {
-                Ok(request) => {
+                Ok(request) if layout.is_empty() => {
                     let (Ok(connection), Ok(paging)) = (connection, paging) else {
                         return Err(Error::field("", "connection inputs could not be read"));
                     };
@@ -124,6 +190,7 @@ impl CatalogueTool {
                         request,
                     });
                 }
+                Ok(_) => {}
                 Err(more) => problems.extend(more),
             }
         } else if let Err(more) = self.tool.build(&self.repaired(&input, &problems)) {
@@ -137,9 +204,32 @@ impl CatalogueTool {
                 }
             }
         }
+        problems.extend(layout);
         problems.sort_by(|a, b| a.pointer.cmp(&b.pointer));
-        problems.dedup();
+        // The same rule can be reported by the schema's layout check and by
+        // the tool's own check: keep the first of each.
+        let mut seen = std::collections::HashSet::new();
+        problems.retain(|v| seen.insert((v.pointer.clone(), v.message.clone())));
+        crate::suggest::unknown_fields(&self.input_schema, &mut problems);
         Err(Error::invalid_input(problems))
+    }
+
+    /// Checks every input whose schema states a documented layout (a date, a
+    /// comma list), so the rule in the schema is the rule applied.
+    fn check_layouts(&self, input: &Value, problems: &mut Vec<Violation>) {
+        let (Some(props), Some(values)) = (
+            self.input_schema
+                .get("properties")
+                .and_then(Value::as_object),
+            input.as_object(),
+        ) else {
+            return;
+        };
+        for (name, value) in values {
+            if let Some(prop) = props.get(name) {
+                crate::params::check_by_schema(prop, name, value, problems);
+            }
+        }
     }
 
     /// A copy of `input` without the top-level fields that have a schema
@@ -188,13 +278,13 @@ impl Catalogue {
     pub fn new() -> Self {
         let mut tools = BTreeMap::new();
         for entry in inventory::iter::<ToolEntry> {
-            let tool = CatalogueTool::new(entry.0);
+            let tool = CatalogueTool::new(entry.0, entry.resource());
             tools.insert(tool.meta.id, tool);
         }
         // Composite tools (several calls of other tools) are described and
         // validated like any tool; `execute` routes them to their runner.
         for entry in inventory::iter::<crate::composite::CompositeEntry> {
-            let tool = CatalogueTool::new(entry.tool);
+            let tool = CatalogueTool::new(entry.tool, entry.resource());
             tools.insert(tool.meta.id, tool);
         }
         Self { tools }
@@ -226,7 +316,10 @@ impl Catalogue {
         self.tools.get(id).ok_or_else(|| {
             Error::new(
                 ErrorCode::UnknownTool,
-                format!("no tool has the id {id:?}; `thrive-blocks list` shows them all"),
+                format!(
+                    "no tool has the id {id:?}{}; `thrive-blocks list` shows them all",
+                    crate::suggest::did_you_mean(id, self.tools.keys().copied())
+                ),
             )
         })
     }
@@ -240,7 +333,10 @@ impl Catalogue {
     /// Validates `input` and returns the HTTP request that would be sent.
     pub fn dry_run(&self, id: &str, input: Value, ctx: &Context) -> Result<DryRun> {
         let prepared = self.get(id)?.prepare(input)?;
-        let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
+        let origin = ctx.hosts().resolve_for(
+            prepared.connection.host.as_deref(),
+            prepared.request.version,
+        )?;
         Ok(DryRun {
             url: format!("{}{}", origin.base_url(), prepared.request.path_and_query()),
             auth: if prepared.connection.client_id.is_some() {
@@ -289,9 +385,28 @@ impl Catalogue {
         crate::api::Pager::new(ctx, prepared)
     }
 
-    /// Every tool's manifest, keyed by id, plus the index.
+    /// Every trigger, in id order (see [`crate::triggers`]).
+    pub fn triggers(&self) -> impl Iterator<Item = &'static crate::triggers::CatalogueTrigger> {
+        crate::triggers::all()
+    }
+
+    /// The trigger with `id`, or `unknown_tool`.
+    pub fn trigger(&self, id: &str) -> Result<&'static crate::triggers::CatalogueTrigger> {
+        crate::triggers::find(id)
+    }
+
+    /// Every trigger's manifest, keyed by id (the index from
+    /// [`Catalogue::manifests`] lists them under `triggers`).
+    pub fn trigger_manifests(&self) -> Vec<(&'static str, Value)> {
+        self.triggers()
+            .map(|t| (t.meta().id, t.manifest()))
+            .collect()
+    }
+
+    /// Every tool's manifest, keyed by id, plus the index (which also lists
+    /// the triggers).
     pub fn manifests(&self) -> (Value, Vec<(&'static str, Value)>) {
-        let index = json!({
+        let mut index = json!({
             "name": "thrive-blocks",
             "version": env!("CARGO_PKG_VERSION"),
             "tools": self.tools().map(|t| json!({
@@ -303,6 +418,14 @@ impl Catalogue {
             })).collect::<Vec<_>>(),
         });
         let files = self.tools().map(|t| (t.meta.id, t.manifest())).collect();
+        index["triggers"] = self
+            .triggers()
+            .map(|t| {
+                let m = t.meta();
+                json!({"id": m.id, "title": m.title, "description": m.description,
+                       "version": m.version, "file": format!("{}.json", m.id)})
+            })
+            .collect();
         (index, files)
     }
 }

@@ -57,6 +57,9 @@ pub trait CompositeTool: Send + Sync + 'static {
     const HINTS: Hints;
     /// How the composite splits long lists (for documentation and manifests).
     const BATCHING: Batching = Batching::None;
+    /// Rules between inputs, stated in every schema flavour (see
+    /// [`crate::rules`]); `validate` checks them with a worded message.
+    const RULES: &'static [crate::rules::Rule] = &[];
 
     /// Checks the JSON Schema cannot express. Push every problem.
     fn validate(_params: &Self::Params, _out: &mut Vec<Violation>) {}
@@ -105,6 +108,7 @@ impl<T: CompositeTool> DynTool for ErasedComposite<T> {
             hints: T::HINTS,
             paging: Paging::None,
             batching: T::BATCHING,
+            rules: T::RULES,
         }
     }
 
@@ -202,6 +206,22 @@ pub struct CompositeEntry {
     pub tool: &'static dyn DynTool,
     /// The execution side.
     pub composite: &'static dyn DynComposite,
+    /// The module that registered it (`module_path!()`), for its resource group.
+    pub module: &'static str,
+}
+
+impl CompositeEntry {
+    /// The resource group of the composite: the folder under `thrive/` it
+    /// lives in (`members`, ...), or `other`, as for ordinary tools.
+    pub fn resource(&self) -> &'static str {
+        let mut parts = self.module.split("::");
+        while let Some(part) = parts.next() {
+            if part == "thrive" {
+                return parts.next().unwrap_or("other");
+            }
+        }
+        "other"
+    }
 }
 
 inventory::collect!(CompositeEntry);
@@ -223,6 +243,7 @@ macro_rules! register_composite {
             $crate::composite::CompositeEntry {
                 tool: &$crate::composite::ErasedComposite::<$tool>::NEW,
                 composite: &$crate::composite::ErasedComposite::<$tool>::NEW,
+                module: module_path!(),
             }
         }
     };

@@ -89,6 +89,41 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// What became of a failed step's request, so an engine can reconcile.
+///
+/// Serialised in `snake_case` as the `delivery` field of the error object.
+/// With [`Delivery::SentNoAnswer`] the request may or may not have taken
+/// effect in Thrive: for a create, a read by reference tells which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Nothing reached Thrive: the input was refused, the connection could
+    /// not be opened, or the certificate was not trusted.
+    NotSent,
+    /// The request was (or may have been) sent, but no answer came: a
+    /// timeout or a connection lost after sending.
+    SentNoAnswer,
+    /// Thrive answered with an HTTP status.
+    Answered,
+}
+
+impl Delivery {
+    /// The `snake_case` name used in the error object.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotSent => "not_sent",
+            Self::SentNoAnswer => "sent_no_answer",
+            Self::Answered => "answered",
+        }
+    }
+}
+
+impl fmt::Display for Delivery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
@@ -110,8 +145,12 @@ impl Violation {
 }
 
 impl fmt::Display for Violation {
+    /// `pointer: message`, or the message alone when it already starts with
+    /// the field's name (`users[0]: …` at `/users/0`), so a name is never
+    /// said twice.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.pointer.is_empty() {
+        let field = self.pointer.split('/').nth(1).unwrap_or_default();
+        if self.pointer.is_empty() || (!field.is_empty() && self.message.starts_with(field)) {
             f.write_str(&self.message)
         } else {
             write!(f, "{}: {}", self.pointer, self.message)
@@ -131,10 +170,14 @@ pub struct Error {
     status: Option<u16>,
     details: Option<Value>,
     attempts: u32,
+    delivery: Delivery,
+    retryable: bool,
 }
 
 impl Error {
-    /// A new error with a code and message and nothing else.
+    /// A new error with a code and message and nothing else. Nothing was
+    /// sent ([`Delivery::NotSent`]); it is retryable when its code is one of
+    /// the transient ones (`rate_limited`, `transport`, `timeout`, `upstream`).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
@@ -142,6 +185,14 @@ impl Error {
             status: None,
             details: None,
             attempts: 0,
+            delivery: Delivery::NotSent,
+            retryable: matches!(
+                code,
+                ErrorCode::RateLimited
+                    | ErrorCode::Transport
+                    | ErrorCode::Timeout
+                    | ErrorCode::Upstream
+            ),
         }
     }
 
@@ -193,6 +244,12 @@ impl Error {
             status: Some(status),
             details,
             attempts: 0,
+            delivery: Delivery::Answered,
+            // Thrive refused without processing (429) or failed on its side:
+            // the same request could succeed later. Whether it is safe to
+            // send again depends on the method too, which the runtime knows
+            // and records with `with_retry`.
+            retryable: matches!(status, 429 | 500 | 502..=504),
         }
     }
 
@@ -244,12 +301,40 @@ impl Error {
             .unwrap_or_default()
     }
 
-    /// Whether trying the same step again later could succeed.
+    /// Whether the same step is **safe to send again as is**, and could then
+    /// succeed: the failure was transient, and sending the request again
+    /// cannot apply a write twice.
+    ///
+    /// False for anything Thrive refused for good (4xx other than 429), for
+    /// bad input, for an untrusted TLS certificate, and for a write that is
+    /// not idempotent and may have reached Thrive (a timeout or lost
+    /// connection after sending, or a 5xx answer): [`Error::delivery`] then
+    /// says what happened, so an engine can check before sending it again.
+    /// The runtime decides with
+    /// [`RetryPolicy::is_retryable`](crate::RetryPolicy::is_retryable), the
+    /// same rule it retries by.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.code,
-            ErrorCode::RateLimited | ErrorCode::Transport | ErrorCode::Timeout
-        ) || (self.code == ErrorCode::Upstream && self.status.is_none_or(|s| s >= 500))
+        self.retryable
+    }
+
+    /// What became of the request: not sent, sent without an answer, or
+    /// answered by Thrive.
+    pub fn delivery(&self) -> Delivery {
+        self.delivery
+    }
+
+    /// Returns the error with what became of its request and whether it is
+    /// safe to send again as is (see [`Error::is_retryable`]).
+    pub fn with_retry(mut self, delivery: Delivery, retryable: bool) -> Self {
+        self.delivery = delivery;
+        self.retryable = retryable;
+        self
+    }
+
+    /// Returns the error with another message (everything else kept).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
     }
 
     /// Returns the error with its HTTP status set.
@@ -270,7 +355,8 @@ impl Error {
         self
     }
 
-    /// The error as `{"error": {"code", "message", "status"?, "details"?, "retryable", "attempts"}}`.
+    /// The error as `{"error": {"code", "message", "status"?, "details"?,
+    /// "retryable", "delivery", "attempts"}}`.
     pub fn to_json(&self) -> Value {
         let mut inner = serde_json::Map::new();
         inner.insert("code".into(), Value::from(self.code.as_str()));
@@ -282,6 +368,7 @@ impl Error {
             inner.insert("details".into(), details.clone());
         }
         inner.insert("retryable".into(), Value::from(self.is_retryable()));
+        inner.insert("delivery".into(), Value::from(self.delivery.as_str()));
         inner.insert("attempts".into(), Value::from(self.attempts));
         serde_json::json!({ "error": inner })
     }
@@ -358,5 +445,14 @@ mod tests {
         );
         assert_eq!(e.violations().len(), 2);
         assert_eq!(e.to_json()["error"]["details"][1]["pointer"], "/users");
+        // A message that names its field is not prefixed with the pointer.
+        let e = Error::invalid_input(vec![
+            Violation::new("/perPage", "perPage must be a whole number"),
+            Violation::new("/users/0", "users[0]: must be a string"),
+        ]);
+        assert_eq!(
+            e.to_string(),
+            "invalid_input: invalid input (2 problems): perPage must be a whole number; users[0]: must be a string"
+        );
     }
 }

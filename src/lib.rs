@@ -45,16 +45,21 @@ pub mod api;
 pub mod catalogue;
 pub mod composite;
 pub mod error;
+pub mod flavours;
+pub mod options;
 pub mod params;
+pub mod rules;
 pub mod schema;
+pub mod suggest;
 pub mod sync;
 pub mod thrive;
 pub mod tool;
+pub mod triggers;
 
 #[cfg(any(feature = "cli", feature = "server", feature = "mcp"))]
 pub mod host;
 
 pub use api::{Context, ContextBuilder, HostPolicy, RetryPolicy};
 pub use catalogue::{Catalogue, CatalogueTool};
-pub use error::{Error, ErrorCode, Result, Violation};
+pub use error::{Delivery, Error, ErrorCode, Result, Violation};
 pub use tool::{DynTool, Hints, Tool, ToolMeta};

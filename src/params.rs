@@ -113,11 +113,26 @@ impl Connection {
     pub const FIELDS: [&'static str; 5] = ["tenantId", "apiKey", "host", "clientId", "scope"];
 
     /// The OAuth scopes Thrive documents for its API.
-    pub const SCOPES: [&'static str; 3] = ["api/read", "api/write", "api/all"];
+    pub const SCOPES: [&'static str; 4] = ["api/read", "api/write", "api/all", "api/webhooks"];
 
     /// Reports what the schema cannot: a `scope` without `clientId`, and
     /// scopes Thrive does not document for the API.
+    ///
+    /// A `host` is parsed exactly as a run parses it, so `validate` refuses
+    /// every malformed host that `run` would; whether a well-formed host is
+    /// *allowed* depends on the operator's allow-list, which `dry-run` and
+    /// `run` check against their context.
     pub fn check(&self, out: &mut Vec<Violation>) {
+        if let Some(host) = self.host.as_deref()
+            && let Err(e) = crate::api::host::Origin::parse(host)
+        {
+            let found = e.violations();
+            if found.is_empty() {
+                out.push(Violation::new("/host", e.message().to_owned()));
+            } else {
+                out.extend(found);
+            }
+        }
         let Some(scope) = self.scope.as_deref() else {
             return;
         };
@@ -212,7 +227,7 @@ pub struct PagingOptions {
     pub return_all: Option<bool>,
     /// With `returnAll`, stop after this many items (at least 1).
     #[serde(default)]
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub max_results: Option<u64>,
 }
 
@@ -290,6 +305,19 @@ impl<T, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
                 }
             }
         }
+    }
+}
+
+/// The most items one replace call takes: Thrive's per-call limit, which a
+/// replace cannot get around by chunking.
+pub const REPLACE_LIMIT: usize = 100;
+
+/// A field transform for replace lists: states [`REPLACE_LIMIT`] as the
+/// decoded array's `maxItems`, the limit [`JsonList::check_replace_limit`]
+/// enforces: `#[schemars(transform = crate::params::replace_limit)]`.
+pub fn replace_limit(schema: &mut Schema) {
+    if let Some(Value::Object(content)) = schema.get_mut("contentSchema") {
+        content.insert("maxItems".into(), REPLACE_LIMIT.into());
     }
 }
 
@@ -392,7 +420,7 @@ impl<T: Serialize, const MIN: usize, const MAX: usize> Serialize for JsonList<T,
     }
 }
 
-impl<T, const MIN: usize, const MAX: usize> JsonSchema for JsonList<T, MIN, MAX> {
+impl<T: JsonSchema, const MIN: usize, const MAX: usize> JsonSchema for JsonList<T, MIN, MAX> {
     fn schema_name() -> Cow<'static, str> {
         "JsonList".into()
     }
@@ -401,17 +429,22 @@ impl<T, const MIN: usize, const MAX: usize> JsonSchema for JsonList<T, MIN, MAX>
         true
     }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let mut schema = json_schema!({
+    /// JSON text whose decoded value is described by `contentSchema`: an
+    /// array of `T` with the documented item counts. The form flavour draws
+    /// the decoded array itself.
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut content = Map::new();
+        content.insert("type".into(), "array".into());
+        content.insert("items".into(), generator.subschema_for::<T>().to_value());
+        content.insert("minItems".into(), MIN.into());
+        if MAX > 0 {
+            content.insert("maxItems".into(), MAX.into());
+        }
+        json_schema!({
             "type": "string",
             "contentMediaType": "application/json",
-            "x-thrive-json": "array",
-            "x-thrive-min-items": MIN,
-        });
-        if MAX > 0 {
-            schema.insert("x-thrive-max-items".into(), MAX.into());
-        }
-        schema
+            "contentSchema": Value::Object(content),
+        })
     }
 }
 
@@ -479,7 +512,7 @@ impl JsonSchema for JsonObject {
         json_schema!({
             "type": "string",
             "contentMediaType": "application/json",
-            "x-thrive-json": "object",
+            "contentSchema": {"type": "object"},
         })
     }
 }
@@ -707,5 +740,352 @@ mod tests {
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("s3cr3t"), "{dbg}");
         assert!(dbg.contains("eu-west-2_Abc"));
+    }
+}
+
+/// The schema keyword naming the layout of a date input in the validation
+/// flavour (`date`, `date-time`, `timestamp`, `date-space-time`,
+/// `local-date-time`). The catalogue checks every input that carries it, and
+/// the form flavour turns it into `format: date`/`date-time` or a pattern.
+pub const DATE_KEYWORD: &str = "x-thrive-format";
+/// The schema keyword marking a comma-separated list input
+/// (`"x-thrive-list": {"separator": ",", "items": {...}}`); the form flavour
+/// turns it into a real array and the catalogue joins a real array back.
+pub const LIST_KEYWORD: &str = "x-thrive-list";
+
+/// A layout of date input that Thrive documents: its schema and its check.
+pub trait DateKind: Send + Sync + 'static {
+    /// The value of [`DATE_KEYWORD`].
+    const NAME: &'static str;
+    /// The pattern every accepted value matches (checked by the schema).
+    const PATTERN: &'static str;
+    /// Checks a value beyond the pattern (calendar dates, clock ranges).
+    fn check(field: &str, value: &str, out: &mut Vec<Violation>);
+}
+
+/// A date or date-time, ISO 8601, that a form shows as a date picker
+/// (`startDate`, `endDate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Day {}
+/// A date or date-time, ISO 8601, that a form shows as a date-time picker
+/// (`updatedSince`, `updatedAtFrom`, ...). A bare date is accepted too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Instant {}
+/// An ISO 8601 date-time that must carry a time (`completedAt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timestamp {}
+/// `YYYY-MM-DD hh:mm:ss` or a bare date (activities and CPD entries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpaceDateTime {}
+/// `YYYY-MM-DDThh:mm:ss` with no zone (CPD user summaries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalDateTime {}
+
+const ISO_PATTERN: &str =
+    r"^\d{4}-\d{2}-\d{2}([Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?)?$";
+
+impl DateKind for Day {
+    const NAME: &'static str = "date";
+    const PATTERN: &'static str = ISO_PATTERN;
+    fn check(field: &str, value: &str, out: &mut Vec<Violation>) {
+        check_date(field, Some(value), DateFormat::Iso8601, out);
+    }
+}
+
+impl DateKind for Instant {
+    const NAME: &'static str = "date-time";
+    const PATTERN: &'static str = ISO_PATTERN;
+    fn check(field: &str, value: &str, out: &mut Vec<Violation>) {
+        check_date(field, Some(value), DateFormat::Iso8601, out);
+    }
+}
+
+impl DateKind for Timestamp {
+    const NAME: &'static str = "timestamp";
+    const PATTERN: &'static str =
+        r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$";
+    fn check(field: &str, value: &str, out: &mut Vec<Violation>) {
+        if value.contains(['T', 't']) {
+            check_date(field, Some(value), DateFormat::Iso8601, out);
+        } else {
+            out.push(Violation::new(
+                format!("/{field}"),
+                format!(
+                    "{field} must be an ISO 8601 date-time such as 2024-04-02T13:45:00Z, got {value:?}"
+                ),
+            ));
+        }
+    }
+}
+
+impl DateKind for SpaceDateTime {
+    const NAME: &'static str = "date-space-time";
+    const PATTERN: &'static str = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$";
+    fn check(field: &str, value: &str, out: &mut Vec<Violation>) {
+        check_date(field, Some(value), DateFormat::SpaceSeparated, out);
+    }
+}
+
+impl DateKind for LocalDateTime {
+    const NAME: &'static str = "local-date-time";
+    const PATTERN: &'static str = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$";
+    fn check(field: &str, value: &str, out: &mut Vec<Violation>) {
+        check_date(field, Some(value), DateFormat::LocalDateTime, out);
+    }
+}
+
+/// A date input in one of Thrive's documented layouts. Its schema states the
+/// layout (pattern + [`DATE_KEYWORD`]) and [`check_by_schema`] applies the
+/// matching check, so the form and the tool cannot disagree. Reads as `&str`.
+pub struct DateText<K: DateKind> {
+    text: String,
+    kind: std::marker::PhantomData<fn() -> K>,
+}
+
+impl<K: DateKind> DateText<K> {
+    /// Wraps a value (unchecked: the catalogue checks inputs before a tool sees them).
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            kind: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<K: DateKind> Clone for DateText<K> {
+    fn clone(&self) -> Self {
+        Self::new(self.text.clone())
+    }
+}
+
+impl<K: DateKind> PartialEq for DateText<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl<K: DateKind> std::ops::Deref for DateText<K> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl<K: DateKind> fmt::Debug for DateText<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.text, f)
+    }
+}
+
+impl<K: DateKind> fmt::Display for DateText<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl<'de, K: DateKind> Deserialize<'de> for DateText<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self::new)
+    }
+}
+
+impl<K: DateKind> Serialize for DateText<K> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<K: DateKind> JsonSchema for DateText<K> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("DateText_{}", K::NAME).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": K::PATTERN,
+            DATE_KEYWORD: K::NAME,
+        })
+    }
+}
+
+/// The set of values a comma-separated list may hold.
+pub trait ValueSet: Send + Sync + 'static {
+    /// The allowed values, or `None` for free text items (ids).
+    const VALUES: Option<&'static [&'static str]>;
+}
+
+/// Any non-empty items (lists of ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnyItems {}
+
+impl ValueSet for AnyItems {
+    const VALUES: Option<&'static [&'static str]> = None;
+}
+
+/// A comma-separated list input (`active,new`), as Thrive's query strings
+/// take it. A form may send a real array instead; the catalogue joins it.
+/// The schema states the allowed items; [`check_by_schema`] checks them.
+pub struct CommaList<V: ValueSet> {
+    text: String,
+    set: std::marker::PhantomData<fn() -> V>,
+}
+
+impl<V: ValueSet> CommaList<V> {
+    /// Wraps a value (unchecked).
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            set: std::marker::PhantomData,
+        }
+    }
+
+    /// The items as sent: trimmed, joined with `,`.
+    pub fn joined(&self) -> String {
+        self.text
+            .split(',')
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl<V: ValueSet> Clone for CommaList<V> {
+    fn clone(&self) -> Self {
+        Self::new(self.text.clone())
+    }
+}
+
+impl<V: ValueSet> std::ops::Deref for CommaList<V> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl<V: ValueSet> fmt::Debug for CommaList<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.text, f)
+    }
+}
+
+impl<'de, V: ValueSet> Deserialize<'de> for CommaList<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self::new)
+    }
+}
+
+impl<V: ValueSet> JsonSchema for CommaList<V> {
+    fn schema_name() -> Cow<'static, str> {
+        "CommaList".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let (item, item_pattern) = match V::VALUES {
+            Some(values) => (
+                serde_json::json!({"type": "string", "enum": values}),
+                format!("(?:{})", values.join("|")),
+            ),
+            None => (
+                serde_json::json!({"type": "string", "minLength": 1}),
+                "[^,\\s](?:[^,]*[^,\\s])?".to_owned(),
+            ),
+        };
+        json_schema!({
+            "type": "string",
+            "pattern": format!("^\\s*{item_pattern}\\s*(?:,\\s*{item_pattern}\\s*)*$"),
+            LIST_KEYWORD: {"separator": ",", "items": item},
+        })
+    }
+}
+
+/// Checks one input value against the documented rules its schema carries
+/// ([`DATE_KEYWORD`], [`LIST_KEYWORD`]); the catalogue calls it for every
+/// input, so a rule stated in the schema is always checked, with a message
+/// that names the field and the expected form.
+pub fn check_by_schema(prop: &Value, field: &str, value: &Value, out: &mut Vec<Violation>) {
+    let Some(text) = value.as_str() else { return };
+    if let Some(kind) = prop.get(DATE_KEYWORD).and_then(Value::as_str) {
+        match kind {
+            Day::NAME => Day::check(field, text, out),
+            Instant::NAME => Instant::check(field, text, out),
+            Timestamp::NAME => Timestamp::check(field, text, out),
+            SpaceDateTime::NAME => SpaceDateTime::check(field, text, out),
+            LocalDateTime::NAME => LocalDateTime::check(field, text, out),
+            _ => {}
+        }
+    }
+    if prop.get("format").and_then(Value::as_str) == Some("email") && !is_email(text) {
+        out.push(Violation::new(
+            format!("/{field}"),
+            format!("{field} must be an email address such as jane@example.com"),
+        ));
+    }
+    if let Some(list) = prop.get(LIST_KEYWORD) {
+        let allowed: Option<Vec<&str>> = list
+            .pointer("/items/enum")
+            .and_then(Value::as_array)
+            .map(|values| values.iter().filter_map(Value::as_str).collect());
+        check_comma_list(field, Some(text), allowed.as_deref(), out);
+    }
+}
+
+/// An address of the form `local@domain.tld`: no spaces, one `@`, a dot in
+/// the domain. What Thrive accepts beyond that is not documented; this
+/// catches the typing mistakes a form can make.
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !text.chars().any(char::is_whitespace)
+}
+
+/// Checks a comma-separated list input (`video,file`): no empty items and,
+/// when `allowed` is given, only those values. Items are compared after
+/// trimming, and exactly (Thrive's values are lower case).
+pub fn check_comma_list(
+    field: &str,
+    value: Option<&str>,
+    allowed: Option<&[&str]>,
+    out: &mut Vec<Violation>,
+) {
+    let Some(value) = value else { return };
+    let items: Vec<&str> = value.split(',').map(str::trim).collect();
+    if items.iter().any(|i| i.is_empty()) {
+        out.push(Violation::new(
+            format!("/{field}"),
+            format!(
+                "{field} has an empty item; give the values separated by single commas, e.g. a,b"
+            ),
+        ));
+    }
+    let Some(allowed) = allowed else { return };
+    let unknown: Vec<String> = items
+        .iter()
+        .filter(|i| !i.is_empty() && !allowed.contains(i))
+        .map(|i| format!("'{i}'"))
+        .collect();
+    if !unknown.is_empty() {
+        out.push(Violation::new(
+            format!("/{field}"),
+            format!(
+                "{field} has unknown value(s) {}; allowed values: {}",
+                unknown.join(", "),
+                allowed.join(", ")
+            ),
+        ));
     }
 }

@@ -69,7 +69,67 @@ impl Transform for DropNullType {
             schema.insert("enum".into(), consts.into_iter().map(|(c, _)| c).collect());
             schema.insert("x-enumDescriptions".into(), descriptions.into());
         }
+        transform_content(self, schema);
         transform_subschemas(self, schema);
+    }
+}
+
+/// Removes the `format`s schemars gives Rust integer and float types
+/// (`uint32`, `int64`, `double`, ...): no form library or AI host knows them,
+/// and `minimum`/`maximum` say what matters.
+#[derive(Clone)]
+struct DropNumberFormats;
+
+impl Transform for DropNumberFormats {
+    fn transform(&mut self, schema: &mut Schema) {
+        let numeric = schema
+            .get("format")
+            .and_then(Value::as_str)
+            .is_some_and(|f| {
+                matches!(
+                    f,
+                    "uint"
+                        | "uint8"
+                        | "uint16"
+                        | "uint32"
+                        | "uint64"
+                        | "uint128"
+                        | "int"
+                        | "int8"
+                        | "int16"
+                        | "int32"
+                        | "int64"
+                        | "int128"
+                        | "float"
+                        | "double"
+                )
+            });
+        if numeric {
+            schema.remove("format");
+            // An unsigned type's implicit lower bound stays; its upper bound
+            // (u32::MAX, ...) says nothing to a person.
+            if let Some(Value::Number(max)) = schema.get("maximum")
+                && max.as_u64().is_some_and(|m| m >= u64::from(u32::MAX))
+            {
+                schema.remove("maximum");
+            }
+        }
+        transform_content(self, schema);
+        transform_subschemas(self, schema);
+    }
+}
+
+/// Applies `transform` inside `contentSchema` too (the decoded value of a
+/// JSON-text input), which schemars does not know as a subschema.
+fn transform_content<T: Transform>(transform: &mut T, schema: &mut Schema) {
+    if let Some(content) = schema.get_mut("contentSchema")
+        && content.is_object()
+    {
+        let taken = std::mem::take(content);
+        if let Ok(mut sub) = Schema::try_from(taken) {
+            transform.transform(&mut sub);
+            *content = sub.to_value();
+        }
     }
 }
 
@@ -96,6 +156,7 @@ impl Transform for ReflowDescriptions {
                 }
             }
         }
+        transform_content(self, schema);
         transform_subschemas(self, schema);
     }
 }
@@ -118,6 +179,7 @@ pub fn input_schema_for<T: JsonSchema>() -> Value {
     let mut generator = settings()
         .for_deserialize()
         .with_transform(DropNullType)
+        .with_transform(DropNumberFormats)
         .with_transform(ReflowDescriptions)
         .into_generator();
     let mut schema = generator.root_schema_for::<T>().to_value();
@@ -131,6 +193,7 @@ pub fn input_schema_for<T: JsonSchema>() -> Value {
 pub fn output_schema_for<T: JsonSchema>() -> Value {
     let mut generator = settings()
         .for_serialize()
+        .with_transform(DropNumberFormats)
         .with_transform(ReflowDescriptions)
         .into_generator();
     let mut schema = generator.root_schema_for::<T>().to_value();
@@ -143,7 +206,7 @@ pub fn output_schema_for<T: JsonSchema>() -> Value {
 /// The whole input schema of a tool: the connection inputs, the tool's own
 /// parameters and, for paginated tools, `returnAll`/`maxResults`, as one
 /// flat object that refuses unknown properties.
-pub fn full_input_schema(params: &Value, paginated: bool) -> Value {
+pub fn full_input_schema(params: &Value, paginated: bool, rules: &[crate::rules::Rule]) -> Value {
     let mut properties = Map::new();
     let mut required: Vec<Value> = Vec::new();
     // The shared pieces are generated once, not once per tool.
@@ -175,7 +238,25 @@ pub fn full_input_schema(params: &Value, paginated: bool) -> Value {
     schema.insert("properties".into(), Value::Object(properties));
     schema.insert("required".into(), Value::Array(required));
     schema.insert("additionalProperties".into(), false.into());
+    let mut all_rules = vec![crate::rules::Rule::Requires {
+        field: "scope",
+        needs: "clientId",
+    }];
+    all_rules.extend_from_slice(rules);
+    crate::rules::add_to_schema(&mut schema, &all_rules);
     Value::Object(schema)
+}
+
+/// The schema the catalogue compiles for its own check: the validation
+/// flavour without the cross-field rules, which the tools check themselves
+/// with messages worded for people (the tests hold both to the same rules).
+pub fn checking_schema(input_schema: &Value) -> Value {
+    let mut schema = input_schema.clone();
+    if let Value::Object(map) = &mut schema {
+        map.remove("allOf");
+        map.remove("dependentRequired");
+    }
+    schema
 }
 
 /// Prepares what a host sent for validation, in place:
@@ -200,7 +281,12 @@ pub fn normalise(schema: &Value, input: &mut Value) {
         let ty = prop.get("type").and_then(Value::as_str);
         let json_field =
             prop.get("contentMediaType").and_then(Value::as_str) == Some("application/json");
+        let comma_list = prop.get(crate::params::LIST_KEYWORD).is_some();
         match value {
+            Value::Array(items) if comma_list && items.iter().all(Value::is_string) => {
+                let joined: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                *value = Value::String(joined.join(","));
+            }
             Value::Array(_) | Value::Object(_) if json_field => {
                 *value = Value::String(value.to_string());
             }
@@ -237,12 +323,28 @@ pub fn normalise(schema: &Value, input: &mut Value) {
 /// Validates `input` against a compiled schema; every problem is returned,
 /// each with its JSON pointer. Messages never quote the value (it may be a
 /// secret).
-pub fn schema_violations(validator: &jsonschema::Validator, input: &Value) -> Vec<Violation> {
+///
+/// Inputs whose schema carries a documented layout (a date or a comma list)
+/// are checked by [`crate::params::check_by_schema`] instead of by their
+/// pattern, so the message says which layout or values are expected.
+pub fn schema_violations(
+    validator: &jsonschema::Validator,
+    schema: &Value,
+    input: &Value,
+) -> Vec<Violation> {
     use jsonschema::error::ValidationErrorKind as K;
     let mut out = Vec::new();
+    let props = schema.get("properties").and_then(Value::as_object);
     for error in validator.iter_errors(input) {
         let at = error.instance_path().as_str().to_owned();
         let field = at.rsplit('/').next().unwrap_or_default().to_owned();
+        if matches!(error.kind(), K::Pattern { .. })
+            && let Some(prop) = props.and_then(|p| p.get(at.trim_start_matches('/')))
+            && (prop.get(crate::params::DATE_KEYWORD).is_some()
+                || prop.get(crate::params::LIST_KEYWORD).is_some())
+        {
+            continue;
+        }
         let label = if field.is_empty() {
             "input".to_owned()
         } else {
@@ -265,8 +367,15 @@ pub fn schema_violations(validator: &jsonschema::Validator, input: &Value) -> Ve
                 }
                 continue;
             }
+            K::Type {
+                kind: jsonschema::error::TypeKind::Single(jsonschema::JsonType::Integer),
+            } => Violation::new(at, format!("{label} must be a whole number")),
             K::Type { kind } => {
                 Violation::new(at, format!("{label} must be of type {}", type_words(kind)))
+            }
+            // `multipleOf: 1` is how whole numbers are written in the schema.
+            K::MultipleOf { multiple_of } if *multiple_of == 1.0 => {
+                Violation::new(at, format!("{label} must be a whole number"))
             }
             K::Enum { options } => Violation::new(
                 at,
@@ -337,20 +446,25 @@ mod number_tests {
     #[allow(dead_code)]
     struct P {
         /// Page number for pagination (default 1).
-        #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+        #[schemars(range(min = 1))]
         page: Option<u32>,
         /// Per page.
-        #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+        #[schemars(range(min = 1, max = 1000))]
         per_page: Option<u32>,
     }
 
     #[test]
-    fn whole_numbers_are_numbers_with_multiple_of_one() {
+    fn whole_numbers_are_integers_without_rust_formats() {
         let s = input_schema_for::<P>();
         assert_eq!(
             s["properties"]["perPage"],
-            serde_json::json!({"type": "number", "format": "uint32", "minimum": 1, "maximum": 1000,
-                "multipleOf": 1, "description": "Per page."})
+            serde_json::json!({"type": "integer", "minimum": 1, "maximum": 1000,
+                "description": "Per page."})
+        );
+        assert_eq!(
+            s["properties"]["page"],
+            serde_json::json!({"type": "integer", "minimum": 1,
+                "description": "Page number for pagination (default 1)."})
         );
     }
 }

@@ -119,6 +119,9 @@ pub trait Tool: Send + Sync + 'static {
     const PAGING: Paging = Paging::None;
     /// How long item lists are split into several calls.
     const BATCHING: Batching = Batching::None;
+    /// Rules between inputs (one requires or excludes another), stated in
+    /// every schema flavour. `validate` checks them with a worded message.
+    const RULES: &'static [crate::rules::Rule] = &[];
 
     /// Checks that the JSON Schema cannot express (string-encoded JSON,
     /// dates, cross-field rules). Push every problem; do not stop at the first.
@@ -159,6 +162,9 @@ pub struct ToolMeta {
     pub paging: Paging,
     /// See [`Tool::BATCHING`].
     pub batching: Batching,
+    /// See [`Tool::RULES`].
+    #[serde(skip)]
+    pub rules: &'static [crate::rules::Rule],
 }
 
 /// The object-safe, JSON-in/JSON-out form of a [`Tool`]. Every `Tool` gets
@@ -200,6 +206,7 @@ impl<T: Tool> DynTool for Erased<T> {
             hints: T::HINTS,
             paging: T::PAGING,
             batching: T::BATCHING,
+            rules: T::RULES,
         }
     }
 
@@ -253,8 +260,23 @@ fn to_json<O: Serialize>(out: O) -> Result<Value> {
     })
 }
 
-/// An `inventory` registration of one tool.
-pub struct ToolEntry(pub &'static dyn DynTool);
+/// An `inventory` registration of one tool: the tool and the module path it
+/// was registered from (its resource folder names its group).
+pub struct ToolEntry(pub &'static dyn DynTool, pub &'static str);
+
+impl ToolEntry {
+    /// The resource group of the tool: the folder under `thrive/` it lives
+    /// in (`users`, `audiences`, `members`, ...), or `other`.
+    pub fn resource(&self) -> &'static str {
+        let mut parts = self.1.split("::");
+        while let Some(part) = parts.next() {
+            if part == "thrive" {
+                return parts.next().unwrap_or("other");
+            }
+        }
+        "other"
+    }
+}
 
 inventory::collect!(ToolEntry);
 
@@ -263,7 +285,7 @@ inventory::collect!(ToolEntry);
 macro_rules! register_tool {
     ($tool:ty) => {
         ::inventory::submit! {
-            $crate::tool::ToolEntry(&$crate::tool::Erased::<$tool>::NEW)
+            $crate::tool::ToolEntry(&$crate::tool::Erased::<$tool>::NEW, module_path!())
         }
     };
 }

@@ -77,6 +77,14 @@ const PAGINATED: [&str; 13] = [
     "thrive_list_tags",
 ];
 
+/// Inbound provisioning (webhooks.md §2), beside the 47 seed operations.
+const PROVISIONING: [&str; 4] = [
+    "thrive_provision_user_joined",
+    "thrive_provision_user_updated",
+    "thrive_provision_user_suspended",
+    "thrive_provision_user_deleted",
+];
+
 #[test]
 fn the_catalogue_holds_every_documented_operation_once() {
     let ids: Vec<&str> = Catalogue::global().tools().map(|t| t.meta().id).collect();
@@ -86,6 +94,8 @@ fn the_catalogue_holds_every_documented_operation_once() {
         .iter()
         .copied()
         .chain(["thrive_test_connection"])
+        .chain(PROVISIONING)
+        .chain(["thrive_sync_audience_members"])
         .collect();
     assert_eq!(unique, expected);
 }
@@ -157,7 +167,7 @@ fn every_input_schema_has_the_connection_inputs_and_described_fields() {
                 .as_str()
                 .unwrap_or_else(|| panic!("{id}.{name} has no single type"));
             assert!(
-                ["string", "number", "boolean"].contains(&ty),
+                ["string", "number", "integer", "boolean"].contains(&ty),
                 "{id}.{name} is {ty}"
             );
         }
@@ -218,7 +228,7 @@ fn unknown_inputs_and_wrong_types_are_refused() {
         ),
         vec![(
             "/refs".to_owned(),
-            "refs is not an input of this tool".to_owned()
+            "refs is not an input of this tool (did you mean `ref`?); its inputs: ref (connection: tenantId, apiKey, host, clientId, scope)".to_owned()
         )]
     );
     assert_eq!(
@@ -233,7 +243,7 @@ fn unknown_inputs_and_wrong_types_are_refused() {
             ),
             (
                 "/perPage".to_owned(),
-                "perPage must be of type number".to_owned()
+                "perPage must be a whole number".to_owned()
             ),
         ]
     );
@@ -333,8 +343,8 @@ fn dry_run_masks_credentials() {
 #[test]
 fn manifests_carry_metadata_and_no_secrets() {
     let (index, files) = Catalogue::global().manifests();
-    assert_eq!(index["tools"].as_array().unwrap().len(), 49);
-    assert_eq!(files.len(), 49);
+    assert_eq!(index["tools"].as_array().unwrap().len(), 53);
+    assert_eq!(files.len(), 53);
     for (id, m) in &files {
         assert_eq!(m["id"], *id);
         for key in [
@@ -373,10 +383,16 @@ fn committed_manifests_match_the_code() {
             "manifests/{id}.json is stale: run `cargo run -- manifests`"
         );
     }
+    for (id, m) in Catalogue::global().trigger_manifests() {
+        assert!(
+            read(&format!("{id}.json")) == pretty(&m),
+            "manifests/{id}.json is stale: run `cargo run -- manifests`"
+        );
+    }
     let on_disk = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(
-        on_disk, 50,
-        "manifests/ holds files for tools that no longer exist"
+        on_disk, 63,
+        "manifests/ holds index.json, 53 tools and 9 triggers, nothing else"
     );
 }
 
@@ -389,7 +405,7 @@ fn oauth_scope_is_checked_with_the_other_inputs() {
             ("/scope".to_owned(), "scope is only used with clientId (OAuth); remove it or give clientId".to_owned()),
             (
                 "/scope".to_owned(),
-                "scope has unknown value(s) api/everything; use one or more of api/read, api/write, api/all, separated by spaces"
+                "scope has unknown value(s) api/everything; use one or more of api/read, api/write, api/all, api/webhooks, separated by spaces"
                     .to_owned()
             ),
         ]

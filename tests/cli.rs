@@ -54,7 +54,7 @@ fn list_shows_every_tool() {
     let o = cli(&["list", "--json"], &[], None);
     assert!(o.status.success());
     let list = stdout_json(&o);
-    assert_eq!(list.as_array().unwrap().len(), 49);
+    assert_eq!(list.as_array().unwrap().len(), 53);
     assert_eq!(
         list[0],
         json!({"id": "thrive_add_audience_managers", "title": "Add audience managers",
@@ -62,7 +62,7 @@ fn list_shows_every_tool() {
     );
     let o = cli(&["list"], &[], None);
     let text = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(text.lines().count(), 49);
+    assert_eq!(text.lines().count(), 53);
     assert!(text.contains("thrive_create_user"));
 }
 
@@ -209,7 +209,7 @@ async fn run_prints_output_or_a_json_error_with_exit_code_3() {
     let err = stderr_json(&missing);
     assert_eq!(
         err,
-        json!({"error": {"code": "not_found", "message": "User not found", "status": 404, "retryable": false, "attempts": 1}})
+        json!({"error": {"code": "not_found", "message": "User not found", "status": 404, "retryable": false, "delivery": "answered", "attempts": 1}})
     );
 }
 
@@ -240,7 +240,11 @@ fn manifests_check_passes_on_the_committed_files() {
     assert_eq!(o.status.code(), Some(1));
     let o = cli(&["manifests", "--out", tmp.to_str().unwrap()], &[], None);
     assert!(o.status.success());
-    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 49);
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        63,
+        "index, 53 tools, 9 triggers"
+    );
     std::fs::remove_dir_all(&tmp).ok();
 }
 
@@ -277,15 +281,33 @@ fn demo_runs_the_onboarding_workflow_end_to_end() {
     let o = cli(&["demo"], &[], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
+    // With the block server compiled in, the demo also shows a trigger.
+    let steps = 16 + usize::from(cfg!(feature = "server"));
+    assert!(
+        text.contains(&format!(
+            "[1/{steps}] Check the credentials from the connection form"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Done: {steps} steps against the sandbox.")),
+        "{text}"
+    );
+    if cfg!(feature = "server") {
+        assert!(
+            text.contains(
+                "event:   #1 content.completed -> thrive_on_content_completed: priya.shah@example.com completed"
+            ),
+            "{text}"
+        );
+    }
     for expected in [
-        "[1/16] Check the credentials from the connection form",
         "result: ok=true via basic (custom)",
         "partial=true: 2 added, not added: no.such.person@example.com (User does not exist.)",
         "1 manager(s) added, partial=false",
         "2 enrolment(s): open, open",
         "1 complete enrolment(s)",
         "DEMO-1002 active=false",
-        "Done: 16 steps against the sandbox.",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

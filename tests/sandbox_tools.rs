@@ -79,6 +79,11 @@ const COVERED: &[&str] = &[
     "thrive_get_skill_levels",
     // connection
     "thrive_test_connection",
+    // inbound provisioning: tested against the sandbox in tests/triggers.rs
+    "thrive_provision_user_joined",
+    "thrive_provision_user_updated",
+    "thrive_provision_user_suspended",
+    "thrive_provision_user_deleted",
 ];
 
 /// The keys of the documented v1 BasicUser object (get by ref).
@@ -1914,7 +1919,7 @@ fn every_catalogue_tool_has_a_sandbox_test() {
     );
     assert_eq!(
         catalogue.len(),
-        49,
-        "47 documented operations plus test_connection and the member sync"
+        53,
+        "47 documented operations, test_connection and 4 provisioning tools and the member sync"
     );
 }

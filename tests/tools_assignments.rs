@@ -336,7 +336,7 @@ fn create_assignment_validation() {
                 "/hideAlternativeContent",
                 "hideAlternativeContent must be of type boolean"
             ),
-            v("/recurrence", "recurrence must be of type number"),
+            v("/recurrence", "recurrence must be a whole number"),
         ]
     );
     assert_eq!(
@@ -360,11 +360,11 @@ fn create_assignment_validation() {
                 "/alternativeContentIds/1",
                 "alternativeContentIds[1] must not be empty"
             ),
+            v("/recurrence", "recurrence must be a whole number"),
             v(
                 "/recurrence",
                 "recurrence: value is less than the minimum of 1"
             ),
-            v("/recurrence", "recurrence: value is not a multiple of 1"),
         ]
     );
 }
@@ -548,7 +548,7 @@ fn update_assignment_validation() {
             ),
             v(
                 "/hideAlternativeContent",
-                "hideAlternativeContent is not an input of this tool"
+                "hideAlternativeContent is not an input of this tool; its inputs: assignmentId, audienceId, contentId, completionPeriod, recurrence, alternativeContentIds (connection: tenantId, apiKey, host, clientId, scope)"
             ),
         ]
     );
@@ -926,8 +926,8 @@ fn manifests_describe_hints_paging_and_number_inputs() {
         json!({"kind": "bareArray", "maxPerPage": 100, "defaultPerPage": 100})
     );
     let per_page = &list["inputSchema"]["properties"]["perPage"];
-    assert_eq!(per_page["type"], "number");
-    assert_eq!(per_page["multipleOf"], 1);
+    assert_eq!(per_page["type"], "integer");
+    assert!(per_page.get("multipleOf").is_none());
     assert_eq!(
         (per_page["minimum"].clone(), per_page["maximum"].clone()),
         (json!(1), json!(100))

@@ -176,8 +176,8 @@ fn list_audiences_validation() {
             json!({"perPage": "fifty", "page": 1.5})
         ),
         vec![
-            s("/page", "page: value is not a multiple of 1"),
-            s("/perPage", "perPage must be of type number"),
+            s("/page", "page must be a whole number"),
+            s("/perPage", "perPage must be a whole number"),
         ]
     );
     assert!(violations("thrive_list_audiences", json!({"perPage": 1000, "page": 3})).is_empty());
@@ -526,7 +526,10 @@ fn update_audience_validation() {
             "thrive_update_audience",
             json!({"audienceId": "a", "category": "structure"})
         ),
-        vec![s("/category", "category is not an input of this tool")]
+        vec![s(
+            "/category",
+            "category is not an input of this tool; its inputs: audienceId, name, reference, parentId (connection: tenantId, apiKey, host, clientId, scope)"
+        )]
     );
 }
 

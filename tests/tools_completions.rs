@@ -216,7 +216,10 @@ fn list_completions_validation() {
         ),
         vec![
             v("/contentId", "contentId must be of type string"),
-            v("/isrpl", "isrpl is not an input of this tool"),
+            v(
+                "/isrpl",
+                "isrpl is not an input of this tool (did you mean `isRPL`?); its inputs: contentId, isRPL, userId, completedDateRangeStart, completedDateRangeEnd, page, perPage, returnAll, maxResults (connection: tenantId, apiKey, host, clientId, scope)"
+            ),
             v("/userId", "userId must be of type string"),
         ]
     );
@@ -435,7 +438,7 @@ fn manifests_describe_hints_and_paging() {
     assert_eq!(list["hints"]["readOnly"], true);
     let props = &list["inputSchema"]["properties"];
     assert_eq!(props["perPage"]["maximum"], 1000);
-    assert_eq!(props["perPage"]["type"], "number");
+    assert_eq!(props["perPage"]["type"], "integer");
     assert_eq!(props["isRPL"]["type"], "boolean");
     assert_eq!(
         m("thrive_get_completion")["inputSchema"]["required"],

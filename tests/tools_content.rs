@@ -151,7 +151,12 @@ fn get_content_validation() {
     );
     assert_eq!(
         violations("thrive_get_content", json!({"id": "x", "page": 1})),
-        vec![(s("/page"), s("page is not an input of this tool"))]
+        vec![(
+            s("/page"),
+            s(
+                "page is not an input of this tool; its inputs: id (connection: tenantId, apiKey, host, clientId, scope)"
+            )
+        )]
     );
 }
 
@@ -326,7 +331,7 @@ fn query_content_validation() {
     );
     assert_eq!(
         violations("thrive_query_content", json!({"perPage": "lots"})),
-        vec![(s("/perPage"), s("perPage must be of type number"))]
+        vec![(s("/perPage"), s("perPage must be a whole number"))]
     );
     assert_eq!(
         violated_pointers("thrive_query_content", json!({"perPage": 2.5, "page": -1})),

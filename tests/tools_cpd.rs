@@ -275,7 +275,7 @@ fn query_cpd_categories_validation() {
     );
     assert_eq!(
         violations("thrive_query_cpd_categories", json!({"page": "first"})),
-        vec![(s("/page"), s("page must be of type number"))]
+        vec![(s("/page"), s("page must be a whole number"))]
     );
 }
 

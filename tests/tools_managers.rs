@@ -758,7 +758,7 @@ fn remove_manager_validation() {
             ),
             (
                 "/userRef".to_owned(),
-                "userRef is not an input of this tool".to_owned()
+                "userRef is not an input of this tool (did you mean `userId`?); its inputs: audienceId, userId (connection: tenantId, apiKey, host, clientId, scope)".to_owned()
             ),
         ]
     );

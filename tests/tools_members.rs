@@ -324,10 +324,10 @@ fn list_members_validation() {
             json!({"audienceId": "a", "page": "two", "perPage": 2.5})
         ),
         vec![
-            ("/page".to_owned(), "page must be of type number".to_owned()),
+            ("/page".to_owned(), "page must be a whole number".to_owned()),
             (
                 "/perPage".to_owned(),
-                "perPage: value is not a multiple of 1".to_owned()
+                "perPage must be a whole number".to_owned()
             ),
         ]
     );

@@ -181,7 +181,7 @@ fn list_tags_validation() {
     );
     assert_eq!(
         violations("thrive_list_tags", json!({"perPage": true})),
-        vec![(s("/perPage"), s("perPage must be of type number"))]
+        vec![(s("/perPage"), s("perPage must be a whole number"))]
     );
 }
 
@@ -851,8 +851,18 @@ fn get_skill_levels_validation() {
             json!({"page": 1, "returnAll": true})
         ),
         vec![
-            (s("/page"), s("page is not an input of this tool")),
-            (s("/returnAll"), s("returnAll is not an input of this tool")),
+            (
+                s("/page"),
+                s(
+                    "page is not an input of this tool; it takes only the connection inputs (tenantId, apiKey, host, clientId, scope)"
+                )
+            ),
+            (
+                s("/returnAll"),
+                s(
+                    "returnAll is not an input of this tool; it takes only the connection inputs (tenantId, apiKey, host, clientId, scope)"
+                )
+            ),
         ]
     );
 }

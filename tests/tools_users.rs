@@ -622,8 +622,8 @@ fn search_users_validation() {
             json!({"page": 2.5, "perPage": "many"})
         ),
         vec![
-            s("/page", "page: value is not a multiple of 1"),
-            s("/perPage", "perPage must be of type number"),
+            s("/page", "page must be a whole number"),
+            s("/perPage", "perPage must be a whole number"),
         ]
     );
     assert_eq!(
@@ -698,7 +698,10 @@ fn get_user_by_id_validation() {
     );
     assert_eq!(
         violations("thrive_get_user_by_id", json!({"id": "u", "ref": "x"})),
-        vec![s("/ref", "ref is not an input of this tool")]
+        vec![s(
+            "/ref",
+            "ref is not an input of this tool; its inputs: id (connection: tenantId, apiKey, host, clientId, scope)"
+        )]
     );
 }
 

@@ -167,14 +167,21 @@ impl TokenCache {
                 } else {
                     ErrorCode::Transport
                 };
-                Error::new(
+                let error = Error::new(
                     code,
                     format!(
                         "the OAuth token endpoint could not be reached: {}",
                         crate::api::runtime::describe(&e)
                     ),
                 )
-                .with_attempts(1)
+                .with_attempts(1);
+                // Asking for a token changes nothing, so it is safe to ask
+                // again, unless the host's certificate is not trusted.
+                if crate::api::runtime::is_certificate_error(&e) {
+                    error.with_retry(crate::error::Delivery::NotSent, false)
+                } else {
+                    error
+                }
             })?;
         let status = response.status().as_u16();
         let bytes = response.bytes().await.unwrap_or_default();

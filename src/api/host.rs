@@ -20,6 +20,15 @@ pub const REGION_HOSTS: [&str; 4] = [
     "public.api.meastaging.learn.tech",
 ];
 
+/// The documented user API hosts (inbound provisioning, `POST /webhooks`),
+/// twins of [`REGION_HOSTS`] in the same order.
+pub const USER_API_HOSTS: [&str; 4] = [
+    "user.api.learn.link",
+    "user.api.mea.learn.tech",
+    "user.api.learnstaging.link",
+    "user.api.meastaging.learn.tech",
+];
+
 /// The environment variable with the operator's extra allowed hosts.
 pub const ALLOWED_HOSTS_ENV: &str = "THRIVE_ALLOWED_HOSTS";
 
@@ -186,6 +195,30 @@ impl HostPolicy {
         &self.extra
     }
 
+    /// Resolves `host` for a request of `version`: as [`HostPolicy::resolve`],
+    /// except that [`ApiVersion::UserApi`](crate::api::ApiVersion::UserApi)
+    /// requests go to the user API hosts (absent: `user.api.learn.link`; a
+    /// public region host: its `user.api` twin), which are always allowed.
+    pub fn resolve_for(
+        &self,
+        host: Option<&str>,
+        version: crate::api::ApiVersion,
+    ) -> Result<Origin> {
+        if version != crate::api::ApiVersion::UserApi {
+            return self.resolve(host);
+        }
+        let mut origin = Origin::parse(host.unwrap_or(USER_API_HOSTS[0]))?;
+        if origin.scheme == Scheme::Https && origin.port.is_none() {
+            if let Some(i) = REGION_HOSTS.iter().position(|h| *h == origin.host) {
+                origin.host = USER_API_HOSTS[i].to_owned();
+            }
+            if USER_API_HOSTS.contains(&origin.host.as_str()) {
+                return Ok(origin);
+            }
+        }
+        self.resolve(Some(&origin.to_string()))
+    }
+
     /// Resolves the `host` input (absent: the default host) to an allowed
     /// origin, or `host_not_allowed`.
     pub fn resolve(&self, host: Option<&str>) -> Result<Origin> {
@@ -201,6 +234,15 @@ impl HostPolicy {
                 ));
             }
             return Ok(origin);
+        }
+        if origin.scheme == Scheme::Http && REGION_HOSTS.contains(&origin.host.as_str()) {
+            return Err(Error::new(
+                ErrorCode::HostNotAllowed,
+                format!(
+                    "{origin} is plain http; Thrive region hosts are https only: give `{}` (https is the default)",
+                    origin.host
+                ),
+            ));
         }
         Err(Error::new(
             ErrorCode::HostNotAllowed,

@@ -49,6 +49,9 @@ pub enum ApiVersion {
     V1,
     /// `/rest/v2`
     V2,
+    /// No prefix, on the user API hosts (`user.api.*`): inbound
+    /// provisioning's `POST /webhooks`.
+    UserApi,
 }
 
 impl ApiVersion {
@@ -56,6 +59,7 @@ impl ApiVersion {
         match self {
             Self::V1 => "/rest/v1",
             Self::V2 => "/rest/v2",
+            Self::UserApi => "",
         }
     }
 }

@@ -4,15 +4,22 @@
 //! from the backoff arithmetic, as in tower's retry middleware.
 
 use crate::api::Method;
+use crate::error::Delivery;
 use std::time::{Duration, SystemTime};
 
 /// How failed calls are retried.
 ///
-/// Safe to retry: a `GET` on 429, 500, 502, 503, 504, a connection reset or
-/// an attempt timeout (a read changes nothing, so a retry cannot duplicate); any method on 429 (Thrive refused it without processing)
-/// or when the connection could not be opened (the request provably never
-/// reached the server). Other 4xx are never retried; a 401 with a bearer
-/// token is retried once after renewing the token.
+/// One rule, [`RetryPolicy::is_retryable`], decides both what the runtime
+/// retries and the `retryable` flag of the error a step fails with: a
+/// failure is retryable when it is transient **and** the request is safe to
+/// send again as is. That is: a `GET` on 429, 500, 502, 503, 504, a
+/// connection reset or an attempt timeout (a read changes nothing, so a
+/// retry cannot duplicate); any method on 429 (Thrive refused it without
+/// processing) or when the connection could not be opened (the request
+/// provably never reached the server). Other 4xx, untrusted TLS
+/// certificates (permanent until someone fixes the host or its
+/// certificate), and writes that may have reached Thrive are never retried;
+/// a 401 with a bearer token is retried once after renewing the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, including the first (1 disables retries). Default 5.
@@ -48,8 +55,25 @@ pub enum Failure {
     Connect,
     /// The connection broke after the request may have been sent.
     Broken,
-    /// The attempt timed out.
+    /// The attempt timed out after the request may have been sent.
     Timeout,
+    /// The server's TLS certificate was not trusted (unknown issuer, wrong
+    /// name, expired): nothing was sent, and trying again cannot help.
+    Certificate,
+}
+
+impl Failure {
+    /// What became of the request: [`Delivery::NotSent`] when the
+    /// connection could not be opened or its certificate was refused,
+    /// [`Delivery::SentNoAnswer`] after a timeout or a broken connection,
+    /// [`Delivery::Answered`] for a status.
+    pub fn delivery(self) -> Delivery {
+        match self {
+            Failure::Status(_) => Delivery::Answered,
+            Failure::Connect | Failure::Certificate => Delivery::NotSent,
+            Failure::Broken | Failure::Timeout => Delivery::SentNoAnswer,
+        }
+    }
 }
 
 impl RetryPolicy {
@@ -67,14 +91,19 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether `failure` of a `method` call may be retried at all.
+    /// Whether `failure` of a `method` call may be retried at all: it is
+    /// transient and sending the same request again is safe (only a `GET`
+    /// is sent again once it may have reached Thrive). The runtime records
+    /// the same answer as the failed step's [`Error::is_retryable`].
+    ///
+    /// [`Error::is_retryable`]: crate::Error::is_retryable
     pub fn is_retryable(&self, method: Method, failure: Failure) -> bool {
         match failure {
             Failure::Status(429) | Failure::Connect => true,
             Failure::Status(500 | 502..=504) | Failure::Broken | Failure::Timeout => {
                 method == Method::Get
             }
-            Failure::Status(_) => false,
+            Failure::Status(_) | Failure::Certificate => false,
         }
     }
 
@@ -117,6 +146,12 @@ mod tests {
         assert!(!p.is_retryable(Method::Get, Failure::Status(501)));
         assert!(!p.is_retryable(Method::Get, Failure::Status(404)));
         assert!(!p.is_retryable(Method::Delete, Failure::Timeout));
+        assert!(!p.is_retryable(Method::Get, Failure::Certificate));
+        assert_eq!(Failure::Certificate.delivery(), Delivery::NotSent);
+        assert_eq!(Failure::Connect.delivery(), Delivery::NotSent);
+        assert_eq!(Failure::Timeout.delivery(), Delivery::SentNoAnswer);
+        assert_eq!(Failure::Broken.delivery(), Delivery::SentNoAnswer);
+        assert_eq!(Failure::Status(503).delivery(), Delivery::Answered);
     }
 
     #[test]

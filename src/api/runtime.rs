@@ -21,7 +21,10 @@ pub async fn run(ctx: &Context, prepared: &Prepared) -> Result<ApiResponse> {
         // The pager resolves (and checks) the host itself.
         return collect_all(ctx, prepared).await;
     }
-    let origin = ctx.hosts().resolve(prepared.connection.host.as_deref())?;
+    let origin = ctx.hosts().resolve_for(
+        prepared.connection.host.as_deref(),
+        prepared.request.version,
+    )?;
     if let Batching::Chunked { pointer, size } = prepared.tool.batching
         && let Some(items) = prepared
             .request
@@ -135,9 +138,11 @@ pub async fn send(
                 (failure, error, None)
             }
         };
-        let can_retry =
-            attempt < policy.max_attempts && policy.is_retryable(request.method, failure);
-        if !can_retry {
+        // One rule for what is retried here and for the `retryable` flag
+        // the step's error carries: safe to send again as is.
+        let retryable = policy.is_retryable(request.method, failure);
+        let error = error.with_retry(failure.delivery(), retryable);
+        if !(retryable && attempt < policy.max_attempts) {
             return Err(finish(error, attempt));
         }
         // Thrive's Retry-After wins over our own backoff; a wait that would
@@ -160,14 +165,7 @@ fn finish(error: Error, attempts: u32) -> Error {
     } else {
         error.message().to_owned()
     };
-    let mut out = Error::new(error.code(), message).with_attempts(attempts);
-    if let Some(s) = error.status() {
-        out = out.with_status(s);
-    }
-    if let Some(d) = error.details() {
-        out = out.with_details(d.clone());
-    }
-    out
+    error.with_message(message).with_attempts(attempts)
 }
 
 type Sent = (u16, reqwest::header::HeaderMap, bytes::Bytes);
@@ -196,17 +194,32 @@ async fn send_once(
         builder = builder.body(body.to_string());
     }
     let classify = |e: reqwest::Error| {
-        let (failure, code) = if e.is_timeout() {
-            (Failure::Timeout, ErrorCode::Timeout)
+        // A refused certificate and a connection that could not be opened
+        // come before the timeout check: a connect timeout sent nothing.
+        let (failure, code) = if is_certificate_error(&e) {
+            (Failure::Certificate, ErrorCode::Transport)
+        } else if e.is_connect() && e.is_timeout() {
+            (Failure::Connect, ErrorCode::Timeout)
         } else if e.is_connect() {
             (Failure::Connect, ErrorCode::Transport)
+        } else if e.is_timeout() {
+            (Failure::Timeout, ErrorCode::Timeout)
         } else {
             (Failure::Broken, ErrorCode::Transport)
         };
-        let what = if failure == Failure::Timeout {
-            format!("Thrive did not answer within {timeout:?}")
-        } else {
-            format!("the connection to Thrive failed: {}", describe(&e))
+        let what = match failure {
+            Failure::Timeout => format!("Thrive did not answer within {timeout:?}"),
+            Failure::Certificate => format!(
+                "the host's TLS certificate is not trusted (not retried): {}",
+                describe(&e)
+            ),
+            _ if code == ErrorCode::Timeout => {
+                format!(
+                    "the connection to Thrive could not be opened within the timeout: {}",
+                    describe(&e)
+                )
+            }
+            _ => format!("the connection to Thrive failed: {}", describe(&e)),
         };
         (failure, Error::new(code, what))
     };
@@ -215,6 +228,37 @@ async fn send_once(
     let headers = response.headers().clone();
     let bytes = response.bytes().await.map_err(classify)?;
     Ok((status, headers, bytes))
+}
+
+/// Whether a transport error is a refused TLS certificate (unknown issuer,
+/// wrong name, expired, ...): a permanent failure, never retried.
+pub(crate) fn is_certificate_error(e: &reqwest::Error) -> bool {
+    use std::error::Error as _;
+    let is_cert = |err: &(dyn std::error::Error + 'static)| {
+        let tls = err.downcast_ref::<rustls::Error>().or_else(|| {
+            err.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        matches!(
+            tls,
+            Some(
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::InvalidCertRevocationList(_)
+            )
+        )
+    };
+    let mut source = e.source();
+    while let Some(s) = source {
+        // Connectors may re-wrap rustls's error on the way up, so its
+        // words (`invalid peer certificate: ...`) count as well.
+        if is_cert(s) || s.to_string().starts_with("invalid peer certificate") {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// A transport error in words, without the URL (which is harmless, but the
@@ -433,11 +477,12 @@ async fn send_chunked(
                         "{} (the first {sent} of {total} items were already sent and applied)",
                         e.message()
                     );
-                    let mut out = Error::new(e.code(), message).with_attempts(e.attempts());
-                    if let Some(s) = e.status() {
-                        out = out.with_status(s);
-                    }
-                    out.with_details(json!({ "itemsApplied": sent, "itemsTotal": total }))
+                    // Part of the step took effect: sending the same step
+                    // again as is would send those items twice.
+                    let delivery = e.delivery();
+                    e.with_message(message)
+                        .with_details(json!({ "itemsApplied": sent, "itemsTotal": total }))
+                        .with_retry(delivery, false)
                 } else {
                     e
                 }

@@ -91,8 +91,12 @@ pub async fn run(seed: u64) -> Result<ExitCode, Error> {
         ctx,
         connection: json!({"tenantId": cfg.tenant_id, "apiKey": cfg.api_key, "host": base}),
         step: 0,
-        total: 16,
+        total: 16 + usize::from(cfg!(feature = "server")),
     };
+    // Thrive's completion webhooks, sent by the sandbox to a receiver on
+    // loopback, so the demo can show a trigger firing.
+    #[cfg(feature = "server")]
+    let mut receiver = super::demo_trigger::DemoReceiver::start(&sandbox, &cfg.tenant_id).await?;
     let now = iso8601(SystemTime::now());
 
     demo.step(
@@ -271,6 +275,30 @@ pub async fn run(seed: u64) -> Result<ExitCode, Error> {
     )
     .await?;
 
+    #[cfg(feature = "server")]
+    {
+        demo.step += 1;
+        println!(
+            "\n[{}/{}] Trigger: Thrive tells waiting workflows about the completion",
+            demo.step, demo.total
+        );
+        println!(
+            "  trigger: thrive_on_content_completed (completion_subscription webhook, HMAC-signed)"
+        );
+        let event = receiver
+            .next_event(std::time::Duration::from_secs(10))
+            .await?;
+        let payload = event.payload();
+        println!(
+            "  event:   #{} {} -> {}: {} completed {:?}",
+            event.cursor(),
+            event.event.event_type,
+            event.event.trigger,
+            text(&payload["user"]["email"]),
+            text(&payload["content"]["title"]),
+        );
+    }
+
     demo.step(
         "thrive_list_enrolments",
         json!({"assignmentId": assignment_id, "status": "complete"}),
@@ -320,9 +348,13 @@ pub async fn run(seed: u64) -> Result<ExitCode, Error> {
     .await?;
 
     println!(
-        "\nDone: {} steps against the sandbox. Try `thrive-blocks list` and `thrive-blocks run <id> --sandbox --params '{{...}}'`.",
+        "\nDone: {} steps against the sandbox. Next: `thrive-blocks list`, `thrive-blocks describe <id>`, \
+         and `thrive-blocks sandbox --state demo.json` for a sandbox that keeps state between runs \
+         (the README walks through a multi-step task).",
         demo.step
     );
+    #[cfg(feature = "server")]
+    receiver.close();
     sandbox.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 //! can list, describe, validate and run tools with plain JSON requests.
 //!
 //! ```text
-//! GET  /healthz                 {"status": "ok", "tools": 48}             (never needs the token)
+//! GET  /healthz                 {"status": "ok", "tools": 52}             (never needs the token)
 //! GET  /tools                   [{"id", "title", "description", "version", "hints"}]
 //! GET  /tools/{id}              the tool's manifest (input and output schema, hints, ...)
 //! POST /tools/{id}/validate     body: the input → {"valid": true}, or 422 with every violation
@@ -19,7 +19,11 @@
 //! |---|---|
 //! | body is not JSON | 400 (code `invalid_input`) |
 //! | body over 1 MiB | 413 (code `invalid_input`) |
-//! | missing or wrong bearer token | 401 (code `unauthorized`, no `status`) |
+//! | missing or wrong bearer token (also before a 404 or 405) | 401 (code `unauthorized`, no `status`) |
+//! | foreign `Host` or cross-origin request | 403 (code `forbidden`, no `status`) |
+//! | POST body not declared `Content-Type: application/json` | 415 (code `invalid_input`) |
+//! | too many connections or runs at once; the server stopped first | 503 (code `unavailable`) |
+//! | the request's deadline passed | 504 (code `timeout`) |
 //! | `invalid_input` | 422 |
 //! | `unknown_tool` | 404 |
 //! | `host_not_allowed` | 403 |
@@ -41,7 +45,11 @@
 //! `127.0.0.1:8787` by default). With [`ServerOptions::token`] set, every
 //! endpoint except `/healthz` requires `Authorization: Bearer <token>`,
 //! compared in constant time; `thrive-blocks serve` reads it from
-//! [`SERVER_TOKEN_ENV`].
+//! [`SERVER_TOKEN_ENV`]. Requests must name the server in `Host`, come
+//! from its own origin or an allowed one, and declare JSON bodies
+//! ([`crate::host::guard`]); connections are capped and timed out, and a
+//! stop lets requests in flight finish within a grace period
+//! ([`crate::host::conn`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -50,20 +58,22 @@
 //!
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
 //! let options = ServerOptions::default().with_token("a-long-random-secret");
-//! http::serve_with_shutdown(listener, Catalogue::global(), Context::from_env(), options, async {
-//!     let _ = tokio::signal::ctrl_c().await;
-//! })
-//! .await
+//! let stop = thrive_blocks::host::shutdown::signal(); // SIGTERM or SIGINT
+//! http::serve_with_shutdown(listener, Catalogue::global(), Context::from_env(), options, stop)
+//!     .await
 //! # }
 //! ```
 
 use crate::api::Context;
 use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode};
+use crate::host::openapi::{self, OpenApiOptions};
+use crate::host::playground;
+use crate::params::Connection;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -72,7 +82,10 @@ use serde_json::{Value, json};
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use crate::host::conn::{self, Limits};
+use crate::host::guard::{self, Access, Guard};
 
 /// The largest request body accepted: 1 MiB. Larger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -81,14 +94,73 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// from. [`router`] and [`serve`] never read the environment themselves.
 pub const SERVER_TOKEN_ENV: &str = "THRIVE_BLOCKS_SERVER_TOKEN";
 
-/// Options of the server beyond the catalogue and the context.
+/// The default grace period of a stop: 30 s.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
+/// The default time allowed for a request head: 10 s.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time a keep-alive connection may stay silent: 60 s.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default deadline of one request: 300 s (a `returnAll` of many pages
+/// takes a while).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
+/// The default cap on open connections: 512.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// The default cap on runs executing at once: 128.
+pub const DEFAULT_MAX_RUNS: usize = 128;
+
+/// Options of the server beyond the catalogue and the context: the token,
+/// who may call ([`ServerOptions::allowed_hosts`],
+/// [`ServerOptions::allowed_origins`]), limits and timeouts. See
+/// [`crate::host::guard`] and [`crate::host::conn`] for what each does.
 ///
 /// `Debug` never shows the token.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ServerOptions {
     /// A shared secret: when set, every endpoint except `/healthz` requires
     /// `Authorization: Bearer <token>` and answers 401 otherwise.
     pub token: Option<String>,
+    /// Host names accepted in `Host` besides loopback names and addresses
+    /// and the address a connection came in on; `*` accepts any.
+    pub allowed_hosts: Vec<String>,
+    /// Foreign browser origins allowed (`scheme://host[:port]`); `*` allows any.
+    pub allowed_origins: Vec<String>,
+    /// Time requests in flight get to finish after a stop is asked for.
+    pub grace: Duration,
+    /// Time allowed for a request head, from its first byte.
+    pub header_timeout: Duration,
+    /// Time a keep-alive connection may stay silent between requests.
+    pub idle_timeout: Duration,
+    /// The deadline of one request, from its head to its answer (504 past it).
+    pub request_timeout: Duration,
+    /// Connections served at once; more are answered 503.
+    pub max_connections: usize,
+    /// Runs (`POST /tools/{id}/run`) executing at once; more are answered 503.
+    pub max_runs: usize,
+    /// The connection used by requests that give no connection input at
+    /// all (`serve --sandbox`, or the operator's `THRIVE_*` variables). A
+    /// request's own connection always wins and is never mixed with it.
+    pub default_connection: Option<Connection>,
+    /// The webhook receiver: when set, `POST /webhooks/thrive/{subscription}`
+    /// and `GET /events` are served (see [`crate::host::webhooks`]).
+    pub webhooks: Option<crate::triggers::Receiver>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            token: None,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            grace: DEFAULT_GRACE,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_runs: DEFAULT_MAX_RUNS,
+            default_connection: None,
+            webhooks: None,
+        }
+    }
 }
 
 impl ServerOptions {
@@ -97,12 +169,46 @@ impl ServerOptions {
         self.token = Some(token.into());
         self
     }
+
+    /// The connection limits and grace period these options set.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            header_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections: self.max_connections,
+            grace: self.grace,
+        }
+    }
+
+    /// The request checks these options set.
+    pub fn access(&self) -> Access {
+        Access {
+            allowed_hosts: self.allowed_hosts.clone(),
+            allowed_origins: self.allowed_origins.clone(),
+            request_timeout: self.request_timeout,
+            max_runs: self.max_runs,
+            max_body_bytes: MAX_BODY_BYTES,
+        }
+    }
+
+    /// Returns the options with `connection` as the default connection.
+    pub fn with_default_connection(mut self, connection: Connection) -> Self {
+        self.default_connection = Some(connection);
+        self
+    }
 }
 
 impl fmt::Debug for ServerOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServerOptions")
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("allowed_hosts", &self.allowed_hosts)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("limits", &self.limits())
+            .field("request_timeout", &self.request_timeout)
+            .field("max_runs", &self.max_runs)
+            .field("default_connection", &self.default_connection)
+            .field("webhooks", &self.webhooks.is_some())
             .finish()
     }
 }
@@ -112,6 +218,7 @@ struct AppState {
     catalogue: &'static Catalogue,
     ctx: Context,
     token: Option<Arc<str>>,
+    default_connection: Option<Arc<Connection>>,
 }
 
 /// The server's routes, with no token required. See the [module
@@ -126,40 +233,84 @@ pub fn router_with_options(
     ctx: Context,
     options: ServerOptions,
 ) -> Router {
+    let guard = Guard::new(options.access());
     let state = AppState {
         catalogue,
         ctx,
         token: options.token.map(Arc::from),
+        default_connection: options.default_connection.map(Arc::new),
     };
-    let protected = Router::new()
+    let receiver = options.webhooks.clone();
+    let mut protected = Router::new().merge(super::webhooks::trigger_routes());
+    if let Some(r) = &receiver {
+        protected = protected.merge(super::webhooks::event_routes(r.clone()));
+    }
+    let protected = protected
         .route("/tools", get(list_tools))
         .route("/tools/{id}", get(manifest))
         .route("/tools/{id}/validate", post(validate))
         .route("/tools/{id}/dry-run", post(dry_run))
-        .route("/tools/{id}/run", post(run))
+        .route(
+            "/tools/{id}/run",
+            post(run).layer(middleware::from_fn_with_state(
+                guard.clone(),
+                guard::limit_runs,
+            )),
+        )
+        .route(
+            "/tools/{id}/options/{field}",
+            get(field_options).post(field_options_post),
+        )
+        .route("/playground/config", get(playground_config))
+        .route("/openapi.json", get(openapi_document))
+        .route_layer(middleware::from_fn(guard::require_json))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
-    Router::new()
+    let mut open = Router::new()
         .route("/healthz", get(healthz))
+        .route("/ui", get(playground::index))
+        .route("/ui/", get(playground::index))
+        .route("/ui/assets/{file}", get(playground::assets));
+    if let Some(r) = receiver {
+        open = open.merge(super::webhooks::receiver_routes(r));
+    }
+    let router = open
         .merge(protected)
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
-        .with_state(state)
+        .with_state(state);
+    let router = match guard.cors() {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    router.layer(middleware::from_fn_with_state(guard, guard::check))
 }
 
-/// Serves [`router`] on `listener` until the process ends or the listener
-/// fails. No token is required; use [`serve_with_shutdown`] for options.
+/// Serves [`router`] on `listener` with the default [`ServerOptions`] until
+/// the process receives `SIGTERM` or `SIGINT`, then stops gracefully. No
+/// token is required; use [`serve_with_shutdown`] for options.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     catalogue: &'static Catalogue,
     ctx: Context,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(catalogue, ctx)).await
+    let options = ServerOptions::default();
+    serve_with_shutdown(
+        listener,
+        catalogue,
+        ctx,
+        options,
+        crate::host::shutdown::signal(),
+    )
+    .await
 }
 
 /// Serves [`router_with_options`] on `listener` until `shutdown` completes,
-/// then stops accepting connections and waits for requests in flight.
+/// then stops gracefully: no new connections, idle ones closed, requests in
+/// flight answered within [`ServerOptions::grace`] (what still runs at its
+/// end is answered 503), then returns. Connections are capped and timed out
+/// as `options` say ([`crate::host::conn`]).
 pub async fn serve_with_shutdown<F>(
     listener: tokio::net::TcpListener,
     catalogue: &'static Catalogue,
@@ -170,9 +321,9 @@ pub async fn serve_with_shutdown<F>(
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    axum::serve(listener, router_with_options(catalogue, ctx, options))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = options.limits();
+    let app = router_with_options(catalogue, ctx, options);
+    conn::serve_router(listener, app, limits, shutdown).await
 }
 
 /// The HTTP status a failed step answers with (see the module docs).
@@ -322,7 +473,9 @@ async fn validate(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
     let tool = tool_of(&state, path)?;
-    tool.prepare(input_of(body)?).map_err(Reject::mapped)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
+    tool.prepare(input).map_err(Reject::mapped)?;
     Ok(axum::Json(json!({"valid": true})).into_response())
 }
 
@@ -332,9 +485,11 @@ async fn dry_run(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
     let tool = tool_of(&state, path)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
     let dry = state
         .catalogue
-        .dry_run(tool.meta().id, input_of(body)?, &state.ctx)
+        .dry_run(tool.meta().id, input, &state.ctx)
         .map_err(Reject::mapped)?;
     Ok(axum::Json(dry.to_json()).into_response())
 }
@@ -345,7 +500,8 @@ async fn run(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
     let tool = tool_of(&state, path)?;
-    let input = input_of(body)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
     let gate = GateKey::of(&input);
     match state
         .catalogue
@@ -399,6 +555,61 @@ impl GateKey {
     }
 }
 
+impl AppState {
+    /// Fills the default connection into an input that gives none.
+    fn fill_default_connection(&self, input: &mut Value) {
+        playground::apply_default_connection(input, self.default_connection.as_deref());
+    }
+}
+
+/// `GET /playground/config`: whether there is a default connection.
+async fn playground_config(State(state): State<AppState>) -> Response {
+    axum::Json(playground::config_json(state.default_connection.as_deref())).into_response()
+}
+
+/// `GET /openapi.json`: the server described as OpenAPI 3.1.
+async fn openapi_document(State(state): State<AppState>) -> Response {
+    let options = OpenApiOptions {
+        default_connection: state.default_connection.is_some(),
+        token: state.token.is_some(),
+    };
+    axum::Json(openapi::document(state.catalogue, options)).into_response()
+}
+
+/// `GET /tools/{id}/options/{field}`: a dropdown's options with the
+/// default connection.
+async fn field_options(
+    State(state): State<AppState>,
+    Path(names): Path<(String, String)>,
+    query: Result<Query<playground::OptionsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    playground::options_get(
+        state.catalogue,
+        &state.ctx,
+        state.default_connection.as_deref(),
+        names,
+        query.ok(),
+    )
+    .await
+}
+
+/// `POST /tools/{id}/options/{field}`: a dropdown's options with the
+/// connection in the body.
+async fn field_options_post(
+    State(state): State<AppState>,
+    Path(names): Path<(String, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    playground::options_post(
+        state.catalogue,
+        &state.ctx,
+        state.default_connection.as_deref(),
+        names,
+        body,
+    )
+    .await
+}
+
 /// Requires `Authorization: Bearer <token>` when a token is configured.
 async fn require_token(
     State(state): State<AppState>,
@@ -417,7 +628,7 @@ async fn require_token(
     }
 }
 
-fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
+pub(crate) fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
     let Some(value) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -441,7 +652,25 @@ fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-async fn no_route() -> Reject {
+/// 401 when a token is configured and `headers` lack it: a caller without
+/// the token learns neither which endpoints exist nor their methods.
+fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Reject> {
+    let expected = state.token.as_ref()?;
+    (!bearer_matches(headers, expected)).then(|| {
+        Reject::with_status(
+            StatusCode::UNAUTHORIZED,
+            Error::new(
+                ErrorCode::Unauthorized,
+                "this server requires Authorization: Bearer <token> with the server's token",
+            ),
+        )
+    })
+}
+
+async fn no_route(State(state): State<AppState>, headers: HeaderMap) -> Reject {
+    if let Some(reject) = missing_token(&state, &headers) {
+        return reject;
+    }
     Reject::with_status(
         StatusCode::NOT_FOUND,
         Error::new(
@@ -451,7 +680,16 @@ async fn no_route() -> Reject {
     )
 }
 
-async fn wrong_method() -> Reject {
+async fn wrong_method(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Reject {
+    if uri.path() != "/healthz"
+        && let Some(reject) = missing_token(&state, &headers)
+    {
+        return reject;
+    }
     Reject::with_status(
         StatusCode::METHOD_NOT_ALLOWED,
         Error::new(

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! initialize      serverInfo thrive-blocks, capabilities: tools
-//! tools/list      48 tools: name = tool id, title, description (with the endpoint),
+//! tools/list      52 tools: name = tool id, title, description (with the endpoint),
 //!                 inputSchema (without the connection inputs), outputSchema, annotations
 //! tools/call      the tool's output as text and structuredContent, or isError with
 //!                 {"error": {"code", "message", "details"?, ...}}
@@ -50,20 +50,28 @@
 //!
 //! [Model Context Protocol]: https://modelcontextprotocol.io
 
+// MCP logging (`logging/setLevel`, `notifications/message`) is deprecated
+// by a protocol proposal for a future version, but is part of the protocol
+// versions clients speak today, and the server offers it.
+#![allow(deprecated)]
+
 use crate::api::Context;
+use crate::api::Progress;
 use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode, Violation};
+use crate::host::mcp_transport::LineTransport;
 use crate::params::{CREDENTIAL_MARKER, Connection};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
-    ToolAnnotations,
+    JsonObject, ListToolsResult, LoggingLevel, LoggingMessageNotificationParam,
+    PaginatedRequestParams, ProgressNotificationParam, ProgressToken, ServerCapabilities,
+    ServerConfig, SetLevelRequestParams, Tool, ToolAnnotations,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{Map, Value, json};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncRead, AsyncWrite};
 
 pub use crate::params::{API_KEY_ENV, CLIENT_ID_ENV, HOST_ENV, SCOPE_ENV, TENANT_ID_ENV};
@@ -91,6 +99,9 @@ pub struct McpServer {
     ctx: Context,
     connection: Connection,
     tools: Arc<[Tool]>,
+    /// The lowest level of `notifications/message` the client wants
+    /// (`logging/setLevel`); warnings by default. One per session.
+    log_level: Arc<Mutex<LoggingLevel>>,
 }
 
 impl McpServer {
@@ -104,6 +115,16 @@ impl McpServer {
             ctx,
             connection,
             tools,
+            log_level: Arc::new(Mutex::new(LoggingLevel::Warning)),
+        }
+    }
+
+    /// A server for a new session: the same tools, context and connection,
+    /// its own logging level.
+    pub fn session(&self) -> Self {
+        Self {
+            log_level: Arc::new(Mutex::new(LoggingLevel::Warning)),
+            ..self.clone()
         }
     }
 
@@ -182,18 +203,72 @@ impl McpServer {
         CallToolResult::error(vec![ContentBlock::text(text)])
     }
 
-    /// Runs tool `id` with `arguments`: the output, or the error as a result.
-    async fn run(&self, id: &str, arguments: Option<JsonObject>) -> CallToolResult {
-        let input = match self.input_for(arguments) {
-            Ok(input) => input,
-            Err(e) => return self.failure(&e),
+    /// Runs tool `id` with `arguments` and the operator's connection, with
+    /// `ctx` (which may report progress).
+    async fn run(
+        &self,
+        id: &str,
+        arguments: Option<JsonObject>,
+        ctx: &Context,
+    ) -> Result<Value, Error> {
+        let input = self.input_for(arguments)?;
+        self.catalogue.execute(id, input, ctx).await
+    }
+
+    /// Sends a `notifications/message` warning when the client's level
+    /// lets warnings through. The data names the tool and what happened,
+    /// never the call's arguments.
+    async fn warn(&self, peer: &Peer<RoleServer>, data: Value) {
+        let wanted = *self.log_level.lock().unwrap_or_else(|e| e.into_inner());
+        if level_rank(wanted) > level_rank(LoggingLevel::Warning) {
+            return;
+        }
+        let param = LoggingMessageNotificationParam::new(LoggingLevel::Warning, self.redact(data))
+            .with_logger("thrive-blocks");
+        #[allow(deprecated)] // logging is still part of the protocol versions served
+        if let Err(e) = peer.notify_logging_message(param).await {
+            tracing::debug!(error = %e, "could not send a log message");
+        }
+    }
+}
+
+/// The severity order of MCP logging levels.
+fn level_rank(level: LoggingLevel) -> u8 {
+    match level {
+        LoggingLevel::Debug => 0,
+        LoggingLevel::Info => 1,
+        LoggingLevel::Notice => 2,
+        LoggingLevel::Warning => 3,
+        LoggingLevel::Error => 4,
+        LoggingLevel::Critical => 5,
+        LoggingLevel::Alert => 6,
+        LoggingLevel::Emergency => 7,
+    }
+}
+
+/// Sends `notifications/progress` for a call's pages or chunks, each with
+/// more items done than the last.
+struct ProgressSender {
+    token: ProgressToken,
+    peer: Peer<RoleServer>,
+    last: Option<u64>,
+}
+
+impl ProgressSender {
+    async fn send(&mut self, p: Progress) {
+        if self.last.is_some_and(|last| p.done <= last) {
+            return;
+        }
+        self.last = Some(p.done);
+        let mut param = ProgressNotificationParam::new(self.token.clone(), p.done as f64);
+        param = match p.total {
+            Some(total) => param
+                .with_total(total as f64)
+                .with_message(format!("{} of {total} items", p.done)),
+            None => param.with_message(format!("{} items", p.done)),
         };
-        match self.catalogue.execute(id, input, &self.ctx).await {
-            Ok(output) => CallToolResult::structured(self.redact(output)),
-            Err(e) => {
-                tracing::debug!(tool = id, code = %e.code(), "tool call failed");
-                self.failure(&e)
-            }
+        if let Err(e) = self.peer.notify_progress(param).await {
+            tracing::debug!(error = %e, "could not send progress");
         }
     }
 }
@@ -210,20 +285,41 @@ impl fmt::Debug for McpServer {
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(
-                Implementation::new("thrive-blocks", env!("CARGO_PKG_VERSION"))
-                    .with_title("Thrive Learning"),
-            )
-            .with_instructions(INSTRUCTIONS)
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_logging()
+                .build(),
+        )
+        .with_server_info(
+            Implementation::new("thrive-blocks", env!("CARGO_PKG_VERSION"))
+                .with_title("Thrive Learning"),
+        )
+        .with_instructions(INSTRUCTIONS)
     }
 
     async fn list_tools(
         &self,
-        _request: Option<PaginatedRequestParams>,
+        request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
+        if request.and_then(|r| r.cursor).is_some() {
+            // Every tool is on the one page: no cursor was ever handed out.
+            return Err(ErrorData::invalid_params(
+                "unknown cursor: tools/list answers every tool at once; call it without a cursor",
+                None,
+            ));
+        }
         Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
+    }
+
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        *self.log_level.lock().unwrap_or_else(|e| e.into_inner()) = request.level;
+        Ok(())
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -246,13 +342,82 @@ impl ServerHandler for McpServer {
         };
         let id = tool.meta().id;
         tracing::debug!(tool = id, "tools/call");
-        // A cancelled call stops here; rmcp sends no answer to a cancelled request.
-        let result = tokio::select! {
-            result = self.run(id, request.arguments) => result,
-            () = context.ct.cancelled() => self.failure(&Error::new(
-                ErrorCode::Transport,
-                "the client cancelled the call before it finished",
-            )),
+        // With a progress token, the runtime's page and chunk reports become
+        // notifications/progress, sent in order before the answer.
+        let (ctx, mut progress) = match context.meta.get_progress_token() {
+            Some(token) => {
+                let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+                let ctx = self.ctx.with_progress(Arc::new(move |p| {
+                    let _ = tx.send(p);
+                }));
+                let sender = ProgressSender {
+                    token,
+                    peer: context.peer.clone(),
+                    last: None,
+                };
+                (ctx, Some((rx, sender)))
+            }
+            None => (self.ctx.clone(), None),
+        };
+        let mut run = Box::pin(self.run(id, request.arguments, &ctx));
+        // A cancelled call stops here, retries and all; rmcp sends no answer
+        // to a cancelled request.
+        let outcome = loop {
+            let next_progress = async {
+                match progress.as_mut() {
+                    Some((rx, _)) => rx.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                biased;
+                () = context.ct.cancelled() => {
+                    tracing::debug!(tool = id, "tools/call cancelled");
+                    break Err(Error::new(
+                        ErrorCode::Transport,
+                        "the client cancelled the call before it finished",
+                    ));
+                }
+                Some(p) = next_progress => {
+                    if let Some((_, sender)) = progress.as_mut() {
+                        sender.send(p).await;
+                    }
+                }
+                outcome = run.as_mut() => break outcome,
+            }
+        };
+        drop(run);
+        drop(ctx);
+        if let Some((rx, sender)) = progress.as_mut() {
+            while let Ok(p) = rx.try_recv() {
+                sender.send(p).await;
+            }
+        }
+        let result = match outcome {
+            Ok(output) => {
+                if output.get("partial") == Some(&Value::Bool(true)) {
+                    self.warn(
+                        &context.peer,
+                        json!({"tool": id, "partial": true,
+                               "message": "Thrive applied part of the call; the result lists what failed"}),
+                    )
+                    .await;
+                }
+                CallToolResult::structured(self.redact(output))
+            }
+            Err(e) => {
+                tracing::debug!(tool = id, code = %e.code(), "tool call failed");
+                if e.is_retryable()
+                    || matches!(e.code(), ErrorCode::InvalidResponse | ErrorCode::AuthFailed)
+                {
+                    self.warn(
+                        &context.peer,
+                        json!({"tool": id, "code": e.code().as_str(), "message": e.message()}),
+                    )
+                    .await;
+                }
+                self.failure(&e)
+            }
         };
         Ok(result.into())
     }
@@ -268,7 +433,10 @@ pub fn mcp_tool(tool: &CatalogueTool) -> Tool {
     let mut mcp = Tool::new(
         meta.id,
         description,
-        Arc::new(model_input_schema(tool.input_schema())),
+        // The portable flavour: what every AI host's schema subset accepts.
+        Arc::new(model_input_schema(
+            &tool.schema(crate::flavours::Flavour::Portable),
+        )),
     )
     .with_title(meta.title)
     .with_annotations(
@@ -382,8 +550,10 @@ where
     R: AsyncRead + Send + Unpin + 'static,
     W: AsyncWrite + Send + Unpin + 'static,
 {
+    // Our line transport answers what rmcp's would drop or answer without
+    // an id (see `mcp_transport`).
     let running = server
-        .serve((reader, writer))
+        .serve(LineTransport::new(reader, writer))
         .await
         .map_err(std::io::Error::other)?;
     let reason = running.waiting().await.map_err(std::io::Error::other)?;

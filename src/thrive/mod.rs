@@ -13,6 +13,7 @@ pub mod cpd;
 pub mod enrolments;
 pub mod managers;
 pub mod members;
+pub mod provisioning;
 pub mod tags;
 pub mod users;
 
@@ -30,42 +31,7 @@ pub(crate) fn check_non_blank_items(field: &str, items: &[String], out: &mut Vec
     }
 }
 
-/// Checks a comma-separated list input (`video,file`): no empty items and,
-/// when `allowed` is given, only those values. Items are compared after
-/// trimming, and exactly (Thrive's values are lower case).
-pub(crate) fn check_comma_list(
-    field: &str,
-    value: Option<&str>,
-    allowed: Option<&[&str]>,
-    out: &mut Vec<Violation>,
-) {
-    let Some(value) = value else { return };
-    let items: Vec<&str> = value.split(',').map(str::trim).collect();
-    if items.iter().any(|i| i.is_empty()) {
-        out.push(Violation::new(
-            format!("/{field}"),
-            format!(
-                "{field} has an empty item; give the values separated by single commas, e.g. a,b"
-            ),
-        ));
-    }
-    let Some(allowed) = allowed else { return };
-    let unknown: Vec<String> = items
-        .iter()
-        .filter(|i| !i.is_empty() && !allowed.contains(i))
-        .map(|i| format!("'{i}'"))
-        .collect();
-    if !unknown.is_empty() {
-        out.push(Violation::new(
-            format!("/{field}"),
-            format!(
-                "{field} has unknown value(s) {}; allowed values: {}",
-                unknown.join(", "),
-                allowed.join(", ")
-            ),
-        ));
-    }
-}
+pub(crate) use crate::params::check_comma_list;
 
 /// The comma-separated list as sent: items trimmed and joined with `,`.
 pub(crate) fn comma_list(value: Option<&str>) -> Option<String> {

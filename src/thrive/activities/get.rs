@@ -17,6 +17,7 @@ pub struct GetActivity;
 pub struct GetActivityParams {
     /// Unique identifier of the activity (24 hexadecimal characters, e.g.
     /// `60d5ec49b60b4b3a2c8f9a10`).
+    #[schemars(extend("x-options" = crate::options::ACTIVITY))]
     pub id: String,
 }
 

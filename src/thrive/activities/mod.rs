@@ -68,3 +68,11 @@ pub struct ActivityOutput {
     /// The activity record (`null` if Thrive answered with an empty body).
     pub activity: Option<Activity>,
 }
+
+/// The values of the comma-separated `actions`/`omitActions` filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityTypes {}
+
+impl crate::params::ValueSet for ActivityTypes {
+    const VALUES: Option<&'static [&'static str]> = Some(&ACTIVITY_TYPES);
+}

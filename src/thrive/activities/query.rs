@@ -3,6 +3,7 @@
 use super::{ACTIVITY_TYPES, Activity};
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
+use crate::params::{AnyItems, CommaList, DateText, SpaceDateTime};
 use crate::params::{DateFormat, check_date};
 use crate::thrive::common::Page;
 use crate::thrive::{check_comma_list, comma_list};
@@ -18,31 +19,31 @@ pub struct QueryActivities;
 #[serde(rename_all = "camelCase")]
 pub struct QueryActivitiesParams {
     /// Page number for pagination (default 1).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-1000, default 20).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    #[schemars(range(min = 1, max = 1000))]
     pub per_page: Option<u32>,
     /// comma-separated activity types e.g. viewed,completed. Allowed: viewed,
     /// completed, passed, pinned, unpinned, liked, unliked, commented,
     /// commentdeleted, shared, progressed, registered, followed, unfollowed,
     /// started, resumed, searched, found, loggedin, loggedout.
-    pub actions: Option<String>,
+    pub actions: Option<CommaList<super::ActivityTypes>>,
     /// comma-separated activity types e.g. viewed,completed. Activities of
     /// these types are left out; same allowed values as `actions`.
-    pub omit_actions: Option<String>,
+    pub omit_actions: Option<CommaList<super::ActivityTypes>>,
     /// comma-separated content IDs, e.g.
     /// `5f9d88d6e1b2a34c56d78901,5f9d88d6e1b2a34c56d78902`.
-    pub content_ids: Option<String>,
+    pub content_ids: Option<CommaList<AnyItems>>,
     /// Filter by content type, e.g. `video` (one value; sent as given, since
     /// the values this filter accepts are not documented).
     pub content_type: Option<String>,
     /// format YYYY-MM-DD hh:mm:ss (space, no zone; e.g. `2020-01-01 00:00:00`;
     /// a bare date is accepted too). The time zone is not documented; assume UTC.
-    pub timestamp_from: Option<String>,
+    pub timestamp_from: Option<DateText<SpaceDateTime>>,
     /// format YYYY-MM-DD hh:mm:ss (space, no zone; e.g. `2020-10-01 00:00:00`;
     /// a bare date is accepted too). Must not be before timestampFrom.
-    pub timestamp_to: Option<String>,
+    pub timestamp_to: Option<DateText<SpaceDateTime>>,
 }
 
 impl Tool for QueryActivities {

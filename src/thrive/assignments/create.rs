@@ -18,9 +18,11 @@ pub struct CreateAssignment;
 #[serde(rename_all = "camelCase")]
 pub struct CreateAssignmentParams {
     /// The audience ID.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// The content ID for the primary content. Responses call it
     /// `primaryContentId`.
+    #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub content_id: String,
     /// JSON array of content IDs that can also complete the assignment.
     /// Example: ["63f8c54f6f68ab3a2d60e5de"]. An empty list is not sent.
@@ -30,11 +32,11 @@ pub struct CreateAssignmentParams {
     /// The number of days required to complete the assignment (default 30).
     /// Counted from the moment it is assigned; the Thrive UI allows 1 day to
     /// 3 years.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub completion_period: Option<u32>,
     /// The number of days until the assignment will reoccur, e.g. 365.
     /// Recurring re-assigns the content and resets progress.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub recurrence: Option<u32>,
 }
 

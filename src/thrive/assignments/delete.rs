@@ -17,9 +17,11 @@ pub struct DeleteAssignment;
 #[serde(rename_all = "camelCase")]
 pub struct DeleteAssignmentParams {
     /// The assignment ID.
+    #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
     pub assignment_id: String,
     /// The audience ID. Sent in the JSON body of the DELETE as
     /// `{"audienceId": ...}`.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
 }
 

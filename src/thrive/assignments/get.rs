@@ -16,6 +16,7 @@ pub struct GetAssignment;
 #[serde(rename_all = "camelCase")]
 pub struct GetAssignmentParams {
     /// The assignment ID.
+    #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
     pub assignment_id: String,
 }
 

@@ -4,6 +4,7 @@ use super::{Assignment, AssignmentsOutput};
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
+use crate::params::{DateText, Instant};
 use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
@@ -18,16 +19,17 @@ pub struct ListAssignments;
 pub struct ListAssignmentsParams {
     /// Filter by audience ID or audience reference. Sent as a query filter
     /// (the docs list it under path parameters, but the path has no slot for it).
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: Option<String>,
     /// Return only items updated on or after this date/time (ISO 8601),
     /// e.g. 2024-04-02 or 2024-04-02T13:45:00Z.
-    pub updated_since: Option<String>,
+    pub updated_since: Option<DateText<Instant>>,
     /// Page number for pagination (default 1).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-100, default 100). Thrive answers with a
     /// bare array; the last page is the first one shorter than perPage.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 100))]
+    #[schemars(range(min = 1, max = 100))]
     pub per_page: Option<u32>,
 }
 

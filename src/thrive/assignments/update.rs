@@ -21,18 +21,21 @@ pub struct UpdateAssignment;
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAssignmentParams {
     /// The assignment ID.
+    #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
     pub assignment_id: String,
     /// The audience ID. Always sent, even when the audience does not change.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// The content ID for the primary content. Left unchanged when empty.
+    #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub content_id: Option<String>,
     /// The number of days required to complete the assignment. Left
     /// unchanged when empty.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub completion_period: Option<u32>,
     /// The number of days until the assignment will reoccur, e.g. 365. Left
     /// unchanged when empty.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub recurrence: Option<u32>,
     /// JSON array of content IDs that can also complete the assignment.
     /// Example: ["63f8c54f6f68ab3a2d60e5de"]. Replaces the alternatives when

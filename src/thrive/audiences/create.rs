@@ -3,6 +3,7 @@
 use super::{Audience, AudienceCategory, AudienceOutput};
 use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method};
 use crate::error::{Result, Violation};
+use crate::rules::Rule;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -28,6 +29,7 @@ pub struct CreateAudienceParams {
     pub reference: Option<String>,
     /// The id or reference of the parent audience/structure; leave blank for
     /// a parent audience/structure. Required when category is 'audience'.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub parent_id: Option<String>,
     /// The audience category: 'audience' or 'structure'.
     pub category: Option<AudienceCategory>,
@@ -42,6 +44,18 @@ impl Tool for CreateAudience {
     const DESCRIPTION: &'static str = "Create a new audience or structure in Thrive.";
     const ENDPOINT: &'static str = "POST /rest/v1/audiences";
     const HINTS: Hints = Hints::CREATE;
+    const RULES: &'static [Rule] = &[
+        Rule::AbsentWhen {
+            field: "parentId",
+            other: "category",
+            value: "structure",
+        },
+        Rule::RequiredWhen {
+            field: "parentId",
+            other: "category",
+            value: "audience",
+        },
+    ];
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         match (p.category, &p.parent_id) {

@@ -17,6 +17,7 @@ pub struct DeleteAudienceParams {
     /// The audience id or audience reference (sent as one path segment).
     /// The sources disagree on structures with child audiences: the delete
     /// may be refused while children exist, or delete the children too.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
 }
 

@@ -15,6 +15,7 @@ pub struct GetAudience;
 #[serde(rename_all = "camelCase")]
 pub struct GetAudienceParams {
     /// The audience id or audience reference (sent as one path segment).
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
 }
 

@@ -15,6 +15,7 @@ pub struct UpdateAudience;
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAudienceParams {
     /// The audience id or audience reference (sent as one path segment).
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// The name of the audience (max 100 characters).
     #[schemars(length(max = 100))]
@@ -26,6 +27,7 @@ pub struct UpdateAudienceParams {
     /// Members that cannot be removed from the old parent are reported in
     /// `audience.memberOperations.failure` and `partial` is true; Thrive
     /// answers 422 when it refuses the move.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub parent_id: Option<String>,
 }
 

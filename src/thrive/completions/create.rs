@@ -4,6 +4,7 @@ use super::StatementOutput;
 use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
+use crate::params::{DateText, Timestamp};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -17,12 +18,14 @@ pub struct CreateCompletion;
 #[serde(rename_all = "camelCase")]
 pub struct CreateCompletionParams {
     /// The user ID.
+    #[schemars(extend("x-options" = crate::options::USER_ID))]
     pub user_id: String,
     /// The content ID for the content completed.
+    #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub content_id: String,
     /// ISO8601 timestamp when the completion occurred, with a time, e.g.
     /// 2024-04-02T13:45:00.000Z.
-    pub completed_at: String,
+    pub completed_at: DateText<Timestamp>,
 }
 
 impl Tool for CreateCompletion {

@@ -16,6 +16,7 @@ pub struct GetCompletion;
 #[serde(rename_all = "camelCase")]
 pub struct GetCompletionParams {
     /// The completion ID.
+    #[schemars(extend("x-options" = crate::options::COMPLETION))]
     pub id: String,
 }
 

@@ -4,6 +4,7 @@ use super::{Completion, CompletionsOutput};
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
+use crate::params::{DateText, Instant};
 use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
@@ -17,24 +18,26 @@ pub struct ListCompletions;
 #[serde(rename_all = "camelCase")]
 pub struct ListCompletionsParams {
     /// Filter by content (a content ID).
+    #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub content_id: Option<String>,
     /// Filter by completions imported via Recognition of Prior Learning (RPL).
     #[serde(rename = "isRPL")]
     pub is_rpl: Option<bool>,
     /// Filter by user (a user ID).
+    #[schemars(extend("x-options" = crate::options::USER_ID))]
     pub user_id: Option<String>,
     /// Filter by completedDate (completedDate >= this date/date-time).
     /// ISO 8601, e.g. 2024-04-02 or 2024-04-02T00:00:00Z; inclusive.
-    pub completed_date_range_start: Option<String>,
+    pub completed_date_range_start: Option<DateText<Instant>>,
     /// Filter by completedDate (completedDate <= this date/date-time).
     /// ISO 8601, e.g. 2024-04-30 or 2024-04-30T23:59:59Z; inclusive.
-    pub completed_date_range_end: Option<String>,
+    pub completed_date_range_end: Option<DateText<Instant>>,
     /// Page number for pagination (default 1).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-1000, default 1000). Thrive answers with
     /// a bare array; the last page is the first one shorter than perPage.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    #[schemars(range(min = 1, max = 1000))]
     pub per_page: Option<u32>,
 }
 

@@ -17,6 +17,7 @@ pub struct GetContent;
 pub struct GetContentParams {
     /// Unique identifier of the content item (24 hexadecimal characters,
     /// e.g. `507f1f77bcf86cd799439011`).
+    #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub id: String,
 }
 

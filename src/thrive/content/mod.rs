@@ -107,3 +107,11 @@ pub struct ContentOutput {
     /// The content record (`null` if Thrive answered with an empty body).
     pub content: Option<Content>,
 }
+
+/// The values of the comma-separated `types`/`omitTypes` filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentTypes {}
+
+impl crate::params::ValueSet for ContentTypes {
+    const VALUES: Option<&'static [&'static str]> = Some(&CONTENT_TYPES);
+}

@@ -3,6 +3,7 @@
 use super::{CONTENT_TYPES, Content};
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
+use crate::params::{CommaList, DateText, Instant};
 use crate::params::{DateFormat, check_date};
 use crate::thrive::common::Page;
 use crate::thrive::{check_comma_list, comma_list};
@@ -18,22 +19,22 @@ pub struct QueryContent;
 #[serde(rename_all = "camelCase")]
 pub struct QueryContentParams {
     /// Page number for pagination (default 1).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-1000, default 20).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    #[schemars(range(min = 1, max = 1000))]
     pub per_page: Option<u32>,
     /// Comma-separated content types (article, assessment, broadcast, cmi5,
     /// elearning, event, file, pathway, question, quiz, scorm, url, video,
     /// mixed). If both set, omitTypes is ignored. Example: `video,file`.
-    pub types: Option<String>,
+    pub types: Option<CommaList<super::ContentTypes>>,
     /// Comma-separated content types (article, assessment, broadcast, cmi5,
     /// elearning, event, file, pathway, question, quiz, scorm, url, video,
     /// mixed). If both set, omitTypes is ignored. Example: `event,broadcast`.
-    pub omit_types: Option<String>,
+    pub omit_types: Option<CommaList<super::ContentTypes>>,
     /// Return only items updated on or after this date/time (ISO 8601), e.g.
     /// `2024-01-01T00:00:00Z`.
-    pub updated_since: Option<String>,
+    pub updated_since: Option<DateText<Instant>>,
 }
 
 impl Tool for QueryContent {

@@ -16,6 +16,7 @@ pub struct GetCpdCategory;
 #[serde(rename_all = "camelCase")]
 pub struct GetCpdCategoryParams {
     /// The CPD category ID (24 hexadecimal characters).
+    #[schemars(extend("x-options" = crate::options::CPD_CATEGORY))]
     pub category_id: String,
 }
 

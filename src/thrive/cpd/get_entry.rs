@@ -16,6 +16,7 @@ pub struct GetCpdEntry;
 #[serde(rename_all = "camelCase")]
 pub struct GetCpdEntryParams {
     /// The CPD log entry ID (24 hexadecimal characters).
+    #[schemars(extend("x-options" = crate::options::CPD_ENTRY))]
     pub log_entry_id: String,
 }
 

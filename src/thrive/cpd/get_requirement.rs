@@ -16,6 +16,7 @@ pub struct GetCpdRequirement;
 #[serde(rename_all = "camelCase")]
 pub struct GetCpdRequirementParams {
     /// The CPD requirement ID (the summary's `audienceRequirementId`, 24 hexadecimal characters).
+    #[schemars(extend("x-options" = crate::options::CPD_REQUIREMENT))]
     pub audience_requirement_id: String,
 }
 

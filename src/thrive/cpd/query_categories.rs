@@ -4,6 +4,7 @@ use super::CpdCategory;
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
+use crate::params::{DateText, Instant};
 use crate::thrive::common::Page;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
@@ -17,14 +18,14 @@ pub struct QueryCpdCategories;
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdCategoriesParams {
     /// Page number for pagination (default 1).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-1000, default 100).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    #[schemars(range(min = 1, max = 1000))]
     pub per_page: Option<u32>,
     /// Return only items updated on or after this date/time (ISO 8601), e.g.
     /// `2024-01-01T00:00:00Z`. Categories carry no update time in any documented schema, so Thrive may ignore this filter.
-    pub updated_since: Option<String>,
+    pub updated_since: Option<DateText<Instant>>,
 }
 
 impl Tool for QueryCpdCategories {

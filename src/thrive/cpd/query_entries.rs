@@ -4,6 +4,7 @@ use super::CpdEntry;
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
+use crate::params::{DateText, SpaceDateTime};
 use crate::thrive::check_range;
 use crate::thrive::common::Page;
 use crate::tool::{Hints, Paging, Tool};
@@ -18,19 +19,19 @@ pub struct QueryCpdEntries;
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdEntriesParams {
     /// Page number for pagination (default 1).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-1000, default 100).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    #[schemars(range(min = 1, max = 1000))]
     pub per_page: Option<u32>,
     /// Filter entries after this date (format YYYY-MM-DD hh:mm:ss), e.g.
     /// `2020-09-25 00:00:00`; a bare date such as `2020-09-25` is accepted too.
     /// The time zone is not documented; assume UTC.
-    pub entry_date_from: Option<String>,
+    pub entry_date_from: Option<DateText<SpaceDateTime>>,
     /// Filter entries before this date (format YYYY-MM-DD hh:mm:ss), e.g.
     /// `2020-11-01 00:00:00`; a bare date is accepted too. Must not be
     /// before entryDateFrom.
-    pub entry_date_to: Option<String>,
+    pub entry_date_to: Option<DateText<SpaceDateTime>>,
 }
 
 impl Tool for QueryCpdEntries {

@@ -3,6 +3,7 @@
 use super::CpdUserSummary;
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
+use crate::params::{AnyItems, CommaList, DateText, LocalDateTime};
 use crate::params::{DateFormat, check_date};
 use crate::thrive::common::Page;
 use crate::thrive::{check_comma_list, check_range, comma_list};
@@ -19,18 +20,18 @@ pub struct QueryCpdUserSummaries;
 pub struct QueryCpdUserSummariesParams {
     /// Filter entries after this date (format YYYY-MM-DDThh:mm:ss), e.g.
     /// `2020-11-17T09:50:00` (with `T`, no zone; unlike the CPD entries query).
-    pub entry_date_from: String,
+    pub entry_date_from: DateText<LocalDateTime>,
     /// Filter entries before this date (format YYYY-MM-DDThh:mm:ss), e.g.
     /// `2021-11-17T09:51:00`. Must not be before entryDateFrom.
-    pub entry_date_to: String,
+    pub entry_date_to: DateText<LocalDateTime>,
     /// Comma-separated user IDs to filter by, e.g.
     /// `5c9de5c64a6b1c37a58e393c,5cadda57f4a0f40010af03de`.
-    pub user_ids: Option<String>,
+    pub user_ids: Option<CommaList<AnyItems>>,
     /// Page number for pagination (default 1).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-1000, default 100).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    #[schemars(range(min = 1, max = 1000))]
     pub per_page: Option<u32>,
 }
 
@@ -47,10 +48,7 @@ impl Tool for QueryCpdUserSummaries {
     const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        let (from, to) = (
-            Some(p.entry_date_from.as_str()),
-            Some(p.entry_date_to.as_str()),
-        );
+        let (from, to) = (Some(&*p.entry_date_from), Some(&*p.entry_date_to));
         let before = out.len();
         check_date("entryDateFrom", from, DateFormat::LocalDateTime, out);
         check_date("entryDateTo", to, DateFormat::LocalDateTime, out);
@@ -62,8 +60,8 @@ impl Tool for QueryCpdUserSummaries {
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         Ok(ApiRequest::get(&["cpdUserLogSummaries"])
-            .query("entryDateFrom", Some(p.entry_date_from.as_str()))
-            .query("entryDateTo", Some(p.entry_date_to.as_str()))
+            .query("entryDateFrom", Some(&*p.entry_date_from))
+            .query("entryDateTo", Some(&*p.entry_date_to))
             .query("userIds", comma_list(p.user_ids.as_deref()))
             .query("page", p.page)
             .query("perPage", p.per_page))

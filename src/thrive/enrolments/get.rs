@@ -16,6 +16,7 @@ pub struct GetEnrolment;
 #[serde(rename_all = "camelCase")]
 pub struct GetEnrolmentParams {
     /// The assignment ID.
+    #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
     pub assignment_id: String,
     /// The enrolment ID.
     pub enrolment_id: String,

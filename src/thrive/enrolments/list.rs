@@ -4,6 +4,8 @@ use super::{Enrolment, EnrolmentStatus, EnrolmentsOutput};
 use crate::api::{ApiRequest, ApiResponse, segment};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
+use crate::params::{DateText, Instant};
+use crate::rules::Rule;
 use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
@@ -17,21 +19,22 @@ pub struct ListEnrolments;
 #[serde(rename_all = "camelCase")]
 pub struct ListEnrolmentsParams {
     /// The assignment ID.
+    #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
     pub assignment_id: String,
     /// Start date to filter enrolments from (ISO 8601), e.g.
     /// 2023-09-01T00:00:00Z. Filters on the enrolment's updatedAt.
-    pub updated_at_from: Option<String>,
+    pub updated_at_from: Option<DateText<Instant>>,
     /// Date to filter enrolments up to (ISO 8601). Requires updatedAtFrom.
-    pub updated_at_to: Option<String>,
+    pub updated_at_to: Option<DateText<Instant>>,
     /// Filter by enrolment status: archived, complete, open, overdue, scheduled, or unassigned.
     /// One value only.
     pub status: Option<EnrolmentStatus>,
     /// Page number for pagination (default 1).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-100, default 100). Thrive answers with a
     /// bare array; the last page is the first one shorter than perPage.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 100))]
+    #[schemars(range(min = 1, max = 100))]
     pub per_page: Option<u32>,
 }
 
@@ -48,6 +51,10 @@ impl Tool for ListEnrolments {
         max_per_page: 100,
         default_per_page: 100,
     };
+    const RULES: &'static [Rule] = &[Rule::Requires {
+        field: "updatedAtTo",
+        needs: "updatedAtFrom",
+    }];
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         check_date(

@@ -17,6 +17,7 @@ pub struct AddAudienceManagers;
 #[serde(rename_all = "camelCase")]
 pub struct AddAudienceManagersParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// JSON array of manager objects (1-100). Each: {"reference":"jane@example.com","permissions":{"audienceManager":{"manageContent":true,"assignments":true},"peopleManager":{"canViewLearnPage":true,"insights":false,"manage":false},"administrator":{"canAddAudienceManagers":false}}}
     ///

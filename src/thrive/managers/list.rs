@@ -16,6 +16,7 @@ pub struct ListAudienceManagers;
 #[serde(rename_all = "camelCase")]
 pub struct ListAudienceManagersParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
 }
 

@@ -119,7 +119,7 @@ pub struct ManagersOutput {
 // is not documented).
 
 /// Audience-manager permissions to grant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AudienceManagerPermissionsInput {
     /// May share or unshare content with the audience (Thrive's default: false).
@@ -131,7 +131,7 @@ pub struct AudienceManagerPermissionsInput {
 }
 
 /// People-manager permissions to grant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PeopleManagerPermissionsInput {
     /// May view the members' learn page (default: false).
@@ -146,7 +146,7 @@ pub struct PeopleManagerPermissionsInput {
 }
 
 /// Administrator permissions to grant (structures only).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AdministratorPermissionsInput {
     /// May add or edit managers of the structure's child audiences (default: false).
@@ -155,7 +155,7 @@ pub struct AdministratorPermissionsInput {
 }
 
 /// The permission sets of a manager to add or replace.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ManagerPermissionsInput {
     /// Audience manager permissions.
@@ -171,7 +171,7 @@ pub struct ManagerPermissionsInput {
 }
 
 /// One item of the `managers` input: `{reference, permissions}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ManagerInput {
     /// The user's email or reference (required, not blank; sent trimmed).
@@ -179,10 +179,12 @@ pub struct ManagerInput {
     /// The user's Thrive id. Not in the input schema, but the docs' examples
     /// show it; sent as given when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
     pub user_id: Option<String>,
     /// The user's email. Not in the input schema, but the docs' examples show
     /// it; sent as given when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
     pub email: Option<String>,
     /// The permissions to grant. May be left out: the documented booleans
     /// then default to false on Thrive's side.

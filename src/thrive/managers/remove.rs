@@ -15,9 +15,11 @@ pub struct RemoveAudienceManager;
 #[serde(rename_all = "camelCase")]
 pub struct RemoveAudienceManagerParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// The user email, ref, or id to remove as a manager. Despite its name
     /// this takes any of the three; sent percent-encoded as one path segment.
+    #[schemars(extend("x-options" = crate::options::USER_ID))]
     pub user_id: String,
 }
 

@@ -17,6 +17,7 @@ pub struct ReplaceAudienceManagers;
 #[serde(rename_all = "camelCase")]
 pub struct ReplaceAudienceManagersParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// JSON array of manager objects that replaces the whole manager list (1-100, no empty array). Each: {"reference":"jane@example.com","permissions":{"audienceManager":{"manageContent":true,"assignments":true},"peopleManager":{"canViewLearnPage":true,"insights":false,"manage":false},"administrator":{"canAddAudienceManagers":false}}}
     ///
@@ -26,6 +27,7 @@ pub struct ReplaceAudienceManagersParams {
     /// such as `manageMembers` and `canManageAudiences` are refused. Managers
     /// not in the list are removed; a replace is never split into several
     /// calls, so more than 100 items are refused before anything is sent.
+    #[schemars(transform = crate::params::replace_limit)]
     pub managers: JsonList<ManagerInput, 1, 0>,
 }
 
@@ -41,7 +43,8 @@ impl Tool for ReplaceAudienceManagers {
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         p.managers.check("managers", out);
-        p.managers.check_replace_limit("managers", 100, out);
+        p.managers
+            .check_replace_limit("managers", crate::params::REPLACE_LIMIT, out);
         check_references("managers", p.managers.items(), out);
     }
 

@@ -17,6 +17,7 @@ pub struct AddAudienceMembers;
 #[serde(rename_all = "camelCase")]
 pub struct AddAudienceMembersParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// JSON array of user emails/refs/ids to add. Example: `["jane@example.com"]`.
     /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100

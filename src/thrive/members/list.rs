@@ -16,12 +16,13 @@ pub struct ListAudienceMembers;
 #[serde(rename_all = "camelCase")]
 pub struct ListAudienceMembersParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// Page number for pagination (default 1). 1-based.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-1000, default 100).
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    #[schemars(range(min = 1, max = 1000))]
     pub per_page: Option<u32>,
 }
 

@@ -15,9 +15,11 @@ pub struct RemoveAudienceMember;
 #[serde(rename_all = "camelCase")]
 pub struct RemoveAudienceMemberParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// The user email, ref, or id to remove. Sent percent-encoded as one
     /// path segment.
+    #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub user_ref: String,
 }
 

@@ -17,11 +17,13 @@ pub struct ReplaceAudienceMembers;
 #[serde(rename_all = "camelCase")]
 pub struct ReplaceAudienceMembersParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// JSON array of user emails/refs/ids that replaces the whole members list (1-100, no empty array). Example: `["jane@example.com"]`.
     /// Members not in the list are removed. Unlike add, a replace is never
     /// split into several calls (each call replaces the whole list), so more
     /// than 100 items are refused before anything is sent.
+    #[schemars(transform = crate::params::replace_limit)]
     pub users: JsonList<String, 1, 0>,
 }
 
@@ -37,7 +39,8 @@ impl Tool for ReplaceAudienceMembers {
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         p.users.check("users", out);
-        p.users.check_replace_limit("users", 100, out);
+        p.users
+            .check_replace_limit("users", crate::params::REPLACE_LIMIT, out);
         crate::thrive::check_non_blank_items("users", p.users.items(), out);
     }
 

@@ -21,6 +21,7 @@ pub struct SyncAudienceMembers;
 #[serde(rename_all = "camelCase")]
 pub struct SyncAudienceMembersParams {
     /// The audience id or audience reference.
+    #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
     /// JSON array of user emails/refs/ids the audience must hold afterwards,
     /// of any length. Example: `["jane@example.com", "EMP-00042"]`.

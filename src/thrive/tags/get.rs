@@ -16,6 +16,7 @@ pub struct GetTag;
 #[serde(rename_all = "camelCase")]
 pub struct GetTagParams {
     /// The tag ID (not its name), e.g. `64b6f4a8c2e4a1b9d3f2c4b0`.
+    #[schemars(extend("x-options" = crate::options::TAG))]
     pub tag_id: String,
 }
 

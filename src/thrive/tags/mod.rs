@@ -78,15 +78,18 @@ pub struct SkillLevelsOutput {
 
 /// One item of the `skills` input of the update-skills tool:
 /// `{"tagName": "leadership", "level": 1, "targetLevel": 3}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SkillInput {
     /// The skill's tag name (required, not blank).
+    #[schemars(length(min = 1))]
     pub tag_name: String,
     /// The learner's current level (a number, at least -1).
     #[serde(default)]
+    #[schemars(range(min = -1))]
     pub level: Option<f64>,
     /// The level the learner aims for (a number, at least -1).
     #[serde(default)]
+    #[schemars(range(min = -1))]
     pub target_level: Option<f64>,
 }

@@ -18,11 +18,13 @@ pub struct RemoveUserTags;
 pub struct RemoveUserTagsParams {
     /// The learner ID (their Thrive user id, not their ref), e.g.
     /// `63f57d805d8ecbf46f5b5278`.
+    #[schemars(extend("x-options" = crate::options::USER_ID))]
     pub user_id: String,
     /// JSON array of tag names to remove (1-100). Example: ["leadership"]
     ///
     /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100
     /// (each call removes only its own names) and the counts merged.
+    #[schemars(extend("x-options" = crate::options::TAG_NAME))]
     pub tags: JsonList<String, 1, 0>,
 }
 

@@ -22,6 +22,7 @@ pub struct UpdateUserSkills;
 pub struct UpdateUserSkillsParams {
     /// The learner ID (their Thrive user id, not their ref), e.g.
     /// `63f57d805d8ecbf46f5b5278`.
+    #[schemars(extend("x-options" = crate::options::USER_ID))]
     pub user_id: String,
     /// JSON array of skill objects (1-100). Each: {"tagName":"leadership","level":1,"targetLevel":3}. level/targetLevel optional (min -1).
     /// Only `tagName` is required; no other keys are accepted. Thrive takes

@@ -4,6 +4,8 @@ use super::{LifecycleUser, LoginMethod, Role, UserOutput};
 use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, JsonObject, check_date};
+use crate::params::{DateText, Day};
+use crate::rules::Rule;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -23,6 +25,7 @@ pub struct CreateUserParams {
     /// The family name of the individual.
     pub last_name: String,
     /// The email address for the user (required unless loginMethod is 'ref').
+    #[schemars(email)]
     pub email: Option<String>,
     /// How the user logs in: 'email' or 'ref' (defaults to 'email').
     pub login_method: Option<LoginMethod>,
@@ -31,11 +34,12 @@ pub struct CreateUserParams {
     /// Name of this individual's role in your organisation.
     pub job_title: Option<String>,
     /// Your organisation's unique identifier for this individual's line manager.
+    #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub manager_ref: Option<String>,
     /// Date this individual started with your organisation (ISO 8601).
-    pub start_date: Option<String>,
+    pub start_date: Option<DateText<Day>>,
     /// Date this individual left your organisation (ISO 8601).
-    pub end_date: Option<String>,
+    pub end_date: Option<DateText<Day>>,
     /// The user's preferred timezone (tenant default if omitted), e.g. Europe/London.
     pub time_zone: Option<String>,
     /// The user's preferred language (e.g. 'en-gb').
@@ -57,6 +61,11 @@ impl Tool for CreateUser {
     const DESCRIPTION: &'static str = "Create a new user in Thrive.";
     const ENDPOINT: &'static str = "POST /rest/v2/users";
     const HINTS: Hints = Hints::CREATE;
+    const RULES: &'static [Rule] = &[Rule::RequiredUnless {
+        field: "email",
+        other: "loginMethod",
+        value: "ref",
+    }];
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {

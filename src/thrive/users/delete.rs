@@ -17,6 +17,7 @@ pub struct DeleteUserParams {
     /// The user ref to delete. Thrive removes the user's personal data (names,
     /// email, ref) for good and keeps the learning records, linked only by
     /// the internal Thrive user id; the account cannot be restored.
+    #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub r#ref: String,
 }
 

@@ -16,6 +16,7 @@ pub struct GetUserById;
 pub struct GetUserByIdParams {
     /// The user ID: Thrive's internal id, e.g. 646767d82535201223349e09 (not
     /// your organisation's ref; use thrive_get_user_by_ref for that).
+    #[schemars(extend("x-options" = crate::options::USER_ID))]
     pub id: String,
 }
 

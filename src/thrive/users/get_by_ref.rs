@@ -16,6 +16,7 @@ pub struct GetUserByRef;
 pub struct GetUserByRefParams {
     /// The user ref (your organisation's unique identifier for the
     /// individual; sent as one path segment).
+    #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub r#ref: String,
 }
 

@@ -292,3 +292,11 @@ pub struct BasicUserOutput {
     /// The user (basic information; `null` if Thrive answered with an empty body).
     pub user: Option<BasicUser>,
 }
+
+/// The statuses a comma-separated `statuses`/`omitStatuses` filter takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserStatuses {}
+
+impl crate::params::ValueSet for UserStatuses {
+    const VALUES: Option<&'static [&'static str]> = Some(&["active", "inactive", "expired", "new"]);
+}

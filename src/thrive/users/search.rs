@@ -3,6 +3,7 @@
 use super::{User, UserStatus, status_names};
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
+use crate::params::{CommaList, DateText, Instant};
 use crate::params::{DateFormat, check_date};
 use crate::thrive::common::Page;
 use crate::thrive::{check_comma_list, comma_list};
@@ -18,19 +19,19 @@ pub struct SearchUsers;
 #[serde(rename_all = "camelCase")]
 pub struct SearchUsersParams {
     /// Page number for pagination (default 1). A whole number, at least 1.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1))]
+    #[schemars(range(min = 1))]
     pub page: Option<u32>,
     /// Number of results per page (1-1000, default 100). A whole number.
-    #[schemars(extend("type" = "number", "multipleOf" = 1), range(min = 1, max = 1000))]
+    #[schemars(range(min = 1, max = 1000))]
     pub per_page: Option<u32>,
     /// Return only users updated on or after this date/time (ISO 8601), e.g.
     /// 2024-01-01T00:00:00Z.
-    pub updated_since: Option<String>,
+    pub updated_since: Option<DateText<Instant>>,
     /// Comma-separated statuses to include: active, inactive, expired, new.
     /// Example: active,new.
-    pub statuses: Option<String>,
+    pub statuses: Option<CommaList<super::UserStatuses>>,
     /// Comma-separated statuses to exclude: active, inactive, expired, new.
-    pub omit_statuses: Option<String>,
+    pub omit_statuses: Option<CommaList<super::UserStatuses>>,
     /// Filter by a single status: active, inactive, expired, or new.
     pub status: Option<UserStatus>,
 }

@@ -4,6 +4,7 @@ use super::{LifecycleUser, UserOutput};
 use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
+use crate::params::{DateText, Day};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -16,10 +17,11 @@ pub struct SuspendUser;
 #[serde(rename_all = "camelCase")]
 pub struct SuspendUserParams {
     /// The user ref to suspend (sent as one path segment).
+    #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub r#ref: String,
     /// The date this individual left your organisation (ISO 8601), e.g.
     /// 2024-06-30T00:00:00.000Z. Left out of the request when blank.
-    pub end_date: Option<String>,
+    pub end_date: Option<DateText<Day>>,
 }
 
 impl Tool for SuspendUser {

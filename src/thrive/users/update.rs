@@ -4,6 +4,7 @@ use super::{LifecycleUser, LoginMethod, Role, UserOutput};
 use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, JsonObject, check_date};
+use crate::params::{DateText, Day};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -23,12 +24,14 @@ pub struct UpdateUser;
 pub struct UpdateUserParams {
     /// The user ref to update (your organisation's unique identifier for the
     /// individual; sent as one path segment).
+    #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub r#ref: String,
     /// The given name of the individual.
     pub first_name: Option<String>,
     /// The family name of the individual.
     pub last_name: Option<String>,
     /// The email address for the user.
+    #[schemars(email)]
     pub email: Option<String>,
     /// How the user logs in: 'email' or 'ref'.
     pub login_method: Option<LoginMethod>,
@@ -37,12 +40,13 @@ pub struct UpdateUserParams {
     /// Name of this individual's role in your organisation.
     pub job_title: Option<String>,
     /// Your organisation's unique identifier for this individual's line manager.
+    #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub manager_ref: Option<String>,
     /// Date this individual started with your organisation (ISO 8601), e.g.
     /// 2021-08-19T18:00:00.000Z.
-    pub start_date: Option<String>,
+    pub start_date: Option<DateText<Day>>,
     /// Date this individual left your organisation (ISO 8601).
-    pub end_date: Option<String>,
+    pub end_date: Option<DateText<Day>>,
     /// The user's preferred timezone, e.g. Europe/London.
     pub time_zone: Option<String>,
     /// The user's preferred language (e.g. 'en-gb').

@@ -39,10 +39,41 @@ impl Sandbox {
 
     /// Starts a sandbox on `addr` (port 0 lets the OS choose).
     pub async fn start_on(config: SandboxConfig, addr: SocketAddr) -> io::Result<Sandbox> {
+        Self::start_inner(config, addr, None).await
+    }
+
+    /// Starts a sandbox on `addr` that keeps its state in the file at
+    /// `path`: the changes recorded there are replayed at start, and every
+    /// later change is saved to it (see the `persist` module's notes). The
+    /// file is created on the first change. A file made with another seed
+    /// is refused.
+    pub async fn start_with_state(
+        config: SandboxConfig,
+        addr: SocketAddr,
+        path: &std::path::Path,
+    ) -> io::Result<Sandbox> {
+        let journal = crate::persist::Journal::open(path, &config)?;
+        Self::start_inner(config, addr, Some(journal)).await
+    }
+
+    async fn start_inner(
+        config: SandboxConfig,
+        addr: SocketAddr,
+        journal: Option<crate::persist::Journal>,
+    ) -> io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = SandboxState::new(config.clone());
         let router = routes::router(state.clone());
+        let router = match journal {
+            Some(journal) => {
+                let changes = journal.len().await;
+                let router = journal.attach(router, &state).await?;
+                tracing::debug!(changes, "thrive sandbox state restored");
+                router
+            }
+            None => router,
+        };
         let (shutdown, signal) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, router, signal));
         tracing::debug!(%addr, "thrive sandbox listening");

@@ -103,6 +103,11 @@ pub(crate) fn router(state: SandboxState) -> Router {
         .merge(content::routes())
         .merge(cpd::routes())
         .merge(tags::routes())
+        .merge(crate::webhooks::provisioning_routes())
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            crate::webhooks::emit_layer,
+        ))
         .route_layer(from_fn_with_state(state.clone(), auth::require_auth));
     Router::new()
         .merge(rest)

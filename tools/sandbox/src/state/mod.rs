@@ -110,6 +110,7 @@ pub(crate) struct Shared {
     pub tokens: Mutex<TokenStore>,
     pub faults: Mutex<FaultState>,
     pub stats: Mutex<Stats>,
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -132,6 +133,7 @@ impl SandboxState {
             tokens: Mutex::new(TokenStore::new(config.seed)),
             faults: Mutex::new(FaultState::new(config.faults, config.seed)),
             stats: Mutex::new(Stats::default()),
+            webhooks: crate::webhooks::Webhooks::default(),
             db: Mutex::new(db),
             config,
         };

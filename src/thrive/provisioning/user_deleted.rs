@@ -1,0 +1,50 @@
+//! `thrive_provision_user_deleted`: `POST /webhooks` (user API host), `user_deleted`.
+
+use super::{Envelope, ProvisioningOutput};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Map;
+
+/// Tell Thrive to obfuscate a user, keeping their training history.
+pub struct ProvisionUserDeleted;
+
+/// Inputs of [`ProvisionUserDeleted`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvisionUserDeletedParams {
+    /// Envelope id and timestamp.
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    /// The user's reference.
+    pub r#ref: String,
+}
+
+impl Tool for ProvisionUserDeleted {
+    type Params = ProvisionUserDeletedParams;
+    type Output = ProvisioningOutput;
+
+    const ID: &'static str = "thrive_provision_user_deleted";
+    const TITLE: &'static str = "Provision: user deleted";
+    const DESCRIPTION: &'static str = "Send Thrive a user_deleted event from an HR system: obfuscate the user, keeping training history.";
+    const ENDPOINT: &'static str = "POST /webhooks (user API host)";
+    const HINTS: Hints = Hints::DESTROY;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        super::check_envelope(&p.envelope, out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let mut user = Map::new();
+        user.insert("ref".into(), p.r#ref.clone().into());
+        Ok(super::request(&p.envelope, "user_deleted", user))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        super::output(response)
+    }
+}
+
+crate::register_tool!(ProvisionUserDeleted);

@@ -1,0 +1,65 @@
+//! `thrive_provision_user_joined`: `POST /webhooks` (user API host), `user_joined`.
+
+use super::{Envelope, ProfileFields, ProvisioningOutput};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Map;
+
+/// Tell Thrive a person joined: creates the user, or unsuspends them.
+pub struct ProvisionUserJoined;
+
+/// Inputs of [`ProvisionUserJoined`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvisionUserJoinedParams {
+    /// Envelope id and timestamp.
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    /// The user's reference (your HR system's id).
+    pub r#ref: String,
+    /// Email address.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Optional profile fields.
+    #[serde(flatten)]
+    pub profile: ProfileFields,
+}
+
+impl Tool for ProvisionUserJoined {
+    type Params = ProvisionUserJoinedParams;
+    type Output = ProvisioningOutput;
+
+    const ID: &'static str = "thrive_provision_user_joined";
+    const TITLE: &'static str = "Provision: user joined";
+    const DESCRIPTION: &'static str =
+        "Send Thrive a user_joined event from an HR system: create the user, or unsuspend them.";
+    const ENDPOINT: &'static str = "POST /webhooks (user API host)";
+    const HINTS: Hints = Hints::UPDATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        super::check_envelope(&p.envelope, out);
+        p.profile.check(out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let mut user = Map::new();
+        user.insert("ref".into(), p.r#ref.clone().into());
+        user.insert("email".into(), p.email.clone().into());
+        user.insert("firstName".into(), p.first_name.clone().into());
+        user.insert("lastName".into(), p.last_name.clone().into());
+        p.profile.put_into(&mut user);
+        Ok(super::request(&p.envelope, "user_joined", user))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        super::output(response)
+    }
+}
+
+crate::register_tool!(ProvisionUserJoined);

@@ -1,0 +1,57 @@
+//! `thrive_provision_user_suspended`: `POST /webhooks` (user API host), `user_suspended`.
+
+use super::{Envelope, ProvisioningOutput, put};
+use crate::api::{ApiRequest, ApiResponse};
+use crate::error::{Result, Violation};
+use crate::params::{DateFormat, check_date};
+use crate::tool::{Hints, Tool};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Map;
+
+/// Tell Thrive a person left.
+pub struct ProvisionUserSuspended;
+
+/// Inputs of [`ProvisionUserSuspended`].
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvisionUserSuspendedParams {
+    /// Envelope id and timestamp.
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    /// The user's reference.
+    pub r#ref: String,
+    /// The date they left (ISO 8601). Thrive's docs do not name this field;
+    /// it is sent as `endDate`, like the REST suspend.
+    pub end_date: Option<crate::params::DateText<crate::params::Day>>,
+}
+
+impl Tool for ProvisionUserSuspended {
+    type Params = ProvisionUserSuspendedParams;
+    type Output = ProvisioningOutput;
+
+    const ID: &'static str = "thrive_provision_user_suspended";
+    const TITLE: &'static str = "Provision: user suspended";
+    const DESCRIPTION: &'static str =
+        "Send Thrive a user_suspended event from an HR system: the person left.";
+    const ENDPOINT: &'static str = "POST /webhooks (user API host)";
+    const HINTS: Hints = Hints::UPDATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        super::check_envelope(&p.envelope, out);
+        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
+    }
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let mut user = Map::new();
+        user.insert("ref".into(), p.r#ref.clone().into());
+        put(&mut user, "endDate", p.end_date.as_deref());
+        Ok(super::request(&p.envelope, "user_suspended", user))
+    }
+
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        super::output(response)
+    }
+}
+
+crate::register_tool!(ProvisionUserSuspended);
