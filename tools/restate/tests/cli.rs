@@ -1,7 +1,6 @@
-//! The binaries' command lines. Besides checking usage and argument errors,
-//! this test makes `cargo test --workspace` build both binaries with the
-//! workspace's feature set, so the CI suite (`.ci/suites/50-restate.sh`)
-//! reuses them instead of compiling the dependencies a second time.
+//! The binaries' command lines: usage and argument errors. Running these
+//! tests (`.ci/suites/50-restate.sh` does) also builds both binaries once,
+//! in the root's target directory, for the integration driver.
 
 use std::process::Command;
 
