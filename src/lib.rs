@@ -44,6 +44,7 @@
 pub mod api;
 pub mod catalogue;
 pub mod clock;
+
 pub mod error;
 pub mod flavours;
 pub mod options;
@@ -51,6 +52,7 @@ pub mod params;
 pub mod rules;
 pub mod schema;
 pub mod suggest;
+pub use thrive::members::sync;
 pub mod thrive;
 pub mod tool;
 pub mod triggers;

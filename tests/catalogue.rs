@@ -95,6 +95,7 @@ fn the_catalogue_holds_every_documented_operation_once() {
         .copied()
         .chain(["thrive_test_connection"])
         .chain(PROVISIONING)
+        .chain(["thrive_sync_audience_members"])
         .collect();
     assert_eq!(unique, expected);
 }
@@ -342,8 +343,8 @@ fn dry_run_masks_credentials() {
 #[test]
 fn manifests_carry_metadata_and_no_secrets() {
     let (index, files) = Catalogue::global().manifests();
-    assert_eq!(index["tools"].as_array().unwrap().len(), 52);
-    assert_eq!(files.len(), 52);
+    assert_eq!(index["tools"].as_array().unwrap().len(), 53);
+    assert_eq!(files.len(), 53);
     for (id, m) in &files {
         assert_eq!(m["id"], *id);
         for key in [
@@ -390,8 +391,8 @@ fn committed_manifests_match_the_code() {
     }
     let on_disk = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(
-        on_disk, 62,
-        "manifests/ holds index.json, 52 tools and 9 triggers, nothing else"
+        on_disk, 63,
+        "manifests/ holds index.json, 53 tools and 9 triggers, nothing else"
     );
 }
 

@@ -54,7 +54,7 @@ fn list_shows_every_tool() {
     let o = cli(&["list", "--json"], &[], None);
     assert!(o.status.success());
     let list = stdout_json(&o);
-    assert_eq!(list.as_array().unwrap().len(), 52);
+    assert_eq!(list.as_array().unwrap().len(), 53);
     assert_eq!(
         list[0],
         json!({"id": "thrive_add_audience_managers", "title": "Add audience managers",
@@ -62,7 +62,7 @@ fn list_shows_every_tool() {
     );
     let o = cli(&["list"], &[], None);
     let text = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(text.lines().count(), 52);
+    assert_eq!(text.lines().count(), 53);
     assert!(text.contains("thrive_create_user"));
 }
 
@@ -242,8 +242,8 @@ fn manifests_check_passes_on_the_committed_files() {
     assert!(o.status.success());
     assert_eq!(
         std::fs::read_dir(&tmp).unwrap().count(),
-        62,
-        "index, 52 tools, 9 triggers"
+        63,
+        "index, 53 tools, 9 triggers"
     );
     std::fs::remove_dir_all(&tmp).ok();
 }

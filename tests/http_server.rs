@@ -136,7 +136,7 @@ async fn healthz_counts_the_tools() {
     let server = offline_server().await;
     let reply = server.get("/healthz").await;
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.json, json!({"status": "ok", "tools": 52}));
+    assert_eq!(reply.json, json!({"status": "ok", "tools": 53}));
     assert_eq!(
         reply.headers["content-type"], "application/json",
         "JSON content type"
@@ -149,7 +149,7 @@ async fn tools_lists_every_tool_with_its_hints() {
     let reply = server.get("/tools").await;
     assert_eq!(reply.status, 200);
     let tools = reply.json.as_array().unwrap();
-    assert_eq!(tools.len(), 52);
+    assert_eq!(tools.len(), 53);
     let catalogue = Catalogue::global();
     let ids: Vec<&str> = tools.iter().map(|t| t["id"].as_str().unwrap()).collect();
     let expected: Vec<&str> = catalogue.tools().map(|t| t.meta().id).collect();
@@ -571,7 +571,7 @@ async fn a_token_protects_everything_but_healthz() {
         )
         .await;
     assert_eq!(reply.status, 200);
-    assert_eq!(reply.json.as_array().unwrap().len(), 52);
+    assert_eq!(reply.json.as_array().unwrap().len(), 53);
     let reply = server
         .send(
             server
@@ -631,7 +631,7 @@ async fn cli_serve_prints_its_address_and_reads_the_token() {
         .recv_timeout(Duration::from_secs(30))
         .expect("serve prints its address on stderr");
     let base = line
-        .strip_prefix("thrive-blocks serving 52 tools on ")
+        .strip_prefix("thrive-blocks serving 53 tools on ")
         .unwrap_or_else(|| panic!("unexpected line: {line}"))
         .to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
@@ -640,7 +640,7 @@ async fn cli_serve_prints_its_address_and_reads_the_token() {
         client: reqwest::Client::new(),
     };
     let reply = server.get("/healthz").await;
-    assert_eq!(reply.json, json!({"status": "ok", "tools": 52}));
+    assert_eq!(reply.json, json!({"status": "ok", "tools": 53}));
     let reply = server.get("/tools").await;
     assert_local_error(&reply, 401, "unauthorized");
     let reply = server

@@ -130,7 +130,7 @@ async fn notifications_and_responses_before_initialize_are_ignored() {
         .line(r#"{"jsonrpc":"2.0","id":3,"method":"tools/list"}"#)
         .await;
     let tools = client.answer(&json!(3)).await;
-    assert_eq!(tools["result"]["tools"].as_array().unwrap().len(), 52);
+    assert_eq!(tools["result"]["tools"].as_array().unwrap().len(), 53);
 }
 
 #[tokio::test]

@@ -185,7 +185,7 @@ async fn initialize_answers_with_the_server_and_the_tools_capability() {
 async fn tools_list_has_every_tool_without_the_connection_inputs() {
     let mut session = Session::start().await;
     let tools = session.tools().await;
-    assert_eq!(tools.len(), 52);
+    assert_eq!(tools.len(), 53);
     assert_eq!(tools.len(), Catalogue::global().len());
     for (tool, entry) in tools.iter().zip(Catalogue::global().tools()) {
         let meta = entry.meta();
@@ -481,7 +481,7 @@ fn the_binary_serves_mcp_on_stdio_and_prints_nothing_else_on_stdout() {
     send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}));
     let list = answer(2);
     let tools = array(&list["result"]["tools"]);
-    assert_eq!(tools.len(), 52);
+    assert_eq!(tools.len(), 53);
     assert!(
         tools
             .iter()
@@ -515,7 +515,7 @@ fn the_binary_serves_mcp_on_stdio_and_prints_nothing_else_on_stdout() {
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.0.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(
-        stderr.contains("thrive-blocks serving 52 tools over MCP on stdio"),
+        stderr.contains("thrive-blocks serving 53 tools over MCP on stdio"),
         "{stderr}"
     );
     assert!(!stderr.contains(API_KEY), "{stderr}");

@@ -550,7 +550,7 @@ async fn cli_serve_drains_on_sigterm_and_exits_0() {
     });
     let line = rx.recv_timeout(Duration::from_secs(30)).unwrap();
     let base = line
-        .strip_prefix("thrive-blocks serving 52 tools on ")
+        .strip_prefix("thrive-blocks serving 53 tools on ")
         .unwrap_or_else(|| panic!("unexpected line: {line}"))
         .to_owned();
     let input = env.input(json!({}));

@@ -16,6 +16,12 @@ impl Catalogue {
             let tool = CatalogueTool::new(entry.0, entry.resource());
             tools.insert(tool.meta.id, tool);
         }
+        // Composite tools (several calls of other tools) are described and
+        // validated like any tool; `execute` routes them to their runner.
+        for entry in inventory::iter::<crate::catalogue::composite::CompositeEntry> {
+            let tool = CatalogueTool::new(entry.tool, entry.resource());
+            tools.insert(tool.meta.id, tool);
+        }
         Self { tools }
     }
 
@@ -79,6 +85,9 @@ impl Catalogue {
 
     /// Validates `input`, calls Thrive and returns the tool's output JSON.
     pub async fn execute(&self, id: &str, input: Value, ctx: &Context) -> Result<Value> {
+        if let Some(composite) = crate::catalogue::composite::find(id) {
+            return composite.execute(self, input, ctx).await;
+        }
         let tool = self.get(id)?;
         let prepared = tool.prepare(input)?;
         let started = std::time::Instant::now();

@@ -208,11 +208,7 @@ impl CatalogueTrigger {
         // The statuses the form offers are the enrolment statuses Thrive
         // documents; anything else would never match, so it is refused.
         for (i, status) in filters.statuses.iter().flatten().enumerate() {
-            if serde_json::from_value::<crate::thrive::enrolments::EnrolmentStatus>(Value::from(
-                status.as_str(),
-            ))
-            .is_err()
-            {
+            if !super::filters::ENROLMENT_STATUSES.contains(&status.as_str()) {
                 return Err(Error::field(
                     format!("/statuses/{i}"),
                     format!(

@@ -5,6 +5,17 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The enrolment statuses Thrive documents (the values of the list
+/// enrolments filter), offered as the choices of the `statuses` filter.
+pub(crate) const ENROLMENT_STATUSES: [&str; 6] = [
+    "archived",
+    "complete",
+    "open",
+    "overdue",
+    "scheduled",
+    "unassigned",
+];
+
 /// The filters a user sets on a trigger in its form. Each trigger offers a
 /// subset ([`Trigger::FILTERS`](super::Trigger::FILTERS)); an absent or
 /// empty filter lets everything through.

@@ -246,6 +246,19 @@ def p_replace_audience_members(ui, api):
     assert len(members_of(api, audience_id)) == 1
 
 
+def p_sync_audience_members(ui, api):
+    audience_id, _ = make_audience(api)
+    api.run("thrive_add_audience_members", {"audienceId": audience_id, "users": user_emails(api, 3)})
+    keep = user_emails(api, 1)
+    ref = make_user(api)
+    ui.choose("audienceId", audience_id)
+    ui.fill_list("users", keep + [ref])
+    ui.ok("validate")
+    body = ui.ok("run")
+    assert body["added"] == 1 and body["removed"] == 2, body
+    assert len(members_of(api, audience_id)) == 2
+
+
 def managers_of(api, audience_id):
     return api.items("thrive_list_audience_managers", {"audienceId": audience_id})
 

@@ -1,14 +1,16 @@
-//! Audience members: list, add, replace, remove.
+//! Audience members: list, add, replace, remove, and sync (a composite).
 
 mod add;
 mod list;
 mod remove;
 mod replace;
+pub mod sync;
 
 pub use add::{AddAudienceMembers, AddAudienceMembersParams};
 pub use list::{ListAudienceMembers, ListAudienceMembersParams};
 pub use remove::{RemoveAudienceMember, RemoveAudienceMemberParams};
 pub use replace::{ReplaceAudienceMembers, ReplaceAudienceMembersParams};
+pub use sync::{SyncAudienceMembers, SyncAudienceMembersParams};
 
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
