@@ -254,8 +254,9 @@ def p_sync_audience_members(ui, api):
     ui.choose("audienceId", audience_id)
     ui.fill_list("users", keep + [ref])
     ui.ok("validate")
-    body = ui.ok("run")
-    assert body["added"] == 1 and body["removed"] == 2, body
+    ui.ok("run")
+    out = ui.result()
+    assert out["added"] == 1 and out["removed"] == 2, out
     assert len(members_of(api, audience_id)) == 2
 
 
