@@ -22,18 +22,8 @@ pub struct CatalogueTool {
     resource: &'static str,
     input_schema: Value,
     output_schema: Value,
-    flavours: OnceLock<Flavours>,
+    flavours: OnceLock<flavours::Derived>,
     validator: OnceLock<std::result::Result<Arc<jsonschema::Validator>, String>>,
-}
-
-/// The derived schema flavours of one tool, made on first use.
-struct Flavours {
-    form: Value,
-    ui: Value,
-    jsonforms_ui: Value,
-    portable: Value,
-    strict: Value,
-    portable_output: Value,
 }
 
 impl CatalogueTool {
@@ -61,17 +51,14 @@ impl CatalogueTool {
         self.resource
     }
 
-    fn flavours(&self) -> &Flavours {
+    fn flavours(&self) -> &flavours::Derived {
         self.flavours.get_or_init(|| {
-            let form = flavours::form(&self.input_schema, self.meta.title, self.meta.description);
-            Flavours {
-                ui: flavours::ui(&form, &self.input_schema),
-                jsonforms_ui: flavours::jsonforms_ui(&form),
-                portable: flavours::portable(&form),
-                strict: flavours::strict(&form),
-                portable_output: flavours::portable_output(&self.output_schema),
-                form,
-            }
+            flavours::Derived::of(
+                &self.input_schema,
+                &self.output_schema,
+                self.meta.title,
+                self.meta.description,
+            )
         })
     }
 

@@ -120,3 +120,30 @@ pub const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 
 /// The fields every paginated tool shares; forms put them under "Advanced".
 pub const PAGING_FIELDS: [&str; 4] = ["page", "perPage", "returnAll", "maxResults"];
+
+/// The flavours derived from one block's input and output schemas (a
+/// tool's, or a trigger's filters and payload), made together on first use
+/// by the catalogue.
+pub(crate) struct Derived {
+    pub(crate) form: Value,
+    pub(crate) ui: Value,
+    pub(crate) jsonforms_ui: Value,
+    pub(crate) portable: Value,
+    pub(crate) strict: Value,
+    pub(crate) portable_output: Value,
+}
+
+impl Derived {
+    /// Every derived flavour of a block with these schemas and words.
+    pub(crate) fn of(input: &Value, output: &Value, title: &str, description: &str) -> Self {
+        let form = form(input, title, description);
+        Self {
+            ui: ui(&form, input),
+            jsonforms_ui: jsonforms_ui(&form),
+            portable: portable(&form),
+            strict: strict(&form),
+            portable_output: portable_output(output),
+            form,
+        }
+    }
+}

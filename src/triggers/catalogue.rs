@@ -17,17 +17,8 @@ pub struct CatalogueTrigger {
     payload_schema: Value,
     filters_schema: Value,
     input_schema: Value,
-    flavours: OnceLock<Flavours>,
-}
-
-/// The derived flavours, made on first use (most hosts read only one).
-struct Flavours {
-    form: Value,
-    ui: Value,
-    jsonforms_ui: Value,
-    portable: Value,
-    strict: Value,
-    portable_output: Value,
+    flavours: OnceLock<flavours::Derived>,
+    validator: OnceLock<std::result::Result<jsonschema::Validator, String>>,
 }
 
 impl CatalogueTrigger {
@@ -67,6 +58,7 @@ impl CatalogueTrigger {
             filters_schema,
             input_schema,
             flavours: OnceLock::new(),
+            validator: OnceLock::new(),
         }
     }
 
@@ -77,9 +69,7 @@ impl CatalogueTrigger {
     /// Webhook triggers need no connection, so the connection inputs a host
     /// merges into every block's value are set aside for them.
     pub fn validate(&self, value: &Value) -> Result<TriggerFilters> {
-        let polls = matches!(self.meta.source, TriggerSource::Polling { .. });
         let mut input = match value {
-            Value::Null if !polls => return self.filters(&Value::Null),
             Value::Null => serde_json::Map::new(),
             Value::Object(map) => map.clone(),
             _ => {
@@ -92,43 +82,48 @@ impl CatalogueTrigger {
         // As for tools: `null` is what form and AI hosts send for a field
         // left alone, so it means absent.
         input.retain(|_, v| !v.is_null());
-        if !polls {
-            for field in crate::params::Connection::FIELDS {
-                input.remove(field);
-            }
+        let connection: Vec<(String, Value)> = crate::params::Connection::FIELDS
+            .iter()
+            .filter_map(|f| input.remove_entry(*f))
+            .collect();
+        let filters = Value::Object(input.clone());
+        // Polling triggers check the connection with the filters.
+        if self.polls() {
+            input.extend(connection);
         }
-        let input = Value::Object(input);
-        let validator = jsonschema::validator_for(&self.input_schema).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidInput,
-                format!("the input schema of {} does not compile: {e}", self.meta.id),
-            )
-        })?;
-        let violations = crate::schema::schema_violations(&validator, &self.input_schema, &input);
+        let validator = self
+            .validator
+            .get_or_init(|| {
+                jsonschema::validator_for(&self.input_schema).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| {
+                Error::new(
+                    ErrorCode::InvalidInput,
+                    format!("the input schema of {} does not compile: {e}", self.meta.id),
+                )
+            })?;
+        let violations =
+            crate::schema::schema_violations(validator, &self.input_schema, &Value::Object(input));
         if !violations.is_empty() {
             return Err(Error::invalid_input(violations));
         }
-        let Value::Object(mut filters) = input else {
-            return self.filters(&Value::Null);
-        };
-        for field in crate::params::Connection::FIELDS {
-            filters.remove(field);
-        }
-        self.filters(&Value::Object(filters))
+        self.filters(&filters)
     }
 
-    fn flavours(&self) -> &Flavours {
+    fn flavours(&self) -> &flavours::Derived {
         self.flavours.get_or_init(|| {
-            let form = flavours::form(&self.input_schema, self.meta.title, self.meta.description);
-            Flavours {
-                ui: flavours::ui(&form, &self.input_schema),
-                jsonforms_ui: flavours::jsonforms_ui(&form),
-                portable: flavours::portable(&form),
-                strict: flavours::strict(&form),
-                portable_output: flavours::portable_output(&self.payload_schema),
-                form,
-            }
+            flavours::Derived::of(
+                &self.input_schema,
+                &self.payload_schema,
+                self.meta.title,
+                self.meta.description,
+            )
         })
+    }
+
+    fn polls(&self) -> bool {
+        matches!(self.meta.source, TriggerSource::Polling { .. })
     }
 
     /// The trigger's schema in one flavour, read as for a tool: the input
@@ -138,7 +133,7 @@ impl CatalogueTrigger {
     /// connection flavours of webhook triggers: Thrive calls the receiver,
     /// so there is nothing to connect.
     pub fn schema(&self, flavour: Flavour) -> Option<Value> {
-        let polls = matches!(self.meta.source, TriggerSource::Polling { .. });
+        let polls = self.polls();
         Some(match flavour {
             Flavour::Input => self.input_schema.clone(),
             Flavour::Output => self.payload_schema.clone(),
