@@ -44,7 +44,7 @@ pub struct TriggerFilters {
     #[schemars(extend(
         "items" = {
             "type": "string",
-            "enum": ["archived", "complete", "open", "overdue", "scheduled", "unassigned"]
+            "enum": ENROLMENT_STATUSES
         },
         "uniqueItems" = true
     ))]
