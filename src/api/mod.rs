@@ -69,8 +69,11 @@ struct Inner {
     retry: RetryPolicy,
     max_concurrent_per_host: Option<usize>,
     tokens: auth::TokenCache,
-    gates: Arc<Mutex<HashMap<String, Instant>>>,
+    /// 429 gates by origin, then tenant: looked up with borrowed keys, so
+    /// a call allocates nothing to find its gate.
+    gates: Arc<Mutex<HashMap<Origin, HashMap<String, Instant>>>>,
     semaphores: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    endpoints: Arc<Mutex<HashMap<Origin, Arc<Endpoint>>>>,
     progress: Option<ProgressFn>,
 }
 
@@ -130,17 +133,13 @@ impl Context {
         }
     }
 
-    /// The gate of one tenant on one host: a 429 holds back every call that
-    /// shares it.
-    fn gate_key(tenant: &str, origin: &Origin) -> String {
-        format!("{tenant}|{origin}")
-    }
-
-    /// Until when calls for `tenant` on `origin` must wait after a 429.
+    /// Until when calls for `tenant` on `origin` must wait after a 429 (the
+    /// gate of one tenant on one host holds back every call that shares it).
     pub(crate) fn gate_until(&self, tenant: &str, origin: &Origin) -> Option<Instant> {
         let gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
         gates
-            .get(&Self::gate_key(tenant, origin))
+            .get(origin)
+            .and_then(|tenants| tenants.get(tenant))
             .copied()
             .filter(|t| *t > Instant::now())
     }
@@ -148,10 +147,36 @@ impl Context {
     /// Holds every call for `tenant` on `origin` back until `until`.
     pub(crate) fn close_gate(&self, tenant: &str, origin: &Origin, until: Instant) {
         let mut gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = gates.entry(Self::gate_key(tenant, origin)).or_insert(until);
+        let slot = gates
+            .entry(origin.clone())
+            .or_default()
+            .entry(tenant.to_owned())
+            .or_insert(until);
         if *slot < until {
             *slot = until;
         }
+    }
+
+    /// The base URL of `origin`, formatted and parsed once per context: a
+    /// call then only sets its path and query on a copy, instead of
+    /// formatting the origin and parsing (and IDNA-checking) the host
+    /// again. At most [`MAX_ENDPOINTS`] origins are kept; beyond that (a
+    /// host policy with that many allowed hosts in use) they are built per
+    /// call, as before.
+    pub(crate) fn endpoint(&self, origin: &Origin) -> Result<Arc<Endpoint>, crate::Error> {
+        let mut map = self
+            .inner
+            .endpoints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = map.get(origin) {
+            return Ok(found.clone());
+        }
+        let endpoint = Arc::new(Endpoint::new(origin)?);
+        if map.len() < MAX_ENDPOINTS {
+            map.insert(origin.clone(), endpoint.clone());
+        }
+        Ok(endpoint)
     }
 
     /// The concurrency limiter for an origin, when a cap is configured.
@@ -183,9 +208,47 @@ impl Context {
                 tokens: i.tokens.clone(),
                 gates: i.gates.clone(),
                 semaphores: i.semaphores.clone(),
+                endpoints: i.endpoints.clone(),
                 progress: Some(f),
             }),
         }
+    }
+}
+
+/// How many parsed origins a [`Context`] keeps (see `Context::endpoint`).
+const MAX_ENDPOINTS: usize = 64;
+
+/// An origin's base URL, as text (for call metadata and the per-host
+/// limiter) and parsed (the template each call's URL is copied from).
+#[derive(Debug)]
+pub(crate) struct Endpoint {
+    /// `https://public.api.learn.link`, no trailing slash.
+    pub(crate) base: String,
+    /// The same, parsed.
+    url: reqwest::Url,
+}
+
+impl Endpoint {
+    fn new(origin: &Origin) -> Result<Self, crate::Error> {
+        let base = origin.base_url();
+        let url = reqwest::Url::parse(&base).map_err(|e| {
+            crate::Error::new(
+                crate::ErrorCode::HostNotAllowed,
+                format!("{base} is not a valid base URL: {e}"),
+            )
+        })?;
+        Ok(Self { base, url })
+    }
+
+    /// The URL of `request` on this origin. Path and query come encoded
+    /// from the request (spaces as `%20`, as Thrive's docs show them); the
+    /// URL parser keeps existing escapes as they are.
+    pub(crate) fn url_for(&self, request: &ApiRequest) -> reqwest::Url {
+        let mut url = self.url.clone();
+        url.set_path(&request.full_path());
+        let query = request.encoded_query();
+        url.set_query((!query.is_empty()).then_some(query.as_str()));
+        url
     }
 }
 
@@ -280,6 +343,7 @@ impl ContextBuilder {
                 tokens: auth::TokenCache::default(),
                 gates: Arc::default(),
                 semaphores: Arc::default(),
+                endpoints: Arc::default(),
                 progress: self.progress,
             }),
         }

@@ -156,11 +156,25 @@ impl ApiRequest {
     /// The full path plus the encoded query string.
     pub fn path_and_query(&self) -> String {
         let mut out = self.full_path();
+        let query = self.encoded_query();
+        if !query.is_empty() {
+            out.push('?');
+            out.push_str(&query);
+        }
+        out
+    }
+
+    /// The query string without its `?`, each key and value encoded (spaces
+    /// as `%20`); empty when there is no query.
+    pub fn encoded_query(&self) -> String {
+        let mut out = String::new();
         for (i, (k, v)) in self.query.iter().enumerate() {
-            out.push(if i == 0 { '?' } else { '&' });
-            out.push_str(&utf8_percent_encode(k, SEGMENT).to_string());
+            if i > 0 {
+                out.push('&');
+            }
+            out.extend(utf8_percent_encode(k, SEGMENT));
             out.push('=');
-            out.push_str(&utf8_percent_encode(v, SEGMENT).to_string());
+            out.extend(utf8_percent_encode(v, SEGMENT));
         }
         out
     }

@@ -19,12 +19,12 @@ pub async fn send(
     let policy = ctx.retry().clone();
     let started = Instant::now();
     let deadline = started + policy.deadline;
-    // The query is encoded by `path_and_query` (spaces as %20, as Thrive's
-    // docs show them), not by the HTTP client's form encoder.
-    // The base URL is formatted once per call: for the URL, the per-host
-    // permit and the call's metadata.
-    let base = origin.base_url();
-    let url = format!("{base}{}", request.path_and_query());
+    // The query is encoded by the request (spaces as %20, as Thrive's docs
+    // show them), not by the HTTP client's form encoder. The origin's base
+    // URL is formatted and parsed once per context, not per call.
+    let endpoint = ctx.endpoint(origin)?;
+    let base = endpoint.base.as_str();
+    let url = endpoint.url_for(request);
     let method = AuthMethod::of(connection);
     let mut stale_token: Option<Secret> = None;
     let mut renewed = false;
@@ -49,7 +49,7 @@ pub async fn send(
             remaining,
         )
         .await?;
-        let permit = permit(ctx, &base).await?;
+        let permit = permit(ctx, base).await?;
         let attempt_timeout = ctx.timeout().min(remaining);
         let sent = Instant::now();
         let outcome = send_once(ctx, &url, request, &auth, attempt_timeout).await;
@@ -62,12 +62,12 @@ pub async fn send(
                 response.meta = crate::api::CallMeta {
                     attempts: attempt,
                     elapsed: started.elapsed(),
-                    origin: base,
+                    origin: base.to_owned(),
                     auth: method.as_str(),
                 };
                 return Ok(response);
             }
-            Ok((status, headers, bytes)) => {
+            Ok((status, retry_after, bytes)) => {
                 tracing::debug!(method = %request.method, path = %request.full_path(), status, attempt, ?elapsed, "thrive call failed");
                 let body = ApiResponse::from_bytes(status, &bytes).body;
                 if status == 401 && method == AuthMethod::OAuth && !renewed {
@@ -76,7 +76,6 @@ pub async fn send(
                     stale_token = Some(auth);
                     continue;
                 }
-                let retry_after = retry_after(&headers);
                 (
                     Failure::Status(status),
                     Error::from_response(status, &body),
@@ -191,11 +190,13 @@ fn finish(error: Error, attempts: u32) -> Error {
     error.with_message(message).with_attempts(attempts)
 }
 
-type Sent = (u16, reqwest::header::HeaderMap, bytes::Bytes);
+/// The status, Thrive's `Retry-After` (read only from a failed answer) and
+/// the body.
+type Sent = (u16, Option<Duration>, bytes::Bytes);
 
 async fn send_once(
     ctx: &Context,
-    url: &str,
+    url: &reqwest::Url,
     request: &ApiRequest,
     auth: &Secret,
     timeout: Duration,
@@ -208,7 +209,7 @@ async fn send_once(
     };
     let mut builder = ctx
         .http()
-        .request(method, url)
+        .request(method, url.clone())
         .header(reqwest::header::AUTHORIZATION, auth.expose())
         .header(reqwest::header::ACCEPT, "application/json")
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -248,7 +249,11 @@ async fn send_once(
     };
     let response = builder.send().await.map_err(classify)?;
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
+    let retry_after = if (200..300).contains(&status) {
+        None
+    } else {
+        retry_after(response.headers())
+    };
     let bytes = response.bytes().await.map_err(classify)?;
-    Ok((status, headers, bytes))
+    Ok((status, retry_after, bytes))
 }
