@@ -698,11 +698,13 @@ async fn check_shared_gate(w: &mut World) -> Res<()> {
     // stop are calls that passed their check before the close reached
     // Restate: the close is committed through ingress before the step
     // returns, and every check reads the gate fresh right before its send,
-    // so that is one ingress round trip plus one check: 0-14 ms measured on
-    // loopback over three suite runs. `SLACK` allows that with room for two
-    // loaded cores; no call may arrive after it while the gate is closed
-    // (the last 20 ms are left out for clock rounding at reopening).
-    const SLACK: Duration = Duration::from_millis(100);
+    // so that is the close's commit through ingress plus one check: 0-14 ms
+    // on idle loopback, up to 145 ms on two cores busy with other builds
+    // (the second process just registered, its first invocations cold).
+    // `SLACK` allows that; no call may arrive after it while the gate is
+    // closed (the last 20 ms are left out for clock rounding at reopening).
+    // Before the fix calls arrived 250-570 ms into a closed gate.
+    const SLACK: Duration = Duration::from_millis(250);
     let window = Duration::from_millis(1000) - Duration::from_millis(20);
     let mut violations = Vec::new();
     let mut latest = Duration::ZERO;
