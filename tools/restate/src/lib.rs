@@ -124,6 +124,16 @@ pub(crate) enum Outcome<T> {
     Failed { error: Value },
 }
 
+/// The catalogue context of every step: one attempt per call, so the
+/// runtime never retries a 429 (or anything else) behind the shared gate's
+/// back; the durable loop owns every wait.
+fn step_context(hosts: thrive_blocks::HostPolicy) -> ThriveContext {
+    ThriveContext::builder()
+        .hosts(hosts)
+        .retry(RetryPolicy::none())
+        .build()
+}
+
 /// Shared by every handler of the endpoint.
 #[derive(Clone)]
 struct Shared {
@@ -134,13 +144,7 @@ struct Shared {
 
 impl Shared {
     fn new(gate: Gate) -> Self {
-        Self::with_context(
-            ThriveContext::builder()
-                .hosts(thrive_blocks::HostPolicy::from_env())
-                .retry(RetryPolicy::none())
-                .build(),
-            gate,
-        )
+        Self::with_context(step_context(thrive_blocks::HostPolicy::from_env()), gate)
     }
 
     /// `ctx` must make one attempt per call ([`RetryPolicy::none`]): the
@@ -524,6 +528,42 @@ pub fn endpoint(ingress: reqwest::Url) -> restate_sdk::endpoint::Endpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_429_is_sent_once_and_not_retried_inside_the_step() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let hits = Arc::new(AtomicU32::new(0));
+        let counter = hits.clone();
+        let app = axum::Router::new().fallback(move || {
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    [("retry-after", "1"), ("content-type", "application/json")],
+                    "{}",
+                )
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let origin = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let hosts = thrive_blocks::HostPolicy::regions_only()
+            .allow(thrive_blocks::api::Origin::parse(&origin).expect("origin"));
+        let shared = Shared::with_context(step_context(hosts), Gate::local());
+        let call = ToolCall {
+            tool: "thrive_get_user_by_ref".into(),
+            input: json!({"tenantId": "eu-west-2_SandboxDemo", "apiKey": "k", "host": origin, "ref": "EMP-1"}),
+        };
+        let outcome = shared.call(&call).await.expect("not a retryable error");
+        assert!(
+            matches!(outcome, Outcome::RateLimited { .. }),
+            "{outcome:?}"
+        );
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "one attempt, no retry");
+    }
 
     #[test]
     fn a_terminal_error_keeps_thrive_status() {
