@@ -12,9 +12,12 @@
 //!   write of that tenant at a time (Restate runs one exclusive handler per
 //!   key, whichever worker process serves it).
 //! - **`ThriveGate`** (virtual object keyed by tenant id): the tenant's
-//!   shared 429 gate in Restate state. Every step reads it (`gateUntil`,
-//!   shared, never queued) and waits durably while it is closed; a 429 seen
-//!   by any worker closes it (`closeGate`) for all of them.
+//!   shared 429 gate in Restate state. Every step reads it fresh right
+//!   before it sends (`gateUntil`, shared, never queued) and, while it is
+//!   closed, sends nothing and waits durably; a 429 seen by any worker
+//!   closes it (`closeGate`) for all of them before the step returns. Both
+//!   go through Restate's ingress, from inside the step (see [`gate`] for
+//!   why, and what a gate cannot stop).
 //! - **`AudienceSync`** (workflow keyed by a caller-chosen id): the bulk
 //!   member sync of [`thrive_blocks::sync`], with the plan and every chunk
 //!   its own journaled step, and a `progress` handler to watch it.
@@ -24,9 +27,10 @@
 //! journal: start the endpoint with `THRIVE_TENANT_ID`, `THRIVE_API_KEY`,
 //! `THRIVE_HOST`, ... in its environment and send only the tool inputs.
 //!
-//! Retries: the endpoint's context makes one attempt per call. A 429 closes
-//! the tenant's shared gate for everyone and the step waits (durably) and
-//! tries again; 5xx and transport failures fail the `ctx.run` so Restate
+//! Retries: the endpoint's context makes one attempt per call (its runtime
+//! never retries a 429 on its own: a retry there would be a send that never
+//! consulted the shared gate). A 429 closes the tenant's shared gate for
+//! everyone and the step waits (durably) and tries again; 5xx and transport failures fail the `ctx.run` so Restate
 //! retries it with its own backoff; other errors are terminal.
 //!
 //! Crash safety of writes: a step that crashed after Thrive accepted a write
@@ -38,21 +42,20 @@
 
 #![warn(missing_docs)]
 
+pub mod gate;
+
+use gate::Gate;
+pub use gate::{GATE_BASE, GATE_MAX};
 use restate_sdk::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::Duration;
 use thrive_blocks::catalogue::composite::connection_inputs;
 use thrive_blocks::params::Connection;
 use thrive_blocks::sync::{MemberSync, StepOutcome, SyncPlan, SyncReport, SyncStep};
 use thrive_blocks::{Catalogue, Context as ThriveContext, Error, ErrorCode, RetryPolicy};
 
-/// How long a 429 closes the tenant's gate (Thrive documents no
-/// `Retry-After`; the wait doubles on each 429 in a row, up to
-/// [`GATE_MAX`]).
-pub const GATE_BASE: Duration = Duration::from_secs(1);
-/// The longest a single 429 closes the gate.
-pub const GATE_MAX: Duration = Duration::from_secs(30);
 /// How many 429s in a row one step accepts before it gives up.
 pub const MAX_RATE_LIMITED: u32 = 30;
 
@@ -100,16 +103,35 @@ pub struct SyncProgress {
     pub failed: usize,
 }
 
-/// The journaled result of one Thrive call.
+/// The journaled result of one gated step.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
-enum Outcome<T> {
+pub(crate) enum Outcome<T> {
     /// The call succeeded.
     Done { value: T },
-    /// Thrive answered 429: close the gate, wait, try again.
-    RateLimited,
+    /// Thrive answered 429; the gate is closed for everyone: wait
+    /// `wait_ms`, try again.
+    RateLimited {
+        #[serde(default, rename = "waitMs")]
+        wait_ms: u64,
+    },
+    /// The tenant's gate was closed: nothing was sent; wait `wait_ms`.
+    Closed {
+        #[serde(rename = "waitMs")]
+        wait_ms: u64,
+    },
     /// A terminal failure, as the catalogue's error JSON.
     Failed { error: Value },
+}
+
+/// The catalogue context of every step: one attempt per call, so the
+/// runtime never retries a 429 (or anything else) behind the shared gate's
+/// back; the durable loop owns every wait.
+fn step_context(hosts: thrive_blocks::HostPolicy) -> ThriveContext {
+    ThriveContext::builder()
+        .hosts(hosts)
+        .retry(RetryPolicy::none())
+        .build()
 }
 
 /// Shared by every handler of the endpoint.
@@ -117,16 +139,21 @@ enum Outcome<T> {
 struct Shared {
     catalogue: &'static Catalogue,
     ctx: ThriveContext,
+    gate: Arc<Gate>,
 }
 
 impl Shared {
-    fn new() -> Self {
+    fn new(gate: Gate) -> Self {
+        Self::with_context(step_context(thrive_blocks::HostPolicy::from_env()), gate)
+    }
+
+    /// `ctx` must make one attempt per call ([`RetryPolicy::none`]): the
+    /// durable loop owns every wait after a 429.
+    fn with_context(ctx: ThriveContext, gate: Gate) -> Self {
         Self {
             catalogue: Catalogue::global(),
-            ctx: ThriveContext::builder()
-                .hosts(thrive_blocks::HostPolicy::from_env())
-                .retry(RetryPolicy::none())
-                .build(),
+            ctx,
+            gate: Arc::new(gate),
         }
     }
 
@@ -158,7 +185,7 @@ impl Shared {
             .await
         {
             Ok(value) => Ok(Outcome::Done { value }),
-            Err(e) if e.code() == ErrorCode::RateLimited => Ok(Outcome::RateLimited),
+            Err(e) if e.code() == ErrorCode::RateLimited => Ok(Outcome::RateLimited { wait_ms: 0 }),
             Err(e) if e.is_retryable() || e.code() == ErrorCode::Upstream => {
                 tracing::warn!(tool = %call.tool, error = %e, "retryable failure; Restate retries the step");
                 Err(HandlerError::from(e))
@@ -207,20 +234,6 @@ impl Shared {
     }
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
-
-/// The gate wait after the `n`-th 429 in a row (1-based).
-fn gate_wait(n: u32) -> Duration {
-    GATE_BASE
-        .saturating_mul(1 << n.saturating_sub(1).min(5))
-        .min(GATE_MAX)
-}
-
 /// The tenant key of a tool input (filled from the environment).
 fn tenant_of(input: &Value) -> Result<String, TerminalError> {
     Shared::with_env(input.clone())
@@ -249,47 +262,45 @@ fn terminal(error: Value) -> HandlerError {
 }
 
 /// Runs `$body` (an expression giving `Result<Outcome<T>, HandlerError>`,
-/// evaluated inside the closure) as a journaled step named `$name`, behind
-/// the tenant's gate; on a 429 closes the gate for everyone (through the
-/// tenant's object), waits durably and runs the step again. Evaluates to the
-/// step's value; returns the handler's error on a terminal failure.
+/// evaluated inside the step) as a journaled step named `$name`, behind the
+/// tenant's shared gate ([`Gate::guard`]: checked right before the send, and
+/// closed for everyone on a 429 before the step returns). While the gate is
+/// closed the step sends nothing; the handler sleeps durably for the time
+/// the step journaled and runs the step again. Evaluates to the step's
+/// value; returns the handler's error on a terminal failure or after
+/// [`MAX_RATE_LIMITED`] 429s in a row.
 ///
 /// A macro rather than a generic function: the handler contexts are
 /// distinct types whose lifetimes a generic helper cannot name.
 macro_rules! gated_step {
-    ($ctx:expr, $tenant:expr, $name:expr, $body:expr) => {{
-        let mut result = None;
-        for n in 1..=MAX_RATE_LIMITED {
-            let until: u64 = $ctx
-                .object_client::<ThriveGateClient>($tenant.clone())
-                .gate_until()
-                .call()
+    ($ctx:expr, $gate:expr, $tenant:expr, $name:expr, $body:expr) => {{
+        let mut throttled: u32 = 0;
+        loop {
+            let attempt = throttled + 1;
+            let Json(outcome) = $ctx
+                .run(|| async {
+                    $gate
+                        .guard(&$tenant, attempt, async { $body })
+                        .await
+                        .map(Json)
+                })
+                .name($name)
                 .await?;
-            let now: u64 = $ctx.run(|| async { Ok(now_ms()) }).name("now").await?;
-            if until > now {
-                $ctx.sleep(Duration::from_millis(until - now)).await?;
-            }
-            let Json(outcome) = $ctx.run(|| async { $body.map(Json) }).name($name).await?;
             match outcome {
-                Outcome::Done { value } => {
-                    result = Some(value);
-                    break;
-                }
+                Outcome::Done { value } => break value,
                 Outcome::Failed { error } => return Err(terminal(error)),
-                Outcome::RateLimited => {
-                    let wait = gate_wait(n);
-                    let now: u64 = $ctx.run(|| async { Ok(now_ms()) }).name("now").await?;
-                    $ctx.object_client::<ThriveGateClient>($tenant.clone())
-                        .close_gate(now + wait.as_millis() as u64)
-                        .send();
-                    $ctx.sleep(wait).await?;
+                Outcome::Closed { wait_ms } => {
+                    $ctx.sleep(Duration::from_millis(wait_ms)).await?;
                 }
-            }
-        }
-        match result {
-            Some(value) => value,
-            None => {
-                return Err(TerminalError::new_with_code(429, "Thrive kept answering 429").into());
+                Outcome::RateLimited { wait_ms } => {
+                    throttled += 1;
+                    if throttled >= MAX_RATE_LIMITED {
+                        return Err(
+                            TerminalError::new_with_code(429, "Thrive kept answering 429").into(),
+                        );
+                    }
+                    $ctx.sleep(Duration::from_millis(wait_ms)).await?;
+                }
             }
         }
     }};
@@ -326,7 +337,13 @@ impl ThriveTools {
         }
         let shared = &self.0;
         let name = call.tool.clone();
-        let value: Value = gated_step!(ctx, tenant, name.clone(), shared.call(&call).await);
+        let value: Value = gated_step!(
+            ctx,
+            shared.gate,
+            tenant,
+            name.clone(),
+            shared.call(&call).await
+        );
         Ok(Json(value))
     }
 }
@@ -354,7 +371,13 @@ impl ThriveTenant {
         }
         let shared = &self.0;
         let name = call.tool.clone();
-        let value: Value = gated_step!(ctx, tenant, name.clone(), shared.call(&call).await);
+        let value: Value = gated_step!(
+            ctx,
+            shared.gate,
+            tenant,
+            name.clone(),
+            shared.call(&call).await
+        );
         Ok(Json(value))
     }
 }
@@ -425,6 +448,7 @@ impl AudienceSync {
 
         let plan: SyncPlan = gated_step!(
             ctx,
+            self.0.gate,
             tenant,
             "plan",
             classify(sync.plan(audience, users).await)
@@ -445,6 +469,7 @@ impl AudienceSync {
             };
             let outcome: StepOutcome = gated_step!(
                 ctx,
+                self.0.gate,
                 tenant,
                 name.clone(),
                 classify(sync.run_step(audience, step).await)
@@ -478,7 +503,7 @@ impl AudienceSync {
 fn classify<T>(result: Result<T, Error>) -> Result<Outcome<T>, HandlerError> {
     match result {
         Ok(value) => Ok(Outcome::Done { value }),
-        Err(e) if e.code() == ErrorCode::RateLimited => Ok(Outcome::RateLimited),
+        Err(e) if e.code() == ErrorCode::RateLimited => Ok(Outcome::RateLimited { wait_ms: 0 }),
         Err(e) if e.is_retryable() || e.code() == ErrorCode::Upstream => Err(HandlerError::from(e)),
         Err(e) => Ok(Outcome::Failed { error: e.to_json() }),
     }
@@ -486,8 +511,12 @@ fn classify<T>(result: Result<T, Error>) -> Result<Outcome<T>, HandlerError> {
 
 /// The Restate endpoint serving `ThriveTools`, `ThriveTenant`,
 /// `ThriveGate` and `AudienceSync`. Serve it with `restate_sdk::http_server::HttpServer`.
-pub fn endpoint() -> restate_sdk::endpoint::Endpoint {
-    let shared = Shared::new();
+///
+/// `ingress` is the Restate server's ingress (e.g. `http://127.0.0.1:8080`):
+/// every step reads and closes the tenant's shared 429 gate through it,
+/// right before and right after its call (see [`gate`]).
+pub fn endpoint(ingress: reqwest::Url) -> restate_sdk::endpoint::Endpoint {
+    let shared = Shared::new(Gate::shared(ingress));
     Endpoint::builder()
         .bind(ThriveTools(shared.clone()))
         .bind(ThriveTenant(shared.clone()))
@@ -500,10 +529,40 @@ pub fn endpoint() -> restate_sdk::endpoint::Endpoint {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_gate_wait_doubles_and_is_capped() {
-        let waits: Vec<u64> = (1..=8).map(|n| gate_wait(n).as_secs()).collect();
-        assert_eq!(waits, vec![1, 2, 4, 8, 16, 30, 30, 30]);
+    #[tokio::test]
+    async fn a_429_is_sent_once_and_not_retried_inside_the_step() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let hits = Arc::new(AtomicU32::new(0));
+        let counter = hits.clone();
+        let app = axum::Router::new().fallback(move || {
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                (
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    [("retry-after", "1"), ("content-type", "application/json")],
+                    "{}",
+                )
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let origin = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let hosts = thrive_blocks::HostPolicy::regions_only()
+            .allow(thrive_blocks::api::Origin::parse(&origin).expect("origin"));
+        let shared = Shared::with_context(step_context(hosts), Gate::local());
+        let call = ToolCall {
+            tool: "thrive_get_user_by_ref".into(),
+            input: json!({"tenantId": "eu-west-2_SandboxDemo", "apiKey": "k", "host": origin, "ref": "EMP-1"}),
+        };
+        let outcome = shared.call(&call).await.expect("not a retryable error");
+        assert!(
+            matches!(outcome, Outcome::RateLimited { .. }),
+            "{outcome:?}"
+        );
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "one attempt, no retry");
     }
 
     #[test]
@@ -520,7 +579,7 @@ mod tests {
         let rate = Error::from_response(429, &json!({}));
         assert!(matches!(
             classify::<()>(Err(rate)),
-            Ok(Outcome::RateLimited)
+            Ok(Outcome::RateLimited { .. })
         ));
         let upstream = Error::from_response(503, &json!({}));
         assert!(

@@ -13,7 +13,7 @@ fn the_service_prints_usage_and_refuses_unknown_arguments() {
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
     assert!(
-        text.starts_with("Usage: thrive-restate [--listen ADDR]"),
+        text.starts_with("Usage: thrive-restate [--listen ADDR] [--ingress URL]"),
         "{text}"
     );
     assert!(text.contains("THRIVE_API_KEY"), "{text}");
@@ -26,6 +26,16 @@ fn the_service_prints_usage_and_refuses_unknown_arguments() {
     assert_eq!(
         String::from_utf8_lossy(&bad.stderr).trim(),
         "thrive-restate: --listen needs an address like 127.0.0.1:9080"
+    );
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_thrive-restate"))
+        .args(["--ingress", "ftp://127.0.0.1:8080"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr).trim(),
+        "thrive-restate: ingress `ftp://127.0.0.1:8080` is not an http(s) URL like http://127.0.0.1:8080"
     );
 }
 
