@@ -1,7 +1,7 @@
 //! `thrive_query_activities`: `GET /rest/v1/activities`.
 
 use super::{ACTIVITY_TYPES, Activity};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{AnyItems, CommaList, DateText, SpaceDateTime};
 use crate::params::{DateFormat, check_date};
@@ -77,7 +77,7 @@ impl Tool for QueryActivities {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["activities"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("page", p.page)
             .query("perPage", p.per_page)
             .query("actions", comma_list(p.actions.as_deref()))
@@ -86,10 +86,6 @@ impl Tool for QueryActivities {
             .query("contentType", p.content_type.as_deref().map(str::trim))
             .query("timestampFrom", p.timestamp_from.as_deref())
             .query("timestampTo", p.timestamp_to.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

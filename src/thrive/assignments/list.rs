@@ -1,11 +1,10 @@
 //! `thrive_list_assignments`: `GET /rest/v1/assignments`.
 
-use super::{Assignment, AssignmentsOutput};
-use crate::api::{ApiRequest, ApiResponse};
+use super::AssignmentsOutput;
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
-use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -58,17 +57,11 @@ impl Tool for ListAssignments {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["assignments"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("audienceId", p.audience_id.as_ref())
             .query("updatedSince", p.updated_since.as_ref())
             .query("page", p.page)
             .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(AssignmentsOutput {
-            assignments: bare_array::<Assignment>(response)?,
-        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_list_audiences`: `GET /rest/v1/audiences`.
 
 use super::Audience;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
@@ -52,15 +52,11 @@ impl Tool for ListAudiences {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["audiences"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("apiControlled", p.api_controlled)
             .query("updatedSince", p.updated_since.as_ref())
             .query("page", p.page)
             .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

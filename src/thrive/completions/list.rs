@@ -1,11 +1,10 @@
 //! `thrive_list_completions`: `GET /rest/v1/learning/completions`.
 
-use super::{Completion, CompletionsOutput};
-use crate::api::{ApiRequest, ApiResponse};
+use super::CompletionsOutput;
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
-use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -72,7 +71,7 @@ impl Tool for ListCompletions {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["learning", "completions"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("contentId", p.content_id.as_ref())
             .query("isRPL", p.is_rpl)
             .query("userId", p.user_id.as_ref())
@@ -83,12 +82,6 @@ impl Tool for ListCompletions {
             .query("completedDateRangeEnd", p.completed_date_range_end.as_ref())
             .query("page", p.page)
             .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(CompletionsOutput {
-            completions: bare_array::<Completion>(response)?,
-        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_query_content`: `GET /rest/v1/contents`.
 
 use super::{CONTENT_TYPES, Content};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{CommaList, DateText, Instant};
 use crate::params::{DateFormat, check_date};
@@ -68,16 +68,12 @@ impl Tool for QueryContent {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         // Both filters are sent when both are given; Thrive then ignores
         // `omitTypes`, as documented.
-        Ok(ApiRequest::get(&["contents"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("page", p.page)
             .query("perPage", p.per_page)
             .query("types", comma_list(p.types.as_deref()))
             .query("omitTypes", comma_list(p.omit_types.as_deref()))
             .query("updatedSince", p.updated_since.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_query_cpd_categories`: `GET /rest/v1/cpdCategories`.
 
 use super::CpdCategory;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
@@ -50,14 +50,10 @@ impl Tool for QueryCpdCategories {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["cpdCategories"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("page", p.page)
             .query("perPage", p.per_page)
             .query("updatedSince", p.updated_since.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

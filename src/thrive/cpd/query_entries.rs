@@ -1,7 +1,7 @@
 //! `thrive_query_cpd_entries`: `GET /rest/v1/cpdEntries`.
 
 use super::CpdEntry;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, SpaceDateTime};
@@ -57,15 +57,11 @@ impl Tool for QueryCpdEntries {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["cpdEntries"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("page", p.page)
             .query("perPage", p.per_page)
             .query("entryDateFrom", p.entry_date_from.as_deref())
             .query("entryDateTo", p.entry_date_to.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

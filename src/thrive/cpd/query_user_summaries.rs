@@ -1,7 +1,7 @@
 //! `thrive_query_cpd_user_summaries`: `GET /rest/v1/cpdUserLogSummaries`.
 
 use super::CpdUserSummary;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{AnyItems, CommaList, DateText, LocalDateTime};
 use crate::params::{DateFormat, check_date};
@@ -59,16 +59,12 @@ impl Tool for QueryCpdUserSummaries {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["cpdUserLogSummaries"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("entryDateFrom", Some(&*p.entry_date_from))
             .query("entryDateTo", Some(&*p.entry_date_to))
             .query("userIds", comma_list(p.user_ids.as_deref()))
             .query("page", p.page)
             .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_list_audience_members`: `GET /rest/v1/audiences/{audienceId}/members`.
 
 use super::AudienceMember;
-use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::Page;
 use crate::tool::{Hints, Paging, Tool};
@@ -38,14 +38,9 @@ impl Tool for ListAudienceMembers {
     const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
-        Ok(ApiRequest::get(&["audiences", &audience, "members"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
             .query("page", p.page)
             .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

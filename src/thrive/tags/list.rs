@@ -1,7 +1,7 @@
 //! `thrive_list_tags`: `GET /rest/v1/tags`.
 
 use super::Tag;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
@@ -54,14 +54,10 @@ impl Tool for ListTags {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["tags"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("page", p.page)
             .query("perPage", p.per_page)
             .query("updatedSince", p.updated_since.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

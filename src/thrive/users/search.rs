@@ -1,7 +1,7 @@
 //! `thrive_search_users`: `GET /rest/v1/users`.
 
 use super::{User, UserStatus, status_names};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{CommaList, DateText, Instant};
 use crate::params::{DateFormat, check_date};
@@ -72,17 +72,13 @@ impl Tool for SearchUsers {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         // Not documented: how `statuses`, `omitStatuses` and `status` combine.
         // Each is sent (list items trimmed) and Thrive decides.
-        Ok(ApiRequest::get(&["users"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("page", p.page)
             .query("perPage", p.per_page)
             .query("updatedSince", p.updated_since.as_ref())
             .query("statuses", comma_list(p.statuses.as_deref()))
             .query("omitStatuses", comma_list(p.omit_statuses.as_deref()))
             .query("status", p.status.map(UserStatus::as_str)))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 
