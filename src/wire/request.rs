@@ -215,6 +215,12 @@ impl ApiRequest {
         self
     }
 
+    /// Adds the `page` and `perPage` query parameters that are set.
+    pub fn paged(self, inputs: &impl PageInputs) -> Self {
+        self.query("page", inputs.page())
+            .query("perPage", inputs.per_page())
+    }
+
     /// Sets the JSON body.
     pub fn body(mut self, body: impl Into<Value>) -> Self {
         self.body = Some(body.into());
@@ -254,6 +260,15 @@ impl ApiRequest {
             None => self.query.push((name.to_owned(), value)),
         }
     }
+}
+
+/// The `page` and `perPage` inputs of a paged endpoint, sent by
+/// [`ApiRequest::paged`].
+pub trait PageInputs {
+    /// The page asked for (1-based), if given.
+    fn page(&self) -> Option<u32>;
+    /// The page size asked for, if given.
+    fn per_page(&self) -> Option<u32>;
 }
 
 /// Builds a JSON object body field by field; optional fields that are

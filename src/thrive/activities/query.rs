@@ -18,12 +18,9 @@ pub struct QueryActivities;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryActivitiesParams {
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 20).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000By20,
     /// comma-separated activity types e.g. viewed,completed. Allowed: viewed,
     /// completed, passed, pinned, unpinned, liked, unliked, commented,
     /// commentdeleted, shared, progressed, registered, followed, unfollowed,
@@ -78,8 +75,7 @@ impl Tool for QueryActivities {
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("page", p.page)
-            .query("perPage", p.per_page)
+            .paged(&p.paging)
             .query("actions", comma_list(p.actions.as_deref()))
             .query("omitActions", comma_list(p.omit_actions.as_deref()))
             .query("contentIds", comma_list(p.content_ids.as_deref()))

@@ -23,13 +23,9 @@ pub struct ListAssignmentsParams {
     /// Return only items updated on or after this date/time (ISO 8601),
     /// e.g. 2024-04-02 or 2024-04-02T13:45:00Z.
     pub updated_since: Option<DateText<Instant>>,
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-100, default 100). Thrive answers with a
-    /// bare array; the last page is the first one shorter than perPage.
-    #[schemars(range(min = 1, max = 100))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage100Bare,
 }
 
 impl Tool for ListAssignments {
@@ -60,8 +56,7 @@ impl Tool for ListAssignments {
         Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("audienceId", p.audience_id.as_ref())
             .query("updatedSince", p.updated_since.as_ref())
-            .query("page", p.page)
-            .query("perPage", p.per_page))
+            .paged(&p.paging))
     }
 }
 

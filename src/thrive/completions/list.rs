@@ -31,13 +31,9 @@ pub struct ListCompletionsParams {
     /// Filter by completedDate (completedDate <= this date/date-time).
     /// ISO 8601, e.g. 2024-04-30 or 2024-04-30T23:59:59Z; inclusive.
     pub completed_date_range_end: Option<DateText<Instant>>,
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 1000). Thrive answers with
-    /// a bare array; the last page is the first one shorter than perPage.
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000Bare,
 }
 
 impl Tool for ListCompletions {
@@ -80,8 +76,7 @@ impl Tool for ListCompletions {
                 p.completed_date_range_start.as_ref(),
             )
             .query("completedDateRangeEnd", p.completed_date_range_end.as_ref())
-            .query("page", p.page)
-            .query("perPage", p.per_page))
+            .paged(&p.paging))
     }
 }
 

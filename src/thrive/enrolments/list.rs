@@ -28,13 +28,9 @@ pub struct ListEnrolmentsParams {
     /// Filter by enrolment status: archived, complete, open, overdue, scheduled, or unassigned.
     /// One value only.
     pub status: Option<EnrolmentStatus>,
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-100, default 100). Thrive answers with a
-    /// bare array; the last page is the first one shorter than perPage.
-    #[schemars(range(min = 1, max = 100))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage100Bare,
 }
 
 impl Tool for ListEnrolments {
@@ -82,8 +78,7 @@ impl Tool for ListEnrolments {
             .query("updatedAtFrom", p.updated_at_from.as_ref())
             .query("updatedAtTo", p.updated_at_to.as_ref())
             .query("status", p.status.map(EnrolmentStatus::as_str))
-            .query("page", p.page)
-            .query("perPage", p.per_page))
+            .paged(&p.paging))
     }
 }
 

@@ -18,12 +18,9 @@ pub struct ListAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
-    /// Page number for pagination (default 1). 1-based.
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 100).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000OneBased,
 }
 
 impl Tool for ListAudienceMembers {
@@ -38,9 +35,7 @@ impl Tool for ListAudienceMembers {
     const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
-            .query("page", p.page)
-            .query("perPage", p.per_page))
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.paged(&p.paging))
     }
 }
 
