@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use crate::wire::meta::{Batching, Hints, Paging, ToolMeta};
+pub use crate::wire::read::FromResponse;
 
 /// One Thrive operation. Implementations are unit structs; everything is
 /// associated, so a tool is pure and needs no instance state.
@@ -18,7 +19,9 @@ pub trait Tool: Send + Sync + 'static {
     /// The operation's own inputs (connection inputs are added by the runtime).
     type Params: DeserializeOwned + JsonSchema + Send + Sync;
     /// The typed output. Keep unmodelled response fields (flatten a map).
-    type Output: Serialize + JsonSchema + Send;
+    /// It reads itself from a response ([`FromResponse`]), so most tools
+    /// need no [`Tool::output`] of their own.
+    type Output: Serialize + JsonSchema + Send + FromResponse;
 
     /// The stable tool id, e.g. `thrive_add_audience_members`.
     const ID: &'static str;
@@ -26,7 +29,8 @@ pub trait Tool: Send + Sync + 'static {
     const TITLE: &'static str;
     /// A one-line description.
     const DESCRIPTION: &'static str;
-    /// `METHOD /rest/vN/path/{param}`: the endpoint, for documentation.
+    /// `METHOD /rest/vN/path/{param}`: the endpoint. It documents the tool
+    /// and is the template [`ApiRequest::endpoint`] fills from the params.
     const ENDPOINT: &'static str;
     /// The tool's version; bumped when its input or output changes shape.
     const VERSION: &'static str = "1.0.0";
@@ -47,8 +51,11 @@ pub trait Tool: Send + Sync + 'static {
     /// The HTTP request for `params`. Pure: no I/O.
     fn request(params: &Self::Params) -> Result<ApiRequest>;
 
-    /// The output for a 2xx response. Pure: no I/O.
-    fn output(response: ApiResponse) -> Result<Self::Output>;
+    /// The output for a 2xx response. Pure: no I/O. Default: the output
+    /// type's own reader ([`FromResponse`]).
+    fn output(response: ApiResponse) -> Result<Self::Output> {
+        Self::Output::from_response(response)
+    }
 
     /// Turns a failed call into an output instead of an error, for tools
     /// whose job is to report failure (a connection test). `meta` tells

@@ -4,6 +4,7 @@
 
 use crate::api::ApiResponse;
 use crate::error::Result;
+use crate::wire::FromResponse;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -40,9 +41,9 @@ pub struct Page<T> {
     pub pagination: Option<Pagination>,
 }
 
-impl<T: DeserializeOwned> Page<T> {
-    /// Reads `{results, pagination}` from a response.
-    pub fn from_response(response: ApiResponse) -> Result<Self> {
+/// Reads `{results, pagination}` from a response.
+impl<T: DeserializeOwned> FromResponse for Page<T> {
+    fn from_response(response: ApiResponse) -> Result<Self> {
         #[derive(Deserialize)]
         struct Raw<T> {
             #[serde(default = "Vec::new")]
@@ -64,21 +65,7 @@ impl<T: DeserializeOwned> Page<T> {
     }
 }
 
-/// Reads a bare JSON array (`[]` when the body is not an array).
-pub fn bare_array<T: DeserializeOwned>(response: ApiResponse) -> Result<Vec<T>> {
-    match response.body {
-        Value::Array(_) => response.json(),
-        _ => Ok(Vec::new()),
-    }
-}
-
-/// Reads a whole-body object, or `null` when the body is empty.
-pub fn object<T: DeserializeOwned>(response: ApiResponse) -> Result<Option<T>> {
-    if response.body.is_null() {
-        return Ok(None);
-    }
-    response.json().map(Some)
-}
+pub use crate::wire::read::{bare_array, object};
 
 /// One entity in a bulk result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -129,9 +116,9 @@ pub struct BulkOutput {
     pub partial: bool,
 }
 
-impl BulkOutput {
-    /// Reads the 200/207 envelope.
-    pub fn from_response(response: ApiResponse) -> Result<Self> {
+/// Reads the 200/207 envelope.
+impl FromResponse for BulkOutput {
+    fn from_response(response: ApiResponse) -> Result<Self> {
         let partial = response.is_partial();
         let result: BulkResult = if response.body.is_null() {
             BulkResult {
@@ -162,9 +149,9 @@ pub struct SuccessOutput {
     pub extra: Extra,
 }
 
-impl SuccessOutput {
-    /// `body.success` if present, else `true` (any 2xx means success).
-    pub fn from_response(response: ApiResponse) -> Result<Self> {
+/// `body.success` if present, else `true` (any 2xx means success).
+impl FromResponse for SuccessOutput {
+    fn from_response(response: ApiResponse) -> Result<Self> {
         let success = response
             .body
             .get("success")
@@ -191,9 +178,9 @@ pub struct MessageOutput {
     pub extra: Extra,
 }
 
-impl MessageOutput {
-    /// Reads `{status, message}`, each `null` when absent.
-    pub fn from_response(response: ApiResponse) -> Result<Self> {
+/// Reads `{status, message}`, each `null` when absent.
+impl FromResponse for MessageOutput {
+    fn from_response(response: ApiResponse) -> Result<Self> {
         let mut extra = match response.body {
             Value::Object(map) => map,
             _ => Extra::new(),

@@ -13,6 +13,7 @@ pub mod cpd;
 pub mod enrolments;
 pub mod managers;
 pub mod members;
+pub mod paging;
 pub mod provisioning;
 pub mod tags;
 pub mod users;

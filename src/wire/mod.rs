@@ -11,8 +11,10 @@
 
 pub mod meta;
 pub mod origin;
+pub mod read;
 pub mod request;
 
 pub use meta::{Batching, Hints, Paging, ToolMeta};
 pub use origin::{Origin, Scheme};
+pub use read::FromResponse;
 pub use request::{ApiRequest, ApiResponse, ApiVersion, CallMeta, JsonBody, Method, segment};

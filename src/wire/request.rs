@@ -128,6 +128,79 @@ impl ApiRequest {
         }
     }
 
+    /// The request an endpoint template describes, e.g.
+    /// `"POST /rest/v1/users/{userId}/tags"` (a tool's
+    /// [`ENDPOINT`](crate::Tool::ENDPOINT)), with each `{name}` filled from
+    /// `values` in order and encoded with [`segment`] under that name (so a
+    /// blank `userId` is reported as `/userId`).
+    ///
+    /// The method and the API version come from the template: `/rest/v1`
+    /// and `/rest/v2` paths are [`ApiVersion::V1`] and [`ApiVersion::V2`];
+    /// any other path is sent as it is ([`ApiVersion::UserApi`]). A fixed
+    /// query (`?page=1&perPage=1`) is kept; words after the path are a note
+    /// for readers and ignored.
+    ///
+    /// ```
+    /// use thrive_blocks::api::{ApiRequest, Method};
+    /// let r = ApiRequest::endpoint("DELETE /rest/v1/audiences/{audienceId}/members/{userRef}", &["a1", "jane@x.org"]).unwrap();
+    /// assert_eq!(r.method, Method::Delete);
+    /// assert_eq!(r.path_and_query(), "/rest/v1/audiences/a1/members/jane%40x.org");
+    /// ```
+    pub fn endpoint(template: &str, values: &[&str]) -> Result<Self> {
+        let bad = |why: &str| {
+            Error::new(
+                crate::ErrorCode::InvalidInput,
+                format!("endpoint template `{template}` {why}"),
+            )
+        };
+        let mut words = template.split_whitespace();
+        let method = match words.next() {
+            Some("GET") => Method::Get,
+            Some("POST") => Method::Post,
+            Some("PATCH") => Method::Patch,
+            Some("DELETE") => Method::Delete,
+            _ => return Err(bad("does not start with a method")),
+        };
+        let target = words.next().ok_or_else(|| bad("has no path"))?;
+        let (path, fixed_query) = target.split_once('?').unwrap_or((target, ""));
+        let (version, path) = [("/rest/v1", ApiVersion::V1), ("/rest/v2", ApiVersion::V2)]
+            .into_iter()
+            .find_map(|(prefix, v)| path.strip_prefix(prefix).map(|rest| (v, rest)))
+            .unwrap_or((ApiVersion::UserApi, path));
+        let mut values = values.iter();
+        let mut filled = String::with_capacity(path.len() + 16);
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            filled.push('/');
+            match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(name) => {
+                    let value = values
+                        .next()
+                        .ok_or_else(|| bad("has more segments than values"))?;
+                    filled.push_str(&segment(name, value)?);
+                }
+                None => filled.push_str(part),
+            }
+        }
+        if values.next().is_some() {
+            return Err(bad("has fewer segments than values"));
+        }
+        let query = fixed_query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (k.to_owned(), v.to_owned())
+            })
+            .collect();
+        Ok(Self {
+            method,
+            version,
+            path: filled,
+            query,
+            body: None,
+        })
+    }
+
     /// A `GET` on a v1 path.
     pub fn get(segments: &[&str]) -> Self {
         Self::new(Method::Get, ApiVersion::V1, segments)
@@ -140,6 +213,12 @@ impl ApiRequest {
             self.query.push((name.to_owned(), value.to_string()));
         }
         self
+    }
+
+    /// Adds the `page` and `perPage` query parameters that are set.
+    pub fn paged(self, inputs: &impl PageInputs) -> Self {
+        self.query("page", inputs.page())
+            .query("perPage", inputs.per_page())
     }
 
     /// Sets the JSON body.
@@ -195,6 +274,15 @@ impl ApiRequest {
             None => self.query.push((name.to_owned(), value)),
         }
     }
+}
+
+/// The `page` and `perPage` inputs of a paged endpoint, sent by
+/// [`ApiRequest::paged`].
+pub trait PageInputs {
+    /// The page asked for (1-based), if given.
+    fn page(&self) -> Option<u32>;
+    /// The page size asked for, if given.
+    fn per_page(&self) -> Option<u32>;
 }
 
 /// Builds a JSON object body field by field; optional fields that are
@@ -342,6 +430,25 @@ mod tests {
             r.path_and_query(),
             "/rest/v1/users?page=2&statuses=active%2Cnew&updatedSince=2024-01-01%2000%3A00%3A00"
         );
+    }
+
+    #[test]
+    fn endpoint_templates_fill_encode_and_check_their_segments() {
+        let r = ApiRequest::endpoint("PATCH /rest/v2/users/ref/{ref}/suspend", &["a/b"]).unwrap();
+        assert_eq!((r.method, r.version), (Method::Patch, ApiVersion::V2));
+        assert_eq!(r.path, "/users/ref/a%2Fb/suspend");
+        let r = ApiRequest::endpoint("GET /rest/v1/audiences?page=1&perPage=1", &[]).unwrap();
+        assert_eq!(r.path_and_query(), "/rest/v1/audiences?page=1&perPage=1");
+        let r = ApiRequest::endpoint("POST /webhooks (user API host)", &[]).unwrap();
+        assert_eq!(
+            (r.version, r.full_path()),
+            (ApiVersion::UserApi, "/webhooks".into())
+        );
+        let e = ApiRequest::endpoint("GET /rest/v1/tags/{tagId}", &[" "]).unwrap_err();
+        assert_eq!(e.violations()[0].pointer, "/tagId");
+        assert!(ApiRequest::endpoint("GET /rest/v1/tags/{tagId}", &[]).is_err());
+        assert!(ApiRequest::endpoint("GET /rest/v1/tags", &["x"]).is_err());
+        assert!(ApiRequest::endpoint("FETCH /x", &[]).is_err());
     }
 
     #[test]

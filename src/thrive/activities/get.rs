@@ -1,9 +1,8 @@
 //! `thrive_get_activity`: `GET /rest/v1/activity/{id}` (singular `activity`).
 
-use super::{Activity, ActivityOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::ActivityOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,15 +31,8 @@ impl Tool for GetActivity {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let id = segment("id", &p.id)?;
         // One activity is the singular `/activity/{id}`; the query is `/activities`.
-        Ok(ApiRequest::get(&["activity", &id]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(ActivityOutput {
-            activity: object::<Activity>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
     }
 }
 

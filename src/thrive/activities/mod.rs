@@ -69,6 +69,8 @@ pub struct ActivityOutput {
     pub activity: Option<Activity>,
 }
 
+crate::read_field!(ActivityOutput { activity: object });
+
 /// The values of the comma-separated `actions`/`omitActions` filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActivityTypes {}

@@ -1,7 +1,7 @@
 //! `thrive_query_activities`: `GET /rest/v1/activities`.
 
 use super::{ACTIVITY_TYPES, Activity};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{AnyItems, CommaList, DateText, SpaceDateTime};
 use crate::params::{DateFormat, check_date};
@@ -18,12 +18,9 @@ pub struct QueryActivities;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryActivitiesParams {
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 20).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000By20,
     /// comma-separated activity types e.g. viewed,completed. Allowed: viewed,
     /// completed, passed, pinned, unpinned, liked, unliked, commented,
     /// commentdeleted, shared, progressed, registered, followed, unfollowed,
@@ -77,19 +74,14 @@ impl Tool for QueryActivities {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["activities"])
-            .query("page", p.page)
-            .query("perPage", p.per_page)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
+            .paged(&p.paging)
             .query("actions", comma_list(p.actions.as_deref()))
             .query("omitActions", comma_list(p.omit_actions.as_deref()))
             .query("contentIds", comma_list(p.content_ids.as_deref()))
             .query("contentType", p.content_type.as_deref().map(str::trim))
             .query("timestampFrom", p.timestamp_from.as_deref())
             .query("timestampTo", p.timestamp_to.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

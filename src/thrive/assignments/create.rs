@@ -1,10 +1,9 @@
 //! `thrive_create_assignment`: `POST /rest/v1/assignments`.
 
-use super::{Assignment, AssignmentOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method};
+use super::AssignmentOutput;
+use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -76,13 +75,7 @@ impl Tool for CreateAssignment {
             .optional("hideAlternativeContent", p.hide_alternative_content)
             .optional("completionPeriod", p.completion_period)
             .optional("recurrence", p.recurrence);
-        Ok(ApiRequest::new(Method::Post, ApiVersion::V1, &["assignments"]).body(body))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(AssignmentOutput {
-            assignment: object::<Assignment>(response)?,
-        })
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_delete_assignment`: `DELETE /rest/v1/assignments/{assignmentId}`,
 //! with a JSON body.
 
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::{Hints, Tool};
@@ -27,6 +27,8 @@ pub struct DeleteAssignmentParams {
 
 impl Tool for DeleteAssignment {
     type Params = DeleteAssignmentParams;
+    // The response body is not documented: `success` is read when present,
+    // and any 2xx (including an empty 204) counts as success.
     type Output = SuccessOutput;
 
     const ID: &'static str = "thrive_delete_assignment";
@@ -36,19 +38,8 @@ impl Tool for DeleteAssignment {
     const HINTS: Hints = Hints::DESTROY;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let assignment = segment("assignmentId", &p.assignment_id)?;
-        Ok(ApiRequest::new(
-            Method::Delete,
-            ApiVersion::V1,
-            &["assignments", &assignment],
-        )
-        .body(json!({ "audienceId": p.audience_id })))
-    }
-
-    /// The response body is not documented: `success` is read when present,
-    /// and any 2xx (including an empty 204) counts as success.
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        SuccessOutput::from_response(response)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?
+            .body(json!({ "audienceId": p.audience_id })))
     }
 }
 

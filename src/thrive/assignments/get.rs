@@ -1,9 +1,8 @@
 //! `thrive_get_assignment`: `GET /rest/v1/assignments/{assignmentId}`.
 
-use super::{Assignment, AssignmentOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::AssignmentOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -31,14 +30,7 @@ impl Tool for GetAssignment {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let assignment = segment("assignmentId", &p.assignment_id)?;
-        Ok(ApiRequest::get(&["assignments", &assignment]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(AssignmentOutput {
-            assignment: object::<Assignment>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])
     }
 }
 

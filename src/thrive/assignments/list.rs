@@ -1,11 +1,10 @@
 //! `thrive_list_assignments`: `GET /rest/v1/assignments`.
 
-use super::{Assignment, AssignmentsOutput};
-use crate::api::{ApiRequest, ApiResponse};
+use super::AssignmentsOutput;
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
-use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -24,13 +23,9 @@ pub struct ListAssignmentsParams {
     /// Return only items updated on or after this date/time (ISO 8601),
     /// e.g. 2024-04-02 or 2024-04-02T13:45:00Z.
     pub updated_since: Option<DateText<Instant>>,
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-100, default 100). Thrive answers with a
-    /// bare array; the last page is the first one shorter than perPage.
-    #[schemars(range(min = 1, max = 100))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage100Bare,
 }
 
 impl Tool for ListAssignments {
@@ -58,17 +53,10 @@ impl Tool for ListAssignments {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["assignments"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("audienceId", p.audience_id.as_ref())
             .query("updatedSince", p.updated_since.as_ref())
-            .query("page", p.page)
-            .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(AssignmentsOutput {
-            assignments: bare_array::<Assignment>(response)?,
-        })
+            .paged(&p.paging))
     }
 }
 

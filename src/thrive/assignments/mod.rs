@@ -64,9 +64,15 @@ pub struct AssignmentOutput {
     pub assignment: Option<Assignment>,
 }
 
+crate::read_field!(AssignmentOutput { assignment: object });
+
 /// `{assignments}` output of the list tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct AssignmentsOutput {
     /// The matching assignments (`[]` when Thrive sent no array).
     pub assignments: Vec<Assignment>,
 }
+
+crate::read_field!(AssignmentsOutput {
+    assignments: bare_array
+});

@@ -1,10 +1,9 @@
 //! `thrive_update_assignment`: `PATCH /rest/v1/assignments/{assignmentId}`.
 
-use super::{Assignment, AssignmentOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
+use super::AssignmentOutput;
+use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -62,7 +61,6 @@ impl Tool for UpdateAssignment {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let assignment = segment("assignmentId", &p.assignment_id)?;
         // alternativeContentIds is sent whenever given, as Sim does for a
         // non-empty text input; so an explicit "[]" goes out as [] (a
         // choice: the docs page is missing).
@@ -76,16 +74,7 @@ impl Tool for UpdateAssignment {
             .optional("completionPeriod", p.completion_period)
             .optional("recurrence", p.recurrence)
             .optional("alternativeContentIds", alternatives);
-        Ok(
-            ApiRequest::new(Method::Patch, ApiVersion::V1, &["assignments", &assignment])
-                .body(body),
-        )
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(AssignmentOutput {
-            assignment: object::<Assignment>(response)?,
-        })
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.body(body))
     }
 }
 

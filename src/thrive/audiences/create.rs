@@ -1,7 +1,7 @@
 //! `thrive_create_audience`: `POST /rest/v1/audiences`.
 
-use super::{Audience, AudienceCategory, AudienceOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method};
+use super::{AudienceCategory, AudienceOutput};
+use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::rules::Rule;
 use crate::tool::{Hints, Tool};
@@ -78,13 +78,7 @@ impl Tool for CreateAudience {
             .optional("reference", p.reference.as_deref())
             .optional("parentId", p.parent_id.as_deref())
             .optional("category", p.category.map(|c| c.as_str()));
-        Ok(ApiRequest::new(Method::Post, ApiVersion::V1, &["audiences"]).body(body))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(AudienceOutput {
-            audience: crate::thrive::common::object::<Audience>(response)?,
-        })
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
     }
 }
 

@@ -1,6 +1,6 @@
 //! `thrive_delete_audience`: `DELETE /rest/v1/audiences/{audienceId}`.
 
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::{Hints, Tool};
@@ -23,6 +23,8 @@ pub struct DeleteAudienceParams {
 
 impl Tool for DeleteAudience {
     type Params = DeleteAudienceParams;
+    // The response is not documented: an empty body, or one without
+    // `success`, counts as success.
     type Output = SuccessOutput;
 
     const ID: &'static str = "thrive_delete_audience";
@@ -33,18 +35,7 @@ impl Tool for DeleteAudience {
     const HINTS: Hints = Hints::DESTROY;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
-        Ok(ApiRequest::new(
-            Method::Delete,
-            ApiVersion::V1,
-            &["audiences", &audience],
-        ))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        // The response is not documented: an empty body, or one without
-        // `success`, counts as success.
-        SuccessOutput::from_response(response)
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_get_audience`: `GET /rest/v1/audiences/{audienceId}`.
 
-use super::{Audience, AudienceOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::AudienceOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
@@ -31,14 +31,7 @@ impl Tool for GetAudience {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
-        Ok(ApiRequest::get(&["audiences", &audience]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(AudienceOutput {
-            audience: crate::thrive::common::object::<Audience>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
     }
 }
 

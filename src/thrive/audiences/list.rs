@@ -1,7 +1,7 @@
 //! `thrive_list_audiences`: `GET /rest/v1/audiences`.
 
 use super::Audience;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
@@ -23,12 +23,9 @@ pub struct ListAudiencesParams {
     /// Return only audiences updated on or after this date/time (ISO 8601),
     /// e.g. 2024-01-01T00:00:00Z.
     pub updated_since: Option<DateText<Instant>>,
-    /// Page number for pagination (default 1). A whole number, at least 1.
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 100). A whole number.
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000Whole,
 }
 
 impl Tool for ListAudiences {
@@ -52,15 +49,10 @@ impl Tool for ListAudiences {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["audiences"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("apiControlled", p.api_controlled)
             .query("updatedSince", p.updated_since.as_ref())
-            .query("page", p.page)
-            .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
+            .paged(&p.paging))
     }
 }
 

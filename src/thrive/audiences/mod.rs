@@ -86,6 +86,8 @@ pub struct AudienceOutput {
     pub audience: Option<Audience>,
 }
 
+crate::read_field!(AudienceOutput { audience: object });
+
 /// The audience an update returns: the [`Audience`] plus what happened to
 /// its members when it was moved to a new parent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

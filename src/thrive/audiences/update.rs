@@ -1,7 +1,7 @@
 //! `thrive_update_audience`: `PATCH /rest/v1/audiences/{audienceId}`.
 
 use super::{UpdateAudienceOutput, UpdatedAudience};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
+use crate::api::{ApiRequest, ApiResponse, JsonBody};
 use crate::error::Result;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
@@ -31,6 +31,22 @@ pub struct UpdateAudienceParams {
     pub parent_id: Option<String>,
 }
 
+impl crate::wire::FromResponse for UpdateAudienceOutput {
+    fn from_response(response: ApiResponse) -> Result<Self> {
+        let status_partial = response.is_partial();
+        let audience = crate::thrive::common::object::<UpdatedAudience>(response)?;
+        let failed = audience
+            .as_ref()
+            .and_then(|a| a.member_operations.as_ref())
+            .and_then(|m| m.failure.as_ref())
+            .is_some_and(|f| !f.entities.is_empty());
+        Ok(UpdateAudienceOutput {
+            audience,
+            partial: status_partial || failed,
+        })
+    }
+}
+
 impl Tool for UpdateAudience {
     type Params = UpdateAudienceParams;
     type Output = UpdateAudienceOutput;
@@ -43,7 +59,6 @@ impl Tool for UpdateAudience {
     const HINTS: Hints = Hints::UPDATE;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
         // The newer docs print the path with a trailing slash; Sim sends it
         // without, and so does this tool. An update with no field to change
         // is not documented; it is sent as `{}` rather than refused.
@@ -51,21 +66,7 @@ impl Tool for UpdateAudience {
             .optional("name", p.name.as_deref())
             .optional("reference", p.reference.as_deref())
             .optional("parentId", p.parent_id.as_deref());
-        Ok(ApiRequest::new(Method::Patch, ApiVersion::V1, &["audiences", &audience]).body(body))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        let status_partial = response.is_partial();
-        let audience = crate::thrive::common::object::<UpdatedAudience>(response)?;
-        let failed = audience
-            .as_ref()
-            .and_then(|a| a.member_operations.as_ref())
-            .and_then(|m| m.failure.as_ref())
-            .is_some_and(|f| !f.entities.is_empty());
-        Ok(UpdateAudienceOutput {
-            audience,
-            partial: status_partial || failed,
-        })
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(body))
     }
 }
 

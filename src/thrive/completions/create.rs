@@ -1,7 +1,7 @@
 //! `thrive_create_completion`: `POST /rest/v1/learning/completions`.
 
 use super::StatementOutput;
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method};
+use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Timestamp};
@@ -26,6 +26,19 @@ pub struct CreateCompletionParams {
     /// ISO8601 timestamp when the completion occurred, with a time, e.g.
     /// 2024-04-02T13:45:00.000Z.
     pub completed_at: DateText<Timestamp>,
+}
+
+/// `body.statementId`, or `null`. A non-string id (not documented) is
+/// kept as its JSON text rather than dropped.
+impl crate::wire::FromResponse for StatementOutput {
+    fn from_response(response: ApiResponse) -> Result<Self> {
+        let statement_id = match response.body.get("statementId") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        };
+        Ok(StatementOutput { statement_id })
+    }
 }
 
 impl Tool for CreateCompletion {
@@ -68,26 +81,11 @@ impl Tool for CreateCompletion {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(
-            ApiRequest::new(Method::Post, ApiVersion::V1, &["learning", "completions"]).body(
-                json!({
-                    "userId": p.user_id,
-                    "contentId": p.content_id,
-                    "completedAt": p.completed_at,
-                }),
-            ),
-        )
-    }
-
-    /// `body.statementId`, or `null`. A non-string id (not documented) is
-    /// kept as its JSON text rather than dropped.
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        let statement_id = match response.body.get("statementId") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => Some(other.to_string()),
-        };
-        Ok(StatementOutput { statement_id })
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(json!({
+            "userId": p.user_id,
+            "contentId": p.content_id,
+            "completedAt": p.completed_at,
+        })))
     }
 }
 

@@ -1,9 +1,8 @@
 //! `thrive_get_completion`: `GET /rest/v1/learning/completions/{id}`.
 
-use super::{Completion, CompletionOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::CompletionOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,14 +31,7 @@ impl Tool for GetCompletion {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let id = segment("id", &p.id)?;
-        Ok(ApiRequest::get(&["learning", "completions", &id]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(CompletionOutput {
-            completion: object::<Completion>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
     }
 }
 

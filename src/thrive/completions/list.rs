@@ -1,11 +1,10 @@
 //! `thrive_list_completions`: `GET /rest/v1/learning/completions`.
 
-use super::{Completion, CompletionsOutput};
-use crate::api::{ApiRequest, ApiResponse};
+use super::CompletionsOutput;
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
-use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,13 +31,9 @@ pub struct ListCompletionsParams {
     /// Filter by completedDate (completedDate <= this date/date-time).
     /// ISO 8601, e.g. 2024-04-30 or 2024-04-30T23:59:59Z; inclusive.
     pub completed_date_range_end: Option<DateText<Instant>>,
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 1000). Thrive answers with
-    /// a bare array; the last page is the first one shorter than perPage.
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000Bare,
 }
 
 impl Tool for ListCompletions {
@@ -72,7 +67,7 @@ impl Tool for ListCompletions {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["learning", "completions"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("contentId", p.content_id.as_ref())
             .query("isRPL", p.is_rpl)
             .query("userId", p.user_id.as_ref())
@@ -81,14 +76,7 @@ impl Tool for ListCompletions {
                 p.completed_date_range_start.as_ref(),
             )
             .query("completedDateRangeEnd", p.completed_date_range_end.as_ref())
-            .query("page", p.page)
-            .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(CompletionsOutput {
-            completions: bare_array::<Completion>(response)?,
-        })
+            .paged(&p.paging))
     }
 }
 

@@ -50,12 +50,18 @@ pub struct CompletionOutput {
     pub completion: Option<Completion>,
 }
 
+crate::read_field!(CompletionOutput { completion: object });
+
 /// `{completions}` output of the list tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct CompletionsOutput {
     /// The matching completion records (`[]` when Thrive sent no array).
     pub completions: Vec<Completion>,
 }
+
+crate::read_field!(CompletionsOutput {
+    completions: bare_array
+});
 
 /// `{statementId}` output of the create tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]

@@ -48,6 +48,23 @@ fn region(origin: &str) -> &'static str {
     }
 }
 
+/// A 2xx answer: the connection works; `meta` tells where it went and how long it took.
+impl crate::wire::FromResponse for TestConnectionOutput {
+    fn from_response(response: ApiResponse) -> Result<Self> {
+        let meta = &response.meta;
+        Ok(TestConnectionOutput {
+            ok: true,
+            auth_method: meta.auth.to_owned(),
+            host: meta.origin.clone(),
+            region: region(&meta.origin).to_owned(),
+            round_trip_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
+            status: Some(response.status),
+            code: None,
+            reason: None,
+        })
+    }
+}
+
 impl Tool for TestConnection {
     type Params = TestConnectionParams;
     type Output = TestConnectionOutput;
@@ -61,23 +78,9 @@ impl Tool for TestConnection {
     /// One audience is the smallest documented authenticated read
     /// (`perPage` is documented for audiences; the paging of tags is disputed).
     fn request(_: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["audiences"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("page", Some(1))
             .query("perPage", Some(1)))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        let meta = &response.meta;
-        Ok(TestConnectionOutput {
-            ok: true,
-            auth_method: meta.auth.to_owned(),
-            host: meta.origin.clone(),
-            region: region(&meta.origin).to_owned(),
-            round_trip_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
-            status: Some(response.status),
-            code: None,
-            reason: None,
-        })
     }
 
     fn recover(error: Error, meta: &CallMeta) -> Result<Self::Output> {

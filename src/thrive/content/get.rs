@@ -1,9 +1,8 @@
 //! `thrive_get_content`: `GET /rest/v1/contents/{id}`.
 
-use super::{Content, ContentOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::ContentOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,14 +31,7 @@ impl Tool for GetContent {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let id = segment("id", &p.id)?;
-        Ok(ApiRequest::get(&["contents", &id]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(ContentOutput {
-            content: object::<Content>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
     }
 }
 

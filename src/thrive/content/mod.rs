@@ -108,6 +108,8 @@ pub struct ContentOutput {
     pub content: Option<Content>,
 }
 
+crate::read_field!(ContentOutput { content: object });
+
 /// The values of the comma-separated `types`/`omitTypes` filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContentTypes {}

@@ -1,7 +1,7 @@
 //! `thrive_query_content`: `GET /rest/v1/contents`.
 
 use super::{CONTENT_TYPES, Content};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{CommaList, DateText, Instant};
 use crate::params::{DateFormat, check_date};
@@ -18,12 +18,9 @@ pub struct QueryContent;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryContentParams {
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 20).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000By20,
     /// Comma-separated content types (article, assessment, broadcast, cmi5,
     /// elearning, event, file, pathway, question, quiz, scorm, url, video,
     /// mixed). If both set, omitTypes is ignored. Example: `video,file`.
@@ -68,16 +65,11 @@ impl Tool for QueryContent {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         // Both filters are sent when both are given; Thrive then ignores
         // `omitTypes`, as documented.
-        Ok(ApiRequest::get(&["contents"])
-            .query("page", p.page)
-            .query("perPage", p.per_page)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
+            .paged(&p.paging)
             .query("types", comma_list(p.types.as_deref()))
             .query("omitTypes", comma_list(p.omit_types.as_deref()))
             .query("updatedSince", p.updated_since.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

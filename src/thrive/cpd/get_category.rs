@@ -1,9 +1,8 @@
 //! `thrive_get_cpd_category`: `GET /rest/v1/cpdCategories/{categoryId}`.
 
-use super::{CategoryOutput, CpdCategory};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::CategoryOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -31,14 +30,7 @@ impl Tool for GetCpdCategory {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let id = segment("categoryId", &p.category_id)?;
-        Ok(ApiRequest::get(&["cpdCategories", &id]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(CategoryOutput {
-            category: object::<CpdCategory>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.category_id])
     }
 }
 

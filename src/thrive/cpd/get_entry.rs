@@ -1,9 +1,8 @@
 //! `thrive_get_cpd_entry`: `GET /rest/v1/cpdEntries/{logEntryId}`.
 
-use super::{CpdEntry, EntryOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::EntryOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -31,14 +30,7 @@ impl Tool for GetCpdEntry {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let id = segment("logEntryId", &p.log_entry_id)?;
-        Ok(ApiRequest::get(&["cpdEntries", &id]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(EntryOutput {
-            entry: object::<CpdEntry>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.log_entry_id])
     }
 }
 

@@ -1,9 +1,8 @@
 //! `thrive_get_cpd_requirement`: `GET /rest/v1/cpdRequirementSummaries/{audienceRequirementId}`.
 
-use super::{CpdRequirement, RequirementOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::RequirementOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -31,14 +30,7 @@ impl Tool for GetCpdRequirement {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let id = segment("audienceRequirementId", &p.audience_requirement_id)?;
-        Ok(ApiRequest::get(&["cpdRequirementSummaries", &id]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(RequirementOutput {
-            requirement: object::<CpdRequirement>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_requirement_id])
     }
 }
 

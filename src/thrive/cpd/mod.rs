@@ -114,6 +114,8 @@ pub struct CategoryOutput {
     pub category: Option<CpdCategory>,
 }
 
+crate::read_field!(CategoryOutput { category: object });
+
 /// `{entry}` output of the get-entry tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct EntryOutput {
@@ -121,9 +123,15 @@ pub struct EntryOutput {
     pub entry: Option<CpdEntry>,
 }
 
+crate::read_field!(EntryOutput { entry: object });
+
 /// `{requirement}` output of the get-requirement tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct RequirementOutput {
     /// The CPD requirement (`null` if Thrive answered with an empty body).
     pub requirement: Option<CpdRequirement>,
 }
+
+crate::read_field!(RequirementOutput {
+    requirement: object
+});

@@ -1,7 +1,7 @@
 //! `thrive_query_cpd_categories`: `GET /rest/v1/cpdCategories`.
 
 use super::CpdCategory;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
@@ -17,12 +17,9 @@ pub struct QueryCpdCategories;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdCategoriesParams {
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 100).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000,
     /// Return only items updated on or after this date/time (ISO 8601), e.g.
     /// `2024-01-01T00:00:00Z`. Categories carry no update time in any documented schema, so Thrive may ignore this filter.
     pub updated_since: Option<DateText<Instant>>,
@@ -50,14 +47,9 @@ impl Tool for QueryCpdCategories {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["cpdCategories"])
-            .query("page", p.page)
-            .query("perPage", p.per_page)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
+            .paged(&p.paging)
             .query("updatedSince", p.updated_since.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

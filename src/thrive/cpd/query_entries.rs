@@ -1,7 +1,7 @@
 //! `thrive_query_cpd_entries`: `GET /rest/v1/cpdEntries`.
 
 use super::CpdEntry;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, SpaceDateTime};
@@ -18,12 +18,9 @@ pub struct QueryCpdEntries;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdEntriesParams {
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 100).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000,
     /// Filter entries after this date (format YYYY-MM-DD hh:mm:ss), e.g.
     /// `2020-09-25 00:00:00`; a bare date such as `2020-09-25` is accepted too.
     /// The time zone is not documented; assume UTC.
@@ -57,15 +54,10 @@ impl Tool for QueryCpdEntries {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["cpdEntries"])
-            .query("page", p.page)
-            .query("perPage", p.per_page)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
+            .paged(&p.paging)
             .query("entryDateFrom", p.entry_date_from.as_deref())
             .query("entryDateTo", p.entry_date_to.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_query_cpd_requirements`: `GET /rest/v1/cpdRequirementSummaries`.
 
 use super::CpdRequirement;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
@@ -17,12 +17,9 @@ pub struct QueryCpdRequirements;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdRequirementsParams {
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 100).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000,
     /// Return only items updated on or after this date/time (ISO 8601), e.g.
     /// `2024-01-01T00:00:00Z`. Compared with each summary's `updatedAt`.
     pub updated_since: Option<DateText<Instant>>,
@@ -50,14 +47,9 @@ impl Tool for QueryCpdRequirements {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["cpdRequirementSummaries"])
-            .query("page", p.page)
-            .query("perPage", p.per_page)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
+            .paged(&p.paging)
             .query("updatedSince", p.updated_since.as_deref()))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

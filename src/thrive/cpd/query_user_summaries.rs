@@ -1,7 +1,7 @@
 //! `thrive_query_cpd_user_summaries`: `GET /rest/v1/cpdUserLogSummaries`.
 
 use super::CpdUserSummary;
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{AnyItems, CommaList, DateText, LocalDateTime};
 use crate::params::{DateFormat, check_date};
@@ -27,12 +27,9 @@ pub struct QueryCpdUserSummariesParams {
     /// Comma-separated user IDs to filter by, e.g.
     /// `5c9de5c64a6b1c37a58e393c,5cadda57f4a0f40010af03de`.
     pub user_ids: Option<CommaList<AnyItems>>,
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 100).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000,
 }
 
 impl Tool for QueryCpdUserSummaries {
@@ -59,16 +56,11 @@ impl Tool for QueryCpdUserSummaries {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["cpdUserLogSummaries"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
             .query("entryDateFrom", Some(&*p.entry_date_from))
             .query("entryDateTo", Some(&*p.entry_date_to))
             .query("userIds", comma_list(p.user_ids.as_deref()))
-            .query("page", p.page)
-            .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
+            .paged(&p.paging))
     }
 }
 

@@ -1,9 +1,8 @@
 //! `thrive_get_enrolment`: `GET /rest/v1/assignments/{assignmentId}/enrolments/{enrolmentId}`.
 
-use super::{Enrolment, EnrolmentOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::EnrolmentOutput;
+use crate::api::{ApiRequest, segment};
 use crate::error::{Result, Violation};
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -49,20 +48,7 @@ impl Tool for GetEnrolment {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let assignment = segment("assignmentId", &p.assignment_id)?;
-        let enrolment = segment("enrolmentId", &p.enrolment_id)?;
-        Ok(ApiRequest::get(&[
-            "assignments",
-            &assignment,
-            "enrolments",
-            &enrolment,
-        ]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(EnrolmentOutput {
-            enrolment: object::<Enrolment>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id, &p.enrolment_id])
     }
 }
 

@@ -1,12 +1,11 @@
 //! `thrive_list_enrolments`: `GET /rest/v1/assignments/{assignmentId}/enrolments`.
 
-use super::{Enrolment, EnrolmentStatus, EnrolmentsOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::{EnrolmentStatus, EnrolmentsOutput};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Instant};
 use crate::rules::Rule;
-use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -29,13 +28,9 @@ pub struct ListEnrolmentsParams {
     /// Filter by enrolment status: archived, complete, open, overdue, scheduled, or unassigned.
     /// One value only.
     pub status: Option<EnrolmentStatus>,
-    /// Page number for pagination (default 1).
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-100, default 100). Thrive answers with a
-    /// bare array; the last page is the first one shorter than perPage.
-    #[schemars(range(min = 1, max = 100))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage100Bare,
 }
 
 impl Tool for ListEnrolments {
@@ -79,19 +74,11 @@ impl Tool for ListEnrolments {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let assignment = segment("assignmentId", &p.assignment_id)?;
-        Ok(ApiRequest::get(&["assignments", &assignment, "enrolments"])
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?
             .query("updatedAtFrom", p.updated_at_from.as_ref())
             .query("updatedAtTo", p.updated_at_to.as_ref())
             .query("status", p.status.map(EnrolmentStatus::as_str))
-            .query("page", p.page)
-            .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(EnrolmentsOutput {
-            enrolments: bare_array::<Enrolment>(response)?,
-        })
+            .paged(&p.paging))
     }
 }
 

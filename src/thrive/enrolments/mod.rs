@@ -102,9 +102,15 @@ pub struct EnrolmentOutput {
     pub enrolment: Option<Enrolment>,
 }
 
+crate::read_field!(EnrolmentOutput { enrolment: object });
+
 /// `{enrolments}` output of the list tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct EnrolmentsOutput {
     /// The matching enrolments (`[]` when Thrive sent no array).
     pub enrolments: Vec<Enrolment>,
 }
+
+crate::read_field!(EnrolmentsOutput {
+    enrolments: bare_array
+});

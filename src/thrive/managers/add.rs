@@ -1,7 +1,7 @@
 //! `thrive_add_audience_managers`: `POST /rest/v1/audiences/{audienceId}/managers`.
 
 use super::{ManagerInput, check_references, managers_body};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::BulkOutput;
@@ -50,17 +50,8 @@ impl Tool for AddAudienceManagers {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
-        Ok(ApiRequest::new(
-            Method::Post,
-            ApiVersion::V1,
-            &["audiences", &audience, "managers"],
-        )
-        .body(managers_body(p.managers.items())?))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        BulkOutput::from_response(response)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
+            .body(managers_body(p.managers.items())?))
     }
 }
 

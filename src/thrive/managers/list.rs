@@ -1,9 +1,8 @@
 //! `thrive_list_audience_managers`: `GET /rest/v1/audiences/{audienceId}/managers`.
 
 use super::ManagersOutput;
-use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,14 +31,7 @@ impl Tool for ListAudienceManagers {
 
     // Not paginated: Thrive returns every manager in one bare array.
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
-        Ok(ApiRequest::get(&["audiences", &audience, "managers"]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(ManagersOutput {
-            managers: bare_array(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
     }
 }
 

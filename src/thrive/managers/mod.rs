@@ -106,6 +106,10 @@ pub struct ManagersOutput {
     pub managers: Vec<AudienceManager>,
 }
 
+crate::read_field!(ManagersOutput {
+    managers: bare_array
+});
+
 // ----------------------------------------------------------------- input --
 //
 // The input sets refuse unknown keys, so a typo or an output-only key

@@ -1,6 +1,6 @@
 //! `thrive_remove_audience_manager`: `DELETE /rest/v1/audiences/{audienceId}/managers/{userId}`.
 
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::{ApiRequest, segment};
 use crate::error::{Result, Violation};
 use crate::thrive::common::SuccessOutput;
 use crate::tool::{Hints, Tool};
@@ -25,6 +25,8 @@ pub struct RemoveAudienceManagerParams {
 
 impl Tool for RemoveAudienceManager {
     type Params = RemoveAudienceManagerParams;
+    // The response body is not documented: an empty 2xx body (or one without
+    // `success`) counts as success, as Sim does.
     type Output = SuccessOutput;
 
     const ID: &'static str = "thrive_remove_audience_manager";
@@ -44,19 +46,7 @@ impl Tool for RemoveAudienceManager {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
-        let user = segment("userId", &p.user_id)?;
-        Ok(ApiRequest::new(
-            Method::Delete,
-            ApiVersion::V1,
-            &["audiences", &audience, "managers", &user],
-        ))
-    }
-
-    // The response body is not documented: an empty 2xx body (or one without
-    // `success`) counts as success, as Sim does.
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        SuccessOutput::from_response(response)
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id, &p.user_id])
     }
 }
 

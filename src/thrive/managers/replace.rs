@@ -1,7 +1,7 @@
 //! `thrive_replace_audience_managers`: `PATCH /rest/v1/audiences/{audienceId}/managers`.
 
 use super::{ManagerInput, check_references, managers_body};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::BulkOutput;
@@ -49,17 +49,8 @@ impl Tool for ReplaceAudienceManagers {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
-        Ok(ApiRequest::new(
-            Method::Patch,
-            ApiVersion::V1,
-            &["audiences", &audience, "managers"],
-        )
-        .body(managers_body(p.managers.items())?))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        BulkOutput::from_response(response)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
+            .body(managers_body(p.managers.items())?))
     }
 }
 

@@ -1,6 +1,6 @@
 //! `thrive_add_audience_members`: `POST /rest/v1/audiences/{audienceId}/members`.
 
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::BulkOutput;
@@ -45,23 +45,13 @@ impl Tool for AddAudienceMembers {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
         let users: Vec<Value> = p
             .users
             .items()
             .iter()
             .map(|u| Value::from(u.trim()))
             .collect();
-        Ok(ApiRequest::new(
-            Method::Post,
-            ApiVersion::V1,
-            &["audiences", &audience, "members"],
-        )
-        .body(users))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        BulkOutput::from_response(response)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
     }
 }
 

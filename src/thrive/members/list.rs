@@ -1,7 +1,7 @@
 //! `thrive_list_audience_members`: `GET /rest/v1/audiences/{audienceId}/members`.
 
 use super::AudienceMember;
-use crate::api::{ApiRequest, ApiResponse, segment};
+use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::Page;
 use crate::tool::{Hints, Paging, Tool};
@@ -18,12 +18,9 @@ pub struct ListAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: String,
-    /// Page number for pagination (default 1). 1-based.
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 100).
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000OneBased,
 }
 
 impl Tool for ListAudienceMembers {
@@ -38,14 +35,7 @@ impl Tool for ListAudienceMembers {
     const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let audience = segment("audienceId", &p.audience_id)?;
-        Ok(ApiRequest::get(&["audiences", &audience, "members"])
-            .query("page", p.page)
-            .query("perPage", p.per_page))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.paged(&p.paging))
     }
 }
 

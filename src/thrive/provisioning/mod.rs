@@ -92,12 +92,14 @@ pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Option<&str>) 
     }
 }
 
-pub(crate) fn output(response: ApiResponse) -> Result<ProvisioningOutput> {
-    Ok(ProvisioningOutput {
-        accepted: (200..300).contains(&response.status),
-        status: response.status,
-        response: response.body,
-    })
+impl crate::wire::FromResponse for ProvisioningOutput {
+    fn from_response(response: ApiResponse) -> Result<Self> {
+        Ok(Self {
+            accepted: (200..300).contains(&response.status),
+            status: response.status,
+            response: response.body,
+        })
+    }
 }
 
 /// The optional profile fields `user_joined` and `user_updated` share.

@@ -1,7 +1,7 @@
 //! `thrive_provision_user_deleted`: `POST /webhooks` (user API host), `user_deleted`.
 
 use super::{Envelope, ProvisioningOutput};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
@@ -40,10 +40,6 @@ impl Tool for ProvisionUserDeleted {
         let mut user = Map::new();
         user.insert("ref".into(), p.r#ref.clone().into());
         Ok(super::request(&p.envelope, "user_deleted", user))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        super::output(response)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_provision_user_joined`: `POST /webhooks` (user API host), `user_joined`.
 
 use super::{Envelope, ProfileFields, ProvisioningOutput};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
@@ -55,10 +55,6 @@ impl Tool for ProvisionUserJoined {
         user.insert("lastName".into(), p.last_name.clone().into());
         p.profile.put_into(&mut user);
         Ok(super::request(&p.envelope, "user_joined", user))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        super::output(response)
     }
 }
 

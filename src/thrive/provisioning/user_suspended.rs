@@ -1,7 +1,7 @@
 //! `thrive_provision_user_suspended`: `POST /webhooks` (user API host), `user_suspended`.
 
 use super::{Envelope, ProvisioningOutput, put};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::tool::{Hints, Tool};
@@ -47,10 +47,6 @@ impl Tool for ProvisionUserSuspended {
         user.insert("ref".into(), p.r#ref.clone().into());
         put(&mut user, "endDate", p.end_date.as_deref());
         Ok(super::request(&p.envelope, "user_suspended", user))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        super::output(response)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_provision_user_updated`: `POST /webhooks` (user API host), `user_updated`.
 
 use super::{Envelope, ProfileFields, ProvisioningOutput, put};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
@@ -55,10 +55,6 @@ impl Tool for ProvisionUserUpdated {
         put(&mut user, "lastName", p.last_name.as_deref());
         p.profile.put_into(&mut user);
         Ok(super::request(&p.envelope, "user_updated", user))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        super::output(response)
     }
 }
 

@@ -1,6 +1,6 @@
 //! `thrive_add_user_tags`: `POST /rest/v1/users/{userId}/tags`.
 
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::MessageOutput;
@@ -48,21 +48,13 @@ impl Tool for AddUserTags {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = segment("userId", &p.user_id)?;
         let tags: Vec<Value> = p
             .tags
             .items()
             .iter()
             .map(|t| Value::from(t.trim()))
             .collect();
-        Ok(
-            ApiRequest::new(Method::Post, ApiVersion::V1, &["users", &user, "tags"])
-                .body(json!({ "tags": tags })),
-        )
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        MessageOutput::from_response(response)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?.body(json!({ "tags": tags })))
     }
 }
 

@@ -1,9 +1,8 @@
 //! `thrive_get_tag`: `GET /rest/v1/tags/{tagId}`.
 
-use super::{Tag, TagOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::TagOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::object;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -31,14 +30,7 @@ impl Tool for GetTag {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let id = segment("tagId", &p.tag_id)?;
-        Ok(ApiRequest::get(&["tags", &id]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(TagOutput {
-            tag: object::<Tag>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.tag_id])
     }
 }
 

@@ -1,9 +1,8 @@
 //! `thrive_get_skill_levels`: `GET /rest/v1/skills/levels`.
 
-use super::{SkillLevel, SkillLevelsOutput};
-use crate::api::{ApiRequest, ApiResponse};
+use super::SkillLevelsOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::thrive::common::bare_array;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -27,13 +26,7 @@ impl Tool for GetSkillLevels {
     const HINTS: Hints = Hints::READ;
 
     fn request(_: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::get(&["skills", "levels"]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(SkillLevelsOutput {
-            levels: bare_array::<SkillLevel>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[])
     }
 }
 

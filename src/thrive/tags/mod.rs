@@ -54,6 +54,8 @@ pub struct TagOutput {
     pub tag: Option<Tag>,
 }
 
+crate::read_field!(TagOutput { tag: object });
+
 /// A skill level configured for the tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -75,6 +77,8 @@ pub struct SkillLevelsOutput {
     /// The available skill levels.
     pub levels: Vec<SkillLevel>,
 }
+
+crate::read_field!(SkillLevelsOutput { levels: bare_array });
 
 /// One item of the `skills` input of the update-skills tool:
 /// `{"tagName": "leadership", "level": 1, "targetLevel": 3}`.

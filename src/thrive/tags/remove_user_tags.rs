@@ -1,6 +1,6 @@
 //! `thrive_remove_user_tags`: `PATCH /rest/v1/users/{userId}/tags`.
 
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::MessageOutput;
@@ -48,7 +48,6 @@ impl Tool for RemoveUserTags {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = segment("userId", &p.user_id)?;
         let tags: Vec<Value> = p
             .tags
             .items()
@@ -56,14 +55,8 @@ impl Tool for RemoveUserTags {
             .map(|t| Value::from(t.trim()))
             .collect();
         // A JSON-Patch-like object; `op` and `path` each have one allowed value.
-        Ok(
-            ApiRequest::new(Method::Patch, ApiVersion::V1, &["users", &user, "tags"])
-                .body(json!({ "op": "remove", "path": "tags", "value": tags })),
-        )
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        MessageOutput::from_response(response)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
+            .body(json!({ "op": "remove", "path": "tags", "value": tags })))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_update_user_skills`: `PATCH /rest/v1/users/{userId}/skills`.
 
 use super::SkillInput;
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::MessageOutput;
@@ -76,7 +76,6 @@ impl Tool for UpdateUserSkills {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = segment("userId", &p.user_id)?;
         let skills: Vec<Value> = p
             .skills
             .items()
@@ -94,14 +93,8 @@ impl Tool for UpdateUserSkills {
             })
             .collect();
         // A JSON-Patch-like object; `op` and `path` each have one allowed value.
-        Ok(
-            ApiRequest::new(Method::Patch, ApiVersion::V1, &["users", &user, "skills"])
-                .body(json!({ "op": "update", "path": "skills", "value": skills })),
-        )
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        MessageOutput::from_response(response)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
+            .body(json!({ "op": "update", "path": "skills", "value": skills })))
     }
 }
 

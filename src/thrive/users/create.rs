@@ -1,7 +1,7 @@
 //! `thrive_create_user`: `POST /rest/v2/users`.
 
-use super::{LifecycleUser, LoginMethod, Role, UserOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method};
+use super::{LoginMethod, Role, UserOutput};
+use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, JsonObject, check_date};
 use crate::params::{DateText, Day};
@@ -106,13 +106,7 @@ impl Tool for CreateUser {
                 "additionalFields",
                 p.additional_fields.as_ref().map(|f| Value::Object(f.map())),
             );
-        Ok(ApiRequest::new(Method::Post, ApiVersion::V2, &["users"]).body(body))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(UserOutput {
-            user: crate::thrive::common::object::<LifecycleUser>(response)?,
-        })
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
     }
 }
 

@@ -1,6 +1,6 @@
 //! `thrive_delete_user`: `DELETE /rest/v2/users/ref/{ref}`.
 
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method, segment};
+use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::{Hints, Tool};
@@ -23,6 +23,8 @@ pub struct DeleteUserParams {
 
 impl Tool for DeleteUser {
     type Params = DeleteUserParams;
+    // The docs show a 200 whose body is not visible; an empty body (or
+    // one without `success`) counts as success.
     type Output = SuccessOutput;
 
     const ID: &'static str = "thrive_delete_user";
@@ -33,18 +35,7 @@ impl Tool for DeleteUser {
     const HINTS: Hints = Hints::DESTROY;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = segment("ref", &p.r#ref)?;
-        Ok(ApiRequest::new(
-            Method::Delete,
-            ApiVersion::V2,
-            &["users", "ref", &user],
-        ))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        // The docs show a 200 whose body is not visible; an empty body (or
-        // one without `success`) counts as success.
-        SuccessOutput::from_response(response)
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_get_user_by_id`: `GET /rest/v1/user/{id}` (singular `user`).
 
-use super::{FullUserOutput, User};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::FullUserOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
@@ -32,15 +32,8 @@ impl Tool for GetUserById {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let id = segment("id", &p.id)?;
         // The singular `user` is deliberate: search is `/users`, by id is `/user/{id}`.
-        Ok(ApiRequest::get(&["user", &id]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(FullUserOutput {
-            user: crate::thrive::common::object::<User>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_get_user_by_ref`: `GET /rest/v1/users/ref/{ref}`.
 
-use super::{BasicUser, BasicUserOutput};
-use crate::api::{ApiRequest, ApiResponse, segment};
+use super::BasicUserOutput;
+use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
@@ -32,14 +32,7 @@ impl Tool for GetUserByRef {
     const HINTS: Hints = Hints::READ;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = segment("ref", &p.r#ref)?;
-        Ok(ApiRequest::get(&["users", "ref", &user]))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(BasicUserOutput {
-            user: crate::thrive::common::object::<BasicUser>(response)?,
-        })
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
     }
 }
 

@@ -155,6 +155,8 @@ pub struct UserOutput {
     pub user: Option<LifecycleUser>,
 }
 
+crate::read_field!(UserOutput { user: object });
+
 /// One of a user's positions (v1 reads).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -257,6 +259,8 @@ pub struct FullUserOutput {
     pub user: Option<User>,
 }
 
+crate::read_field!(FullUserOutput { user: object });
+
 /// The v1 BasicUser, returned by get-by-ref.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -292,6 +296,8 @@ pub struct BasicUserOutput {
     /// The user (basic information; `null` if Thrive answered with an empty body).
     pub user: Option<BasicUser>,
 }
+
+crate::read_field!(BasicUserOutput { user: object });
 
 /// The statuses a comma-separated `statuses`/`omitStatuses` filter takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

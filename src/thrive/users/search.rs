@@ -1,7 +1,7 @@
 //! `thrive_search_users`: `GET /rest/v1/users`.
 
 use super::{User, UserStatus, status_names};
-use crate::api::{ApiRequest, ApiResponse};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{CommaList, DateText, Instant};
 use crate::params::{DateFormat, check_date};
@@ -18,12 +18,9 @@ pub struct SearchUsers;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchUsersParams {
-    /// Page number for pagination (default 1). A whole number, at least 1.
-    #[schemars(range(min = 1))]
-    pub page: Option<u32>,
-    /// Number of results per page (1-1000, default 100). A whole number.
-    #[schemars(range(min = 1, max = 1000))]
-    pub per_page: Option<u32>,
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: crate::thrive::paging::PerPage1000Whole,
     /// Return only users updated on or after this date/time (ISO 8601), e.g.
     /// 2024-01-01T00:00:00Z.
     pub updated_since: Option<DateText<Instant>>,
@@ -72,17 +69,12 @@ impl Tool for SearchUsers {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         // Not documented: how `statuses`, `omitStatuses` and `status` combine.
         // Each is sent (list items trimmed) and Thrive decides.
-        Ok(ApiRequest::get(&["users"])
-            .query("page", p.page)
-            .query("perPage", p.per_page)
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
+            .paged(&p.paging)
             .query("updatedSince", p.updated_since.as_ref())
             .query("statuses", comma_list(p.statuses.as_deref()))
             .query("omitStatuses", comma_list(p.omit_statuses.as_deref()))
             .query("status", p.status.map(UserStatus::as_str)))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Page::from_response(response)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `thrive_suspend_user`: `PATCH /rest/v2/users/ref/{ref}/suspend`.
 
-use super::{LifecycleUser, UserOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
+use super::UserOutput;
+use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Day};
@@ -40,20 +40,8 @@ impl Tool for SuspendUser {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = segment("ref", &p.r#ref)?;
         let body = JsonBody::new().optional("endDate", p.end_date.as_deref());
-        Ok(ApiRequest::new(
-            Method::Patch,
-            ApiVersion::V2,
-            &["users", "ref", &user, "suspend"],
-        )
-        .body(body))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(UserOutput {
-            user: crate::thrive::common::object::<LifecycleUser>(response)?,
-        })
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body(body))
     }
 }
 

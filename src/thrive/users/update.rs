@@ -1,7 +1,7 @@
 //! `thrive_update_user`: `PATCH /rest/v2/users/ref/{ref}`.
 
-use super::{LifecycleUser, LoginMethod, Role, UserOutput};
-use crate::api::{ApiRequest, ApiResponse, ApiVersion, JsonBody, Method, segment};
+use super::{LoginMethod, Role, UserOutput};
+use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, JsonObject, check_date};
 use crate::params::{DateText, Day};
@@ -84,7 +84,6 @@ impl Tool for UpdateUser {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = segment("ref", &p.r#ref)?;
         // Not documented: a PATCH with no field to change. It is sent as
         // `{}` (Thrive should answer with the unchanged user) rather than
         // refused, so a workflow may "touch" a user without failing.
@@ -106,13 +105,7 @@ impl Tool for UpdateUser {
                 "additionalFields",
                 p.additional_fields.as_ref().map(|f| Value::Object(f.map())),
             );
-        Ok(ApiRequest::new(Method::Patch, ApiVersion::V2, &["users", "ref", &user]).body(body))
-    }
-
-    fn output(response: ApiResponse) -> Result<Self::Output> {
-        Ok(UserOutput {
-            user: crate::thrive::common::object::<LifecycleUser>(response)?,
-        })
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body(body))
     }
 }
 
