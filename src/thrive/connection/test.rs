@@ -78,9 +78,8 @@ impl Tool for TestConnection {
     /// One audience is the smallest documented authenticated read
     /// (`perPage` is documented for audiences; the paging of tags is disputed).
     fn request(_: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("page", Some(1))
-            .query("perPage", Some(1)))
+        // The fixed query (`page=1&perPage=1`) comes from the template.
+        ApiRequest::endpoint(Self::ENDPOINT, &[])
     }
 
     fn recover(error: Error, meta: &CallMeta) -> Result<Self::Output> {
