@@ -51,17 +51,29 @@ fn region(origin: &str) -> &'static str {
 /// A 2xx answer: the connection works; `meta` tells where it went and how long it took.
 impl crate::wire::FromResponse for TestConnectionOutput {
     fn from_response(response: ApiResponse) -> Result<Self> {
-        let meta = &response.meta;
-        Ok(TestConnectionOutput {
-            ok: true,
+        Ok(TestConnectionOutput::of_call(
+            &response.meta,
+            Some(response.status),
+            None,
+        ))
+    }
+}
+
+impl TestConnectionOutput {
+    /// The output for a call described by `meta`: `ok` when no failure
+    /// (`code`, `reason`) is given.
+    fn of_call(meta: &CallMeta, status: Option<u16>, failure: Option<(String, String)>) -> Self {
+        let (code, reason) = failure.unzip();
+        Self {
+            ok: code.is_none(),
             auth_method: meta.auth.to_owned(),
             host: meta.origin.clone(),
             region: region(&meta.origin).to_owned(),
             round_trip_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
-            status: Some(response.status),
-            code: None,
-            reason: None,
-        })
+            status,
+            code,
+            reason,
+        }
     }
 }
 
@@ -101,16 +113,14 @@ impl Tool for TestConnection {
             ErrorCode::InvalidInput => return Err(error),
             _ => "Thrive answered with an error",
         };
-        Ok(TestConnectionOutput {
-            ok: false,
-            auth_method: meta.auth.to_owned(),
-            host: meta.origin.clone(),
-            region: region(&meta.origin).to_owned(),
-            round_trip_ms: u64::try_from(meta.elapsed.as_millis()).unwrap_or(u64::MAX),
-            status: error.status(),
-            code: Some(error.code().as_str().to_owned()),
-            reason: Some(format!("{hint}: {}", error.message())),
-        })
+        Ok(TestConnectionOutput::of_call(
+            meta,
+            error.status(),
+            Some((
+                error.code().as_str().to_owned(),
+                format!("{hint}: {}", error.message()),
+            )),
+        ))
     }
 }
 

@@ -336,12 +336,11 @@ impl ThriveTools {
                 .await?);
         }
         let shared = &self.0;
-        let name = call.tool.clone();
         let value: Value = gated_step!(
             ctx,
             shared.gate,
             tenant,
-            name.clone(),
+            call.tool.clone(),
             shared.call(&call).await
         );
         Ok(Json(value))
@@ -370,12 +369,11 @@ impl ThriveTenant {
             map.insert("tenantId".into(), Value::from(tenant.clone()));
         }
         let shared = &self.0;
-        let name = call.tool.clone();
         let value: Value = gated_step!(
             ctx,
             shared.gate,
             tenant,
-            name.clone(),
+            call.tool.clone(),
             shared.call(&call).await
         );
         Ok(Json(value))
