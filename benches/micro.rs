@@ -109,3 +109,20 @@ fn output_get_user(bencher: divan::Bencher) {
     let body = user_body();
     bencher.bench(|| tool.output(ApiResponse::from_bytes(200, divan::black_box(&body))));
 }
+
+/// The same body read straight from its bytes into the tool's output, as
+/// the runtime does for a single call (no `Value` in between).
+#[divan::bench]
+fn output_raw_get_user(bencher: divan::Bencher) {
+    let Ok(tool) = Catalogue::global().get("thrive_get_user_by_ref") else {
+        return;
+    };
+    let body = bytes::Bytes::from(user_body());
+    bencher.bench(|| {
+        tool.output_raw(thrive_blocks::wire::RawResponse {
+            status: 200,
+            bytes: divan::black_box(body.clone()),
+            meta: Default::default(),
+        })
+    });
+}

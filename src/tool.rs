@@ -6,12 +6,12 @@
 use crate::error::{Result, Violation};
 use crate::wire::{ApiRequest, ApiResponse, CallMeta};
 use schemars::JsonSchema;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use crate::wire::meta::{Batching, Hints, Paging, ToolMeta};
-pub use crate::wire::read::FromResponse;
+pub use crate::wire::read::{FromResponse, RawResponse};
 
 /// One Thrive operation. Implementations are unit structs; everything is
 /// associated, so a tool is pure and needs no instance state.
@@ -53,8 +53,19 @@ pub trait Tool: Send + Sync + 'static {
 
     /// The output for a 2xx response. Pure: no I/O. Default: the output
     /// type's own reader ([`FromResponse`]).
+    ///
+    /// A tool that overrides this must override [`Tool::output_raw`] too.
     fn output(response: ApiResponse) -> Result<Self::Output> {
         Self::Output::from_response(response)
+    }
+
+    /// The output for a single call's 2xx answer, read straight from its
+    /// bytes. Pure: no I/O. Default: the output type's own reader
+    /// ([`FromResponse::from_raw`]), which gives what [`Tool::output`]
+    /// gives for the parsed body. A tool that overrides `output` overrides
+    /// this as `Self::output(raw.parse())`.
+    fn output_raw(raw: RawResponse) -> Result<Self::Output> {
+        Self::Output::from_raw(raw)
     }
 
     /// Turns a failed call into an output instead of an error, for tools
@@ -81,6 +92,11 @@ pub trait DynTool: Send + Sync {
     fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>>;
     /// Turns a 2xx response into the output JSON.
     fn output(&self, response: ApiResponse) -> Result<Value>;
+    /// Turns a single call's unparsed 2xx answer into the output JSON.
+    /// Default: parse it, then [`DynTool::output`].
+    fn output_raw(&self, raw: RawResponse) -> Result<Value> {
+        self.output(raw.parse())
+    }
     /// Turns a failed call into output JSON where the tool reports failures
     /// as data ([`Tool::recover`]); otherwise returns the error.
     fn recover(&self, error: crate::Error, meta: &CallMeta) -> Result<Value>;
@@ -118,7 +134,8 @@ impl<T: Tool> DynTool for Erased<T> {
     }
 
     fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>> {
-        let params: T::Params = serde_json::from_value(input.clone())
+        // Read straight from the borrowed input: no copy of it per call.
+        let params = T::Params::deserialize(input)
             .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])?;
         let mut problems = Vec::new();
         T::validate(&params, &mut problems);
@@ -143,6 +160,10 @@ impl<T: Tool> DynTool for Erased<T> {
     fn output(&self, response: ApiResponse) -> Result<Value> {
         let out = T::output(response)?;
         to_json(out)
+    }
+
+    fn output_raw(&self, raw: RawResponse) -> Result<Value> {
+        to_json(T::output_raw(raw)?)
     }
 
     fn recover(&self, error: crate::Error, meta: &CallMeta) -> Result<Value> {

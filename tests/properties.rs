@@ -273,3 +273,113 @@ fn schema_shaped_inputs_get_one_verdict_for_every_tool() {
         "generated inputs were accepted for only {accepted_somewhere} of {tools} tools"
     );
 }
+
+/// `$ref`s to `#/$defs/...` replaced by what they name (a few levels deep),
+/// so the generators see the shapes Thrive's answers have.
+fn inline_refs(schema: &Value, defs: &Value, depth: u8) -> Value {
+    match schema {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                return match (&defs[name], depth) {
+                    (Value::Null, _) | (_, 0) => json!({}),
+                    (def, _) => inline_refs(def, defs, depth - 1),
+                };
+            }
+            Value::Object(
+                map.iter()
+                    .filter(|(k, _)| k.as_str() != "$defs")
+                    .map(|(k, v)| (k.clone(), inline_refs(v, defs, depth)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| inline_refs(v, defs, depth)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+/// A response body for `tool`: shaped like its whole output (a page, a bulk
+/// result), like one of its fields (the entity a `{user}` output wraps), or
+/// arbitrary; written as JSON, with a key repeated, as text that is not
+/// JSON, or empty.
+fn body_for(output_schema: &Value) -> BoxedStrategy<Vec<u8>> {
+    let schema = inline_refs(output_schema, &output_schema["$defs"], 4);
+    let mut shapes = vec![fitting(&schema), any_json()];
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        shapes.extend(props.values().map(fitting));
+    }
+    let value = prop::strategy::Union::new(shapes);
+    prop_oneof![
+        8 => value.clone().prop_map(|v| v.to_string().into_bytes()),
+        1 => value.prop_map(|v| match v {
+            // The same key twice: the direct read refuses what the parsed
+            // read accepts (the last one wins).
+            Value::Object(map) if !map.is_empty() => {
+                let text = Value::Object(map.clone()).to_string();
+                let (first, value) = map.iter().next().map(|(k, v)| (k.clone(), v.clone())).unwrap_or_default();
+                format!("{{{}:{},{}", Value::String(first), value, &text[1..]).into_bytes()
+            }
+            other => other.to_string().into_bytes(),
+        }),
+        1 => prop_oneof![Just(""), Just("  \n"), Just("null"), Just("ok"), Just("{oops")]
+            .prop_map(|s| s.as_bytes().to_vec()),
+    ]
+    .boxed()
+}
+
+/// Reading a single call's body straight from its bytes (the hot path)
+/// gives exactly what the parsed path gives: the same output, or the same
+/// error, for every tool and any body.
+#[test]
+fn outputs_read_from_bytes_match_outputs_read_from_parsed_bodies() {
+    use thrive_blocks::api::ApiResponse;
+    use thrive_blocks::wire::RawResponse;
+    let cat = Catalogue::global();
+    let direct = std::cell::Cell::new(0u32);
+    for tool in cat.tools() {
+        let id = tool.meta().id;
+        let mut runner = TestRunner::new(config(150));
+        runner
+            .run(
+                &(
+                    body_for(tool.output_schema()),
+                    prop_oneof![Just(200u16), Just(207u16)],
+                ),
+                |(bytes, status)| {
+                    let parsed = tool.output(ApiResponse::from_bytes(status, &bytes));
+                    let raw = tool.output_raw(RawResponse {
+                        status,
+                        bytes: bytes.clone().into(),
+                        meta: Default::default(),
+                    });
+                    let body = String::from_utf8_lossy(&bytes);
+                    match (parsed, raw) {
+                        (Ok(a), Ok(b)) => {
+                            prop_assert_eq!(a, b, "{} on {}", id, body);
+                            direct.set(direct.get() + 1);
+                        }
+                        (Err(a), Err(b)) => {
+                            prop_assert_eq!(a.code(), b.code(), "{} on {}", id, body);
+                            prop_assert_eq!(a.to_string(), b.to_string(), "{} on {}", id, body);
+                        }
+                        (a, b) => {
+                            return Err(TestCaseError::fail(format!(
+                                "{id} on {body}: parsed {a:?}, raw {b:?}"
+                            )));
+                        }
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    // Most generated bodies are readable outputs, so the comparison is not
+    // only between two errors.
+    let direct = direct.get();
+    assert!(direct > 47 * 50, "only {direct} bodies read to an output");
+}

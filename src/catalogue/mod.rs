@@ -259,4 +259,11 @@ impl CatalogueTool {
     pub fn output(&self, response: crate::api::ApiResponse) -> Result<Value> {
         self.tool.output(response)
     }
+
+    /// Turns a single call's unparsed 2xx answer into this tool's output,
+    /// reading the body straight from its bytes where the output type can.
+    /// Gives what [`CatalogueTool::output`] gives for the parsed body.
+    pub fn output_raw(&self, raw: crate::wire::RawResponse) -> Result<Value> {
+        self.tool.output_raw(raw)
+    }
 }

@@ -91,8 +91,9 @@ impl Catalogue {
         let tool = self.get(id)?;
         let prepared = tool.prepare(input)?;
         let started = std::time::Instant::now();
-        match exchange::run(ctx, &prepared).await {
-            Ok(response) => tool.output(response),
+        match exchange::run_raw(ctx, &prepared).await {
+            Ok(exchange::Answer::Raw(raw)) => tool.output_raw(raw),
+            Ok(exchange::Answer::Parsed(response)) => tool.output(response),
             Err(e) => {
                 let meta = exchange::failure_meta(ctx, &prepared, &e, started);
                 tool.tool.recover(e, &meta)

@@ -4,7 +4,7 @@
 
 use crate::api::ApiResponse;
 use crate::error::Result;
-use crate::wire::FromResponse;
+use crate::wire::{FromResponse, RawResponse};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -41,27 +41,46 @@ pub struct Page<T> {
     pub pagination: Option<Pagination>,
 }
 
+/// The envelope as Thrive sends it: either part may be missing.
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(default = "Vec::new")]
+    results: Vec<T>,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
+impl<T> From<Envelope<T>> for Page<T> {
+    fn from(raw: Envelope<T>) -> Self {
+        Self {
+            results: raw.results,
+            pagination: raw.pagination,
+        }
+    }
+}
+
 /// Reads `{results, pagination}` from a response.
 impl<T: DeserializeOwned> FromResponse for Page<T> {
     fn from_response(response: ApiResponse) -> Result<Self> {
-        #[derive(Deserialize)]
-        struct Raw<T> {
-            #[serde(default = "Vec::new")]
-            results: Vec<T>,
-            #[serde(default)]
-            pagination: Option<Pagination>,
-        }
         if response.body.is_null() {
             return Ok(Self {
                 results: Vec::new(),
                 pagination: None,
             });
         }
-        let raw: Raw<T> = response.json()?;
-        Ok(Self {
-            results: raw.results,
-            pagination: raw.pagination,
-        })
+        Ok(response.json::<Envelope<T>>()?.into())
+    }
+
+    fn from_raw(raw: RawResponse) -> Result<Self> {
+        if raw.is_blank() {
+            return Ok(Self {
+                results: Vec::new(),
+                pagination: None,
+            });
+        }
+        // Thrive's `null` body and anything the direct read refuses take
+        // the parsed path.
+        raw.read_or(Envelope::<T>::into, Self::from_response)
     }
 }
 

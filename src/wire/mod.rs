@@ -16,5 +16,5 @@ pub mod request;
 
 pub use meta::{Batching, Hints, Paging, ToolMeta};
 pub use origin::{Origin, Scheme};
-pub use read::FromResponse;
+pub use read::{FromResponse, RawResponse};
 pub use request::{ApiRequest, ApiResponse, ApiVersion, CallMeta, JsonBody, Method, segment};

@@ -7,10 +7,59 @@
 //! a message, one entity or a bare array of them) live next to those types
 //! in `crate::thrive::common`.
 
-use super::request::ApiResponse;
+use super::request::{ApiResponse, CallMeta};
 use crate::error::Result;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+/// A 2xx answer as it came off the wire: the body still as bytes.
+///
+/// A single call's answer reaches the tool's output as this, so an output
+/// type can read itself straight from the bytes ([`FromResponse::from_raw`])
+/// instead of through a [`Value`] it would only take apart again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawResponse {
+    /// The HTTP status (200, 201, 204, 207, ...).
+    pub status: u16,
+    /// The body, unparsed.
+    pub bytes: bytes::Bytes,
+    /// How the call went: attempts, time taken, where it went.
+    pub meta: CallMeta,
+}
+
+impl RawResponse {
+    /// Whether the body is empty (or only white space): Thrive's 204s and
+    /// some 200s.
+    pub fn is_blank(&self) -> bool {
+        self.bytes.iter().all(u8::is_ascii_whitespace)
+    }
+
+    /// The body parsed into [`ApiResponse`] the way every tool expects
+    /// ([`ApiResponse::from_bytes`]), with the call's metadata.
+    pub fn parse(self) -> ApiResponse {
+        let mut response = ApiResponse::from_bytes(self.status, &self.bytes);
+        response.meta = self.meta;
+        response
+    }
+
+    /// Reads the body straight into `T`, falling back to the parsed path
+    /// ([`RawResponse::parse`], then `slow`) whenever the direct read fails.
+    ///
+    /// The fallback keeps one meaning for every answer: a body the direct
+    /// read refuses (text that is not JSON, a repeated key, a field of
+    /// another type) gets exactly the output or the error the [`Value`]
+    /// path gives; a body it accepts reads to the same fields either way.
+    pub fn read_or<T: DeserializeOwned, O>(
+        self,
+        fast: impl FnOnce(T) -> O,
+        slow: impl FnOnce(ApiResponse) -> Result<O>,
+    ) -> Result<O> {
+        match serde_json::from_slice::<T>(&self.bytes) {
+            Ok(value) => Ok(fast(value)),
+            Err(_) => slow(self.parse()),
+        }
+    }
+}
 
 /// An output that knows how to read itself from a 2xx response. Pure: no I/O.
 ///
@@ -19,6 +68,15 @@ use serde_json::Value;
 pub trait FromResponse: Sized {
     /// Reads the output from `response`.
     fn from_response(response: ApiResponse) -> Result<Self>;
+
+    /// Reads the output from a single call's unparsed answer. Default: parse
+    /// the body, then [`FromResponse::from_response`]. Output types on the
+    /// hot path (a page of `T`, one entity) read the bytes directly; they
+    /// must give the same output as `from_response` for every body
+    /// ([`RawResponse::read_or`] keeps that promise).
+    fn from_raw(raw: RawResponse) -> Result<Self> {
+        Self::from_response(raw.parse())
+    }
 }
 
 /// Reads a bare JSON array (`[]` when the body is not an array).
@@ -37,15 +95,42 @@ pub fn object<T: DeserializeOwned>(response: ApiResponse) -> Result<Option<T>> {
     response.json().map(Some)
 }
 
+/// The readers above, straight from a single call's bytes (same names, so
+/// [`read_field!`](crate::read_field) picks the twin of the reader it names).
+pub mod raw {
+    use super::RawResponse;
+    use crate::error::Result;
+    use serde::de::DeserializeOwned;
+
+    /// [`super::object`] from the bytes: an empty body is `None`.
+    pub fn object<T: DeserializeOwned>(raw: RawResponse) -> Result<Option<T>> {
+        if raw.is_blank() {
+            return Ok(None);
+        }
+        raw.read_or(Some, super::object)
+    }
+
+    /// [`super::bare_array`] from the bytes: a body that is not an array
+    /// (`{}`, empty) reads as `[]` through the parsed path.
+    pub fn bare_array<T: DeserializeOwned>(raw: RawResponse) -> Result<Vec<T>> {
+        raw.read_or(|items| items, super::bare_array)
+    }
+}
+
 /// Implements [`FromResponse`] for outputs that wrap one field read from the
 /// whole body, with a reader (`object` for one entity, `bare_array` for a
-/// list): `read_field!(TagOutput { tag: object });`.
+/// list): `read_field!(TagOutput { tag: object });`. The reader's twin in
+/// [`raw`] reads single-call answers straight from their bytes.
 #[macro_export]
 macro_rules! read_field {
     ($($output:ident { $field:ident: $reader:ident });+ $(;)?) => {$(
         impl $crate::wire::FromResponse for $output {
             fn from_response(response: $crate::wire::ApiResponse) -> $crate::Result<Self> {
                 Ok(Self { $field: $crate::wire::read::$reader(response)? })
+            }
+
+            fn from_raw(raw: $crate::wire::read::RawResponse) -> $crate::Result<Self> {
+                Ok(Self { $field: $crate::wire::read::raw::$reader(raw)? })
             }
         }
     )+};

@@ -9,20 +9,46 @@ mod pager;
 mod send;
 
 pub use pager::Pager;
-pub use send::send;
+pub use send::{send, send_raw};
 
 use crate::api::auth::AuthMethod;
 use crate::api::{ApiResponse, CallMeta, Context, Prepared};
 use crate::error::{Error, Result};
 use crate::wire::Batching;
+use crate::wire::RawResponse;
 use std::time::Instant;
 
 /// Runs a prepared step: one call, or several when `returnAll` pages or a
 /// long item list is sent in chunks.
 pub async fn run(ctx: &Context, prepared: &Prepared) -> Result<ApiResponse> {
+    run_raw(ctx, prepared).await.map(Answer::parse)
+}
+
+/// The answer of a step: one call's unparsed body, or the parsed (and
+/// merged) answer of several calls.
+#[derive(Debug)]
+pub enum Answer {
+    /// One call: the tool's output reads the bytes directly.
+    Raw(RawResponse),
+    /// Pages or chunks, already parsed and merged.
+    Parsed(ApiResponse),
+}
+
+impl Answer {
+    /// The answer as an [`ApiResponse`].
+    pub fn parse(self) -> ApiResponse {
+        match self {
+            Self::Raw(raw) => raw.parse(),
+            Self::Parsed(response) => response,
+        }
+    }
+}
+
+/// [`run`], leaving a single call's body unparsed ([`Answer::Raw`]).
+pub async fn run_raw(ctx: &Context, prepared: &Prepared) -> Result<Answer> {
     if prepared.paging.return_all == Some(true) && prepared.tool.paging.is_paginated() {
         // The pager resolves (and checks) the host itself.
-        return pager::collect_all(ctx, prepared).await;
+        return pager::collect_all(ctx, prepared).await.map(Answer::Parsed);
     }
     let origin = ctx.hosts().resolve_for(
         prepared.connection.host.as_deref(),
@@ -36,9 +62,13 @@ pub async fn run(ctx: &Context, prepared: &Prepared) -> Result<ApiResponse> {
             .and_then(|b| b.pointer(pointer))
         && items.as_array().is_some_and(|a| a.len() > size)
     {
-        return chunked::send_chunked(ctx, &origin, prepared, pointer, size).await;
+        return chunked::send_chunked(ctx, &origin, prepared, pointer, size)
+            .await
+            .map(Answer::Parsed);
     }
-    send(ctx, &origin, &prepared.connection, &prepared.request).await
+    send_raw(ctx, &origin, &prepared.connection, &prepared.request)
+        .await
+        .map(Answer::Raw)
 }
 
 /// The metadata of a step that failed: how often it was tried, for how

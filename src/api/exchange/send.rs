@@ -7,6 +7,7 @@ use crate::api::transport::{describe, is_certificate_error};
 use crate::api::{ApiRequest, ApiResponse, Context, Method, Origin};
 use crate::error::{Error, ErrorCode, Result};
 use crate::params::{Connection, Secret};
+use crate::wire::RawResponse;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Sends one request with auth, timeouts and retries.
@@ -16,6 +17,19 @@ pub async fn send(
     connection: &Connection,
     request: &ApiRequest,
 ) -> Result<ApiResponse> {
+    send_raw(ctx, origin, connection, request)
+        .await
+        .map(RawResponse::parse)
+}
+
+/// [`send`], with the 2xx answer's body left unparsed for the tool's
+/// output to read straight from the bytes.
+pub async fn send_raw(
+    ctx: &Context,
+    origin: &Origin,
+    connection: &Connection,
+    request: &ApiRequest,
+) -> Result<RawResponse> {
     let policy = ctx.retry().clone();
     let started = Instant::now();
     let deadline = started + policy.deadline;
@@ -58,14 +72,16 @@ pub async fn send(
         let (failure, error, retry_after) = match outcome {
             Ok((status, _, bytes)) if (200..300).contains(&status) => {
                 tracing::debug!(method = %request.method, path = %request.full_path(), status, attempt, ?elapsed, "thrive call");
-                let mut response = ApiResponse::from_bytes(status, &bytes);
-                response.meta = crate::api::CallMeta {
-                    attempts: attempt,
-                    elapsed: started.elapsed(),
-                    origin: base.to_owned(),
-                    auth: method.as_str(),
-                };
-                return Ok(response);
+                return Ok(RawResponse {
+                    status,
+                    bytes,
+                    meta: crate::api::CallMeta {
+                        attempts: attempt,
+                        elapsed: started.elapsed(),
+                        origin: base.to_owned(),
+                        auth: method.as_str(),
+                    },
+                });
             }
             Ok((status, retry_after, bytes)) => {
                 tracing::debug!(method = %request.method, path = %request.full_path(), status, attempt, ?elapsed, "thrive call failed");
