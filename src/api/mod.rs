@@ -14,7 +14,7 @@ pub use exchange as runtime;
 pub use crate::wire::request::{
     ApiRequest, ApiResponse, ApiVersion, CallMeta, JsonBody, Method, segment,
 };
-pub use exchange::Pager;
+pub use exchange::{PageParts, Pager};
 pub use host::{DEFAULT_HOST, HostPolicy, Origin, REGION_HOSTS};
 pub use retry::RetryPolicy;
 

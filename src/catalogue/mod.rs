@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+mod collect;
 pub mod composite;
 mod registry;
 pub use registry::*;

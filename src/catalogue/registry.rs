@@ -91,6 +91,15 @@ impl Catalogue {
         let tool = self.get(id)?;
         let prepared = tool.prepare(input)?;
         let started = std::time::Instant::now();
+        if prepared.paging.return_all == Some(true)
+            && tool.meta.paging.is_paginated()
+            && let Some(all) = super::collect::all_pages(ctx, &prepared, tool).await
+        {
+            return all.or_else(|e| {
+                let meta = exchange::failure_meta(ctx, &prepared, &e, started);
+                tool.tool.recover(e, &meta)
+            });
+        }
         match exchange::run_raw(ctx, &prepared).await {
             Ok(exchange::Answer::Raw(raw)) => tool.output_raw(raw),
             Ok(exchange::Answer::Parsed(response)) => tool.output(response),

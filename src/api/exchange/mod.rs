@@ -8,7 +8,7 @@ mod merge;
 mod pager;
 mod send;
 
-pub use pager::Pager;
+pub use pager::{PageParts, Pager};
 pub use send::{send, send_raw};
 
 use crate::api::auth::AuthMethod;

@@ -1,15 +1,53 @@
 //! Following pages: one page of items at a time ([`Pager`]), or all of them
 //! collected into one answer for `returnAll`.
 
-use super::send::send;
+use super::send::send_raw;
 use crate::api::{ApiResponse, Context, Origin, Prepared, Progress};
 use crate::error::{Error, ErrorCode, Result};
-use crate::wire::Paging;
+use crate::wire::{Paging, RawResponse};
 use serde_json::{Map, Value, json};
 
 /// Pages beyond this many are never fetched in one step, whatever the
 /// server says: a guard against a server that never reports an end.
 const MAX_PAGES: u32 = 100_000;
+
+/// One page taken apart: what [`Pager::next_page_with`]'s reader returns.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PageParts {
+    /// The page's items.
+    pub items: Vec<Value>,
+    /// Its `pagination` object, when it has one (`totalPages` and
+    /// `totalResults` are read from it).
+    pub pagination: Option<Value>,
+    /// The rest of its envelope (kept from the first page for `returnAll`).
+    pub rest: Option<Map<String, Value>>,
+}
+
+impl PageParts {
+    /// A page body as Thrive sends it: a bare array, or
+    /// `{results, pagination, ...}`; anything else has no items.
+    pub fn of_body(body: Value) -> Self {
+        match body {
+            Value::Array(items) => Self {
+                items,
+                ..Self::default()
+            },
+            Value::Object(mut map) => {
+                let items = match map.remove("results") {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                };
+                let pagination = map.remove("pagination");
+                Self {
+                    items,
+                    pagination,
+                    rest: Some(map),
+                }
+            }
+            _ => Self::default(),
+        }
+    }
+}
 
 /// Follows pages of a paginated tool, yielding one page of items at a time
 /// without holding earlier pages. Build one with [`Pager::new`].
@@ -76,6 +114,18 @@ impl Pager {
 
     /// The next page of items, or `None` after the last one.
     pub async fn next_page(&mut self) -> Option<Result<Vec<Value>>> {
+        self.next_page_with(|raw| Ok(PageParts::of_body(raw.parse().body)))
+            .await
+    }
+
+    /// [`Pager::next_page`], with each page's answer taken apart by `read`
+    /// instead of parsed as a body: a host that wants the tool's output
+    /// shape reads the page with the tool's output reader, straight from
+    /// the bytes, and hands back its items and pagination.
+    pub async fn next_page_with(
+        &mut self,
+        read: impl FnOnce(RawResponse) -> Result<PageParts>,
+    ) -> Option<Result<Vec<Value>>> {
         if self.done {
             return None;
         }
@@ -91,30 +141,25 @@ impl Pager {
         }
         request.set_query("page", self.page);
         request.set_query("perPage", self.per_page);
-        let response =
-            match send(&self.ctx, &self.origin, &self.prepared.connection, &request).await {
-                Ok(r) => r,
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
+        let parts =
+            match send_raw(&self.ctx, &self.origin, &self.prepared.connection, &request).await {
+                Ok(raw) => read(raw),
+                Err(e) => Err(e),
             };
-        let (mut items, pagination) = match response.body {
-            Value::Array(items) => (items, None),
-            Value::Object(mut map) => {
-                let items = match map.remove("results") {
-                    Some(Value::Array(items)) => items,
-                    _ => Vec::new(),
-                };
-                let pagination = map.get("pagination").cloned();
-                if self.first_body.is_none() {
-                    map.remove("pagination");
-                    self.first_body = Some(map);
-                }
-                (items, pagination)
+        let PageParts {
+            mut items,
+            pagination,
+            rest,
+        } = match parts {
+            Ok(parts) => parts,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
             }
-            _ => (Vec::new(), None),
         };
+        if self.first_body.is_none() {
+            self.first_body = rest;
+        }
         if let Some(p) = pagination.as_ref() {
             self.total_pages = p
                 .get("totalPages")
