@@ -23,6 +23,9 @@ pub struct CatalogueTool {
     resource: &'static str,
     input_schema: Value,
     output_schema: Value,
+    /// The inputs whose schema states a documented layout (a date, an
+    /// email, a comma list), found once so a call checks only those.
+    layout_fields: Vec<String>,
     flavours: OnceLock<flavours::Derived>,
     validator: OnceLock<std::result::Result<Arc<jsonschema::Validator>, String>>,
 }
@@ -35,11 +38,27 @@ impl CatalogueTool {
             meta.paging.is_paginated(),
             meta.rules,
         );
+        let layout_fields = input_schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|props| {
+                props
+                    .iter()
+                    .filter(|(_, prop)| {
+                        prop.get(crate::params::DATE_KEYWORD).is_some()
+                            || prop.get(crate::params::LIST_KEYWORD).is_some()
+                            || prop.get("format").and_then(Value::as_str) == Some("email")
+                    })
+                    .map(|(name, _)| name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
         Self {
             tool,
             meta,
             resource,
             input_schema,
+            layout_fields,
             output_schema: tool.output_schema(),
             flavours: OnceLock::new(),
             validator: OnceLock::new(),
@@ -208,9 +227,13 @@ impl CatalogueTool {
         Err(Error::invalid_input(problems))
     }
 
-    /// Checks every input whose schema states a documented layout (a date, a
-    /// comma list), so the rule in the schema is the rule applied.
+    /// Checks every input whose schema states a documented layout (a date,
+    /// an email, a comma list), so the rule in the schema is the rule
+    /// applied. (`prepare` sorts the problems by field afterwards.)
     fn check_layouts(&self, input: &Value, problems: &mut Vec<Violation>) {
+        if self.layout_fields.is_empty() {
+            return;
+        }
         let (Some(props), Some(values)) = (
             self.input_schema
                 .get("properties")
@@ -219,8 +242,8 @@ impl CatalogueTool {
         ) else {
             return;
         };
-        for (name, value) in values {
-            if let Some(prop) = props.get(name) {
+        for name in &self.layout_fields {
+            if let (Some(value), Some(prop)) = (values.get(name), props.get(name)) {
                 crate::params::check_by_schema(prop, name, value, problems);
             }
         }

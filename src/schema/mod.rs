@@ -281,21 +281,25 @@ pub fn normalise(schema: &Value, input: &mut Value) {
         let Some(prop) = props.get(name) else {
             continue;
         };
-        let ty = prop.get("type").and_then(Value::as_str);
-        let json_field =
-            prop.get("contentMediaType").and_then(Value::as_str) == Some("application/json");
-        let comma_list = prop.get(crate::params::LIST_KEYWORD).is_some();
+        // Only what the value's kind needs is looked up: most inputs are
+        // text, which needs only the type.
         match value {
-            Value::Array(items) if comma_list && items.iter().all(Value::is_string) => {
+            Value::Array(items)
+                if items.iter().all(Value::is_string)
+                    && prop.get(crate::params::LIST_KEYWORD).is_some() =>
+            {
                 let joined: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
                 *value = Value::String(joined.join(","));
             }
-            Value::Array(_) | Value::Object(_) if json_field => {
+            Value::Array(_) | Value::Object(_)
+                if prop.get("contentMediaType").and_then(Value::as_str)
+                    == Some("application/json") =>
+            {
                 *value = Value::String(value.to_string());
             }
             Value::String(s) => {
                 let t = s.trim();
-                match ty {
+                match prop.get("type").and_then(Value::as_str) {
                     Some("integer") => {
                         if let Ok(n) = t.parse::<i64>() {
                             *value = n.into();
