@@ -5,14 +5,14 @@
 
 use crate::wire::request::PageInputs;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Declares one paging-inputs type: its name, the two descriptions and
 /// the largest `perPage`.
 macro_rules! page_inputs {
     ($($(#[$meta:meta])* $name:ident { page: $page_doc:literal, per_page: $per_doc:literal, max: $max:literal })+) => {$(
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
             #[doc = $page_doc]

@@ -3,17 +3,17 @@
 use super::AssignmentsOutput;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// List compliance assignments in Thrive, optionally filtered by audience.
 pub struct ListAssignments;
 
 /// Inputs of [`ListAssignments`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListAssignmentsParams {
     /// Filter by audience ID or audience reference. Sent as a query filter
@@ -44,19 +44,11 @@ impl Tool for ListAssignments {
     };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+        check_date_input("updatedSince", p.updated_since.as_ref(), out);
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("audienceId", p.audience_id.as_ref())
-            .query("updatedSince", p.updated_since.as_ref())
-            .paged(&p.paging))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
     }
 }
 

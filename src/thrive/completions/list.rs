@@ -3,17 +3,17 @@
 use super::CompletionsOutput;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// List learning completion records in Thrive, optionally filtered by user or content.
 pub struct ListCompletions;
 
 /// Inputs of [`ListCompletions`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListCompletionsParams {
     /// Filter by content (a content ID).
@@ -52,31 +52,20 @@ impl Tool for ListCompletions {
     };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
+        check_date_input(
             "completedDateRangeStart",
-            p.completed_date_range_start.as_deref(),
-            DateFormat::Iso8601,
+            p.completed_date_range_start.as_ref(),
             out,
         );
-        check_date(
+        check_date_input(
             "completedDateRangeEnd",
-            p.completed_date_range_end.as_deref(),
-            DateFormat::Iso8601,
+            p.completed_date_range_end.as_ref(),
             out,
         );
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("contentId", p.content_id.as_ref())
-            .query("isRPL", p.is_rpl)
-            .query("userId", p.user_id.as_ref())
-            .query(
-                "completedDateRangeStart",
-                p.completed_date_range_start.as_ref(),
-            )
-            .query("completedDateRangeEnd", p.completed_date_range_end.as_ref())
-            .paged(&p.paging))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
     }
 }
 

@@ -3,19 +3,19 @@
 use super::{CONTENT_TYPES, Content};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
+use crate::params::check_date_input;
 use crate::params::{CommaList, DateText, Instant};
-use crate::params::{DateFormat, check_date};
+use crate::thrive::check_comma_list;
 use crate::thrive::common::Page;
-use crate::thrive::{check_comma_list, comma_list};
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Query content records in Thrive with pagination and filtering options.
 pub struct QueryContent;
 
 /// Inputs of [`QueryContent`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryContentParams {
     /// `page` and `perPage`.
@@ -54,22 +54,13 @@ impl Tool for QueryContent {
             Some(&CONTENT_TYPES),
             out,
         );
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+        check_date_input("updatedSince", p.updated_since.as_ref(), out);
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         // Both filters are sent when both are given; Thrive then ignores
         // `omitTypes`, as documented.
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("types", comma_list(p.types.as_deref()))
-            .query("omitTypes", comma_list(p.omit_types.as_deref()))
-            .query("updatedSince", p.updated_since.as_deref()))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
     }
 }
 

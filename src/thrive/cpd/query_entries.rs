@@ -9,13 +9,13 @@ use crate::thrive::check_range;
 use crate::thrive::common::Page;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Query CPD log entries in Thrive and return results with pagination.
 pub struct QueryCpdEntries;
 
 /// Inputs of [`QueryCpdEntries`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdEntriesParams {
     /// `page` and `perPage`.
@@ -54,10 +54,7 @@ impl Tool for QueryCpdEntries {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("entryDateFrom", p.entry_date_from.as_deref())
-            .query("entryDateTo", p.entry_date_to.as_deref()))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
     }
 }
 

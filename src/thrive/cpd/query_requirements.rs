@@ -3,18 +3,18 @@
 use super::CpdRequirement;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
 use crate::thrive::common::Page;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Query CPD requirement summaries in Thrive and return results with pagination.
 pub struct QueryCpdRequirements;
 
 /// Inputs of [`QueryCpdRequirements`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdRequirementsParams {
     /// `page` and `perPage`.
@@ -38,18 +38,11 @@ impl Tool for QueryCpdRequirements {
     const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+        check_date_input("updatedSince", p.updated_since.as_ref(), out);
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("updatedSince", p.updated_since.as_deref()))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
     }
 }
 

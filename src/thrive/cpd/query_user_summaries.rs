@@ -6,16 +6,16 @@ use crate::error::{Result, Violation};
 use crate::params::{AnyItems, CommaList, DateText, LocalDateTime};
 use crate::params::{DateFormat, check_date};
 use crate::thrive::common::Page;
-use crate::thrive::{check_comma_list, check_range, comma_list};
+use crate::thrive::{check_comma_list, check_range};
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Query CPD user log summaries in Thrive and return results with pagination.
 pub struct QueryCpdUserSummaries;
 
 /// Inputs of [`QueryCpdUserSummaries`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdUserSummariesParams {
     /// Filter entries after this date (format YYYY-MM-DDThh:mm:ss), e.g.
@@ -56,11 +56,7 @@ impl Tool for QueryCpdUserSummaries {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("entryDateFrom", Some(&*p.entry_date_from))
-            .query("entryDateTo", Some(&*p.entry_date_to))
-            .query("userIds", comma_list(p.user_ids.as_deref()))
-            .paged(&p.paging))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
     }
 }
 

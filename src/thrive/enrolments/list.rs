@@ -3,22 +3,23 @@
 use super::{EnrolmentStatus, EnrolmentsOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
 use crate::rules::Rule;
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// List enrolments for a compliance assignment in Thrive.
 pub struct ListEnrolments;
 
 /// Inputs of [`ListEnrolments`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListEnrolmentsParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
+    #[serde(skip_serializing_if = "crate::wire::in_path")]
     pub assignment_id: String,
     /// Start date to filter enrolments from (ISO 8601), e.g.
     /// 2023-09-01T00:00:00Z. Filters on the enrolment's updatedAt.
@@ -52,18 +53,8 @@ impl Tool for ListEnrolments {
     }];
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedAtFrom",
-            p.updated_at_from.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-        check_date(
-            "updatedAtTo",
-            p.updated_at_to.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+        check_date_input("updatedAtFrom", p.updated_at_from.as_ref(), out);
+        check_date_input("updatedAtTo", p.updated_at_to.as_ref(), out);
         // Reported at the missing field, so a form marks the one to fill in.
         if p.updated_at_to.is_some() && p.updated_at_from.is_none() {
             out.push(Violation::new(
@@ -74,11 +65,7 @@ impl Tool for ListEnrolments {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?
-            .query("updatedAtFrom", p.updated_at_from.as_ref())
-            .query("updatedAtTo", p.updated_at_to.as_ref())
-            .query("status", p.status.map(EnrolmentStatus::as_str))
-            .paged(&p.paging))
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.query_fields(p)
     }
 }
 

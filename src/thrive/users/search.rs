@@ -3,19 +3,19 @@
 use super::{User, UserStatus, status_names};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
+use crate::params::check_date_input;
 use crate::params::{CommaList, DateText, Instant};
-use crate::params::{DateFormat, check_date};
+use crate::thrive::check_comma_list;
 use crate::thrive::common::Page;
-use crate::thrive::{check_comma_list, comma_list};
 use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Search users in Thrive and return basic user information with pagination.
 pub struct SearchUsers;
 
 /// Inputs of [`SearchUsers`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchUsersParams {
     /// `page` and `perPage`.
@@ -46,12 +46,7 @@ impl Tool for SearchUsers {
     const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+        check_date_input("updatedSince", p.updated_since.as_ref(), out);
         check_comma_list(
             "statuses",
             p.statuses.as_deref(),
@@ -69,12 +64,7 @@ impl Tool for SearchUsers {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         // Not documented: how `statuses`, `omitStatuses` and `status` combine.
         // Each is sent (list items trimmed) and Thrive decides.
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("updatedSince", p.updated_since.as_ref())
-            .query("statuses", comma_list(p.statuses.as_deref()))
-            .query("omitStatuses", comma_list(p.omit_statuses.as_deref()))
-            .query("status", p.status.map(UserStatus::as_str)))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
     }
 }
 
