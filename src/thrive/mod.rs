@@ -20,18 +20,6 @@ pub mod users;
 
 use crate::error::Violation;
 
-/// Reports blank strings inside a list input (`["a", " "]`).
-pub(crate) fn check_non_blank_items(field: &str, items: &[String], out: &mut Vec<Violation>) {
-    for (i, item) in items.iter().enumerate() {
-        if item.trim().is_empty() {
-            out.push(Violation::new(
-                format!("/{field}/{i}"),
-                format!("{field}[{i}] must not be empty"),
-            ));
-        }
-    }
-}
-
 pub(crate) use crate::params::check_comma_list;
 
 /// The comma-separated list as sent: items trimmed and joined with `,`.

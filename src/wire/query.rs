@@ -1,5 +1,6 @@
-//! Query strings produced by serde: a tool's parameters serialised in field
-//! order, absent values left out, instead of one `.query(..)` call per field.
+//! Query strings and JSON bodies produced by serde: a tool's parameters
+//! serialised in field order, absent values left out, instead of one
+//! `.query(..)` or `.optional(..)` call per field.
 
 use super::request::ApiRequest;
 use crate::error::{Error, ErrorCode, Result};
@@ -51,6 +52,42 @@ impl ApiRequest {
             };
             self.query.push((name, text));
         }
+        Ok(self)
+    }
+
+    /// Sets the body to `fields` as a JSON object, in field order, with
+    /// every absent `Option` (`null`) left out, as Thrive's creates and
+    /// partial updates expect. A path value is marked as for
+    /// [`query_fields`](Self::query_fields).
+    ///
+    /// ```
+    /// use thrive_blocks::api::ApiRequest;
+    /// #[derive(serde::Serialize)]
+    /// #[serde(rename_all = "camelCase")]
+    /// struct Change { first_name: Option<&'static str>, sso: Option<bool> }
+    /// let r = ApiRequest::endpoint("PATCH /rest/v2/users/ref/{ref}", &["U1"]).unwrap()
+    ///     .body_fields(&Change { first_name: None, sso: Some(false) }).unwrap();
+    /// assert_eq!(r.body, Some(serde_json::json!({"sso": false})));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `invalid_input` when `fields` is not a struct.
+    pub fn body_fields(mut self, fields: &impl Serialize) -> Result<Self> {
+        let value = serde_json::to_value(fields).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidInput,
+                format!("the body could not be written: {e}"),
+            )
+        })?;
+        let Value::Object(mut map) = value else {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "the body is not a set of named fields",
+            ));
+        };
+        map.retain(|_, v| !v.is_null());
+        self.body = Some(Value::Object(map));
         Ok(self)
     }
 }

@@ -52,8 +52,7 @@ impl Tool for CreateAssignment {
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         if let Some(ids) = &p.alternative_content_ids {
-            ids.check("alternativeContentIds", out);
-            crate::thrive::check_non_blank_items("alternativeContentIds", ids.items(), out);
+            ids.check_texts("alternativeContentIds", out);
         }
     }
 
@@ -61,12 +60,7 @@ impl Tool for CreateAssignment {
         let alternatives: Option<Vec<Value>> = p
             .alternative_content_ids
             .as_ref()
-            .map(|ids| {
-                ids.items()
-                    .iter()
-                    .map(|i| Value::from(i.trim()))
-                    .collect::<Vec<_>>()
-            })
+            .map(JsonList::trimmed)
             .filter(|ids| !ids.is_empty());
         let body = JsonBody::new()
             .field("audienceId", p.audience_id.as_str())

@@ -55,8 +55,7 @@ impl Tool for UpdateAssignment {
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         if let Some(ids) = &p.alternative_content_ids {
-            ids.check("alternativeContentIds", out);
-            crate::thrive::check_non_blank_items("alternativeContentIds", ids.items(), out);
+            ids.check_texts("alternativeContentIds", out);
         }
     }
 
@@ -64,10 +63,8 @@ impl Tool for UpdateAssignment {
         // alternativeContentIds is sent whenever given, as Sim does for a
         // non-empty text input; so an explicit "[]" goes out as [] (a
         // choice: the docs page is missing).
-        let alternatives: Option<Vec<Value>> = p
-            .alternative_content_ids
-            .as_ref()
-            .map(|ids| ids.items().iter().map(|i| Value::from(i.trim())).collect());
+        let alternatives: Option<Vec<Value>> =
+            p.alternative_content_ids.as_ref().map(JsonList::trimmed);
         let body = JsonBody::new()
             .field("audienceId", p.audience_id.as_str())
             .optional("contentId", p.content_id.as_deref())

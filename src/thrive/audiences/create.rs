@@ -1,12 +1,12 @@
 //! `thrive_create_audience`: `POST /rest/v1/audiences`.
 
 use super::{AudienceCategory, AudienceOutput};
-use crate::api::{ApiRequest, JsonBody};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::rules::Rule;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Create a new audience or structure in Thrive.
 pub struct CreateAudience;
@@ -16,7 +16,7 @@ pub struct CreateAudience;
 /// The docs mark no field as required; each is sent only when given. Create
 /// a structure first (category `structure`, no parentId), then the child
 /// audiences in it (category `audience`, with parentId).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateAudienceParams {
     /// The name of the audience (max 100 characters).
@@ -73,12 +73,7 @@ impl Tool for CreateAudience {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let body = JsonBody::new()
-            .optional("name", p.name.as_deref())
-            .optional("reference", p.reference.as_deref())
-            .optional("parentId", p.parent_id.as_deref())
-            .optional("category", p.category.map(|c| c.as_str()));
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
     }
 }
 

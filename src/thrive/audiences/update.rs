@@ -1,21 +1,22 @@
 //! `thrive_update_audience`: `PATCH /rest/v1/audiences/{audienceId}`.
 
 use super::{UpdateAudienceOutput, UpdatedAudience};
-use crate::api::{ApiRequest, ApiResponse, JsonBody};
+use crate::api::{ApiRequest, ApiResponse};
 use crate::error::Result;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Update an audience in Thrive, optionally moving it to a new parent.
 pub struct UpdateAudience;
 
 /// Inputs of [`UpdateAudience`]. Only the fields given are sent.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAudienceParams {
     /// The audience id or audience reference (sent as one path segment).
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
+    #[serde(skip_serializing_if = "crate::wire::in_path")]
     pub audience_id: String,
     /// The name of the audience (max 100 characters).
     #[schemars(length(max = 100))]
@@ -62,11 +63,7 @@ impl Tool for UpdateAudience {
         // The newer docs print the path with a trailing slash; Sim sends it
         // without, and so does this tool. An update with no field to change
         // is not documented; it is sent as `{}` rather than refused.
-        let body = JsonBody::new()
-            .optional("name", p.name.as_deref())
-            .optional("reference", p.reference.as_deref())
-            .optional("parentId", p.parent_id.as_deref());
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(body))
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body_fields(p)
     }
 }
 

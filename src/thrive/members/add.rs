@@ -7,7 +7,6 @@ use crate::thrive::common::BulkOutput;
 use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
 
 /// Add members to a Thrive audience by email, ref, or id.
 pub struct AddAudienceMembers;
@@ -40,17 +39,11 @@ impl Tool for AddAudienceMembers {
     };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.users.check("users", out);
-        crate::thrive::check_non_blank_items("users", p.users.items(), out);
+        p.users.check_texts("users", out);
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let users: Vec<Value> = p
-            .users
-            .items()
-            .iter()
-            .map(|u| Value::from(u.trim()))
-            .collect();
+        let users = p.users.trimmed();
         Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
     }
 }

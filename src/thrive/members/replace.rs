@@ -7,7 +7,6 @@ use crate::thrive::common::BulkOutput;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
 
 /// Replace a Thrive audience's entire members list with the given users (does not support an empty array).
 pub struct ReplaceAudienceMembers;
@@ -41,16 +40,11 @@ impl Tool for ReplaceAudienceMembers {
         p.users.check("users", out);
         p.users
             .check_replace_limit("users", crate::params::REPLACE_LIMIT, out);
-        crate::thrive::check_non_blank_items("users", p.users.items(), out);
+        p.users.check_not_blank("users", out);
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let users: Vec<Value> = p
-            .users
-            .items()
-            .iter()
-            .map(|u| Value::from(u.trim()))
-            .collect();
+        let users = p.users.trimmed();
         Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
     }
 }

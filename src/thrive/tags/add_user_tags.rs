@@ -7,7 +7,7 @@ use crate::thrive::common::MessageOutput;
 use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Add one or more tags to a learner in Thrive.
 pub struct AddUserTags;
@@ -43,17 +43,11 @@ impl Tool for AddUserTags {
     };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.tags.check("tags", out);
-        crate::thrive::check_non_blank_items("tags", p.tags.items(), out);
+        p.tags.check_texts("tags", out);
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let tags: Vec<Value> = p
-            .tags
-            .items()
-            .iter()
-            .map(|t| Value::from(t.trim()))
-            .collect();
+        let tags = p.tags.trimmed();
         Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?.body(json!({ "tags": tags })))
     }
 }

@@ -7,7 +7,7 @@ use crate::thrive::common::MessageOutput;
 use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Remove one or more tags from a learner in Thrive.
 pub struct RemoveUserTags;
@@ -43,17 +43,11 @@ impl Tool for RemoveUserTags {
     };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.tags.check("tags", out);
-        crate::thrive::check_non_blank_items("tags", p.tags.items(), out);
+        p.tags.check_texts("tags", out);
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let tags: Vec<Value> = p
-            .tags
-            .items()
-            .iter()
-            .map(|t| Value::from(t.trim()))
-            .collect();
+        let tags = p.tags.trimmed();
         // A JSON-Patch-like object; `op` and `path` each have one allowed value.
         Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
             .body(json!({ "op": "remove", "path": "tags", "value": tags })))

@@ -1,21 +1,20 @@
 //! `thrive_create_user`: `POST /rest/v2/users`.
 
 use super::{LoginMethod, Role, UserOutput};
-use crate::api::{ApiRequest, JsonBody};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, JsonObject, check_date};
+use crate::params::JsonObject;
 use crate::params::{DateText, Day};
 use crate::rules::Rule;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 /// Create a new user in Thrive.
 pub struct CreateUser;
 
 /// Inputs of [`CreateUser`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserParams {
     /// Your organisation's unique identifier for this individual.
@@ -74,39 +73,16 @@ impl Tool for CreateUser {
                 "email is required unless loginMethod is 'ref'",
             ));
         }
-        check_date(
-            "startDate",
-            p.start_date.as_deref(),
-            DateFormat::Iso8601,
+        super::check_profile(
+            p.start_date.as_ref(),
+            p.end_date.as_ref(),
+            p.additional_fields.as_ref(),
             out,
         );
-        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
-        if let Some(fields) = &p.additional_fields {
-            fields.check("additionalFields", out);
-        }
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let body = JsonBody::new()
-            .field("ref", p.r#ref.as_str())
-            .field("firstName", p.first_name.as_str())
-            .field("lastName", p.last_name.as_str())
-            .optional("email", p.email.as_deref())
-            .optional("loginMethod", p.login_method.map(LoginMethod::as_str))
-            .optional("role", p.role.map(Role::as_str))
-            .optional("jobTitle", p.job_title.as_deref())
-            .optional("managerRef", p.manager_ref.as_deref())
-            .optional("startDate", p.start_date.as_deref())
-            .optional("endDate", p.end_date.as_deref())
-            .optional("timeZone", p.time_zone.as_deref())
-            .optional("languageCode", p.language_code.as_deref())
-            .optional("sso", p.sso)
-            .optional("domain", p.domain.as_deref())
-            .optional(
-                "additionalFields",
-                p.additional_fields.as_ref().map(|f| Value::Object(f.map())),
-            );
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
     }
 }
 
