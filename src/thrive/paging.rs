@@ -23,6 +23,11 @@ macro_rules! page_inputs {
             pub per_page: Option<u32>,
         }
 
+        impl $name {
+            /// The largest `perPage` Thrive takes here.
+            pub const MAX_PER_PAGE: u32 = $max;
+        }
+
         impl PageInputs for $name {
             fn page(&self) -> Option<u32> {
                 self.page
