@@ -17,6 +17,6 @@ pub mod request;
 
 pub use meta::{Batching, Hints, Paging, ToolMeta};
 pub use origin::{Origin, Scheme};
-pub use query::in_path;
+pub use query::{object_fields, sent_apart};
 pub use read::FromResponse;
 pub use request::{ApiRequest, ApiResponse, ApiVersion, CallMeta, JsonBody, Method, segment};

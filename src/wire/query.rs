@@ -5,7 +5,7 @@
 use super::request::ApiRequest;
 use crate::error::{Error, ErrorCode, Result};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 impl ApiRequest {
     /// Adds every field of `fields` that is set as a query parameter, in
@@ -14,7 +14,7 @@ impl ApiRequest {
     /// serialised name; strings as they are, numbers and booleans as `2`
     /// and `true`/`false`. An absent `Option` (`null`) is left out, and a
     /// field the query must not carry (a path value) is marked
-    /// `#[serde(skip_serializing_if = "crate::wire::in_path")]` (plain
+    /// `#[serde(skip_serializing_if = "crate::wire::sent_apart")]` (plain
     /// `skip_serializing` would mark the input write-only in its schema).
     ///
     /// ```
@@ -74,27 +74,39 @@ impl ApiRequest {
     ///
     /// `invalid_input` when `fields` is not a struct.
     pub fn body_fields(mut self, fields: &impl Serialize) -> Result<Self> {
-        let value = serde_json::to_value(fields).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidInput,
-                format!("the body could not be written: {e}"),
-            )
-        })?;
-        let Value::Object(mut map) = value else {
-            return Err(Error::new(
-                ErrorCode::InvalidInput,
-                "the body is not a set of named fields",
-            ));
-        };
-        map.retain(|_, v| !v.is_null());
-        self.body = Some(Value::Object(map));
+        self.body = Some(Value::Object(object_fields(fields)?));
         Ok(self)
     }
 }
 
-/// For `#[serde(skip_serializing_if = ..)]` on a params field that fills a
-/// path segment: always true, so [`ApiRequest::query_fields`] leaves it out
-/// of the query, while the field's schema stays as it is.
-pub fn in_path<T: ?Sized>(_: &T) -> bool {
+/// For `#[serde(skip_serializing_if = ..)]` on a params field that is sent
+/// apart from the other fields (a path segment, an envelope): always true,
+/// so [`ApiRequest::query_fields`], [`ApiRequest::body_fields`] and
+/// [`object_fields`] leave it out, while the field's schema stays as it is.
+pub fn sent_apart<T: ?Sized>(_: &T) -> bool {
     true
+}
+
+/// `fields` as a JSON object, in field order, with every absent `Option`
+/// (`null`) left out: the body [`ApiRequest::body_fields`] sends, for a
+/// body that wraps it.
+///
+/// # Errors
+///
+/// `invalid_input` when `fields` is not a struct.
+pub fn object_fields(fields: &impl Serialize) -> Result<Map<String, Value>> {
+    let value = serde_json::to_value(fields).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidInput,
+            format!("the body could not be written: {e}"),
+        )
+    })?;
+    let Value::Object(mut map) = value else {
+        return Err(Error::new(
+            ErrorCode::InvalidInput,
+            "the body is not a set of named fields",
+        ));
+    };
+    map.retain(|_, v| !v.is_null());
+    Ok(map)
 }

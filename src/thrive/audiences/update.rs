@@ -16,7 +16,7 @@ pub struct UpdateAudience;
 pub struct UpdateAudienceParams {
     /// The audience id or audience reference (sent as one path segment).
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    #[serde(skip_serializing_if = "crate::wire::in_path")]
+    #[serde(skip_serializing_if = "crate::wire::sent_apart")]
     pub audience_id: String,
     /// The name of the audience (max 100 characters).
     #[schemars(length(max = 100))]

@@ -19,7 +19,7 @@ pub struct ListEnrolments;
 pub struct ListEnrolmentsParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
-    #[serde(skip_serializing_if = "crate::wire::in_path")]
+    #[serde(skip_serializing_if = "crate::wire::sent_apart")]
     pub assignment_id: String,
     /// Start date to filter enrolments from (ISO 8601), e.g.
     /// 2023-09-01T00:00:00Z. Filters on the enrolment's updatedAt.

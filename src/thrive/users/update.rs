@@ -24,7 +24,7 @@ pub struct UpdateUserParams {
     /// The user ref to update (your organisation's unique identifier for the
     /// individual; sent as one path segment).
     #[schemars(extend("x-options" = crate::options::USER_REF))]
-    #[serde(skip_serializing_if = "crate::wire::in_path")]
+    #[serde(skip_serializing_if = "crate::wire::sent_apart")]
     pub r#ref: String,
     /// The given name of the individual.
     pub first_name: Option<String>,
