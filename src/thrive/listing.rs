@@ -44,9 +44,7 @@ macro_rules! updated_since_list {
             const DESCRIPTION: &'static str = $description;
             const ENDPOINT: &'static str = $endpoint;
             const HINTS: $crate::tool::Hints = $crate::tool::Hints::READ;
-            const PAGING: $crate::tool::Paging = $crate::tool::Paging::Envelope {
-                max_per_page: <$crate::thrive::paging::$paging>::MAX_PER_PAGE,
-            };
+            const PAGING: $crate::tool::Paging = $crate::thrive::paging::$paging::PAGING;
 
             fn validate(p: &Self::Params, out: &mut Vec<$crate::error::Violation>) {
                 $crate::params::check_date_input("updatedSince", p.updated_since.as_ref(), out);

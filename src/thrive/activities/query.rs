@@ -53,7 +53,7 @@ impl Tool for QueryActivities {
         "Query activity records in Thrive with pagination and filtering options.";
     const ENDPOINT: &'static str = "GET /rest/v1/activities";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+    const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         check_comma_list("actions", p.actions.as_deref(), Some(&ACTIVITY_TYPES), out);

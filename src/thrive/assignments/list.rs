@@ -38,10 +38,7 @@ impl Tool for ListAssignments {
         "List compliance assignments in Thrive, optionally filtered by audience.";
     const ENDPOINT: &'static str = "GET /rest/v1/assignments";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::BareArray {
-        max_per_page: 100,
-        default_per_page: 100,
-    };
+    const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         check_date_input("updatedSince", p.updated_since.as_ref(), out);

@@ -37,7 +37,7 @@ impl Tool for ListAudiences {
     const DESCRIPTION: &'static str = "List audiences and structures in Thrive with pagination.";
     const ENDPOINT: &'static str = "GET /rest/v1/audiences";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+    const PAGING: Paging = crate::thrive::paging::PerPage1000Whole::PAGING;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         check_date_input("updatedSince", p.updated_since.as_ref(), out);

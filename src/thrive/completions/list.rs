@@ -46,10 +46,7 @@ impl Tool for ListCompletions {
         "List learning completion records in Thrive, optionally filtered by user or content.";
     const ENDPOINT: &'static str = "GET /rest/v1/learning/completions";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::BareArray {
-        max_per_page: 1000,
-        default_per_page: 1000,
-    };
+    const PAGING: Paging = crate::thrive::paging::PerPage1000Bare::PAGING;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         check_date_input(

@@ -44,7 +44,7 @@ impl Tool for QueryContent {
         "Query content records in Thrive with pagination and filtering options.";
     const ENDPOINT: &'static str = "GET /rest/v1/contents";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+    const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         check_comma_list("types", p.types.as_deref(), Some(&CONTENT_TYPES), out);

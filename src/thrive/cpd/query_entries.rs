@@ -41,7 +41,7 @@ impl Tool for QueryCpdEntries {
         "Query CPD log entries in Thrive and return results with pagination.";
     const ENDPOINT: &'static str = "GET /rest/v1/cpdEntries";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+    const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         let (from, to) = (p.entry_date_from.as_deref(), p.entry_date_to.as_deref());

@@ -42,7 +42,7 @@ impl Tool for QueryCpdUserSummaries {
         "Query CPD user log summaries in Thrive and return results with pagination.";
     const ENDPOINT: &'static str = "GET /rest/v1/cpdUserLogSummaries";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+    const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         let (from, to) = (Some(&*p.entry_date_from), Some(&*p.entry_date_to));

@@ -43,10 +43,7 @@ impl Tool for ListEnrolments {
     const DESCRIPTION: &'static str = "List enrolments for a compliance assignment in Thrive.";
     const ENDPOINT: &'static str = "GET /rest/v1/assignments/{assignmentId}/enrolments";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::BareArray {
-        max_per_page: 100,
-        default_per_page: 100,
-    };
+    const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
     const RULES: &'static [Rule] = &[Rule::Requires {
         field: "updatedAtTo",
         needs: "updatedAtFrom",

@@ -32,7 +32,7 @@ impl Tool for ListAudienceMembers {
     const DESCRIPTION: &'static str = "List the members of a Thrive audience with pagination.";
     const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}/members";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+    const PAGING: Paging = crate::thrive::paging::PerPage1000OneBased::PAGING;
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.paged(&p.paging))

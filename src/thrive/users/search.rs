@@ -43,7 +43,7 @@ impl Tool for SearchUsers {
         "Search users in Thrive and return basic user information with pagination.";
     const ENDPOINT: &'static str = "GET /rest/v1/users";
     const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+    const PAGING: Paging = crate::thrive::paging::PerPage1000Whole::PAGING;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         check_date_input("updatedSince", p.updated_since.as_ref(), out);
