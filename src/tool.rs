@@ -179,6 +179,66 @@ impl ToolEntry {
 
 inventory::collect!(ToolEntry);
 
+/// Declares a Thrive operation: the unit struct, documented by its
+/// description, its [`Tool`] impl with the facts every tool states (id,
+/// title, description, endpoint, hints, params and output types) plus the
+/// items given in `impl { .. }` (paging, batching, rules, `validate`,
+/// `request`, ...), and its registration. The description is written once:
+/// it is both the struct's doc and [`Tool::DESCRIPTION`].
+///
+/// ```ignore
+/// declare_tool! {
+///     GetTag {
+///         id: "thrive_get_tag",
+///         title: "Get tag",
+///         description: "Get a tag from Thrive by ID.",
+///         endpoint: "GET /rest/v1/tags/{tagId}",
+///         hints: READ,
+///         params: GetTagParams,
+///         output: TagOutput,
+///     }
+///     impl {
+///         fn request(p: &Self::Params) -> Result<ApiRequest> {
+///             ApiRequest::endpoint(Self::ENDPOINT, &[&p.tag_id])
+///         }
+///     }
+/// }
+/// ```
+macro_rules! declare_tool {
+    (
+        $name:ident {
+            id: $id:literal,
+            title: $title:literal,
+            description: $description:literal,
+            endpoint: $endpoint:literal,
+            hints: $hints:ident,
+            params: $params:ty,
+            output: $output:ty $(,)?
+        }
+        impl { $($item:tt)* }
+    ) => {
+        #[doc = $description]
+        pub struct $name;
+
+        impl $crate::Tool for $name {
+            type Params = $params;
+            type Output = $output;
+
+            const ID: &'static str = $id;
+            const TITLE: &'static str = $title;
+            const DESCRIPTION: &'static str = $description;
+            const ENDPOINT: &'static str = $endpoint;
+            const HINTS: $crate::tool::Hints = $crate::tool::Hints::$hints;
+
+            $($item)*
+        }
+
+        $crate::register_tool!($name);
+    };
+}
+
+pub(crate) use declare_tool;
+
 /// Registers a [`Tool`] with the catalogue: `register_tool!(CreateUser);`
 #[macro_export]
 macro_rules! register_tool {

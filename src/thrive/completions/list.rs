@@ -5,12 +5,9 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-/// List learning completion records in Thrive, optionally filtered by user or content.
-pub struct ListCompletions;
 
 /// Inputs of [`ListCompletions`].
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
@@ -36,34 +33,34 @@ pub struct ListCompletionsParams {
     pub paging: crate::thrive::paging::PerPage1000Bare,
 }
 
-impl Tool for ListCompletions {
-    type Params = ListCompletionsParams;
-    type Output = CompletionsOutput;
-
-    const ID: &'static str = "thrive_list_completions";
-    const TITLE: &'static str = "List completions";
-    const DESCRIPTION: &'static str =
-        "List learning completion records in Thrive, optionally filtered by user or content.";
-    const ENDPOINT: &'static str = "GET /rest/v1/learning/completions";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = crate::thrive::paging::PerPage1000Bare::PAGING;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date_input(
-            "completedDateRangeStart",
-            p.completed_date_range_start.as_ref(),
-            out,
-        );
-        check_date_input(
-            "completedDateRangeEnd",
-            p.completed_date_range_end.as_ref(),
-            out,
-        );
+declare_tool! {
+    ListCompletions {
+        id: "thrive_list_completions",
+        title: "List completions",
+        description: "List learning completion records in Thrive, optionally filtered by user or content.",
+        endpoint: "GET /rest/v1/learning/completions",
+        hints: READ,
+        params: ListCompletionsParams,
+        output: CompletionsOutput,
     }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000Bare::PAGING;
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_date_input(
+                "completedDateRangeStart",
+                p.completed_date_range_start.as_ref(),
+                out,
+            );
+            check_date_input(
+                "completedDateRangeEnd",
+                p.completed_date_range_end.as_ref(),
+                out,
+            );
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+        }
     }
 }
-
-crate::register_tool!(ListCompletions);

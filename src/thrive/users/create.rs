@@ -6,12 +6,9 @@ use crate::error::{Result, Violation};
 use crate::params::JsonObject;
 use crate::params::{DateText, Day};
 use crate::rules::Rule;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-/// Create a new user in Thrive.
-pub struct CreateUser;
 
 /// Inputs of [`CreateUser`].
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
@@ -51,39 +48,40 @@ pub struct CreateUserParams {
     pub additional_fields: Option<JsonObject>,
 }
 
-impl Tool for CreateUser {
-    type Params = CreateUserParams;
-    type Output = UserOutput;
-
-    const ID: &'static str = "thrive_create_user";
-    const TITLE: &'static str = "Create user";
-    const DESCRIPTION: &'static str = "Create a new user in Thrive.";
-    const ENDPOINT: &'static str = "POST /rest/v2/users";
-    const HINTS: Hints = Hints::CREATE;
-    const RULES: &'static [Rule] = &[Rule::RequiredUnless {
-        field: "email",
-        other: "loginMethod",
-        value: "ref",
-    }];
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
-            out.push(Violation::new(
-                "/email",
-                "email is required unless loginMethod is 'ref'",
-            ));
-        }
-        super::check_profile(
-            p.start_date.as_ref(),
-            p.end_date.as_ref(),
-            p.additional_fields.as_ref(),
-            out,
-        );
+declare_tool! {
+    CreateUser {
+        id: "thrive_create_user",
+        title: "Create user",
+        description: "Create a new user in Thrive.",
+        endpoint: "POST /rest/v2/users",
+        hints: CREATE,
+        params: CreateUserParams,
+        output: UserOutput,
     }
+    impl {
+        const RULES: &'static [Rule] = &[Rule::RequiredUnless {
+            field: "email",
+            other: "loginMethod",
+            value: "ref",
+        }];
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
+                out.push(Violation::new(
+                    "/email",
+                    "email is required unless loginMethod is 'ref'",
+                ));
+            }
+            super::check_profile(
+                p.start_date.as_ref(),
+                p.end_date.as_ref(),
+                p.additional_fields.as_ref(),
+                out,
+            );
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
+        }
     }
 }
-
-crate::register_tool!(CreateUser);

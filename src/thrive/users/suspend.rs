@@ -5,12 +5,9 @@ use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Day};
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Suspend a user in Thrive by ref, marking the account inactive.
-pub struct SuspendUser;
 
 /// Inputs of [`SuspendUser`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -24,25 +21,24 @@ pub struct SuspendUserParams {
     pub end_date: Option<DateText<Day>>,
 }
 
-impl Tool for SuspendUser {
-    type Params = SuspendUserParams;
-    type Output = UserOutput;
-
-    const ID: &'static str = "thrive_suspend_user";
-    const TITLE: &'static str = "Suspend user";
-    const DESCRIPTION: &'static str =
-        "Suspend a user in Thrive by ref, marking the account inactive.";
-    const ENDPOINT: &'static str = "PATCH /rest/v2/users/ref/{ref}/suspend";
-    const HINTS: Hints = Hints::UPDATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
+declare_tool! {
+    SuspendUser {
+        id: "thrive_suspend_user",
+        title: "Suspend user",
+        description: "Suspend a user in Thrive by ref, marking the account inactive.",
+        endpoint: "PATCH /rest/v2/users/ref/{ref}/suspend",
+        hints: UPDATE,
+        params: SuspendUserParams,
+        output: UserOutput,
     }
+    impl {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
+        }
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let body = JsonBody::new().optional("endDate", p.end_date.as_deref());
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body(body))
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            let body = JsonBody::new().optional("endDate", p.end_date.as_deref());
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body(body))
+        }
     }
 }
-
-crate::register_tool!(SuspendUser);

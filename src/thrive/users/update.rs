@@ -5,12 +5,9 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonObject;
 use crate::params::{DateText, Day};
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-/// Update an existing user in Thrive by ref. Only the fields provided are changed.
-pub struct UpdateUser;
 
 /// Inputs of [`UpdateUser`].
 ///
@@ -59,32 +56,31 @@ pub struct UpdateUserParams {
     pub additional_fields: Option<JsonObject>,
 }
 
-impl Tool for UpdateUser {
-    type Params = UpdateUserParams;
-    type Output = UserOutput;
-
-    const ID: &'static str = "thrive_update_user";
-    const TITLE: &'static str = "Update user";
-    const DESCRIPTION: &'static str =
-        "Update an existing user in Thrive by ref. Only the fields provided are changed.";
-    const ENDPOINT: &'static str = "PATCH /rest/v2/users/ref/{ref}";
-    const HINTS: Hints = Hints::UPDATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        super::check_profile(
-            p.start_date.as_ref(),
-            p.end_date.as_ref(),
-            p.additional_fields.as_ref(),
-            out,
-        );
+declare_tool! {
+    UpdateUser {
+        id: "thrive_update_user",
+        title: "Update user",
+        description: "Update an existing user in Thrive by ref. Only the fields provided are changed.",
+        endpoint: "PATCH /rest/v2/users/ref/{ref}",
+        hints: UPDATE,
+        params: UpdateUserParams,
+        output: UserOutput,
     }
+    impl {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            super::check_profile(
+                p.start_date.as_ref(),
+                p.end_date.as_ref(),
+                p.additional_fields.as_ref(),
+                out,
+            );
+        }
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        // Not documented: a PATCH with no field to change. It is sent as
-        // `{}` (Thrive should answer with the unchanged user) rather than
-        // refused, so a workflow may "touch" a user without failing.
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            // Not documented: a PATCH with no field to change. It is sent as
+            // `{}` (Thrive should answer with the unchanged user) rather than
+            // refused, so a workflow may "touch" a user without failing.
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
+        }
     }
 }
-
-crate::register_tool!(UpdateUser);
