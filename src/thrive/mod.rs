@@ -23,6 +23,18 @@ use crate::error::Violation;
 
 pub(crate) use crate::params::check_comma_list;
 
+/// The array at `pointer` in the body (`""` for a bare array) sent in calls
+/// of at most Thrive's per-call limit of 100 items
+/// ([`REPLACE_LIMIT`](crate::params::REPLACE_LIMIT), the same limit that a
+/// replace cannot chunk around), the answers merged: the batching of every
+/// add, remove and update that carries a list.
+pub(crate) const fn chunked(pointer: &'static str) -> crate::tool::Batching {
+    crate::tool::Batching::Chunked {
+        pointer,
+        size: crate::params::REPLACE_LIMIT,
+    }
+}
+
 /// The comma-separated list as sent: items trimmed and joined with `,`.
 pub(crate) fn comma_list(value: Option<&str>) -> Option<String> {
     value.map(|v| v.split(',').map(str::trim).collect::<Vec<_>>().join(","))

@@ -32,10 +32,7 @@ declare_tool! {
         output: BulkOutput,
     }
     impl {
-        const BATCHING: Batching = Batching::Chunked {
-            pointer: "",
-            size: 100,
-        };
+        const BATCHING: Batching = crate::thrive::chunked("");
 
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             p.users.check_texts("users", out);

@@ -36,10 +36,7 @@ declare_tool! {
         output: MessageOutput,
     }
     impl {
-        const BATCHING: Batching = Batching::Chunked {
-            pointer: "/tags",
-            size: 100,
-        };
+        const BATCHING: Batching = crate::thrive::chunked("/tags");
 
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             p.tags.check_texts("tags", out);

@@ -49,10 +49,7 @@ declare_tool! {
         output: MessageOutput,
     }
     impl {
-        const BATCHING: Batching = Batching::Chunked {
-            pointer: "/value",
-            size: 100,
-        };
+        const BATCHING: Batching = crate::thrive::chunked("/value");
 
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             p.skills.check("skills", out);
