@@ -118,26 +118,7 @@ impl<T: Tool> DynTool for Erased<T> {
     }
 
     fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>> {
-        let params: T::Params = serde_json::from_value(input.clone())
-            .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])?;
-        let mut problems = Vec::new();
-        T::validate(&params, &mut problems);
-        match T::request(&params) {
-            Ok(request) if problems.is_empty() => Ok(request),
-            Ok(_) => Err(problems),
-            Err(e) => {
-                let mut extra = e.violations();
-                if extra.is_empty() {
-                    extra.push(Violation::new("", e.message().to_owned()));
-                }
-                for v in extra {
-                    if !problems.contains(&v) {
-                        problems.push(v);
-                    }
-                }
-                Err(problems)
-            }
-        }
+        build_checked(input, T::validate, T::request)
     }
 
     fn output(&self, response: ApiResponse) -> Result<Value> {
@@ -147,6 +128,37 @@ impl<T: Tool> DynTool for Erased<T> {
 
     fn recover(&self, error: crate::Error, meta: &CallMeta) -> Result<Value> {
         to_json(T::recover(error, meta)?)
+    }
+}
+
+/// Reads `P` from the (already schema-checked) input, runs `validate` and
+/// builds the request with `request`: the request, or every problem
+/// together (the checks' first, then what building found, each once; a
+/// build error that names no field is reported under the empty pointer).
+pub(crate) fn build_checked<P: DeserializeOwned>(
+    input: &Value,
+    validate: fn(&P, &mut Vec<Violation>),
+    request: fn(&P) -> Result<ApiRequest>,
+) -> std::result::Result<ApiRequest, Vec<Violation>> {
+    let params: P = serde_json::from_value(input.clone())
+        .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])?;
+    let mut problems = Vec::new();
+    validate(&params, &mut problems);
+    match request(&params) {
+        Ok(request) if problems.is_empty() => Ok(request),
+        Ok(_) => Err(problems),
+        Err(e) => {
+            let mut extra = e.violations();
+            if extra.is_empty() {
+                extra.push(Violation::new("", e.message().to_owned()));
+            }
+            for v in extra {
+                if !problems.contains(&v) {
+                    problems.push(v);
+                }
+            }
+            Err(problems)
+        }
     }
 }
 
