@@ -6,8 +6,8 @@
 use crate::error::{Result, Violation};
 use crate::wire::{ApiRequest, ApiResponse, CallMeta};
 use schemars::JsonSchema;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use crate::wire::meta::{Batching, Hints, Paging, ToolMeta};
@@ -134,27 +134,7 @@ impl<T: Tool> DynTool for Erased<T> {
     }
 
     fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>> {
-        // Read straight from the borrowed input: no copy of it per call.
-        let params = T::Params::deserialize(input)
-            .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])?;
-        let mut problems = Vec::new();
-        T::validate(&params, &mut problems);
-        match T::request(&params) {
-            Ok(request) if problems.is_empty() => Ok(request),
-            Ok(_) => Err(problems),
-            Err(e) => {
-                let mut extra = e.violations();
-                if extra.is_empty() {
-                    extra.push(Violation::new("", e.message().to_owned()));
-                }
-                for v in extra {
-                    if !problems.contains(&v) {
-                        problems.push(v);
-                    }
-                }
-                Err(problems)
-            }
-        }
+        build_checked(input, T::validate, T::request)
     }
 
     fn output(&self, response: ApiResponse) -> Result<Value> {
@@ -168,6 +148,38 @@ impl<T: Tool> DynTool for Erased<T> {
 
     fn recover(&self, error: crate::Error, meta: &CallMeta) -> Result<Value> {
         to_json(T::recover(error, meta)?)
+    }
+}
+
+/// Reads `P` from the (already schema-checked) input, runs `validate` and
+/// builds the request with `request`: the request, or every problem
+/// together (the checks' first, then what building found, each once; a
+/// build error that names no field is reported under the empty pointer).
+pub(crate) fn build_checked<P: DeserializeOwned>(
+    input: &Value,
+    validate: fn(&P, &mut Vec<Violation>),
+    request: fn(&P) -> Result<ApiRequest>,
+) -> std::result::Result<ApiRequest, Vec<Violation>> {
+    // Read straight from the borrowed input: no copy of it per call.
+    let params = P::deserialize(input)
+        .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])?;
+    let mut problems = Vec::new();
+    validate(&params, &mut problems);
+    match request(&params) {
+        Ok(request) if problems.is_empty() => Ok(request),
+        Ok(_) => Err(problems),
+        Err(e) => {
+            let mut extra = e.violations();
+            if extra.is_empty() {
+                extra.push(Violation::new("", e.message().to_owned()));
+            }
+            for v in extra {
+                if !problems.contains(&v) {
+                    problems.push(v);
+                }
+            }
+            Err(problems)
+        }
     }
 }
 
@@ -199,6 +211,66 @@ impl ToolEntry {
 }
 
 inventory::collect!(ToolEntry);
+
+/// Declares a Thrive operation: the unit struct, documented by its
+/// description, its [`Tool`] impl with the facts every tool states (id,
+/// title, description, endpoint, hints, params and output types) plus the
+/// items given in `impl { .. }` (paging, batching, rules, `validate`,
+/// `request`, ...), and its registration. The description is written once:
+/// it is both the struct's doc and [`Tool::DESCRIPTION`].
+///
+/// ```ignore
+/// declare_tool! {
+///     GetTag {
+///         id: "thrive_get_tag",
+///         title: "Get tag",
+///         description: "Get a tag from Thrive by ID.",
+///         endpoint: "GET /rest/v1/tags/{tagId}",
+///         hints: READ,
+///         params: GetTagParams,
+///         output: TagOutput,
+///     }
+///     impl {
+///         fn request(p: &Self::Params) -> Result<ApiRequest> {
+///             ApiRequest::endpoint(Self::ENDPOINT, &[&p.tag_id])
+///         }
+///     }
+/// }
+/// ```
+macro_rules! declare_tool {
+    (
+        $name:ident {
+            id: $id:literal,
+            title: $title:literal,
+            description: $description:literal,
+            endpoint: $endpoint:literal,
+            hints: $hints:ident,
+            params: $params:ty,
+            output: $output:ty $(,)?
+        }
+        impl { $($item:tt)* }
+    ) => {
+        #[doc = $description]
+        pub struct $name;
+
+        impl $crate::Tool for $name {
+            type Params = $params;
+            type Output = $output;
+
+            const ID: &'static str = $id;
+            const TITLE: &'static str = $title;
+            const DESCRIPTION: &'static str = $description;
+            const ENDPOINT: &'static str = $endpoint;
+            const HINTS: $crate::tool::Hints = $crate::tool::Hints::$hints;
+
+            $($item)*
+        }
+
+        $crate::register_tool!($name);
+    };
+}
+
+pub(crate) use declare_tool;
 
 /// Registers a [`Tool`] with the catalogue: `register_tool!(CreateUser);`
 #[macro_export]

@@ -121,25 +121,7 @@ impl<T: CompositeTool> DynTool for ErasedComposite<T> {
     }
 
     fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>> {
-        let params: T::Params = serde_json::from_value(input.clone())
-            .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])?;
-        let mut problems = Vec::new();
-        T::validate(&params, &mut problems);
-        match T::first_request(&params) {
-            Ok(request) if problems.is_empty() => Ok(request),
-            Ok(_) => Err(problems),
-            Err(e) => {
-                for v in e.violations() {
-                    if !problems.contains(&v) {
-                        problems.push(v);
-                    }
-                }
-                if problems.is_empty() {
-                    problems.push(Violation::new("", e.message().to_owned()));
-                }
-                Err(problems)
-            }
-        }
+        crate::tool::build_checked(input, T::validate, T::first_request)
     }
 
     /// A composite makes several calls, so no single response is its output;

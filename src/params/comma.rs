@@ -69,6 +69,13 @@ impl<'de, V: ValueSet> Deserialize<'de> for CommaList<V> {
     }
 }
 
+/// Serialises as sent in a query: the items trimmed and joined with `,`.
+impl<V: ValueSet> Serialize for CommaList<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.joined())
+    }
+}
+
 impl<V: ValueSet> JsonSchema for CommaList<V> {
     fn schema_name() -> Cow<'static, str> {
         "CommaList".into()

@@ -112,6 +112,18 @@ impl<K: DateKind> DateText<K> {
     }
 }
 
+/// Checks an optional date input against the layout its type names
+/// ([`DateKind::check`]), reporting a problem under `field`.
+pub fn check_date_input<K: DateKind>(
+    field: &str,
+    value: Option<&DateText<K>>,
+    out: &mut Vec<Violation>,
+) {
+    if let Some(value) = value {
+        K::check(field, &value.text, out);
+    }
+}
+
 impl<K: DateKind> Clone for DateText<K> {
     fn clone(&self) -> Self {
         Self::new(self.text.clone())

@@ -139,6 +139,33 @@ pub(super) fn pointer_label(suffix: &str) -> String {
         .collect()
 }
 
+/// Lists of names, references or ids: items are text and sent trimmed.
+impl<const MIN: usize, const MAX: usize> JsonList<String, MIN, MAX> {
+    /// Reports what [`check`](Self::check) reports, then what
+    /// [`check_not_blank`](Self::check_not_blank) reports.
+    pub fn check_texts(&self, field: &str, out: &mut Vec<Violation>) {
+        self.check(field, out);
+        self.check_not_blank(field, out);
+    }
+
+    /// Reports every blank item (`["a", " "]`) under `/{field}/{index}`.
+    pub fn check_not_blank(&self, field: &str, out: &mut Vec<Violation>) {
+        for (i, item) in self.items().iter().enumerate() {
+            if item.trim().is_empty() {
+                out.push(Violation::new(
+                    format!("/{field}/{i}"),
+                    format!("{field}[{i}] must not be empty"),
+                ));
+            }
+        }
+    }
+
+    /// The items as sent: each trimmed, as JSON strings.
+    pub fn trimmed(&self) -> Vec<Value> {
+        self.items().iter().map(|i| Value::from(i.trim())).collect()
+    }
+}
+
 impl<T: fmt::Debug, const MIN: usize, const MAX: usize> fmt::Debug for JsonList<T, MIN, MAX> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.parsed {
@@ -266,6 +293,16 @@ impl JsonObject {
             )),
         };
         Self { parsed }
+    }
+}
+
+/// Serialises as the object it holds (empty when invalid).
+impl Serialize for JsonObject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.parsed {
+            Ok(map) => map.serialize(s),
+            Err(_) => Map::new().serialize(s),
+        }
     }
 }
 

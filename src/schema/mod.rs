@@ -185,11 +185,7 @@ pub fn input_schema_for<T: JsonSchema>() -> Value {
         .with_transform(DropNumberFormats)
         .with_transform(ReflowDescriptions)
         .into_generator();
-    let mut schema = generator.root_schema_for::<T>().to_value();
-    if let Value::Object(map) = &mut schema {
-        map.remove("title");
-    }
-    schema
+    untitled_root::<T>(&mut generator)
 }
 
 /// The schema of an output type, inlined.
@@ -199,6 +195,12 @@ pub fn output_schema_for<T: JsonSchema>() -> Value {
         .with_transform(DropNumberFormats)
         .with_transform(ReflowDescriptions)
         .into_generator();
+    untitled_root::<T>(&mut generator)
+}
+
+/// The root schema of `T` from `generator`, without its `title` (a type
+/// name, no help to a form).
+fn untitled_root<T: JsonSchema>(generator: &mut schemars::SchemaGenerator) -> Value {
     let mut schema = generator.root_schema_for::<T>().to_value();
     if let Value::Object(map) = &mut schema {
         map.remove("title");

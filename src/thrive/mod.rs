@@ -11,6 +11,7 @@ pub mod connection;
 pub mod content;
 pub mod cpd;
 pub mod enrolments;
+mod listing;
 pub mod managers;
 pub mod members;
 pub mod paging;
@@ -20,19 +21,19 @@ pub mod users;
 
 use crate::error::Violation;
 
-/// Reports blank strings inside a list input (`["a", " "]`).
-pub(crate) fn check_non_blank_items(field: &str, items: &[String], out: &mut Vec<Violation>) {
-    for (i, item) in items.iter().enumerate() {
-        if item.trim().is_empty() {
-            out.push(Violation::new(
-                format!("/{field}/{i}"),
-                format!("{field}[{i}] must not be empty"),
-            ));
-        }
+pub(crate) use crate::params::check_comma_list;
+
+/// The array at `pointer` in the body (`""` for a bare array) sent in calls
+/// of at most Thrive's per-call limit of 100 items
+/// ([`REPLACE_LIMIT`](crate::params::REPLACE_LIMIT), the same limit that a
+/// replace cannot chunk around), the answers merged: the batching of every
+/// add, remove and update that carries a list.
+pub(crate) const fn chunked(pointer: &'static str) -> crate::tool::Batching {
+    crate::tool::Batching::Chunked {
+        pointer,
+        size: crate::params::REPLACE_LIMIT,
     }
 }
-
-pub(crate) use crate::params::check_comma_list;
 
 /// The comma-separated list as sent: items trimmed and joined with `,`.
 pub(crate) fn comma_list(value: Option<&str>) -> Option<String> {

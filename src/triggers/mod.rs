@@ -21,6 +21,38 @@
 //! Both kinds end up in the same [`EventLog`]: one stream of events with
 //! monotonically increasing cursors.
 
+/// Declares a trigger: the unit struct with its doc, its [`Trigger`] impl
+/// and its registration, each fact written once. `filters` may be left out
+/// (then only `eventTypes`, the trait's default).
+macro_rules! trigger {
+    (
+        $(#[$doc:meta])*
+        $name:ident: $payload:ty {
+            id: $id:literal,
+            title: $title:literal,
+            description: $description:literal,
+            event_types: [$($event:literal),* $(,)?],
+            source: $source:expr
+            $(, filters: [$($filter:literal),* $(,)?])? $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl $crate::triggers::Trigger for $name {
+            type Payload = $payload;
+            const ID: &'static str = $id;
+            const TITLE: &'static str = $title;
+            const DESCRIPTION: &'static str = $description;
+            const EVENT_TYPES: &'static [&'static str] = &[$($event),*];
+            const SOURCE: $crate::triggers::TriggerSource = $source;
+            $(const FILTERS: &'static [&'static str] = &[$($filter),*];)?
+        }
+
+        $crate::register_trigger!($name);
+    };
+}
+
 mod catalogue;
 mod filters;
 mod forward;

@@ -7,8 +7,7 @@
 //! sent, with documented-nullable fields that were left out written as
 //! `null`.
 
-use super::{Subscription, Trigger, TriggerSource};
-use crate::register_trigger;
+use super::{Subscription, TriggerSource};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
@@ -241,102 +240,93 @@ pub struct PolledEvent {
     pub item: Map<String, Value>,
 }
 
-/// When a user is created, activated, deactivated or updated.
-pub struct OnUserChanged;
-impl Trigger for OnUserChanged {
-    type Payload = UserEvent;
-    const ID: &'static str = "thrive_on_user_changed";
-    const TITLE: &'static str = "When a user is created, activated, deactivated or updated";
-    const DESCRIPTION: &'static str =
-        "Starts when Thrive reports a user event (user_subscription webhook).";
-    const EVENT_TYPES: &'static [&'static str] = &[
-        "user.created",
-        "user.activated",
-        "user.deactivated",
-        "user.updated",
-    ];
-    const SOURCE: TriggerSource = TriggerSource::Webhook {
-        subscriptions: &[Subscription::User],
-    };
-}
-register_trigger!(OnUserChanged);
-
-/// When a learner completes or passes content.
-pub struct OnContentCompleted;
-impl Trigger for OnContentCompleted {
-    type Payload = CompletionEvent;
-    const ID: &'static str = "thrive_on_content_completed";
-    const TITLE: &'static str = "When a learner completes content";
-    const DESCRIPTION: &'static str =
-        "Starts when a learner completes or passes content (completion_subscription webhook).";
-    const EVENT_TYPES: &'static [&'static str] = &["content.completed", "content.passed"];
-    const SOURCE: TriggerSource = TriggerSource::Webhook {
-        subscriptions: &[Subscription::Completion],
-    };
-    const FILTERS: &'static [&'static str] = &["eventTypes", "contentIds"];
-}
-register_trigger!(OnContentCompleted);
-
-/// When content is created, updated, published, deleted, archived or restored.
-pub struct OnContentChanged;
-impl Trigger for OnContentChanged {
-    type Payload = ContentEvent;
-    const ID: &'static str = "thrive_on_content_changed";
-    const TITLE: &'static str = "When content is created, published, archived, ...";
-    const DESCRIPTION: &'static str =
-        "Starts on a content lifecycle event (content_subscription webhook).";
-    const EVENT_TYPES: &'static [&'static str] = &[
-        "content.created",
-        "content.updated",
-        "content.published",
-        "content.deleted",
-        "content.archived",
-        "content.restored",
-    ];
-    const SOURCE: TriggerSource = TriggerSource::Webhook {
-        subscriptions: &[Subscription::Content],
-    };
-    const FILTERS: &'static [&'static str] = &["eventTypes", "contentIds"];
-}
-register_trigger!(OnContentChanged);
-
-/// When an assignment is assigned, updated or removed.
-pub struct OnAssignmentChanged;
-impl Trigger for OnAssignmentChanged {
-    type Payload = AssignmentEvent;
-    const ID: &'static str = "thrive_on_assignment_changed";
-    const TITLE: &'static str = "When an assignment is assigned, updated or removed";
-    const DESCRIPTION: &'static str =
-        "Starts on an assignment event (assignment_subscription webhook).";
-    const EVENT_TYPES: &'static [&'static str] = &["assignment.*"];
-    const SOURCE: TriggerSource = TriggerSource::Webhook {
-        subscriptions: &[Subscription::Assignment],
-    };
-    const FILTERS: &'static [&'static str] = &["eventTypes", "contentIds", "audienceId"];
-}
-register_trigger!(OnAssignmentChanged);
-
-/// Any event whose fields Thrive has not documented, passed through untyped.
-pub struct OnOtherEvent;
-impl Trigger for OnOtherEvent {
-    type Payload = UntypedEvent;
-    const ID: &'static str = "thrive_on_other_event";
-    const TITLE: &'static str = "When another Thrive event arrives";
-    const DESCRIPTION: &'static str = "Starts on enrolment, page, post, comment, moderation or notification events, passed through untyped with their eventType.";
-    const EVENT_TYPES: &'static [&'static str] = &[
-        "enrolment.*",
-        "page.*",
-        "post.*",
-        "comment.*",
-        "moderation.*",
-        "notification.*",
-    ];
-    const SOURCE: TriggerSource = TriggerSource::Webhook {
-        subscriptions: &[
-            Subscription::Assignment,
-            Subscription::Content,
-            Subscription::Notification,
+trigger! {
+    /// When a user is created, activated, deactivated or updated.
+    OnUserChanged: UserEvent {
+        id: "thrive_on_user_changed",
+        title: "When a user is created, activated, deactivated or updated",
+        description: "Starts when Thrive reports a user event (user_subscription webhook).",
+        event_types: [
+            "user.created",
+            "user.activated",
+            "user.deactivated",
+            "user.updated",
         ],
-    };
+        source: TriggerSource::Webhook {
+            subscriptions: &[Subscription::User],
+        },
+    }
 }
-register_trigger!(OnOtherEvent);
+
+trigger! {
+    /// When a learner completes or passes content.
+    OnContentCompleted: CompletionEvent {
+        id: "thrive_on_content_completed",
+        title: "When a learner completes content",
+        description: "Starts when a learner completes or passes content (completion_subscription webhook).",
+        event_types: ["content.completed", "content.passed"],
+        source: TriggerSource::Webhook {
+            subscriptions: &[Subscription::Completion],
+        },
+        filters: ["eventTypes", "contentIds"],
+    }
+}
+
+trigger! {
+    /// When content is created, updated, published, deleted, archived or restored.
+    OnContentChanged: ContentEvent {
+        id: "thrive_on_content_changed",
+        title: "When content is created, published, archived, ...",
+        description: "Starts on a content lifecycle event (content_subscription webhook).",
+        event_types: [
+            "content.created",
+            "content.updated",
+            "content.published",
+            "content.deleted",
+            "content.archived",
+            "content.restored",
+        ],
+        source: TriggerSource::Webhook {
+            subscriptions: &[Subscription::Content],
+        },
+        filters: ["eventTypes", "contentIds"],
+    }
+}
+
+trigger! {
+    /// When an assignment is assigned, updated or removed.
+    OnAssignmentChanged: AssignmentEvent {
+        id: "thrive_on_assignment_changed",
+        title: "When an assignment is assigned, updated or removed",
+        description: "Starts on an assignment event (assignment_subscription webhook).",
+        event_types: ["assignment.*"],
+        source: TriggerSource::Webhook {
+            subscriptions: &[Subscription::Assignment],
+        },
+        filters: ["eventTypes", "contentIds", "audienceId"],
+    }
+}
+
+trigger! {
+    /// Any event whose fields Thrive has not documented, passed through untyped.
+    OnOtherEvent: UntypedEvent {
+        id: "thrive_on_other_event",
+        title: "When another Thrive event arrives",
+        description: "Starts on enrolment, page, post, comment, moderation or notification events, passed through untyped with their eventType.",
+        event_types: [
+            "enrolment.*",
+            "page.*",
+            "post.*",
+            "comment.*",
+            "moderation.*",
+            "notification.*",
+        ],
+        source: TriggerSource::Webhook {
+            subscriptions: &[
+                Subscription::Assignment,
+                Subscription::Content,
+                Subscription::Notification,
+            ],
+        },
+    }
+}

@@ -11,10 +11,12 @@
 
 pub mod meta;
 pub mod origin;
+mod query;
 pub mod read;
 pub mod request;
 
 pub use meta::{Batching, Hints, Paging, ToolMeta};
 pub use origin::{Origin, Scheme};
+pub use query::{object_fields, sent_apart};
 pub use read::{FromResponse, RawResponse};
 pub use request::{ApiRequest, ApiResponse, ApiVersion, CallMeta, JsonBody, Method, segment};

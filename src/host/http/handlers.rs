@@ -31,6 +31,19 @@ pub(super) async fn list_tools(State(state): State<AppState>) -> Response {
 }
 
 /// The tool named by the path, or 404 `unknown_tool`.
+/// The tool a call names and its input, with the server's default
+/// connection filled in where the input leaves it out.
+fn call_of(
+    state: &AppState,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(&'static CatalogueTool, Value), Reject> {
+    let tool = tool_of(state, path)?;
+    let mut input = input_of(body)?;
+    state.fill_default_connection(&mut input);
+    Ok((tool, input))
+}
+
 pub(super) fn tool_of(
     state: &AppState,
     path: Result<Path<String>, PathRejection>,
@@ -88,9 +101,7 @@ pub(super) async fn validate(
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
-    let tool = tool_of(&state, path)?;
-    let mut input = input_of(body)?;
-    state.fill_default_connection(&mut input);
+    let (tool, input) = call_of(&state, path, body)?;
     tool.prepare(input).map_err(Reject::mapped)?;
     Ok(axum::Json(json!({"valid": true})).into_response())
 }
@@ -100,9 +111,7 @@ pub(super) async fn dry_run(
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
-    let tool = tool_of(&state, path)?;
-    let mut input = input_of(body)?;
-    state.fill_default_connection(&mut input);
+    let (tool, input) = call_of(&state, path, body)?;
     let dry = state
         .catalogue
         .dry_run(tool.meta().id, input, &state.ctx)
@@ -115,9 +124,7 @@ pub(super) async fn run(
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Reject> {
-    let tool = tool_of(&state, path)?;
-    let mut input = input_of(body)?;
-    state.fill_default_connection(&mut input);
+    let (tool, input) = call_of(&state, path, body)?;
     let gate = GateKey::of(&input);
     match state
         .catalogue

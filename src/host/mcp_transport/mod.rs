@@ -264,21 +264,10 @@ where
         &mut self,
         item: TxJsonRpcMessage<RoleServer>,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
-        let bytes = serde_json::to_vec(&item).map_err(std::io::Error::other);
-        let write = self.write.clone();
-        async move {
-            let mut bytes = bytes?;
-            bytes.push(b'\n');
-            let mut guard = write.lock().await;
-            let Some(w) = guard.as_mut() else {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::NotConnected,
-                    "the transport is closed",
-                ));
-            };
-            w.write_all(&bytes).await?;
-            w.flush().await
-        }
+        let line = serde_json::to_vec(&item)
+            .map_err(std::io::Error::other)
+            .map(|bytes| self.write_line(bytes));
+        async move { line?.await }
     }
 
     async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleServer>> {

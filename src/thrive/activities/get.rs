@@ -3,12 +3,9 @@
 use super::ActivityOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single activity record in Thrive by its ID.
-pub struct GetActivity;
 
 /// Inputs of [`GetActivity`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -20,20 +17,20 @@ pub struct GetActivityParams {
     pub id: String,
 }
 
-impl Tool for GetActivity {
-    type Params = GetActivityParams;
-    type Output = ActivityOutput;
-
-    const ID: &'static str = "thrive_get_activity";
-    const TITLE: &'static str = "Get activity";
-    const DESCRIPTION: &'static str = "Get a single activity record in Thrive by its ID.";
-    const ENDPOINT: &'static str = "GET /rest/v1/activity/{id}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        // One activity is the singular `/activity/{id}`; the query is `/activities`.
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
+declare_tool! {
+    GetActivity {
+        id: "thrive_get_activity",
+        title: "Get activity",
+        description: "Get a single activity record in Thrive by its ID.",
+        endpoint: "GET /rest/v1/activity/{id}",
+        hints: READ,
+        params: GetActivityParams,
+        output: ActivityOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            // One activity is the singular `/activity/{id}`; the query is `/activities`.
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
+        }
     }
 }
-
-crate::register_tool!(GetActivity);

@@ -7,12 +7,9 @@ use crate::params::{AnyItems, CommaList, DateText, SpaceDateTime};
 use crate::params::{DateFormat, check_date};
 use crate::thrive::common::Page;
 use crate::thrive::{check_comma_list, comma_list};
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Query activity records in Thrive with pagination and filtering options.
-pub struct QueryActivities;
 
 /// Inputs of [`QueryActivities`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -43,46 +40,46 @@ pub struct QueryActivitiesParams {
     pub timestamp_to: Option<DateText<SpaceDateTime>>,
 }
 
-impl Tool for QueryActivities {
-    type Params = QueryActivitiesParams;
-    type Output = Page<Activity>;
+declare_tool! {
+    QueryActivities {
+        id: "thrive_query_activities",
+        title: "Query activities",
+        description: "Query activity records in Thrive with pagination and filtering options.",
+        endpoint: "GET /rest/v1/activities",
+        hints: READ,
+        params: QueryActivitiesParams,
+        output: Page<Activity>,
+    }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
 
-    const ID: &'static str = "thrive_query_activities";
-    const TITLE: &'static str = "Query activities";
-    const DESCRIPTION: &'static str =
-        "Query activity records in Thrive with pagination and filtering options.";
-    const ENDPOINT: &'static str = "GET /rest/v1/activities";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_comma_list("actions", p.actions.as_deref(), Some(&ACTIVITY_TYPES), out);
+            check_comma_list(
+                "omitActions",
+                p.omit_actions.as_deref(),
+                Some(&ACTIVITY_TYPES),
+                out,
+            );
+            check_comma_list("contentIds", p.content_ids.as_deref(), None, out);
+            let (from, to) = (p.timestamp_from.as_deref(), p.timestamp_to.as_deref());
+            let before = out.len();
+            check_date("timestampFrom", from, DateFormat::SpaceSeparated, out);
+            check_date("timestampTo", to, DateFormat::SpaceSeparated, out);
+            if out.len() == before {
+                crate::thrive::check_range(("timestampFrom", from), ("timestampTo", to), out);
+            }
+        }
 
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_comma_list("actions", p.actions.as_deref(), Some(&ACTIVITY_TYPES), out);
-        check_comma_list(
-            "omitActions",
-            p.omit_actions.as_deref(),
-            Some(&ACTIVITY_TYPES),
-            out,
-        );
-        check_comma_list("contentIds", p.content_ids.as_deref(), None, out);
-        let (from, to) = (p.timestamp_from.as_deref(), p.timestamp_to.as_deref());
-        let before = out.len();
-        check_date("timestampFrom", from, DateFormat::SpaceSeparated, out);
-        check_date("timestampTo", to, DateFormat::SpaceSeparated, out);
-        if out.len() == before {
-            crate::thrive::check_range(("timestampFrom", from), ("timestampTo", to), out);
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
+                .paged(&p.paging)
+                .query("actions", comma_list(p.actions.as_deref()))
+                .query("omitActions", comma_list(p.omit_actions.as_deref()))
+                .query("contentIds", comma_list(p.content_ids.as_deref()))
+                .query("contentType", p.content_type.as_deref().map(str::trim))
+                .query("timestampFrom", p.timestamp_from.as_deref())
+                .query("timestampTo", p.timestamp_to.as_deref()))
         }
     }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("actions", comma_list(p.actions.as_deref()))
-            .query("omitActions", comma_list(p.omit_actions.as_deref()))
-            .query("contentIds", comma_list(p.content_ids.as_deref()))
-            .query("contentType", p.content_type.as_deref().map(str::trim))
-            .query("timestampFrom", p.timestamp_from.as_deref())
-            .query("timestampTo", p.timestamp_to.as_deref()))
-    }
 }
-
-crate::register_tool!(QueryActivities);

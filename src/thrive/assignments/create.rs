@@ -4,13 +4,10 @@ use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
-
-/// Create a compliance assignment in Thrive for an audience and content item.
-pub struct CreateAssignment;
 
 /// Inputs of [`CreateAssignment`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -39,44 +36,37 @@ pub struct CreateAssignmentParams {
     pub recurrence: Option<u32>,
 }
 
-impl Tool for CreateAssignment {
-    type Params = CreateAssignmentParams;
-    type Output = AssignmentOutput;
+declare_tool! {
+    CreateAssignment {
+        id: "thrive_create_assignment",
+        title: "Create assignment",
+        description: "Create a compliance assignment in Thrive for an audience and content item.",
+        endpoint: "POST /rest/v1/assignments",
+        hints: CREATE,
+        params: CreateAssignmentParams,
+        output: AssignmentOutput,
+    }
+    impl {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            if let Some(ids) = &p.alternative_content_ids {
+                ids.check_texts("alternativeContentIds", out);
+            }
+        }
 
-    const ID: &'static str = "thrive_create_assignment";
-    const TITLE: &'static str = "Create assignment";
-    const DESCRIPTION: &'static str =
-        "Create a compliance assignment in Thrive for an audience and content item.";
-    const ENDPOINT: &'static str = "POST /rest/v1/assignments";
-    const HINTS: Hints = Hints::CREATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        if let Some(ids) = &p.alternative_content_ids {
-            ids.check("alternativeContentIds", out);
-            crate::thrive::check_non_blank_items("alternativeContentIds", ids.items(), out);
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            let alternatives: Option<Vec<Value>> = p
+                .alternative_content_ids
+                .as_ref()
+                .map(JsonList::trimmed)
+                .filter(|ids| !ids.is_empty());
+            let body = JsonBody::new()
+                .field("audienceId", p.audience_id.as_str())
+                .field("contentId", p.content_id.as_str())
+                .optional("alternativeContentIds", alternatives)
+                .optional("hideAlternativeContent", p.hide_alternative_content)
+                .optional("completionPeriod", p.completion_period)
+                .optional("recurrence", p.recurrence);
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
         }
     }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let alternatives: Option<Vec<Value>> = p
-            .alternative_content_ids
-            .as_ref()
-            .map(|ids| {
-                ids.items()
-                    .iter()
-                    .map(|i| Value::from(i.trim()))
-                    .collect::<Vec<_>>()
-            })
-            .filter(|ids| !ids.is_empty());
-        let body = JsonBody::new()
-            .field("audienceId", p.audience_id.as_str())
-            .field("contentId", p.content_id.as_str())
-            .optional("alternativeContentIds", alternatives)
-            .optional("hideAlternativeContent", p.hide_alternative_content)
-            .optional("completionPeriod", p.completion_period)
-            .optional("recurrence", p.recurrence);
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
-    }
 }
-
-crate::register_tool!(CreateAssignment);

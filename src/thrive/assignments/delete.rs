@@ -4,13 +4,10 @@
 use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::SuccessOutput;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
-
-/// Delete a compliance assignment in Thrive.
-pub struct DeleteAssignment;
 
 /// Inputs of [`DeleteAssignment`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -25,22 +22,23 @@ pub struct DeleteAssignmentParams {
     pub audience_id: String,
 }
 
-impl Tool for DeleteAssignment {
-    type Params = DeleteAssignmentParams;
-    // The response body is not documented: `success` is read when present,
-    // and any 2xx (including an empty 204) counts as success.
-    type Output = SuccessOutput;
+declare_tool! {
+    DeleteAssignment {
+        id: "thrive_delete_assignment",
+        title: "Delete assignment",
+        description: "Delete a compliance assignment in Thrive.",
+        endpoint: "DELETE /rest/v1/assignments/{assignmentId}",
+        hints: DESTROY,
+        params: DeleteAssignmentParams,
+        output: SuccessOutput,
+    }
+    impl {
+        // The response body is not documented: `success` is read when present,
+        // and any 2xx (including an empty 204) counts as success.
 
-    const ID: &'static str = "thrive_delete_assignment";
-    const TITLE: &'static str = "Delete assignment";
-    const DESCRIPTION: &'static str = "Delete a compliance assignment in Thrive.";
-    const ENDPOINT: &'static str = "DELETE /rest/v1/assignments/{assignmentId}";
-    const HINTS: Hints = Hints::DESTROY;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?
-            .body(json!({ "audienceId": p.audience_id })))
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?
+                .body(json!({ "audienceId": p.audience_id })))
+        }
     }
 }
-
-crate::register_tool!(DeleteAssignment);

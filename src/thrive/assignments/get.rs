@@ -3,12 +3,9 @@
 use super::AssignmentOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single compliance assignment in Thrive by its ID.
-pub struct GetAssignment;
 
 /// Inputs of [`GetAssignment`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -19,19 +16,19 @@ pub struct GetAssignmentParams {
     pub assignment_id: String,
 }
 
-impl Tool for GetAssignment {
-    type Params = GetAssignmentParams;
-    type Output = AssignmentOutput;
-
-    const ID: &'static str = "thrive_get_assignment";
-    const TITLE: &'static str = "Get assignment";
-    const DESCRIPTION: &'static str = "Get a single compliance assignment in Thrive by its ID.";
-    const ENDPOINT: &'static str = "GET /rest/v1/assignments/{assignmentId}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])
+declare_tool! {
+    GetAssignment {
+        id: "thrive_get_assignment",
+        title: "Get assignment",
+        description: "Get a single compliance assignment in Thrive by its ID.",
+        endpoint: "GET /rest/v1/assignments/{assignmentId}",
+        hints: READ,
+        params: GetAssignmentParams,
+        output: AssignmentOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])
+        }
     }
 }
-
-crate::register_tool!(GetAssignment);

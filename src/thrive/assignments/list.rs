@@ -3,17 +3,14 @@
 use super::AssignmentsOutput;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// List compliance assignments in Thrive, optionally filtered by audience.
-pub struct ListAssignments;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`ListAssignments`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListAssignmentsParams {
     /// Filter by audience ID or audience reference. Sent as a query filter
@@ -28,36 +25,25 @@ pub struct ListAssignmentsParams {
     pub paging: crate::thrive::paging::PerPage100Bare,
 }
 
-impl Tool for ListAssignments {
-    type Params = ListAssignmentsParams;
-    type Output = AssignmentsOutput;
-
-    const ID: &'static str = "thrive_list_assignments";
-    const TITLE: &'static str = "List assignments";
-    const DESCRIPTION: &'static str =
-        "List compliance assignments in Thrive, optionally filtered by audience.";
-    const ENDPOINT: &'static str = "GET /rest/v1/assignments";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::BareArray {
-        max_per_page: 100,
-        default_per_page: 100,
-    };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+declare_tool! {
+    ListAssignments {
+        id: "thrive_list_assignments",
+        title: "List assignments",
+        description: "List compliance assignments in Thrive, optionally filtered by audience.",
+        endpoint: "GET /rest/v1/assignments",
+        hints: READ,
+        params: ListAssignmentsParams,
+        output: AssignmentsOutput,
     }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("audienceId", p.audience_id.as_ref())
-            .query("updatedSince", p.updated_since.as_ref())
-            .paged(&p.paging))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_date_input("updatedSince", p.updated_since.as_ref(), out);
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+        }
     }
 }
-
-crate::register_tool!(ListAssignments);

@@ -4,13 +4,10 @@ use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
-
-/// Update a compliance assignment in Thrive.
-pub struct UpdateAssignment;
 
 /// Inputs of [`UpdateAssignment`].
 ///
@@ -43,39 +40,36 @@ pub struct UpdateAssignmentParams {
     pub alternative_content_ids: Option<JsonList<String, 0, 0>>,
 }
 
-impl Tool for UpdateAssignment {
-    type Params = UpdateAssignmentParams;
-    type Output = AssignmentOutput;
+declare_tool! {
+    UpdateAssignment {
+        id: "thrive_update_assignment",
+        title: "Update assignment",
+        description: "Update a compliance assignment in Thrive.",
+        endpoint: "PATCH /rest/v1/assignments/{assignmentId}",
+        hints: UPDATE,
+        params: UpdateAssignmentParams,
+        output: AssignmentOutput,
+    }
+    impl {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            if let Some(ids) = &p.alternative_content_ids {
+                ids.check_texts("alternativeContentIds", out);
+            }
+        }
 
-    const ID: &'static str = "thrive_update_assignment";
-    const TITLE: &'static str = "Update assignment";
-    const DESCRIPTION: &'static str = "Update a compliance assignment in Thrive.";
-    const ENDPOINT: &'static str = "PATCH /rest/v1/assignments/{assignmentId}";
-    const HINTS: Hints = Hints::UPDATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        if let Some(ids) = &p.alternative_content_ids {
-            ids.check("alternativeContentIds", out);
-            crate::thrive::check_non_blank_items("alternativeContentIds", ids.items(), out);
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            // alternativeContentIds is sent whenever given, as Sim does for a
+            // non-empty text input; so an explicit "[]" goes out as [] (a
+            // choice: the docs page is missing).
+            let alternatives: Option<Vec<Value>> =
+                p.alternative_content_ids.as_ref().map(JsonList::trimmed);
+            let body = JsonBody::new()
+                .field("audienceId", p.audience_id.as_str())
+                .optional("contentId", p.content_id.as_deref())
+                .optional("completionPeriod", p.completion_period)
+                .optional("recurrence", p.recurrence)
+                .optional("alternativeContentIds", alternatives);
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.body(body))
         }
     }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        // alternativeContentIds is sent whenever given, as Sim does for a
-        // non-empty text input; so an explicit "[]" goes out as [] (a
-        // choice: the docs page is missing).
-        let alternatives: Option<Vec<Value>> = p
-            .alternative_content_ids
-            .as_ref()
-            .map(|ids| ids.items().iter().map(|i| Value::from(i.trim())).collect());
-        let body = JsonBody::new()
-            .field("audienceId", p.audience_id.as_str())
-            .optional("contentId", p.content_id.as_deref())
-            .optional("completionPeriod", p.completion_period)
-            .optional("recurrence", p.recurrence)
-            .optional("alternativeContentIds", alternatives);
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.body(body))
-    }
 }
-
-crate::register_tool!(UpdateAssignment);

@@ -1,22 +1,19 @@
 //! `thrive_create_audience`: `POST /rest/v1/audiences`.
 
 use super::{AudienceCategory, AudienceOutput};
-use crate::api::{ApiRequest, JsonBody};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::rules::Rule;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// Create a new audience or structure in Thrive.
-pub struct CreateAudience;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`CreateAudience`].
 ///
 /// The docs mark no field as required; each is sent only when given. Create
 /// a structure first (category `structure`, no parentId), then the child
 /// audiences in it (category `audience`, with parentId).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateAudienceParams {
     /// The name of the audience (max 100 characters).
@@ -35,51 +32,47 @@ pub struct CreateAudienceParams {
     pub category: Option<AudienceCategory>,
 }
 
-impl Tool for CreateAudience {
-    type Params = CreateAudienceParams;
-    type Output = AudienceOutput;
+declare_tool! {
+    CreateAudience {
+        id: "thrive_create_audience",
+        title: "Create audience",
+        description: "Create a new audience or structure in Thrive.",
+        endpoint: "POST /rest/v1/audiences",
+        hints: CREATE,
+        params: CreateAudienceParams,
+        output: AudienceOutput,
+    }
+    impl {
+        const RULES: &'static [Rule] = &[
+            Rule::AbsentWhen {
+                field: "parentId",
+                other: "category",
+                value: "structure",
+            },
+            Rule::RequiredWhen {
+                field: "parentId",
+                other: "category",
+                value: "audience",
+            },
+        ];
 
-    const ID: &'static str = "thrive_create_audience";
-    const TITLE: &'static str = "Create audience";
-    const DESCRIPTION: &'static str = "Create a new audience or structure in Thrive.";
-    const ENDPOINT: &'static str = "POST /rest/v1/audiences";
-    const HINTS: Hints = Hints::CREATE;
-    const RULES: &'static [Rule] = &[
-        Rule::AbsentWhen {
-            field: "parentId",
-            other: "category",
-            value: "structure",
-        },
-        Rule::RequiredWhen {
-            field: "parentId",
-            other: "category",
-            value: "audience",
-        },
-    ];
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            match (p.category, &p.parent_id) {
+                (Some(AudienceCategory::Structure), Some(_)) => out.push(Violation::new(
+                    "/parentId",
+                    "parentId must be left blank when category is 'structure': a structure is a top-level audience",
+                )),
+                (Some(AudienceCategory::Audience), None) => out.push(Violation::new(
+                    "/parentId",
+                    "parentId is required when category is 'audience': a child audience must belong to a structure",
+                )),
+                // Without a category the docs give no rule; Thrive decides.
+                _ => {}
+            }
+        }
 
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        match (p.category, &p.parent_id) {
-            (Some(AudienceCategory::Structure), Some(_)) => out.push(Violation::new(
-                "/parentId",
-                "parentId must be left blank when category is 'structure': a structure is a top-level audience",
-            )),
-            (Some(AudienceCategory::Audience), None) => out.push(Violation::new(
-                "/parentId",
-                "parentId is required when category is 'audience': a child audience must belong to a structure",
-            )),
-            // Without a category the docs give no rule; Thrive decides.
-            _ => {}
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
         }
     }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let body = JsonBody::new()
-            .optional("name", p.name.as_deref())
-            .optional("reference", p.reference.as_deref())
-            .optional("parentId", p.parent_id.as_deref())
-            .optional("category", p.category.map(|c| c.as_str()));
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
-    }
 }
-
-crate::register_tool!(CreateAudience);

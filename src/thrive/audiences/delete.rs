@@ -3,12 +3,9 @@
 use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::SuccessOutput;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Delete an audience in Thrive (only if it has no child audiences).
-pub struct DeleteAudience;
 
 /// Inputs of [`DeleteAudience`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -21,22 +18,22 @@ pub struct DeleteAudienceParams {
     pub audience_id: String,
 }
 
-impl Tool for DeleteAudience {
-    type Params = DeleteAudienceParams;
-    // The response is not documented: an empty body, or one without
-    // `success`, counts as success.
-    type Output = SuccessOutput;
+declare_tool! {
+    DeleteAudience {
+        id: "thrive_delete_audience",
+        title: "Delete audience",
+        description: "Delete an audience in Thrive (only if it has no child audiences).",
+        endpoint: "DELETE /rest/v1/audiences/{audienceId}",
+        hints: DESTROY,
+        params: DeleteAudienceParams,
+        output: SuccessOutput,
+    }
+    impl {
+        // The response is not documented: an empty body, or one without
+        // `success`, counts as success.
 
-    const ID: &'static str = "thrive_delete_audience";
-    const TITLE: &'static str = "Delete audience";
-    const DESCRIPTION: &'static str =
-        "Delete an audience in Thrive (only if it has no child audiences).";
-    const ENDPOINT: &'static str = "DELETE /rest/v1/audiences/{audienceId}";
-    const HINTS: Hints = Hints::DESTROY;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
+        }
     }
 }
-
-crate::register_tool!(DeleteAudience);

@@ -3,12 +3,9 @@
 use super::AudienceOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single audience or structure in Thrive by id or reference.
-pub struct GetAudience;
 
 /// Inputs of [`GetAudience`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -19,20 +16,19 @@ pub struct GetAudienceParams {
     pub audience_id: String,
 }
 
-impl Tool for GetAudience {
-    type Params = GetAudienceParams;
-    type Output = AudienceOutput;
-
-    const ID: &'static str = "thrive_get_audience";
-    const TITLE: &'static str = "Get audience";
-    const DESCRIPTION: &'static str =
-        "Get a single audience or structure in Thrive by id or reference.";
-    const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
+declare_tool! {
+    GetAudience {
+        id: "thrive_get_audience",
+        title: "Get audience",
+        description: "Get a single audience or structure in Thrive by id or reference.",
+        endpoint: "GET /rest/v1/audiences/{audienceId}",
+        hints: READ,
+        params: GetAudienceParams,
+        output: AudienceOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
+        }
     }
 }
-
-crate::register_tool!(GetAudience);

@@ -3,18 +3,15 @@
 use super::Audience;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
 use crate::thrive::common::Page;
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// List audiences and structures in Thrive with pagination.
-pub struct ListAudiences;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`ListAudiences`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListAudiencesParams {
     /// Filter to only return audiences which are / are not API controlled.
@@ -28,32 +25,25 @@ pub struct ListAudiencesParams {
     pub paging: crate::thrive::paging::PerPage1000Whole,
 }
 
-impl Tool for ListAudiences {
-    type Params = ListAudiencesParams;
-    type Output = Page<Audience>;
-
-    const ID: &'static str = "thrive_list_audiences";
-    const TITLE: &'static str = "List audiences";
-    const DESCRIPTION: &'static str = "List audiences and structures in Thrive with pagination.";
-    const ENDPOINT: &'static str = "GET /rest/v1/audiences";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+declare_tool! {
+    ListAudiences {
+        id: "thrive_list_audiences",
+        title: "List audiences",
+        description: "List audiences and structures in Thrive with pagination.",
+        endpoint: "GET /rest/v1/audiences",
+        hints: READ,
+        params: ListAudiencesParams,
+        output: Page<Audience>,
     }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000Whole::PAGING;
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("apiControlled", p.api_controlled)
-            .query("updatedSince", p.updated_since.as_ref())
-            .paged(&p.paging))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_date_input("updatedSince", p.updated_since.as_ref(), out);
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+        }
     }
 }
-
-crate::register_tool!(ListAudiences);

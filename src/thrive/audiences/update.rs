@@ -1,21 +1,19 @@
 //! `thrive_update_audience`: `PATCH /rest/v1/audiences/{audienceId}`.
 
 use super::{UpdateAudienceOutput, UpdatedAudience};
-use crate::api::{ApiRequest, ApiResponse, JsonBody};
+use crate::api::{ApiRequest, ApiResponse};
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// Update an audience in Thrive, optionally moving it to a new parent.
-pub struct UpdateAudience;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`UpdateAudience`]. Only the fields given are sent.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAudienceParams {
     /// The audience id or audience reference (sent as one path segment).
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
+    #[serde(skip_serializing_if = "crate::wire::sent_apart")]
     pub audience_id: String,
     /// The name of the audience (max 100 characters).
     #[schemars(length(max = 100))]
@@ -47,27 +45,22 @@ impl crate::wire::FromResponse for UpdateAudienceOutput {
     }
 }
 
-impl Tool for UpdateAudience {
-    type Params = UpdateAudienceParams;
-    type Output = UpdateAudienceOutput;
-
-    const ID: &'static str = "thrive_update_audience";
-    const TITLE: &'static str = "Update audience";
-    const DESCRIPTION: &'static str =
-        "Update an audience in Thrive, optionally moving it to a new parent.";
-    const ENDPOINT: &'static str = "PATCH /rest/v1/audiences/{audienceId}";
-    const HINTS: Hints = Hints::UPDATE;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        // The newer docs print the path with a trailing slash; Sim sends it
-        // without, and so does this tool. An update with no field to change
-        // is not documented; it is sent as `{}` rather than refused.
-        let body = JsonBody::new()
-            .optional("name", p.name.as_deref())
-            .optional("reference", p.reference.as_deref())
-            .optional("parentId", p.parent_id.as_deref());
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(body))
+declare_tool! {
+    UpdateAudience {
+        id: "thrive_update_audience",
+        title: "Update audience",
+        description: "Update an audience in Thrive, optionally moving it to a new parent.",
+        endpoint: "PATCH /rest/v1/audiences/{audienceId}",
+        hints: UPDATE,
+        params: UpdateAudienceParams,
+        output: UpdateAudienceOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            // The newer docs print the path with a trailing slash; Sim sends it
+            // without, and so does this tool. An update with no field to change
+            // is not documented; it is sent as `{}` rather than refused.
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body_fields(p)
+        }
     }
 }
-
-crate::register_tool!(UpdateAudience);

@@ -3,12 +3,9 @@
 use super::CompletionOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single learning completion record in Thrive by its ID.
-pub struct GetCompletion;
 
 /// Inputs of [`GetCompletion`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -19,20 +16,19 @@ pub struct GetCompletionParams {
     pub id: String,
 }
 
-impl Tool for GetCompletion {
-    type Params = GetCompletionParams;
-    type Output = CompletionOutput;
-
-    const ID: &'static str = "thrive_get_completion";
-    const TITLE: &'static str = "Get completion";
-    const DESCRIPTION: &'static str =
-        "Get a single learning completion record in Thrive by its ID.";
-    const ENDPOINT: &'static str = "GET /rest/v1/learning/completions/{id}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
+declare_tool! {
+    GetCompletion {
+        id: "thrive_get_completion",
+        title: "Get completion",
+        description: "Get a single learning completion record in Thrive by its ID.",
+        endpoint: "GET /rest/v1/learning/completions/{id}",
+        hints: READ,
+        params: GetCompletionParams,
+        output: CompletionOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
+        }
     }
 }
-
-crate::register_tool!(GetCompletion);

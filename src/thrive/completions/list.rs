@@ -3,17 +3,14 @@
 use super::CompletionsOutput;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// List learning completion records in Thrive, optionally filtered by user or content.
-pub struct ListCompletions;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`ListCompletions`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListCompletionsParams {
     /// Filter by content (a content ID).
@@ -36,48 +33,34 @@ pub struct ListCompletionsParams {
     pub paging: crate::thrive::paging::PerPage1000Bare,
 }
 
-impl Tool for ListCompletions {
-    type Params = ListCompletionsParams;
-    type Output = CompletionsOutput;
-
-    const ID: &'static str = "thrive_list_completions";
-    const TITLE: &'static str = "List completions";
-    const DESCRIPTION: &'static str =
-        "List learning completion records in Thrive, optionally filtered by user or content.";
-    const ENDPOINT: &'static str = "GET /rest/v1/learning/completions";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::BareArray {
-        max_per_page: 1000,
-        default_per_page: 1000,
-    };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "completedDateRangeStart",
-            p.completed_date_range_start.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-        check_date(
-            "completedDateRangeEnd",
-            p.completed_date_range_end.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+declare_tool! {
+    ListCompletions {
+        id: "thrive_list_completions",
+        title: "List completions",
+        description: "List learning completion records in Thrive, optionally filtered by user or content.",
+        endpoint: "GET /rest/v1/learning/completions",
+        hints: READ,
+        params: ListCompletionsParams,
+        output: CompletionsOutput,
     }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000Bare::PAGING;
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("contentId", p.content_id.as_ref())
-            .query("isRPL", p.is_rpl)
-            .query("userId", p.user_id.as_ref())
-            .query(
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_date_input(
                 "completedDateRangeStart",
                 p.completed_date_range_start.as_ref(),
-            )
-            .query("completedDateRangeEnd", p.completed_date_range_end.as_ref())
-            .paged(&p.paging))
+                out,
+            );
+            check_date_input(
+                "completedDateRangeEnd",
+                p.completed_date_range_end.as_ref(),
+                out,
+            );
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+        }
     }
 }
-
-crate::register_tool!(ListCompletions);

@@ -3,12 +3,9 @@
 use super::ContentOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single content record in Thrive by its ID.
-pub struct GetContent;
 
 /// Inputs of [`GetContent`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -20,19 +17,19 @@ pub struct GetContentParams {
     pub id: String,
 }
 
-impl Tool for GetContent {
-    type Params = GetContentParams;
-    type Output = ContentOutput;
-
-    const ID: &'static str = "thrive_get_content";
-    const TITLE: &'static str = "Get content";
-    const DESCRIPTION: &'static str = "Get a single content record in Thrive by its ID.";
-    const ENDPOINT: &'static str = "GET /rest/v1/contents/{id}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
+declare_tool! {
+    GetContent {
+        id: "thrive_get_content",
+        title: "Get content",
+        description: "Get a single content record in Thrive by its ID.",
+        endpoint: "GET /rest/v1/contents/{id}",
+        hints: READ,
+        params: GetContentParams,
+        output: ContentOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
+        }
     }
 }
-
-crate::register_tool!(GetContent);

@@ -3,19 +3,16 @@
 use super::{CONTENT_TYPES, Content};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
+use crate::params::check_date_input;
 use crate::params::{CommaList, DateText, Instant};
-use crate::params::{DateFormat, check_date};
+use crate::thrive::check_comma_list;
 use crate::thrive::common::Page;
-use crate::thrive::{check_comma_list, comma_list};
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// Query content records in Thrive with pagination and filtering options.
-pub struct QueryContent;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`QueryContent`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryContentParams {
     /// `page` and `perPage`.
@@ -34,43 +31,34 @@ pub struct QueryContentParams {
     pub updated_since: Option<DateText<Instant>>,
 }
 
-impl Tool for QueryContent {
-    type Params = QueryContentParams;
-    type Output = Page<Content>;
-
-    const ID: &'static str = "thrive_query_content";
-    const TITLE: &'static str = "Query content";
-    const DESCRIPTION: &'static str =
-        "Query content records in Thrive with pagination and filtering options.";
-    const ENDPOINT: &'static str = "GET /rest/v1/contents";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_comma_list("types", p.types.as_deref(), Some(&CONTENT_TYPES), out);
-        check_comma_list(
-            "omitTypes",
-            p.omit_types.as_deref(),
-            Some(&CONTENT_TYPES),
-            out,
-        );
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
+declare_tool! {
+    QueryContent {
+        id: "thrive_query_content",
+        title: "Query content",
+        description: "Query content records in Thrive with pagination and filtering options.",
+        endpoint: "GET /rest/v1/contents",
+        hints: READ,
+        params: QueryContentParams,
+        output: Page<Content>,
     }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        // Both filters are sent when both are given; Thrive then ignores
-        // `omitTypes`, as documented.
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("types", comma_list(p.types.as_deref()))
-            .query("omitTypes", comma_list(p.omit_types.as_deref()))
-            .query("updatedSince", p.updated_since.as_deref()))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_comma_list("types", p.types.as_deref(), Some(&CONTENT_TYPES), out);
+            check_comma_list(
+                "omitTypes",
+                p.omit_types.as_deref(),
+                Some(&CONTENT_TYPES),
+                out,
+            );
+            check_date_input("updatedSince", p.updated_since.as_ref(), out);
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            // Both filters are sent when both are given; Thrive then ignores
+            // `omitTypes`, as documented.
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+        }
     }
 }
-
-crate::register_tool!(QueryContent);

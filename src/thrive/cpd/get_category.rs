@@ -3,12 +3,9 @@
 use super::CategoryOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single CPD category in Thrive by its ID.
-pub struct GetCpdCategory;
 
 /// Inputs of [`GetCpdCategory`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -19,19 +16,19 @@ pub struct GetCpdCategoryParams {
     pub category_id: String,
 }
 
-impl Tool for GetCpdCategory {
-    type Params = GetCpdCategoryParams;
-    type Output = CategoryOutput;
-
-    const ID: &'static str = "thrive_get_cpd_category";
-    const TITLE: &'static str = "Get CPD category";
-    const DESCRIPTION: &'static str = "Get a single CPD category in Thrive by its ID.";
-    const ENDPOINT: &'static str = "GET /rest/v1/cpdCategories/{categoryId}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.category_id])
+declare_tool! {
+    GetCpdCategory {
+        id: "thrive_get_cpd_category",
+        title: "Get CPD category",
+        description: "Get a single CPD category in Thrive by its ID.",
+        endpoint: "GET /rest/v1/cpdCategories/{categoryId}",
+        hints: READ,
+        params: GetCpdCategoryParams,
+        output: CategoryOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.category_id])
+        }
     }
 }
-
-crate::register_tool!(GetCpdCategory);

@@ -3,12 +3,9 @@
 use super::EntryOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single CPD log entry in Thrive by its ID.
-pub struct GetCpdEntry;
 
 /// Inputs of [`GetCpdEntry`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -19,19 +16,19 @@ pub struct GetCpdEntryParams {
     pub log_entry_id: String,
 }
 
-impl Tool for GetCpdEntry {
-    type Params = GetCpdEntryParams;
-    type Output = EntryOutput;
-
-    const ID: &'static str = "thrive_get_cpd_entry";
-    const TITLE: &'static str = "Get CPD entry";
-    const DESCRIPTION: &'static str = "Get a single CPD log entry in Thrive by its ID.";
-    const ENDPOINT: &'static str = "GET /rest/v1/cpdEntries/{logEntryId}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.log_entry_id])
+declare_tool! {
+    GetCpdEntry {
+        id: "thrive_get_cpd_entry",
+        title: "Get CPD entry",
+        description: "Get a single CPD log entry in Thrive by its ID.",
+        endpoint: "GET /rest/v1/cpdEntries/{logEntryId}",
+        hints: READ,
+        params: GetCpdEntryParams,
+        output: EntryOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.log_entry_id])
+        }
     }
 }
-
-crate::register_tool!(GetCpdEntry);

@@ -3,12 +3,9 @@
 use super::RequirementOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single CPD requirement summary in Thrive by its ID.
-pub struct GetCpdRequirement;
 
 /// Inputs of [`GetCpdRequirement`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -19,19 +16,19 @@ pub struct GetCpdRequirementParams {
     pub audience_requirement_id: String,
 }
 
-impl Tool for GetCpdRequirement {
-    type Params = GetCpdRequirementParams;
-    type Output = RequirementOutput;
-
-    const ID: &'static str = "thrive_get_cpd_requirement";
-    const TITLE: &'static str = "Get CPD requirement";
-    const DESCRIPTION: &'static str = "Get a single CPD requirement summary in Thrive by its ID.";
-    const ENDPOINT: &'static str = "GET /rest/v1/cpdRequirementSummaries/{audienceRequirementId}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_requirement_id])
+declare_tool! {
+    GetCpdRequirement {
+        id: "thrive_get_cpd_requirement",
+        title: "Get CPD requirement",
+        description: "Get a single CPD requirement summary in Thrive by its ID.",
+        endpoint: "GET /rest/v1/cpdRequirementSummaries/{audienceRequirementId}",
+        hints: READ,
+        params: GetCpdRequirementParams,
+        output: RequirementOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_requirement_id])
+        }
     }
 }
-
-crate::register_tool!(GetCpdRequirement);

@@ -1,56 +1,17 @@
 //! `thrive_query_cpd_categories`: `GET /rest/v1/cpdCategories`.
 
 use super::CpdCategory;
-use crate::api::ApiRequest;
-use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
-use crate::params::{DateText, Instant};
-use crate::thrive::common::Page;
-use crate::tool::{Hints, Paging, Tool};
-use schemars::JsonSchema;
-use serde::Deserialize;
+use crate::thrive::listing::updated_since_list;
 
-/// Query CPD categories in Thrive and return results with pagination.
-pub struct QueryCpdCategories;
-
-/// Inputs of [`QueryCpdCategories`].
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryCpdCategoriesParams {
-    /// `page` and `perPage`.
-    #[serde(flatten)]
-    pub paging: crate::thrive::paging::PerPage1000,
-    /// Return only items updated on or after this date/time (ISO 8601), e.g.
-    /// `2024-01-01T00:00:00Z`. Categories carry no update time in any documented schema, so Thrive may ignore this filter.
-    pub updated_since: Option<DateText<Instant>>,
-}
-
-impl Tool for QueryCpdCategories {
-    type Params = QueryCpdCategoriesParams;
-    type Output = Page<CpdCategory>;
-
-    const ID: &'static str = "thrive_query_cpd_categories";
-    const TITLE: &'static str = "Query CPD categories";
-    const DESCRIPTION: &'static str =
-        "Query CPD categories in Thrive and return results with pagination.";
-    const ENDPOINT: &'static str = "GET /rest/v1/cpdCategories";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-    }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("updatedSince", p.updated_since.as_deref()))
+updated_since_list! {
+    QueryCpdCategories(QueryCpdCategoriesParams) -> Page<CpdCategory> {
+        description: "Query CPD categories in Thrive and return results with pagination.",
+        id: "thrive_query_cpd_categories",
+        title: "Query CPD categories",
+        endpoint: "GET /rest/v1/cpdCategories",
+        paging: PerPage1000,
+        /// Return only items updated on or after this date/time (ISO 8601), e.g.
+        /// `2024-01-01T00:00:00Z`. Categories carry no update time in any documented schema, so Thrive may ignore this filter.
+        updated_since,
     }
 }
-
-crate::register_tool!(QueryCpdCategories);

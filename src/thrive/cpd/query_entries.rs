@@ -7,15 +7,12 @@ use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, SpaceDateTime};
 use crate::thrive::check_range;
 use crate::thrive::common::Page;
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// Query CPD log entries in Thrive and return results with pagination.
-pub struct QueryCpdEntries;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`QueryCpdEntries`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdEntriesParams {
     /// `page` and `perPage`.
@@ -31,34 +28,31 @@ pub struct QueryCpdEntriesParams {
     pub entry_date_to: Option<DateText<SpaceDateTime>>,
 }
 
-impl Tool for QueryCpdEntries {
-    type Params = QueryCpdEntriesParams;
-    type Output = Page<CpdEntry>;
+declare_tool! {
+    QueryCpdEntries {
+        id: "thrive_query_cpd_entries",
+        title: "Query CPD entries",
+        description: "Query CPD log entries in Thrive and return results with pagination.",
+        endpoint: "GET /rest/v1/cpdEntries",
+        hints: READ,
+        params: QueryCpdEntriesParams,
+        output: Page<CpdEntry>,
+    }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
 
-    const ID: &'static str = "thrive_query_cpd_entries";
-    const TITLE: &'static str = "Query CPD entries";
-    const DESCRIPTION: &'static str =
-        "Query CPD log entries in Thrive and return results with pagination.";
-    const ENDPOINT: &'static str = "GET /rest/v1/cpdEntries";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            let (from, to) = (p.entry_date_from.as_deref(), p.entry_date_to.as_deref());
+            let before = out.len();
+            check_date("entryDateFrom", from, DateFormat::SpaceSeparated, out);
+            check_date("entryDateTo", to, DateFormat::SpaceSeparated, out);
+            if out.len() == before {
+                check_range(("entryDateFrom", from), ("entryDateTo", to), out);
+            }
+        }
 
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        let (from, to) = (p.entry_date_from.as_deref(), p.entry_date_to.as_deref());
-        let before = out.len();
-        check_date("entryDateFrom", from, DateFormat::SpaceSeparated, out);
-        check_date("entryDateTo", to, DateFormat::SpaceSeparated, out);
-        if out.len() == before {
-            check_range(("entryDateFrom", from), ("entryDateTo", to), out);
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
         }
     }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("entryDateFrom", p.entry_date_from.as_deref())
-            .query("entryDateTo", p.entry_date_to.as_deref()))
-    }
 }
-
-crate::register_tool!(QueryCpdEntries);

@@ -1,56 +1,17 @@
 //! `thrive_query_cpd_requirements`: `GET /rest/v1/cpdRequirementSummaries`.
 
 use super::CpdRequirement;
-use crate::api::ApiRequest;
-use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
-use crate::params::{DateText, Instant};
-use crate::thrive::common::Page;
-use crate::tool::{Hints, Paging, Tool};
-use schemars::JsonSchema;
-use serde::Deserialize;
+use crate::thrive::listing::updated_since_list;
 
-/// Query CPD requirement summaries in Thrive and return results with pagination.
-pub struct QueryCpdRequirements;
-
-/// Inputs of [`QueryCpdRequirements`].
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct QueryCpdRequirementsParams {
-    /// `page` and `perPage`.
-    #[serde(flatten)]
-    pub paging: crate::thrive::paging::PerPage1000,
-    /// Return only items updated on or after this date/time (ISO 8601), e.g.
-    /// `2024-01-01T00:00:00Z`. Compared with each summary's `updatedAt`.
-    pub updated_since: Option<DateText<Instant>>,
-}
-
-impl Tool for QueryCpdRequirements {
-    type Params = QueryCpdRequirementsParams;
-    type Output = Page<CpdRequirement>;
-
-    const ID: &'static str = "thrive_query_cpd_requirements";
-    const TITLE: &'static str = "Query CPD requirements";
-    const DESCRIPTION: &'static str =
-        "Query CPD requirement summaries in Thrive and return results with pagination.";
-    const ENDPOINT: &'static str = "GET /rest/v1/cpdRequirementSummaries";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-    }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("updatedSince", p.updated_since.as_deref()))
+updated_since_list! {
+    QueryCpdRequirements(QueryCpdRequirementsParams) -> Page<CpdRequirement> {
+        description: "Query CPD requirement summaries in Thrive and return results with pagination.",
+        id: "thrive_query_cpd_requirements",
+        title: "Query CPD requirements",
+        endpoint: "GET /rest/v1/cpdRequirementSummaries",
+        paging: PerPage1000,
+        /// Return only items updated on or after this date/time (ISO 8601), e.g.
+        /// `2024-01-01T00:00:00Z`. Compared with each summary's `updatedAt`.
+        updated_since,
     }
 }
-
-crate::register_tool!(QueryCpdRequirements);

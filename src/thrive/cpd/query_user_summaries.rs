@@ -6,16 +6,13 @@ use crate::error::{Result, Violation};
 use crate::params::{AnyItems, CommaList, DateText, LocalDateTime};
 use crate::params::{DateFormat, check_date};
 use crate::thrive::common::Page;
-use crate::thrive::{check_comma_list, check_range, comma_list};
-use crate::tool::{Hints, Paging, Tool};
+use crate::thrive::{check_comma_list, check_range};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// Query CPD user log summaries in Thrive and return results with pagination.
-pub struct QueryCpdUserSummaries;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`QueryCpdUserSummaries`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryCpdUserSummariesParams {
     /// Filter entries after this date (format YYYY-MM-DDThh:mm:ss), e.g.
@@ -32,36 +29,32 @@ pub struct QueryCpdUserSummariesParams {
     pub paging: crate::thrive::paging::PerPage1000,
 }
 
-impl Tool for QueryCpdUserSummaries {
-    type Params = QueryCpdUserSummariesParams;
-    type Output = Page<CpdUserSummary>;
-
-    const ID: &'static str = "thrive_query_cpd_user_summaries";
-    const TITLE: &'static str = "Query CPD user summaries";
-    const DESCRIPTION: &'static str =
-        "Query CPD user log summaries in Thrive and return results with pagination.";
-    const ENDPOINT: &'static str = "GET /rest/v1/cpdUserLogSummaries";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        let (from, to) = (Some(&*p.entry_date_from), Some(&*p.entry_date_to));
-        let before = out.len();
-        check_date("entryDateFrom", from, DateFormat::LocalDateTime, out);
-        check_date("entryDateTo", to, DateFormat::LocalDateTime, out);
-        if out.len() == before {
-            check_range(("entryDateFrom", from), ("entryDateTo", to), out);
-        }
-        check_comma_list("userIds", p.user_ids.as_deref(), None, out);
+declare_tool! {
+    QueryCpdUserSummaries {
+        id: "thrive_query_cpd_user_summaries",
+        title: "Query CPD user summaries",
+        description: "Query CPD user log summaries in Thrive and return results with pagination.",
+        endpoint: "GET /rest/v1/cpdUserLogSummaries",
+        hints: READ,
+        params: QueryCpdUserSummariesParams,
+        output: Page<CpdUserSummary>,
     }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .query("entryDateFrom", Some(&*p.entry_date_from))
-            .query("entryDateTo", Some(&*p.entry_date_to))
-            .query("userIds", comma_list(p.user_ids.as_deref()))
-            .paged(&p.paging))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            let (from, to) = (Some(&*p.entry_date_from), Some(&*p.entry_date_to));
+            let before = out.len();
+            check_date("entryDateFrom", from, DateFormat::LocalDateTime, out);
+            check_date("entryDateTo", to, DateFormat::LocalDateTime, out);
+            if out.len() == before {
+                check_range(("entryDateFrom", from), ("entryDateTo", to), out);
+            }
+            check_comma_list("userIds", p.user_ids.as_deref(), None, out);
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+        }
     }
 }
-
-crate::register_tool!(QueryCpdUserSummaries);

@@ -3,22 +3,20 @@
 use super::{EnrolmentStatus, EnrolmentsOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
 use crate::rules::Rule;
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// List enrolments for a compliance assignment in Thrive.
-pub struct ListEnrolments;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`ListEnrolments`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListEnrolmentsParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
+    #[serde(skip_serializing_if = "crate::wire::sent_apart")]
     pub assignment_id: String,
     /// Start date to filter enrolments from (ISO 8601), e.g.
     /// 2023-09-01T00:00:00Z. Filters on the enrolment's updatedAt.
@@ -33,53 +31,37 @@ pub struct ListEnrolmentsParams {
     pub paging: crate::thrive::paging::PerPage100Bare,
 }
 
-impl Tool for ListEnrolments {
-    type Params = ListEnrolmentsParams;
-    type Output = EnrolmentsOutput;
+declare_tool! {
+    ListEnrolments {
+        id: "thrive_list_enrolments",
+        title: "List enrolments",
+        description: "List enrolments for a compliance assignment in Thrive.",
+        endpoint: "GET /rest/v1/assignments/{assignmentId}/enrolments",
+        hints: READ,
+        params: ListEnrolmentsParams,
+        output: EnrolmentsOutput,
+    }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
+        const RULES: &'static [Rule] = &[Rule::Requires {
+            field: "updatedAtTo",
+            needs: "updatedAtFrom",
+        }];
 
-    const ID: &'static str = "thrive_list_enrolments";
-    const TITLE: &'static str = "List enrolments";
-    const DESCRIPTION: &'static str = "List enrolments for a compliance assignment in Thrive.";
-    const ENDPOINT: &'static str = "GET /rest/v1/assignments/{assignmentId}/enrolments";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::BareArray {
-        max_per_page: 100,
-        default_per_page: 100,
-    };
-    const RULES: &'static [Rule] = &[Rule::Requires {
-        field: "updatedAtTo",
-        needs: "updatedAtFrom",
-    }];
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_date_input("updatedAtFrom", p.updated_at_from.as_ref(), out);
+            check_date_input("updatedAtTo", p.updated_at_to.as_ref(), out);
+            // Reported at the missing field, so a form marks the one to fill in.
+            if p.updated_at_to.is_some() && p.updated_at_from.is_none() {
+                out.push(Violation::new(
+                    "/updatedAtFrom",
+                    "updatedAtTo requires updatedAtFrom",
+                ));
+            }
+        }
 
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedAtFrom",
-            p.updated_at_from.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-        check_date(
-            "updatedAtTo",
-            p.updated_at_to.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-        // Reported at the missing field, so a form marks the one to fill in.
-        if p.updated_at_to.is_some() && p.updated_at_from.is_none() {
-            out.push(Violation::new(
-                "/updatedAtFrom",
-                "updatedAtTo requires updatedAtFrom",
-            ));
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.query_fields(p)
         }
     }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?
-            .query("updatedAtFrom", p.updated_at_from.as_ref())
-            .query("updatedAtTo", p.updated_at_to.as_ref())
-            .query("status", p.status.map(EnrolmentStatus::as_str))
-            .paged(&p.paging))
-    }
 }
-
-crate::register_tool!(ListEnrolments);

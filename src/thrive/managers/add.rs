@@ -5,12 +5,9 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::BulkOutput;
-use crate::tool::{Batching, Hints, Tool};
+use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Add managers to a Thrive audience with their permissions.
-pub struct AddAudienceManagers;
 
 /// Inputs of [`AddAudienceManagers`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -30,29 +27,27 @@ pub struct AddAudienceManagersParams {
     pub managers: JsonList<ManagerInput, 1, 0>,
 }
 
-impl Tool for AddAudienceManagers {
-    type Params = AddAudienceManagersParams;
-    type Output = BulkOutput;
-
-    const ID: &'static str = "thrive_add_audience_managers";
-    const TITLE: &'static str = "Add audience managers";
-    const DESCRIPTION: &'static str = "Add managers to a Thrive audience with their permissions.";
-    const ENDPOINT: &'static str = "POST /rest/v1/audiences/{audienceId}/managers";
-    const HINTS: Hints = Hints::CREATE;
-    const BATCHING: Batching = Batching::Chunked {
-        pointer: "",
-        size: 100,
-    };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.managers.check("managers", out);
-        check_references("managers", p.managers.items(), out);
+declare_tool! {
+    AddAudienceManagers {
+        id: "thrive_add_audience_managers",
+        title: "Add audience managers",
+        description: "Add managers to a Thrive audience with their permissions.",
+        endpoint: "POST /rest/v1/audiences/{audienceId}/managers",
+        hints: CREATE,
+        params: AddAudienceManagersParams,
+        output: BulkOutput,
     }
+    impl {
+        const BATCHING: Batching = crate::thrive::chunked("");
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
-            .body(managers_body(p.managers.items())?))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            p.managers.check("managers", out);
+            check_references("managers", p.managers.items(), out);
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
+                .body(managers_body(p.managers.items())?))
+        }
     }
 }
-
-crate::register_tool!(AddAudienceManagers);

@@ -3,12 +3,9 @@
 use super::ManagersOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// List the managers of a Thrive audience.
-pub struct ListAudienceManagers;
 
 /// Inputs of [`ListAudienceManagers`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -19,20 +16,20 @@ pub struct ListAudienceManagersParams {
     pub audience_id: String,
 }
 
-impl Tool for ListAudienceManagers {
-    type Params = ListAudienceManagersParams;
-    type Output = ManagersOutput;
-
-    const ID: &'static str = "thrive_list_audience_managers";
-    const TITLE: &'static str = "List audience managers";
-    const DESCRIPTION: &'static str = "List the managers of a Thrive audience.";
-    const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}/managers";
-    const HINTS: Hints = Hints::READ;
-
-    // Not paginated: Thrive returns every manager in one bare array.
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
+declare_tool! {
+    ListAudienceManagers {
+        id: "thrive_list_audience_managers",
+        title: "List audience managers",
+        description: "List the managers of a Thrive audience.",
+        endpoint: "GET /rest/v1/audiences/{audienceId}/managers",
+        hints: READ,
+        params: ListAudienceManagersParams,
+        output: ManagersOutput,
+    }
+    impl {
+        // Not paginated: Thrive returns every manager in one bare array.
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
+        }
     }
 }
-
-crate::register_tool!(ListAudienceManagers);

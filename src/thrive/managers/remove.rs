@@ -3,12 +3,9 @@
 use crate::api::{ApiRequest, segment};
 use crate::error::{Result, Violation};
 use crate::thrive::common::SuccessOutput;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Remove a single manager from a Thrive audience.
-pub struct RemoveAudienceManager;
 
 /// Inputs of [`RemoveAudienceManager`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -23,31 +20,32 @@ pub struct RemoveAudienceManagerParams {
     pub user_id: String,
 }
 
-impl Tool for RemoveAudienceManager {
-    type Params = RemoveAudienceManagerParams;
-    // The response body is not documented: an empty 2xx body (or one without
-    // `success`) counts as success, as Sim does.
-    type Output = SuccessOutput;
+declare_tool! {
+    RemoveAudienceManager {
+        id: "thrive_remove_audience_manager",
+        title: "Remove audience manager",
+        description: "Remove a single manager from a Thrive audience.",
+        endpoint: "DELETE /rest/v1/audiences/{audienceId}/managers/{userId}",
+        hints: DESTROY,
+        params: RemoveAudienceManagerParams,
+        output: SuccessOutput,
+    }
+    impl {
+        // The response body is not documented: an empty 2xx body (or one without
+        // `success`) counts as success, as Sim does.
 
-    const ID: &'static str = "thrive_remove_audience_manager";
-    const TITLE: &'static str = "Remove audience manager";
-    const DESCRIPTION: &'static str = "Remove a single manager from a Thrive audience.";
-    const ENDPOINT: &'static str = "DELETE /rest/v1/audiences/{audienceId}/managers/{userId}";
-    const HINTS: Hints = Hints::DESTROY;
-
-    // Both path ids are checked here too, so a bad value in each is reported
-    // at once (`request` stops at the first).
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        for (field, value) in [("audienceId", &p.audience_id), ("userId", &p.user_id)] {
-            if let Err(e) = segment(field, value) {
-                out.extend(e.violations());
+        // Both path ids are checked here too, so a bad value in each is reported
+        // at once (`request` stops at the first).
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            for (field, value) in [("audienceId", &p.audience_id), ("userId", &p.user_id)] {
+                if let Err(e) = segment(field, value) {
+                    out.extend(e.violations());
+                }
             }
         }
-    }
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id, &p.user_id])
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id, &p.user_id])
+        }
     }
 }
-
-crate::register_tool!(RemoveAudienceManager);

@@ -5,12 +5,9 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::BulkOutput;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Replace a Thrive audience's entire manager list with the given managers (does not support an empty array).
-pub struct ReplaceAudienceManagers;
 
 /// Inputs of [`ReplaceAudienceManagers`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -31,27 +28,27 @@ pub struct ReplaceAudienceManagersParams {
     pub managers: JsonList<ManagerInput, 1, 0>,
 }
 
-impl Tool for ReplaceAudienceManagers {
-    type Params = ReplaceAudienceManagersParams;
-    type Output = BulkOutput;
-
-    const ID: &'static str = "thrive_replace_audience_managers";
-    const TITLE: &'static str = "Replace audience managers";
-    const DESCRIPTION: &'static str = "Replace a Thrive audience's entire manager list with the given managers (does not support an empty array).";
-    const ENDPOINT: &'static str = "PATCH /rest/v1/audiences/{audienceId}/managers";
-    const HINTS: Hints = Hints::DESTROY;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.managers.check("managers", out);
-        p.managers
-            .check_replace_limit("managers", crate::params::REPLACE_LIMIT, out);
-        check_references("managers", p.managers.items(), out);
+declare_tool! {
+    ReplaceAudienceManagers {
+        id: "thrive_replace_audience_managers",
+        title: "Replace audience managers",
+        description: "Replace a Thrive audience's entire manager list with the given managers (does not support an empty array).",
+        endpoint: "PATCH /rest/v1/audiences/{audienceId}/managers",
+        hints: DESTROY,
+        params: ReplaceAudienceManagersParams,
+        output: BulkOutput,
     }
+    impl {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            p.managers.check("managers", out);
+            p.managers
+                .check_replace_limit("managers", crate::params::REPLACE_LIMIT, out);
+            check_references("managers", p.managers.items(), out);
+        }
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
-            .body(managers_body(p.managers.items())?))
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
+                .body(managers_body(p.managers.items())?))
+        }
     }
 }
-
-crate::register_tool!(ReplaceAudienceManagers);

@@ -4,13 +4,9 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::BulkOutput;
-use crate::tool::{Batching, Hints, Tool};
+use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
-
-/// Add members to a Thrive audience by email, ref, or id.
-pub struct AddAudienceMembers;
 
 /// Inputs of [`AddAudienceMembers`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -25,34 +21,26 @@ pub struct AddAudienceMembersParams {
     pub users: JsonList<String, 1, 0>,
 }
 
-impl Tool for AddAudienceMembers {
-    type Params = AddAudienceMembersParams;
-    type Output = BulkOutput;
-
-    const ID: &'static str = "thrive_add_audience_members";
-    const TITLE: &'static str = "Add audience members";
-    const DESCRIPTION: &'static str = "Add members to a Thrive audience by email, ref, or id.";
-    const ENDPOINT: &'static str = "POST /rest/v1/audiences/{audienceId}/members";
-    const HINTS: Hints = Hints::CREATE;
-    const BATCHING: Batching = Batching::Chunked {
-        pointer: "",
-        size: 100,
-    };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.users.check("users", out);
-        crate::thrive::check_non_blank_items("users", p.users.items(), out);
+declare_tool! {
+    AddAudienceMembers {
+        id: "thrive_add_audience_members",
+        title: "Add audience members",
+        description: "Add members to a Thrive audience by email, ref, or id.",
+        endpoint: "POST /rest/v1/audiences/{audienceId}/members",
+        hints: CREATE,
+        params: AddAudienceMembersParams,
+        output: BulkOutput,
     }
+    impl {
+        const BATCHING: Batching = crate::thrive::chunked("");
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let users: Vec<Value> = p
-            .users
-            .items()
-            .iter()
-            .map(|u| Value::from(u.trim()))
-            .collect();
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            p.users.check_texts("users", out);
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            let users = p.users.trimmed();
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
+        }
     }
 }
-
-crate::register_tool!(AddAudienceMembers);

@@ -4,12 +4,9 @@ use super::AudienceMember;
 use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::Page;
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// List the members of a Thrive audience with pagination.
-pub struct ListAudienceMembers;
 
 /// Inputs of [`ListAudienceMembers`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -23,20 +20,21 @@ pub struct ListAudienceMembersParams {
     pub paging: crate::thrive::paging::PerPage1000OneBased,
 }
 
-impl Tool for ListAudienceMembers {
-    type Params = ListAudienceMembersParams;
-    type Output = Page<AudienceMember>;
+declare_tool! {
+    ListAudienceMembers {
+        id: "thrive_list_audience_members",
+        title: "List audience members",
+        description: "List the members of a Thrive audience with pagination.",
+        endpoint: "GET /rest/v1/audiences/{audienceId}/members",
+        hints: READ,
+        params: ListAudienceMembersParams,
+        output: Page<AudienceMember>,
+    }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000OneBased::PAGING;
 
-    const ID: &'static str = "thrive_list_audience_members";
-    const TITLE: &'static str = "List audience members";
-    const DESCRIPTION: &'static str = "List the members of a Thrive audience with pagination.";
-    const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}/members";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.paged(&p.paging))
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.paged(&p.paging))
+        }
     }
 }
-
-crate::register_tool!(ListAudienceMembers);

@@ -3,12 +3,9 @@
 use crate::api::{ApiRequest, segment};
 use crate::error::{Result, Violation};
 use crate::thrive::common::SuccessOutput;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Remove a single member from a Thrive audience.
-pub struct RemoveAudienceMember;
 
 /// Inputs of [`RemoveAudienceMember`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -23,31 +20,32 @@ pub struct RemoveAudienceMemberParams {
     pub user_ref: String,
 }
 
-impl Tool for RemoveAudienceMember {
-    type Params = RemoveAudienceMemberParams;
-    // The response body is not documented: an empty 2xx body (or one without
-    // `success`) counts as success, as Sim does.
-    type Output = SuccessOutput;
+declare_tool! {
+    RemoveAudienceMember {
+        id: "thrive_remove_audience_member",
+        title: "Remove audience member",
+        description: "Remove a single member from a Thrive audience.",
+        endpoint: "DELETE /rest/v1/audiences/{audienceId}/members/{userRef}",
+        hints: DESTROY,
+        params: RemoveAudienceMemberParams,
+        output: SuccessOutput,
+    }
+    impl {
+        // The response body is not documented: an empty 2xx body (or one without
+        // `success`) counts as success, as Sim does.
 
-    const ID: &'static str = "thrive_remove_audience_member";
-    const TITLE: &'static str = "Remove audience member";
-    const DESCRIPTION: &'static str = "Remove a single member from a Thrive audience.";
-    const ENDPOINT: &'static str = "DELETE /rest/v1/audiences/{audienceId}/members/{userRef}";
-    const HINTS: Hints = Hints::DESTROY;
-
-    // Both path ids are checked here too, so a bad value in each is reported
-    // at once (`request` stops at the first).
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        for (field, value) in [("audienceId", &p.audience_id), ("userRef", &p.user_ref)] {
-            if let Err(e) = segment(field, value) {
-                out.extend(e.violations());
+        // Both path ids are checked here too, so a bad value in each is reported
+        // at once (`request` stops at the first).
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            for (field, value) in [("audienceId", &p.audience_id), ("userRef", &p.user_ref)] {
+                if let Err(e) = segment(field, value) {
+                    out.extend(e.violations());
+                }
             }
         }
-    }
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id, &p.user_ref])
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id, &p.user_ref])
+        }
     }
 }
-
-crate::register_tool!(RemoveAudienceMember);

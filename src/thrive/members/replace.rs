@@ -4,13 +4,9 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::BulkOutput;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
-
-/// Replace a Thrive audience's entire members list with the given users (does not support an empty array).
-pub struct ReplaceAudienceMembers;
 
 /// Inputs of [`ReplaceAudienceMembers`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -27,32 +23,27 @@ pub struct ReplaceAudienceMembersParams {
     pub users: JsonList<String, 1, 0>,
 }
 
-impl Tool for ReplaceAudienceMembers {
-    type Params = ReplaceAudienceMembersParams;
-    type Output = BulkOutput;
-
-    const ID: &'static str = "thrive_replace_audience_members";
-    const TITLE: &'static str = "Replace audience members";
-    const DESCRIPTION: &'static str = "Replace a Thrive audience's entire members list with the given users (does not support an empty array).";
-    const ENDPOINT: &'static str = "PATCH /rest/v1/audiences/{audienceId}/members";
-    const HINTS: Hints = Hints::DESTROY;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.users.check("users", out);
-        p.users
-            .check_replace_limit("users", crate::params::REPLACE_LIMIT, out);
-        crate::thrive::check_non_blank_items("users", p.users.items(), out);
+declare_tool! {
+    ReplaceAudienceMembers {
+        id: "thrive_replace_audience_members",
+        title: "Replace audience members",
+        description: "Replace a Thrive audience's entire members list with the given users (does not support an empty array).",
+        endpoint: "PATCH /rest/v1/audiences/{audienceId}/members",
+        hints: DESTROY,
+        params: ReplaceAudienceMembersParams,
+        output: BulkOutput,
     }
+    impl {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            p.users.check("users", out);
+            p.users
+                .check_replace_limit("users", crate::params::REPLACE_LIMIT, out);
+            p.users.check_not_blank("users", out);
+        }
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let users: Vec<Value> = p
-            .users
-            .items()
-            .iter()
-            .map(|u| Value::from(u.trim()))
-            .collect();
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            let users = p.users.trimmed();
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
+        }
     }
 }
-
-crate::register_tool!(ReplaceAudienceMembers);

@@ -22,13 +22,13 @@ pub mod user_updated;
 
 use crate::api::{ApiRequest, ApiResponse, ApiVersion, Method};
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// The envelope inputs every provisioning tool shares.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope {
     /// Your unique id for this event, so Thrive can recognise a resend.
@@ -51,12 +51,7 @@ pub struct ProvisioningOutput {
 }
 
 pub(crate) fn check_envelope(e: &Envelope, out: &mut Vec<Violation>) {
-    check_date(
-        "timestamp",
-        e.timestamp.as_deref(),
-        DateFormat::Iso8601,
-        out,
-    );
+    check_date_input("timestamp", e.timestamp.as_ref(), out);
     if e.id.as_deref().is_some_and(|i| i.len() > 200) {
         out.push(Violation::new("/id", "id must be at most 200 characters"));
     }
@@ -85,13 +80,6 @@ pub(crate) fn request(
     }))
 }
 
-/// Inserts `value` under `key` when present.
-pub(crate) fn put(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {
-    if let Some(v) = value {
-        map.insert(key.into(), v.into());
-    }
-}
-
 impl crate::wire::FromResponse for ProvisioningOutput {
     fn from_response(response: ApiResponse) -> Result<Self> {
         Ok(Self {
@@ -103,7 +91,7 @@ impl crate::wire::FromResponse for ProvisioningOutput {
 }
 
 /// The optional profile fields `user_joined` and `user_updated` share.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileFields {
     /// Job title.
@@ -120,19 +108,6 @@ pub struct ProfileFields {
 
 impl ProfileFields {
     pub(crate) fn check(&self, out: &mut Vec<Violation>) {
-        check_date(
-            "startDate",
-            self.start_date.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-    }
-
-    pub(crate) fn put_into(&self, map: &mut Map<String, Value>) {
-        put(map, "jobTitle", self.job_title.as_deref());
-        put(map, "managerRef", self.manager_ref.as_deref());
-        put(map, "startDate", self.start_date.as_deref());
-        put(map, "timeZone", self.time_zone.as_deref());
-        put(map, "languageCode", self.language_code.as_deref());
+        check_date_input("startDate", self.start_date.as_ref(), out);
     }
 }

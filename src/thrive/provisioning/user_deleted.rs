@@ -5,18 +5,17 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Map;
+use serde::{Deserialize, Serialize};
 
 /// Tell Thrive to obfuscate a user, keeping their training history.
 pub struct ProvisionUserDeleted;
 
 /// Inputs of [`ProvisionUserDeleted`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProvisionUserDeletedParams {
     /// Envelope id and timestamp.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "crate::wire::sent_apart")]
     pub envelope: Envelope,
     /// The user's reference.
     pub r#ref: String,
@@ -37,8 +36,7 @@ impl Tool for ProvisionUserDeleted {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let mut user = Map::new();
-        user.insert("ref".into(), p.r#ref.clone().into());
+        let user = crate::wire::object_fields(p)?;
         Ok(super::request(&p.envelope, "user_deleted", user))
     }
 }

@@ -5,18 +5,17 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Map;
+use serde::{Deserialize, Serialize};
 
 /// Tell Thrive a person joined: creates the user, or unsuspends them.
 pub struct ProvisionUserJoined;
 
 /// Inputs of [`ProvisionUserJoined`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProvisionUserJoinedParams {
     /// Envelope id and timestamp.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "crate::wire::sent_apart")]
     pub envelope: Envelope,
     /// The user's reference (your HR system's id).
     pub r#ref: String,
@@ -48,12 +47,7 @@ impl Tool for ProvisionUserJoined {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let mut user = Map::new();
-        user.insert("ref".into(), p.r#ref.clone().into());
-        user.insert("email".into(), p.email.clone().into());
-        user.insert("firstName".into(), p.first_name.clone().into());
-        user.insert("lastName".into(), p.last_name.clone().into());
-        p.profile.put_into(&mut user);
+        let user = crate::wire::object_fields(p)?;
         Ok(super::request(&p.envelope, "user_joined", user))
     }
 }

@@ -1,23 +1,22 @@
 //! `thrive_provision_user_suspended`: `POST /webhooks` (user API host), `user_suspended`.
 
-use super::{Envelope, ProvisioningOutput, put};
+use super::{Envelope, ProvisioningOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Map;
+use serde::{Deserialize, Serialize};
 
 /// Tell Thrive a person left.
 pub struct ProvisionUserSuspended;
 
 /// Inputs of [`ProvisionUserSuspended`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProvisionUserSuspendedParams {
     /// Envelope id and timestamp.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "crate::wire::sent_apart")]
     pub envelope: Envelope,
     /// The user's reference.
     pub r#ref: String,
@@ -39,13 +38,11 @@ impl Tool for ProvisionUserSuspended {
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         super::check_envelope(&p.envelope, out);
-        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
+        check_date_input("endDate", p.end_date.as_ref(), out);
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let mut user = Map::new();
-        user.insert("ref".into(), p.r#ref.clone().into());
-        put(&mut user, "endDate", p.end_date.as_deref());
+        let user = crate::wire::object_fields(p)?;
         Ok(super::request(&p.envelope, "user_suspended", user))
     }
 }

@@ -1,22 +1,21 @@
 //! `thrive_provision_user_updated`: `POST /webhooks` (user API host), `user_updated`.
 
-use super::{Envelope, ProfileFields, ProvisioningOutput, put};
+use super::{Envelope, ProfileFields, ProvisioningOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Map;
+use serde::{Deserialize, Serialize};
 
 /// Tell Thrive a person's details changed.
 pub struct ProvisionUserUpdated;
 
 /// Inputs of [`ProvisionUserUpdated`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProvisionUserUpdatedParams {
     /// Envelope id and timestamp.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "crate::wire::sent_apart")]
     pub envelope: Envelope,
     /// The user's reference.
     pub r#ref: String,
@@ -48,12 +47,7 @@ impl Tool for ProvisionUserUpdated {
     }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let mut user = Map::new();
-        user.insert("ref".into(), p.r#ref.clone().into());
-        put(&mut user, "email", p.email.as_deref());
-        put(&mut user, "firstName", p.first_name.as_deref());
-        put(&mut user, "lastName", p.last_name.as_deref());
-        p.profile.put_into(&mut user);
+        let user = crate::wire::object_fields(p)?;
         Ok(super::request(&p.envelope, "user_updated", user))
     }
 }

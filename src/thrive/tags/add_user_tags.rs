@@ -4,13 +4,10 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::MessageOutput;
-use crate::tool::{Batching, Hints, Tool};
+use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
-
-/// Add one or more tags to a learner in Thrive.
-pub struct AddUserTags;
+use serde_json::json;
 
 /// Inputs of [`AddUserTags`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -28,34 +25,26 @@ pub struct AddUserTagsParams {
     pub tags: JsonList<String, 1, 0>,
 }
 
-impl Tool for AddUserTags {
-    type Params = AddUserTagsParams;
-    type Output = MessageOutput;
-
-    const ID: &'static str = "thrive_add_user_tags";
-    const TITLE: &'static str = "Add user tags";
-    const DESCRIPTION: &'static str = "Add one or more tags to a learner in Thrive.";
-    const ENDPOINT: &'static str = "POST /rest/v1/users/{userId}/tags";
-    const HINTS: Hints = Hints::CREATE;
-    const BATCHING: Batching = Batching::Chunked {
-        pointer: "/tags",
-        size: 100,
-    };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.tags.check("tags", out);
-        crate::thrive::check_non_blank_items("tags", p.tags.items(), out);
+declare_tool! {
+    AddUserTags {
+        id: "thrive_add_user_tags",
+        title: "Add user tags",
+        description: "Add one or more tags to a learner in Thrive.",
+        endpoint: "POST /rest/v1/users/{userId}/tags",
+        hints: CREATE,
+        params: AddUserTagsParams,
+        output: MessageOutput,
     }
+    impl {
+        const BATCHING: Batching = crate::thrive::chunked("/tags");
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let tags: Vec<Value> = p
-            .tags
-            .items()
-            .iter()
-            .map(|t| Value::from(t.trim()))
-            .collect();
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?.body(json!({ "tags": tags })))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            p.tags.check_texts("tags", out);
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            let tags = p.tags.trimmed();
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?.body(json!({ "tags": tags })))
+        }
     }
 }
-
-crate::register_tool!(AddUserTags);

@@ -3,12 +3,9 @@
 use super::TagOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single tag in Thrive by its ID.
-pub struct GetTag;
 
 /// Inputs of [`GetTag`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -19,19 +16,19 @@ pub struct GetTagParams {
     pub tag_id: String,
 }
 
-impl Tool for GetTag {
-    type Params = GetTagParams;
-    type Output = TagOutput;
-
-    const ID: &'static str = "thrive_get_tag";
-    const TITLE: &'static str = "Get tag";
-    const DESCRIPTION: &'static str = "Get a single tag in Thrive by its ID.";
-    const ENDPOINT: &'static str = "GET /rest/v1/tags/{tagId}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.tag_id])
+declare_tool! {
+    GetTag {
+        id: "thrive_get_tag",
+        title: "Get tag",
+        description: "Get a single tag in Thrive by its ID.",
+        endpoint: "GET /rest/v1/tags/{tagId}",
+        hints: READ,
+        params: GetTagParams,
+        output: TagOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.tag_id])
+        }
     }
 }
-
-crate::register_tool!(GetTag);

@@ -3,31 +3,28 @@
 use super::SkillLevelsOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get the available skill levels configured in Thrive.
-pub struct GetSkillLevels;
 
 /// Inputs of [`GetSkillLevels`]: none besides the connection.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GetSkillLevelsParams {}
 
-impl Tool for GetSkillLevels {
-    type Params = GetSkillLevelsParams;
-    type Output = SkillLevelsOutput;
-
-    const ID: &'static str = "thrive_get_skill_levels";
-    const TITLE: &'static str = "Get skill levels";
-    const DESCRIPTION: &'static str = "Get the available skill levels configured in Thrive.";
-    const ENDPOINT: &'static str = "GET /rest/v1/skills/levels";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(_: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[])
+declare_tool! {
+    GetSkillLevels {
+        id: "thrive_get_skill_levels",
+        title: "Get skill levels",
+        description: "Get the available skill levels configured in Thrive.",
+        endpoint: "GET /rest/v1/skills/levels",
+        hints: READ,
+        params: GetSkillLevelsParams,
+        output: SkillLevelsOutput,
+    }
+    impl {
+        fn request(_: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])
+        }
     }
 }
-
-crate::register_tool!(GetSkillLevels);

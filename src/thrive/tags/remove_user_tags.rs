@@ -4,13 +4,10 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::MessageOutput;
-use crate::tool::{Batching, Hints, Tool};
+use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
-
-/// Remove one or more tags from a learner in Thrive.
-pub struct RemoveUserTags;
+use serde_json::json;
 
 /// Inputs of [`RemoveUserTags`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -28,36 +25,28 @@ pub struct RemoveUserTagsParams {
     pub tags: JsonList<String, 1, 0>,
 }
 
-impl Tool for RemoveUserTags {
-    type Params = RemoveUserTagsParams;
-    type Output = MessageOutput;
-
-    const ID: &'static str = "thrive_remove_user_tags";
-    const TITLE: &'static str = "Remove user tags";
-    const DESCRIPTION: &'static str = "Remove one or more tags from a learner in Thrive.";
-    const ENDPOINT: &'static str = "PATCH /rest/v1/users/{userId}/tags";
-    const HINTS: Hints = Hints::DESTROY;
-    const BATCHING: Batching = Batching::Chunked {
-        pointer: "/value",
-        size: 100,
-    };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.tags.check("tags", out);
-        crate::thrive::check_non_blank_items("tags", p.tags.items(), out);
+declare_tool! {
+    RemoveUserTags {
+        id: "thrive_remove_user_tags",
+        title: "Remove user tags",
+        description: "Remove one or more tags from a learner in Thrive.",
+        endpoint: "PATCH /rest/v1/users/{userId}/tags",
+        hints: DESTROY,
+        params: RemoveUserTagsParams,
+        output: MessageOutput,
     }
+    impl {
+        const BATCHING: Batching = crate::thrive::chunked("/value");
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let tags: Vec<Value> = p
-            .tags
-            .items()
-            .iter()
-            .map(|t| Value::from(t.trim()))
-            .collect();
-        // A JSON-Patch-like object; `op` and `path` each have one allowed value.
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
-            .body(json!({ "op": "remove", "path": "tags", "value": tags })))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            p.tags.check_texts("tags", out);
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            let tags = p.tags.trimmed();
+            // A JSON-Patch-like object; `op` and `path` each have one allowed value.
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
+                .body(json!({ "op": "remove", "path": "tags", "value": tags })))
+        }
     }
 }
-
-crate::register_tool!(RemoveUserTags);

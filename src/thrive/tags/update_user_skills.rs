@@ -5,16 +5,13 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::thrive::common::MessageOutput;
-use crate::tool::{Batching, Hints, Tool};
+use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 /// The lowest level Thrive accepts for `level` and `targetLevel`.
 const MIN_LEVEL: f64 = -1.0;
-
-/// Update skills and levels for a learner in Thrive.
-pub struct UpdateUserSkills;
 
 /// Inputs of [`UpdateUserSkills`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -41,61 +38,59 @@ fn level_value(level: f64) -> Value {
     }
 }
 
-impl Tool for UpdateUserSkills {
-    type Params = UpdateUserSkillsParams;
-    type Output = MessageOutput;
+declare_tool! {
+    UpdateUserSkills {
+        id: "thrive_update_user_skills",
+        title: "Update user skills",
+        description: "Update skills and levels for a learner in Thrive.",
+        endpoint: "PATCH /rest/v1/users/{userId}/skills",
+        hints: UPDATE,
+        params: UpdateUserSkillsParams,
+        output: MessageOutput,
+    }
+    impl {
+        const BATCHING: Batching = crate::thrive::chunked("/value");
 
-    const ID: &'static str = "thrive_update_user_skills";
-    const TITLE: &'static str = "Update user skills";
-    const DESCRIPTION: &'static str = "Update skills and levels for a learner in Thrive.";
-    const ENDPOINT: &'static str = "PATCH /rest/v1/users/{userId}/skills";
-    const HINTS: Hints = Hints::UPDATE;
-    const BATCHING: Batching = Batching::Chunked {
-        pointer: "/value",
-        size: 100,
-    };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.skills.check("skills", out);
-        for (i, skill) in p.skills.items().iter().enumerate() {
-            if skill.tag_name.trim().is_empty() {
-                out.push(Violation::new(
-                    format!("/skills/{i}/tagName"),
-                    format!("skills[{i}].tagName must not be empty"),
-                ));
-            }
-            for (key, level) in [("level", skill.level), ("targetLevel", skill.target_level)] {
-                if let Some(level) = level.filter(|l| *l < MIN_LEVEL) {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            p.skills.check("skills", out);
+            for (i, skill) in p.skills.items().iter().enumerate() {
+                if skill.tag_name.trim().is_empty() {
                     out.push(Violation::new(
-                        format!("/skills/{i}/{key}"),
-                        format!("skills[{i}].{key} must be at least -1, got {level}"),
+                        format!("/skills/{i}/tagName"),
+                        format!("skills[{i}].tagName must not be empty"),
                     ));
+                }
+                for (key, level) in [("level", skill.level), ("targetLevel", skill.target_level)] {
+                    if let Some(level) = level.filter(|l| *l < MIN_LEVEL) {
+                        out.push(Violation::new(
+                            format!("/skills/{i}/{key}"),
+                            format!("skills[{i}].{key} must be at least -1, got {level}"),
+                        ));
+                    }
                 }
             }
         }
-    }
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let skills: Vec<Value> = p
-            .skills
-            .items()
-            .iter()
-            .map(|s| {
-                let mut item = Map::new();
-                item.insert("tagName".into(), s.tag_name.trim().into());
-                if let Some(level) = s.level {
-                    item.insert("level".into(), level_value(level));
-                }
-                if let Some(target) = s.target_level {
-                    item.insert("targetLevel".into(), level_value(target));
-                }
-                Value::Object(item)
-            })
-            .collect();
-        // A JSON-Patch-like object; `op` and `path` each have one allowed value.
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
-            .body(json!({ "op": "update", "path": "skills", "value": skills })))
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            let skills: Vec<Value> = p
+                .skills
+                .items()
+                .iter()
+                .map(|s| {
+                    let mut item = Map::new();
+                    item.insert("tagName".into(), s.tag_name.trim().into());
+                    if let Some(level) = s.level {
+                        item.insert("level".into(), level_value(level));
+                    }
+                    if let Some(target) = s.target_level {
+                        item.insert("targetLevel".into(), level_value(target));
+                    }
+                    Value::Object(item)
+                })
+                .collect();
+            // A JSON-Patch-like object; `op` and `path` each have one allowed value.
+            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
+                .body(json!({ "op": "update", "path": "skills", "value": skills })))
+        }
     }
 }
-
-crate::register_tool!(UpdateUserSkills);

@@ -1,21 +1,17 @@
 //! `thrive_create_user`: `POST /rest/v2/users`.
 
 use super::{LoginMethod, Role, UserOutput};
-use crate::api::{ApiRequest, JsonBody};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, JsonObject, check_date};
+use crate::params::JsonObject;
 use crate::params::{DateText, Day};
 use crate::rules::Rule;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Value;
-
-/// Create a new user in Thrive.
-pub struct CreateUser;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`CreateUser`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserParams {
     /// Your organisation's unique identifier for this individual.
@@ -52,62 +48,40 @@ pub struct CreateUserParams {
     pub additional_fields: Option<JsonObject>,
 }
 
-impl Tool for CreateUser {
-    type Params = CreateUserParams;
-    type Output = UserOutput;
-
-    const ID: &'static str = "thrive_create_user";
-    const TITLE: &'static str = "Create user";
-    const DESCRIPTION: &'static str = "Create a new user in Thrive.";
-    const ENDPOINT: &'static str = "POST /rest/v2/users";
-    const HINTS: Hints = Hints::CREATE;
-    const RULES: &'static [Rule] = &[Rule::RequiredUnless {
-        field: "email",
-        other: "loginMethod",
-        value: "ref",
-    }];
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
-            out.push(Violation::new(
-                "/email",
-                "email is required unless loginMethod is 'ref'",
-            ));
-        }
-        check_date(
-            "startDate",
-            p.start_date.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
-        if let Some(fields) = &p.additional_fields {
-            fields.check("additionalFields", out);
-        }
+declare_tool! {
+    CreateUser {
+        id: "thrive_create_user",
+        title: "Create user",
+        description: "Create a new user in Thrive.",
+        endpoint: "POST /rest/v2/users",
+        hints: CREATE,
+        params: CreateUserParams,
+        output: UserOutput,
     }
+    impl {
+        const RULES: &'static [Rule] = &[Rule::RequiredUnless {
+            field: "email",
+            other: "loginMethod",
+            value: "ref",
+        }];
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let body = JsonBody::new()
-            .field("ref", p.r#ref.as_str())
-            .field("firstName", p.first_name.as_str())
-            .field("lastName", p.last_name.as_str())
-            .optional("email", p.email.as_deref())
-            .optional("loginMethod", p.login_method.map(LoginMethod::as_str))
-            .optional("role", p.role.map(Role::as_str))
-            .optional("jobTitle", p.job_title.as_deref())
-            .optional("managerRef", p.manager_ref.as_deref())
-            .optional("startDate", p.start_date.as_deref())
-            .optional("endDate", p.end_date.as_deref())
-            .optional("timeZone", p.time_zone.as_deref())
-            .optional("languageCode", p.language_code.as_deref())
-            .optional("sso", p.sso)
-            .optional("domain", p.domain.as_deref())
-            .optional(
-                "additionalFields",
-                p.additional_fields.as_ref().map(|f| Value::Object(f.map())),
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
+                out.push(Violation::new(
+                    "/email",
+                    "email is required unless loginMethod is 'ref'",
+                ));
+            }
+            super::check_profile(
+                p.start_date.as_ref(),
+                p.end_date.as_ref(),
+                p.additional_fields.as_ref(),
+                out,
             );
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
+        }
     }
 }
-
-crate::register_tool!(CreateUser);

@@ -3,12 +3,9 @@
 use crate::api::ApiRequest;
 use crate::error::Result;
 use crate::thrive::common::SuccessOutput;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Permanently delete (obfuscate) a user in Thrive by ref while retaining training history.
-pub struct DeleteUser;
 
 /// Inputs of [`DeleteUser`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -21,22 +18,22 @@ pub struct DeleteUserParams {
     pub r#ref: String,
 }
 
-impl Tool for DeleteUser {
-    type Params = DeleteUserParams;
-    // The docs show a 200 whose body is not visible; an empty body (or
-    // one without `success`) counts as success.
-    type Output = SuccessOutput;
+declare_tool! {
+    DeleteUser {
+        id: "thrive_delete_user",
+        title: "Delete user",
+        description: "Permanently delete (obfuscate) a user in Thrive by ref while retaining training history.",
+        endpoint: "DELETE /rest/v2/users/ref/{ref}",
+        hints: DESTROY,
+        params: DeleteUserParams,
+        output: SuccessOutput,
+    }
+    impl {
+        // The docs show a 200 whose body is not visible; an empty body (or
+        // one without `success`) counts as success.
 
-    const ID: &'static str = "thrive_delete_user";
-    const TITLE: &'static str = "Delete user";
-    const DESCRIPTION: &'static str =
-        "Permanently delete (obfuscate) a user in Thrive by ref while retaining training history.";
-    const ENDPOINT: &'static str = "DELETE /rest/v2/users/ref/{ref}";
-    const HINTS: Hints = Hints::DESTROY;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
+        }
     }
 }
-
-crate::register_tool!(DeleteUser);

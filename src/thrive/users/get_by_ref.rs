@@ -3,12 +3,9 @@
 use super::BasicUserOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-/// Get a single user in Thrive by their ref and return basic user information.
-pub struct GetUserByRef;
 
 /// Inputs of [`GetUserByRef`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -20,20 +17,19 @@ pub struct GetUserByRefParams {
     pub r#ref: String,
 }
 
-impl Tool for GetUserByRef {
-    type Params = GetUserByRefParams;
-    type Output = BasicUserOutput;
-
-    const ID: &'static str = "thrive_get_user_by_ref";
-    const TITLE: &'static str = "Get user by ref";
-    const DESCRIPTION: &'static str =
-        "Get a single user in Thrive by their ref and return basic user information.";
-    const ENDPOINT: &'static str = "GET /rest/v1/users/ref/{ref}";
-    const HINTS: Hints = Hints::READ;
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
+declare_tool! {
+    GetUserByRef {
+        id: "thrive_get_user_by_ref",
+        title: "Get user by ref",
+        description: "Get a single user in Thrive by their ref and return basic user information.",
+        endpoint: "GET /rest/v1/users/ref/{ref}",
+        hints: READ,
+        params: GetUserByRefParams,
+        output: BasicUserOutput,
+    }
+    impl {
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
+        }
     }
 }
-
-crate::register_tool!(GetUserByRef);

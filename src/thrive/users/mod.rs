@@ -16,6 +16,8 @@ pub use search::{SearchUsers, SearchUsersParams};
 pub use suspend::{SuspendUser, SuspendUserParams};
 pub use update::{UpdateUser, UpdateUserParams};
 
+use crate::error::Violation;
+use crate::params::{DateText, Day, JsonObject, check_date_input};
 use crate::thrive::common::Extra;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -93,6 +95,21 @@ impl UserStatus {
             Self::Expired => "expired",
             Self::New => "new",
         }
+    }
+}
+
+/// The checks a user's create and update share: the two dates and the
+/// custom fields object.
+fn check_profile(
+    start_date: Option<&DateText<Day>>,
+    end_date: Option<&DateText<Day>>,
+    additional_fields: Option<&JsonObject>,
+    out: &mut Vec<Violation>,
+) {
+    check_date_input("startDate", start_date, out);
+    check_date_input("endDate", end_date, out);
+    if let Some(fields) = additional_fields {
+        fields.check("additionalFields", out);
     }
 }
 

@@ -3,19 +3,16 @@
 use super::{User, UserStatus, status_names};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
+use crate::params::check_date_input;
 use crate::params::{CommaList, DateText, Instant};
-use crate::params::{DateFormat, check_date};
+use crate::thrive::check_comma_list;
 use crate::thrive::common::Page;
-use crate::thrive::{check_comma_list, comma_list};
-use crate::tool::{Hints, Paging, Tool};
+use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// Search users in Thrive and return basic user information with pagination.
-pub struct SearchUsers;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`SearchUsers`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchUsersParams {
     /// `page` and `perPage`.
@@ -33,49 +30,39 @@ pub struct SearchUsersParams {
     pub status: Option<UserStatus>,
 }
 
-impl Tool for SearchUsers {
-    type Params = SearchUsersParams;
-    type Output = Page<User>;
-
-    const ID: &'static str = "thrive_search_users";
-    const TITLE: &'static str = "Search users";
-    const DESCRIPTION: &'static str =
-        "Search users in Thrive and return basic user information with pagination.";
-    const ENDPOINT: &'static str = "GET /rest/v1/users";
-    const HINTS: Hints = Hints::READ;
-    const PAGING: Paging = Paging::Envelope { max_per_page: 1000 };
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "updatedSince",
-            p.updated_since.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-        check_comma_list(
-            "statuses",
-            p.statuses.as_deref(),
-            Some(&status_names()),
-            out,
-        );
-        check_comma_list(
-            "omitStatuses",
-            p.omit_statuses.as_deref(),
-            Some(&status_names()),
-            out,
-        );
+declare_tool! {
+    SearchUsers {
+        id: "thrive_search_users",
+        title: "Search users",
+        description: "Search users in Thrive and return basic user information with pagination.",
+        endpoint: "GET /rest/v1/users",
+        hints: READ,
+        params: SearchUsersParams,
+        output: Page<User>,
     }
+    impl {
+        const PAGING: Paging = crate::thrive::paging::PerPage1000Whole::PAGING;
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        // Not documented: how `statuses`, `omitStatuses` and `status` combine.
-        // Each is sent (list items trimmed) and Thrive decides.
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-            .paged(&p.paging)
-            .query("updatedSince", p.updated_since.as_ref())
-            .query("statuses", comma_list(p.statuses.as_deref()))
-            .query("omitStatuses", comma_list(p.omit_statuses.as_deref()))
-            .query("status", p.status.map(UserStatus::as_str)))
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_date_input("updatedSince", p.updated_since.as_ref(), out);
+            check_comma_list(
+                "statuses",
+                p.statuses.as_deref(),
+                Some(&status_names()),
+                out,
+            );
+            check_comma_list(
+                "omitStatuses",
+                p.omit_statuses.as_deref(),
+                Some(&status_names()),
+                out,
+            );
+        }
+
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            // Not documented: how `statuses`, `omitStatuses` and `status` combine.
+            // Each is sent (list items trimmed) and Thrive decides.
+            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+        }
     }
 }
-
-crate::register_tool!(SearchUsers);

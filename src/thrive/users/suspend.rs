@@ -1,48 +1,44 @@
 //! `thrive_suspend_user`: `PATCH /rest/v2/users/ref/{ref}/suspend`.
 
 use super::UserOutput;
-use crate::api::{ApiRequest, JsonBody};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, check_date};
+use crate::params::check_date_input;
 use crate::params::{DateText, Day};
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
-use serde::Deserialize;
-
-/// Suspend a user in Thrive by ref, marking the account inactive.
-pub struct SuspendUser;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`SuspendUser`].
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SuspendUserParams {
     /// The user ref to suspend (sent as one path segment).
     #[schemars(extend("x-options" = crate::options::USER_REF))]
+    #[serde(skip_serializing_if = "crate::wire::sent_apart")]
     pub r#ref: String,
     /// The date this individual left your organisation (ISO 8601), e.g.
     /// 2024-06-30T00:00:00.000Z. Left out of the request when blank.
     pub end_date: Option<DateText<Day>>,
 }
 
-impl Tool for SuspendUser {
-    type Params = SuspendUserParams;
-    type Output = UserOutput;
-
-    const ID: &'static str = "thrive_suspend_user";
-    const TITLE: &'static str = "Suspend user";
-    const DESCRIPTION: &'static str =
-        "Suspend a user in Thrive by ref, marking the account inactive.";
-    const ENDPOINT: &'static str = "PATCH /rest/v2/users/ref/{ref}/suspend";
-    const HINTS: Hints = Hints::UPDATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
+declare_tool! {
+    SuspendUser {
+        id: "thrive_suspend_user",
+        title: "Suspend user",
+        description: "Suspend a user in Thrive by ref, marking the account inactive.",
+        endpoint: "PATCH /rest/v2/users/ref/{ref}/suspend",
+        hints: UPDATE,
+        params: SuspendUserParams,
+        output: UserOutput,
     }
+    impl {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            check_date_input("endDate", p.end_date.as_ref(), out);
+        }
 
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let body = JsonBody::new().optional("endDate", p.end_date.as_deref());
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body(body))
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
+        }
     }
 }
-
-crate::register_tool!(SuspendUser);

@@ -1,17 +1,13 @@
 //! `thrive_update_user`: `PATCH /rest/v2/users/ref/{ref}`.
 
 use super::{LoginMethod, Role, UserOutput};
-use crate::api::{ApiRequest, JsonBody};
+use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{DateFormat, JsonObject, check_date};
+use crate::params::JsonObject;
 use crate::params::{DateText, Day};
-use crate::tool::{Hints, Tool};
+use crate::tool::declare_tool;
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::Value;
-
-/// Update an existing user in Thrive by ref. Only the fields provided are changed.
-pub struct UpdateUser;
+use serde::{Deserialize, Serialize};
 
 /// Inputs of [`UpdateUser`].
 ///
@@ -19,12 +15,13 @@ pub struct UpdateUser;
 /// sent, so the field keeps its value in Thrive. Thrive clears a field that
 /// is sent as an explicit `null`, which this tool cannot express (a `null`
 /// input is absent too).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateUserParams {
     /// The user ref to update (your organisation's unique identifier for the
     /// individual; sent as one path segment).
     #[schemars(extend("x-options" = crate::options::USER_REF))]
+    #[serde(skip_serializing_if = "crate::wire::sent_apart")]
     pub r#ref: String,
     /// The given name of the individual.
     pub first_name: Option<String>,
@@ -59,54 +56,31 @@ pub struct UpdateUserParams {
     pub additional_fields: Option<JsonObject>,
 }
 
-impl Tool for UpdateUser {
-    type Params = UpdateUserParams;
-    type Output = UserOutput;
+declare_tool! {
+    UpdateUser {
+        id: "thrive_update_user",
+        title: "Update user",
+        description: "Update an existing user in Thrive by ref. Only the fields provided are changed.",
+        endpoint: "PATCH /rest/v2/users/ref/{ref}",
+        hints: UPDATE,
+        params: UpdateUserParams,
+        output: UserOutput,
+    }
+    impl {
+        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+            super::check_profile(
+                p.start_date.as_ref(),
+                p.end_date.as_ref(),
+                p.additional_fields.as_ref(),
+                out,
+            );
+        }
 
-    const ID: &'static str = "thrive_update_user";
-    const TITLE: &'static str = "Update user";
-    const DESCRIPTION: &'static str =
-        "Update an existing user in Thrive by ref. Only the fields provided are changed.";
-    const ENDPOINT: &'static str = "PATCH /rest/v2/users/ref/{ref}";
-    const HINTS: Hints = Hints::UPDATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        check_date(
-            "startDate",
-            p.start_date.as_deref(),
-            DateFormat::Iso8601,
-            out,
-        );
-        check_date("endDate", p.end_date.as_deref(), DateFormat::Iso8601, out);
-        if let Some(fields) = &p.additional_fields {
-            fields.check("additionalFields", out);
+        fn request(p: &Self::Params) -> Result<ApiRequest> {
+            // Not documented: a PATCH with no field to change. It is sent as
+            // `{}` (Thrive should answer with the unchanged user) rather than
+            // refused, so a workflow may "touch" a user without failing.
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
         }
     }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        // Not documented: a PATCH with no field to change. It is sent as
-        // `{}` (Thrive should answer with the unchanged user) rather than
-        // refused, so a workflow may "touch" a user without failing.
-        let body = JsonBody::new()
-            .optional("firstName", p.first_name.as_deref())
-            .optional("lastName", p.last_name.as_deref())
-            .optional("email", p.email.as_deref())
-            .optional("loginMethod", p.login_method.map(LoginMethod::as_str))
-            .optional("role", p.role.map(Role::as_str))
-            .optional("jobTitle", p.job_title.as_deref())
-            .optional("managerRef", p.manager_ref.as_deref())
-            .optional("startDate", p.start_date.as_deref())
-            .optional("endDate", p.end_date.as_deref())
-            .optional("timeZone", p.time_zone.as_deref())
-            .optional("languageCode", p.language_code.as_deref())
-            .optional("sso", p.sso)
-            .optional("domain", p.domain.as_deref())
-            .optional(
-                "additionalFields",
-                p.additional_fields.as_ref().map(|f| Value::Object(f.map())),
-            );
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body(body))
-    }
 }
-
-crate::register_tool!(UpdateUser);

@@ -50,8 +50,7 @@ impl CompositeTool for SyncAudienceMembers {
     };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.users.check("users", out);
-        crate::thrive::check_non_blank_items("users", p.users.items(), out);
+        p.users.check_texts("users", out);
     }
 
     fn first_request(p: &Self::Params) -> Result<ApiRequest> {
