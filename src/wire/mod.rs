@@ -14,6 +14,7 @@ pub mod origin;
 mod query;
 pub mod read;
 pub mod request;
+pub mod response;
 
 pub use meta::{Batching, Hints, Paging, ToolMeta};
 pub use origin::{Origin, Scheme};
