@@ -43,7 +43,9 @@ struct Args {
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Tenant sizes for the returnAll / streaming runs (0 to skip them).
-    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    /// Default: 10000 and 100000; 10000 alone with --quick, which keeps
+    /// the quick run under two minutes.
+    #[arg(long, value_delimiter = ',')]
     users: Vec<usize>,
     /// The thrive-blocks binary (default: built next to this one).
     #[arg(long)]
@@ -194,7 +196,12 @@ fn run(args: &Args) -> Result<(), String> {
     drop(sb);
 
     let mut paging = Vec::new();
-    for &users in args.users.iter().filter(|u| **u > 0) {
+    let sizes = match (args.users.is_empty(), args.quick) {
+        (false, _) => args.users.clone(),
+        (true, true) => vec![10_000],
+        (true, false) => vec![10_000, 100_000],
+    };
+    for &users in sizes.iter().filter(|u| **u > 0) {
         let sb = sandbox::ChildSandbox::start(users)?;
         let ep = sb.endpoint.clone();
         log(format!("paging over {} users", ep.users));
