@@ -47,7 +47,7 @@ struct Args {
     /// the quick run under two minutes.
     #[arg(long, value_delimiter = ',')]
     users: Vec<usize>,
-    /// The thrive-blocks binary (default: built next to this one).
+    /// The thrive-blocks binary (default: built into `target/bench-cli`).
     #[arg(long)]
     cli: Option<PathBuf>,
     /// Only run `N` calls of one in-process path (reqwest or catalogue) at
@@ -514,11 +514,17 @@ fn python() -> Option<PathBuf> {
 }
 
 /// Builds `thrive-blocks` with this binary's profile (a no-op when it is
-/// fresh) and returns its path, next to this binary.
+/// fresh) and returns its path.
+///
+/// It is built into its own target folder (`target/bench-cli`): built on its
+/// own, the package resolves its dependencies' features differently from
+/// this bench, and in the shared folder each build would overwrite the
+/// other's library and rebuild it on every run.
 fn build_cli() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
-    let release = dir.file_name().is_some_and(|n| n == "release");
+    let profile = dir.file_name()?.to_owned();
+    let target = dir.parent()?.join("bench-cli");
     if let Some(cargo) = std::env::var_os("CARGO") {
         let mut cmd = Command::new(cargo);
         cmd.args([
@@ -529,7 +535,8 @@ fn build_cli() -> Option<PathBuf> {
             "--bin",
             "thrive-blocks",
         ]);
-        if release {
+        cmd.arg("--target-dir").arg(&target);
+        if profile == "release" {
             cmd.arg("--release");
         }
         log("building thrive-blocks for the CLI paths…");
@@ -538,6 +545,6 @@ fn build_cli() -> Option<PathBuf> {
             log("could not build thrive-blocks");
         }
     }
-    let cli = dir.join("thrive-blocks");
+    let cli = target.join(profile).join("thrive-blocks");
     cli.is_file().then_some(cli)
 }
