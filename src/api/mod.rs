@@ -39,6 +39,13 @@ pub struct Prepared {
     pub request: ApiRequest,
 }
 
+impl Prepared {
+    /// Whether the step fetches every page (`returnAll` on a paginated tool).
+    pub fn returns_all(&self) -> bool {
+        self.paging.return_all == Some(true) && self.tool.paging.is_paginated()
+    }
+}
+
 /// Progress of a multi-call step (pages fetched or chunks sent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {

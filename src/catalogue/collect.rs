@@ -20,7 +20,7 @@ use super::CatalogueTool;
 use crate::api::{Context, PageParts, Pager, Prepared};
 use crate::error::{Error, ErrorCode, Result};
 use crate::wire::Paging;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 /// Where a page's items sit in the tool's output.
 #[derive(Debug, Clone, Copy)]
@@ -110,15 +110,7 @@ async fn collect(
     let mut output = first.ok_or_else(|| not_a_list(tool))?;
     let count = all.len() as u64;
     if let List::Envelope = list {
-        output.insert(
-            "pagination".into(),
-            json!({
-                "totalResults": pager.total_results().unwrap_or(count),
-                "totalPages": 1,
-                "page": 1,
-                "perPage": count,
-            }),
-        );
+        output.insert("pagination".into(), pager.single_page_pagination(count));
     }
     output.insert(list.key().into(), Value::Array(all));
     Ok(Value::Object(output))

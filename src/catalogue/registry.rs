@@ -91,8 +91,7 @@ impl Catalogue {
         let tool = self.get(id)?;
         let prepared = tool.prepare(input)?;
         let started = std::time::Instant::now();
-        if prepared.paging.return_all == Some(true)
-            && tool.meta.paging.is_paginated()
+        if prepared.returns_all()
             && let Some(all) = super::collect::all_pages(ctx, &prepared, tool).await
         {
             return all.or_else(|e| {

@@ -46,7 +46,7 @@ impl Answer {
 
 /// [`run`], leaving a single call's body unparsed ([`Answer::Raw`]).
 pub async fn run_raw(ctx: &Context, prepared: &Prepared) -> Result<Answer> {
-    if prepared.paging.return_all == Some(true) && prepared.tool.paging.is_paginated() {
+    if prepared.returns_all() {
         // The pager resolves (and checks) the host itself.
         return pager::collect_all(ctx, prepared).await.map(Answer::Parsed);
     }

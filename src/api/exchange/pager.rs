@@ -107,6 +107,17 @@ impl Pager {
         })
     }
 
+    /// The pagination of a `returnAll` answer that holds all `count` items
+    /// fetched: one page, with the server's total when it reported one.
+    pub fn single_page_pagination(&self, count: u64) -> Value {
+        json!({
+            "totalResults": self.total_results.unwrap_or(count),
+            "totalPages": 1,
+            "page": 1,
+            "perPage": count,
+        })
+    }
+
     /// The total number of results the server reported, once known.
     pub fn total_results(&self) -> Option<u64> {
         self.total_results
@@ -210,15 +221,7 @@ pub(super) async fn collect_all(ctx: &Context, prepared: &Prepared) -> Result<Ap
         _ => {
             let mut map = pager.first_body.take().unwrap_or_default();
             map.insert("results".into(), Value::Array(all));
-            map.insert(
-                "pagination".into(),
-                json!({
-                    "totalResults": pager.total_results.unwrap_or(count),
-                    "totalPages": 1,
-                    "page": 1,
-                    "perPage": count,
-                }),
-            );
+            map.insert("pagination".into(), pager.single_page_pagination(count));
             Value::Object(map)
         }
     };
