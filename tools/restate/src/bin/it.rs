@@ -656,8 +656,24 @@ async fn check_shared_gate(w: &mut World) -> Res<()> {
     };
     // Batch one goes to process A; then process B is registered (new
     // invocations go to the newest deployment) while batch one still runs.
+    // Restate picks the deployment when an invocation starts, not when
+    // ingress accepts it, so B is registered only once A has sent a call to
+    // Thrive: a fixed pause let a slow machine register B before any of
+    // batch one had started, and B then served them all.
     let first = fire(&refs[..20], "a");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    while !w
+        .proxy
+        .seen()
+        .iter()
+        .any(|s| s.via.starts_with("service-a"))
+    {
+        ensure(
+            started.elapsed() < Duration::from_secs(60),
+            "process A sent no call within 60 s of batch one",
+        )?;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let port_b = free_port()?;
     w.start_service(port_b, "service-b").await?;
     w.register(port_b).await?;
