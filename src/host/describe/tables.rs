@@ -104,9 +104,18 @@ pub(super) fn first_sentence(description: &str) -> String {
 }
 
 /// `(default 100)`, `default false`, `Default: api/all` in a description.
+/// Only the word itself counts: "Thrive defaults them to false" states no
+/// default of the input.
 pub(super) fn stated_default(description: &str) -> Option<String> {
     let lower = description.to_lowercase();
-    let at = lower.find("default")?;
+    let at = lower
+        .match_indices("default")
+        .map(|(at, _)| at)
+        .find(|at| {
+            let before = lower[..*at].chars().next_back();
+            let after = lower[at + "default".len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })?;
     let rest = description[at + "default".len()..].trim_start_matches([' ', ':']);
     let word: String = rest
         .chars()
@@ -153,7 +162,42 @@ pub(super) fn example_of(
         return json!(true);
     }
     if kind.contains("JSON text") {
-        return Value::String(r#"["EMP-00001"]"#.to_owned());
+        // A list of objects gets one object holding its required fields
+        // (a list of managers: `[{"reference":"EMP-00001"}]`), so the
+        // example passes validation as printed; a list of plain values
+        // gets one reference.
+        let item = prop.pointer("/contentSchema/items");
+        let example = match item
+            .and_then(|i| i.get("properties"))
+            .and_then(Value::as_object)
+        {
+            Some(props) => {
+                let required: Vec<&str> = item
+                    .and_then(|i| i.get("required"))
+                    .and_then(Value::as_array)
+                    .map(|r| r.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let object: serde_json::Map<String, Value> = props
+                    .iter()
+                    .filter(|(field, _)| required.contains(&field.as_str()))
+                    .map(|(field, p)| {
+                        let kind = kind_of(p);
+                        let allowed = enum_values(p);
+                        let description = p
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default();
+                        (
+                            field.clone(),
+                            example_of(field, p, &kind, &allowed, description),
+                        )
+                    })
+                    .collect();
+                json!([object])
+            }
+            None => json!([SEEDED_REF]),
+        };
+        return Value::String(example.to_string());
     }
     let lower = name.to_lowercase();
     let made = if lower == "firstname" {
@@ -162,7 +206,11 @@ pub(super) fn example_of(
         "Doe".to_owned()
     } else if lower.contains("email") {
         "jane.doe@example.com".to_owned()
-    } else if lower.ends_with("date") || lower.ends_with("at") || lower.contains("since") {
+    } else if lower.ends_with("date")
+        || lower.ends_with("at")
+        || lower.contains("since")
+        || lower == "timestamp"
+    {
         "2026-01-01T00:00:00Z".to_owned()
     } else if lower == "ref" || lower.contains("reference") || lower == "userref" {
         SEEDED_REF.to_owned()
