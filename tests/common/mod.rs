@@ -222,3 +222,6 @@ pub fn violations(id: &str, params: Value) -> Vec<(String, String)> {
 pub fn violated_pointers(id: &str, params: Value) -> Vec<String> {
     violations(id, params).into_iter().map(|(p, _)| p).collect()
 }
+
+mod offline;
+pub use offline::{Offline, captured};

@@ -1,8 +1,6 @@
 //! Request, output and error shapes of the audience member tools.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use thrive_blocks::ErrorCode;
 
