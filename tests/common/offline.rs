@@ -105,9 +105,9 @@ impl Offline {
                 .as_ref()
                 .and_then(|b| b.pointer(pointer));
             assert!(
-                !items
+                items
                     .and_then(Value::as_array)
-                    .is_some_and(|a| a.len() > size),
+                    .is_none_or(|a| a.len() <= size),
                 "{id} sends more than {size} items in chunks; test it with CaptureServer"
             );
         }
@@ -135,7 +135,7 @@ impl Offline {
 /// The request as a server would capture it: method, path and query as
 /// sent, the body as JSON. Headers are not part of a dry run (its
 /// credentials are masked); `tests/tools/wire.rs` checks them on the wire.
-pub fn captured(request: &thrive_blocks::wire::ApiRequest) -> Captured {
+fn captured(request: &thrive_blocks::wire::ApiRequest) -> Captured {
     let line = request.path_and_query();
     let (path, query) = match line.split_once('?') {
         Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
