@@ -4,6 +4,8 @@
 //! seed 004's tables as data (the seed's tool order mapped to ids as in the
 //! operations table).
 
+mod common;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
 use thrive_blocks::Catalogue;
@@ -13,8 +15,7 @@ const RUNTIME_INPUTS: [&str; 2] = ["clientId", "scope"];
 const PAGING_INPUTS: [&str; 2] = ["returnAll", "maxResults"];
 
 fn seed() -> Vec<Value> {
-    let text = include_str!("data/seed004.json");
-    serde_json::from_str(text).expect("seed004.json parses")
+    common::seed_operations()
 }
 
 /// The JSON types of a property, in seed 004's words: its "number" inputs

@@ -226,3 +226,22 @@ pub fn violated_pointers(id: &str, params: Value) -> Vec<String> {
 mod offline;
 #[allow(unused_imports)] // not every test binary runs tools offline
 pub use offline::Offline;
+
+/// The operations of seed 004 (`tests/data/seed004.json`), each with its
+/// exact inputs and outputs: the one list of the 47 documented operations.
+pub fn seed_operations() -> Vec<Value> {
+    serde_json::from_str(include_str!("../data/seed004.json")).expect("seed004.json parses")
+}
+
+/// The ids of the 47 documented operations, in the seed's order.
+pub fn documented_ids() -> Vec<String> {
+    seed_operations()
+        .iter()
+        .map(|op| {
+            op["id"]
+                .as_str()
+                .expect("every seed operation has an id")
+                .to_owned()
+        })
+        .collect()
+}
