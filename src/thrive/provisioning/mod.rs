@@ -15,6 +15,42 @@
 //! it is `user.api.learn.link`. Thrive documents no response codes or body
 //! for this endpoint, so the output passes the answer through.
 
+/// Writes a provisioning tool's `impl Tool` and its registration from the
+/// facts that differ between the four: the event it sends, its hints, id,
+/// title and description, and the checks beyond the envelope's. Every one
+/// posts the envelope to `POST /webhooks` on the user API host with the
+/// params (less the envelope) as the user object.
+macro_rules! provisioning_tool {
+    (
+        $tool:ident($params:ty) sends $event:literal as $hints:ident;
+        $id:literal, $title:literal, $description:literal;
+        checks |$p:ident, $out:ident| $checks:block
+    ) => {
+        impl crate::tool::Tool for $tool {
+            type Params = $params;
+            type Output = super::ProvisioningOutput;
+
+            const ID: &'static str = $id;
+            const TITLE: &'static str = $title;
+            const DESCRIPTION: &'static str = $description;
+            const ENDPOINT: &'static str = "POST /webhooks (user API host)";
+            const HINTS: crate::tool::Hints = crate::tool::Hints::$hints;
+
+            fn validate($p: &Self::Params, $out: &mut Vec<crate::error::Violation>) {
+                super::check_envelope(&$p.envelope, $out);
+                $checks
+            }
+
+            fn request(p: &Self::Params) -> crate::error::Result<crate::api::ApiRequest> {
+                let user = crate::wire::object_fields(p)?;
+                Ok(super::request(&p.envelope, $event, user))
+            }
+        }
+
+        crate::register_tool!($tool);
+    };
+}
+
 pub mod user_deleted;
 pub mod user_joined;
 pub mod user_suspended;

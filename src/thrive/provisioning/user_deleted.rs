@@ -1,9 +1,6 @@
 //! `thrive_provision_user_deleted`: `POST /webhooks` (user API host), `user_deleted`.
 
-use super::{Envelope, ProvisioningOutput};
-use crate::api::ApiRequest;
-use crate::error::{Result, Violation};
-use crate::tool::{Hints, Tool};
+use super::Envelope;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -21,24 +18,9 @@ pub struct ProvisionUserDeletedParams {
     pub r#ref: String,
 }
 
-impl Tool for ProvisionUserDeleted {
-    type Params = ProvisionUserDeletedParams;
-    type Output = ProvisioningOutput;
-
-    const ID: &'static str = "thrive_provision_user_deleted";
-    const TITLE: &'static str = "Provision: user deleted";
-    const DESCRIPTION: &'static str = "Send Thrive a user_deleted event from an HR system: obfuscate the user, keeping training history.";
-    const ENDPOINT: &'static str = "POST /webhooks (user API host)";
-    const HINTS: Hints = Hints::DESTROY;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        super::check_envelope(&p.envelope, out);
-    }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = crate::wire::object_fields(p)?;
-        Ok(super::request(&p.envelope, "user_deleted", user))
-    }
+provisioning_tool! {
+    ProvisionUserDeleted(ProvisionUserDeletedParams) sends "user_deleted" as DESTROY;
+    "thrive_provision_user_deleted", "Provision: user deleted",
+    "Send Thrive a user_deleted event from an HR system: obfuscate the user, keeping training history.";
+    checks |p, out| {}
 }
-
-crate::register_tool!(ProvisionUserDeleted);

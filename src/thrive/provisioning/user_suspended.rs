@@ -1,10 +1,7 @@
 //! `thrive_provision_user_suspended`: `POST /webhooks` (user API host), `user_suspended`.
 
-use super::{Envelope, ProvisioningOutput};
-use crate::api::ApiRequest;
-use crate::error::{Result, Violation};
+use super::Envelope;
 use crate::params::check_date_input;
-use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -25,26 +22,9 @@ pub struct ProvisionUserSuspendedParams {
     pub end_date: Option<crate::params::DateText<crate::params::Day>>,
 }
 
-impl Tool for ProvisionUserSuspended {
-    type Params = ProvisionUserSuspendedParams;
-    type Output = ProvisioningOutput;
-
-    const ID: &'static str = "thrive_provision_user_suspended";
-    const TITLE: &'static str = "Provision: user suspended";
-    const DESCRIPTION: &'static str =
-        "Send Thrive a user_suspended event from an HR system: the person left.";
-    const ENDPOINT: &'static str = "POST /webhooks (user API host)";
-    const HINTS: Hints = Hints::UPDATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        super::check_envelope(&p.envelope, out);
-        check_date_input("endDate", p.end_date.as_ref(), out);
-    }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = crate::wire::object_fields(p)?;
-        Ok(super::request(&p.envelope, "user_suspended", user))
-    }
+provisioning_tool! {
+    ProvisionUserSuspended(ProvisionUserSuspendedParams) sends "user_suspended" as UPDATE;
+    "thrive_provision_user_suspended", "Provision: user suspended",
+    "Send Thrive a user_suspended event from an HR system: the person left.";
+    checks |p, out| { check_date_input("endDate", p.end_date.as_ref(), out); }
 }
-
-crate::register_tool!(ProvisionUserSuspended);

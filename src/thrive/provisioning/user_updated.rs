@@ -1,9 +1,6 @@
 //! `thrive_provision_user_updated`: `POST /webhooks` (user API host), `user_updated`.
 
-use super::{Envelope, ProfileFields, ProvisioningOutput};
-use crate::api::ApiRequest;
-use crate::error::{Result, Violation};
-use crate::tool::{Hints, Tool};
+use super::{Envelope, ProfileFields};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -30,26 +27,9 @@ pub struct ProvisionUserUpdatedParams {
     pub profile: ProfileFields,
 }
 
-impl Tool for ProvisionUserUpdated {
-    type Params = ProvisionUserUpdatedParams;
-    type Output = ProvisioningOutput;
-
-    const ID: &'static str = "thrive_provision_user_updated";
-    const TITLE: &'static str = "Provision: user updated";
-    const DESCRIPTION: &'static str =
-        "Send Thrive a user_updated event from an HR system: the ref plus the fields that changed.";
-    const ENDPOINT: &'static str = "POST /webhooks (user API host)";
-    const HINTS: Hints = Hints::UPDATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        super::check_envelope(&p.envelope, out);
-        p.profile.check(out);
-    }
-
-    fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let user = crate::wire::object_fields(p)?;
-        Ok(super::request(&p.envelope, "user_updated", user))
-    }
+provisioning_tool! {
+    ProvisionUserUpdated(ProvisionUserUpdatedParams) sends "user_updated" as UPDATE;
+    "thrive_provision_user_updated", "Provision: user updated",
+    "Send Thrive a user_updated event from an HR system: the ref plus the fields that changed.";
+    checks |p, out| { p.profile.check(out); }
 }
-
-crate::register_tool!(ProvisionUserUpdated);
