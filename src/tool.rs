@@ -110,32 +110,47 @@ impl<T> Erased<T> {
     pub const NEW: Self = Self(std::marker::PhantomData);
 }
 
-impl<T: Tool> DynTool for Erased<T> {
-    fn meta(&self) -> ToolMeta {
-        ToolMeta {
-            id: T::ID,
-            title: T::TITLE,
-            description: T::DESCRIPTION,
-            version: T::VERSION,
-            endpoint: T::ENDPOINT,
-            hints: T::HINTS,
-            paging: T::PAGING,
-            batching: T::BATCHING,
-            rules: T::RULES,
+/// The [`DynTool`] methods a tool's adapter and a composite tool's adapter
+/// (`catalogue::composite::ErasedComposite`) write alike: the metadata from
+/// the type's constants, both schemas from its types, and the (first)
+/// request through [`build_checked`]. The two traits declare the same
+/// constants separately, so this is a macro rather than a generic function.
+macro_rules! dyn_tool_common {
+    ($t:ident, paging: $paging:expr, request: $request:path) => {
+        fn meta(&self) -> $crate::wire::ToolMeta {
+            $crate::wire::ToolMeta {
+                id: $t::ID,
+                title: $t::TITLE,
+                description: $t::DESCRIPTION,
+                version: $t::VERSION,
+                endpoint: $t::ENDPOINT,
+                hints: $t::HINTS,
+                paging: $paging,
+                batching: $t::BATCHING,
+                rules: $t::RULES,
+            }
         }
-    }
 
-    fn params_schema(&self) -> Value {
-        crate::schema::input_schema_for::<T::Params>()
-    }
+        fn params_schema(&self) -> ::serde_json::Value {
+            $crate::schema::input_schema_for::<$t::Params>()
+        }
 
-    fn output_schema(&self) -> Value {
-        crate::schema::output_schema_for::<T::Output>()
-    }
+        fn output_schema(&self) -> ::serde_json::Value {
+            $crate::schema::output_schema_for::<$t::Output>()
+        }
 
-    fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>> {
-        build_checked(input, T::validate, T::request)
-    }
+        fn build(
+            &self,
+            input: &::serde_json::Value,
+        ) -> ::std::result::Result<$crate::wire::ApiRequest, Vec<$crate::error::Violation>> {
+            $crate::tool::build_checked(input, $t::validate, $request)
+        }
+    };
+}
+pub(crate) use dyn_tool_common;
+
+impl<T: Tool> DynTool for Erased<T> {
+    dyn_tool_common!(T, paging: T::PAGING, request: T::request);
 
     fn output(&self, response: ApiResponse) -> Result<Value> {
         let out = T::output(response)?;

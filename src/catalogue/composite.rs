@@ -28,7 +28,7 @@ use crate::Context;
 use crate::api::{ApiRequest, ApiResponse, CallMeta};
 use crate::error::{Error, ErrorCode, Result, Violation};
 use crate::params::Connection;
-use crate::tool::{Batching, DynTool, Hints, Paging, ToolMeta};
+use crate::tool::{Batching, DynTool, Hints, Paging};
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -98,31 +98,7 @@ impl<T> ErasedComposite<T> {
 }
 
 impl<T: CompositeTool> DynTool for ErasedComposite<T> {
-    fn meta(&self) -> ToolMeta {
-        ToolMeta {
-            id: T::ID,
-            title: T::TITLE,
-            description: T::DESCRIPTION,
-            version: T::VERSION,
-            endpoint: T::ENDPOINT,
-            hints: T::HINTS,
-            paging: Paging::None,
-            batching: T::BATCHING,
-            rules: T::RULES,
-        }
-    }
-
-    fn params_schema(&self) -> Value {
-        crate::schema::input_schema_for::<T::Params>()
-    }
-
-    fn output_schema(&self) -> Value {
-        crate::schema::output_schema_for::<T::Output>()
-    }
-
-    fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>> {
-        crate::tool::build_checked(input, T::validate, T::first_request)
-    }
+    crate::tool::dyn_tool_common!(T, paging: Paging::None, request: T::first_request);
 
     /// A composite makes several calls, so no single response is its output;
     /// [`Catalogue::execute`] runs it through [`DynComposite::execute`].
