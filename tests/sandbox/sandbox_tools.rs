@@ -9,11 +9,9 @@
 
 #![cfg(feature = "sandbox")]
 
-mod support_sandbox;
-
+use crate::support_sandbox::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use support_sandbox::*;
 use thrive_blocks::{Catalogue, ErrorCode};
 
 /// The tool ids exercised by the tests in this file.
@@ -38,7 +36,7 @@ const COVERED: &[&str] = &[
     "thrive_replace_audience_members",
     "thrive_remove_audience_member",
     // `thrive_sync_audience_members` (a composite of the three above) has
-    // its own sandbox tests in tests/sync.rs.
+    // its own sandbox tests in tests/sandbox/sync.rs.
     "thrive_sync_audience_members",
     // managers
     "thrive_list_audience_managers",
@@ -79,7 +77,7 @@ const COVERED: &[&str] = &[
     "thrive_get_skill_levels",
     // connection
     "thrive_test_connection",
-    // inbound provisioning: tested against the sandbox in tests/triggers.rs
+    // inbound provisioning: tested against the sandbox in tests/triggers/triggers.rs
     "thrive_provision_user_joined",
     "thrive_provision_user_updated",
     "thrive_provision_user_suspended",

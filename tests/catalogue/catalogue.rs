@@ -2,9 +2,7 @@
 //! describe the inputs, validation before any request, host policy, and
 //! manifests that match the code.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use thrive_blocks::api::Origin;

@@ -2,9 +2,7 @@
 
 #![cfg(feature = "cli")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -4,11 +4,9 @@
 //! page and per chunk, and warnings forwarded as log messages.
 #![cfg(all(feature = "mcp", feature = "sandbox"))]
 
-mod support_sandbox;
-
+use crate::support_sandbox::*;
 use serde_json::{Value, json};
 use std::time::Duration;
-use support_sandbox::*;
 use thrive_blocks::Catalogue;
 use thrive_blocks::host::mcp::{self, McpServer};
 use thrive_blocks::params::Connection;

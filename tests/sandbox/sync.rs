@@ -3,11 +3,9 @@
 
 #![cfg(feature = "sandbox")]
 
-mod support_sandbox;
-
+use crate::support_sandbox::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use support_sandbox::*;
 use thrive_blocks::catalogue::composite::connection_inputs;
 use thrive_blocks::sync::{MemberSync, SyncStep};
 use thrive_blocks::{Catalogue, ErrorCode};

@@ -2,14 +2,12 @@
 //! Retry-After, timeouts, the 429 gate, concurrency caps, OAuth token
 //! caching and renewal, auto-pagination and chunking.
 
-mod common;
-
+use crate::common::*;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
-use common::*;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::Arc;

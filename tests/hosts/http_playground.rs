@@ -3,12 +3,10 @@
 //! route, and the OpenAPI document — against the embedded sandbox.
 #![cfg(all(feature = "server", feature = "sandbox"))]
 
-mod support_sandbox;
-
+use crate::support_sandbox::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use support_sandbox::*;
 use thrive_blocks::host::http::{self, ServerOptions};
 use thrive_blocks::params::Connection;
 use thrive_blocks::{Catalogue, Context, RetryPolicy};

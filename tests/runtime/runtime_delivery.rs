@@ -3,9 +3,7 @@
 //! connections, refused connections, error answers and untrusted TLS
 //! certificates. Every server here is a loopback server the test starts.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -239,9 +237,9 @@ async fn an_untrusted_certificate_is_permanent_and_tried_once() {
     use std::sync::Arc;
     use tokio_rustls::rustls::ServerConfig;
     use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let cert = CertificateDer::from(include_bytes!("data/tls/untrusted-cert.der").to_vec());
+    let cert = CertificateDer::from(include_bytes!("../data/tls/untrusted-cert.der").to_vec());
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-        include_bytes!("data/tls/untrusted-key.der").to_vec(),
+        include_bytes!("../data/tls/untrusted-key.der").to_vec(),
     ));
     let config = ServerConfig::builder()
         .with_no_client_auth()

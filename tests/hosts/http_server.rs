@@ -3,12 +3,10 @@
 //! reqwest, runs against the embedded sandbox; and `thrive-blocks serve`.
 #![cfg(all(feature = "server", feature = "sandbox"))]
 
-mod support_sandbox;
-
+use crate::support_sandbox::*;
 use reqwest::header::{AUTHORIZATION, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
 use serde_json::{Value, json};
 use std::time::Duration;
-use support_sandbox::*;
 use thrive_blocks::api::Origin;
 use thrive_blocks::host::http::{self, ServerOptions};
 use thrive_blocks::{Catalogue, Context, RetryPolicy};

@@ -10,7 +10,7 @@
 //!
 //! `host` is left out of the generated inputs: a well-formed host outside
 //! the operator's allow-list is accepted by `validate` (shape only) and
-//! refused by `dry_run` (policy) on purpose; `tests/flavours.rs` holds that
+//! refused by `dry_run` (policy) on purpose; `tests/catalogue/flavours.rs` holds that
 //! difference to a table of hosts.
 
 use proptest::prelude::*;

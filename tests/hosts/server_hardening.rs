@@ -5,12 +5,10 @@
 //! Timeouts are set short through `ServerOptions`.
 #![cfg(all(feature = "server", feature = "sandbox"))]
 
-mod support_sandbox;
-
+use crate::support_sandbox::*;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
-use support_sandbox::*;
 use thrive_blocks::Catalogue;
 use thrive_blocks::host::http::{self, ServerOptions};
 use thrive_sandbox::{Faults, SandboxConfig};

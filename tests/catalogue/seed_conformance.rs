@@ -4,8 +4,6 @@
 //! seed 004's tables as data (the seed's tool order mapped to ids as in the
 //! operations table).
 
-mod common;
-
 use serde_json::Value;
 use std::collections::BTreeSet;
 use thrive_blocks::Catalogue;
@@ -15,7 +13,7 @@ const RUNTIME_INPUTS: [&str; 2] = ["clientId", "scope"];
 const PAGING_INPUTS: [&str; 2] = ["returnAll", "maxResults"];
 
 fn seed() -> Vec<Value> {
-    common::seed_operations()
+    crate::common::seed_operations()
 }
 
 /// The JSON types of a property, in seed 004's words: its "number" inputs

@@ -4,14 +4,12 @@
 //! stdout of `thrive-blocks mcp --sandbox`.
 #![cfg(all(feature = "mcp", feature = "sandbox"))]
 
-mod support_sandbox;
-
+use crate::support_sandbox::*;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-use support_sandbox::*;
 use thrive_blocks::Catalogue;
 use thrive_blocks::host::mcp::{self, McpServer};
 use thrive_blocks::params::{CREDENTIAL_MARKER, Connection};

@@ -4,11 +4,9 @@
 
 #![cfg(feature = "sandbox")]
 
-mod support_sandbox;
-
+use crate::support_sandbox::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use support_sandbox::*;
 use thrive_blocks::{Catalogue, ErrorCode};
 
 const MEMBERS_ROUTE: &str = "/rest/v1/audiences/{audienceId}/members";
