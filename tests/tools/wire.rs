@@ -75,3 +75,46 @@ async fn every_tool_sends_what_its_dry_run_shows() {
         ["thrive_sync_audience_members", "thrive_test_connection"]
     );
 }
+
+/// The encodings the offline tests assert (path segments with `/ ? # %`,
+/// `..`, spaces, `@` and non-ASCII; queries with spaces, colons and
+/// commas) arrive on the wire exactly as the dry run writes them.
+#[tokio::test]
+async fn awkward_values_are_encoded_on_the_wire_as_in_the_dry_run() {
+    let rows = [
+        (
+            "thrive_get_assignment",
+            json!({"assignmentId": "a/b?c#d%e"}),
+        ),
+        (
+            "thrive_get_enrolment",
+            json!({"assignmentId": "a/b?c#d%e", "enrolmentId": "../x"}),
+        ),
+        (
+            "thrive_remove_audience_manager",
+            json!({"audienceId": "struct tech", "userId": "test@thrivelearning.com"}),
+        ),
+        ("thrive_get_user_by_ref", json!({"ref": "José Ñ+1 ~ü"})),
+        (
+            "thrive_query_activities",
+            json!({
+                "actions": "viewed,completed", "omitActions": "loggedin, loggedout",
+                "timestampFrom": "2020-01-01 00:00:00", "timestampTo": "2020-10-01 00:00:00"
+            }),
+        ),
+        (
+            "thrive_list_assignments",
+            json!({"audienceId": "tech team/eu", "updatedSince": "2024-01-01T00:00:00Z"}),
+        ),
+    ];
+    let srv = CaptureServer::start().await;
+    for (i, (id, params)) in rows.iter().enumerate() {
+        let offline = Offline::new();
+        offline.run(id, params.clone()).await.expect(id);
+        srv.run(id, params.clone()).await.expect(id);
+        let sent = &srv.requests()[i];
+        assert_eq!(sent.line(), offline.single().line(), "{id} {params}");
+        assert_eq!(sent.body, offline.single().body, "{id} {params}");
+    }
+    assert_eq!(srv.requests().len(), rows.len());
+}
