@@ -1,8 +1,8 @@
 //! `thrive_get_enrolment`: `GET /rest/v1/assignments/{assignmentId}/enrolments/{enrolmentId}`.
 
 use super::EnrolmentOutput;
-use crate::api::{ApiRequest, segment};
-use crate::error::{Result, Violation};
+use crate::api::ApiRequest;
+use crate::error::Result;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,20 +32,6 @@ impl Tool for GetEnrolment {
     const ENDPOINT: &'static str =
         "GET /rest/v1/assignments/{assignmentId}/enrolments/{enrolmentId}";
     const HINTS: Hints = Hints::READ;
-
-    /// Checks both path ids, so a problem with each is reported at once
-    /// (`request` stops at the first).
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        let ids = [
-            ("assignmentId", &p.assignment_id),
-            ("enrolmentId", &p.enrolment_id),
-        ];
-        for (field, value) in ids {
-            if let Err(e) = segment(field, value) {
-                out.extend(e.violations());
-            }
-        }
-    }
 
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id, &p.enrolment_id])

@@ -1,7 +1,7 @@
 //! `thrive_remove_audience_member`: `DELETE /rest/v1/audiences/{audienceId}/members/{userRef}`.
 
-use crate::api::{ApiRequest, segment};
-use crate::error::{Result, Violation};
+use crate::api::ApiRequest;
+use crate::error::Result;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -33,17 +33,6 @@ declare_tool! {
     impl {
         // The response body is not documented: an empty 2xx body (or one without
         // `success`) counts as success, as Sim does.
-
-        // Both path ids are checked here too, so a bad value in each is reported
-        // at once (`request` stops at the first).
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            for (field, value) in [("audienceId", &p.audience_id), ("userRef", &p.user_ref)] {
-                if let Err(e) = segment(field, value) {
-                    out.extend(e.violations());
-                }
-            }
-        }
-
         fn request(p: &Self::Params) -> Result<ApiRequest> {
             ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id, &p.user_ref])
         }
