@@ -112,15 +112,21 @@ impl EventLog {
         let store = self.store.clone();
         let appended = blocking(move || store.append(&event, dedup_window_ms)).await?;
         if let Appended::Stored(c) = appended {
-            self.latest.send_if_modified(|l| {
-                let bigger = c > *l;
-                if bigger {
-                    *l = c;
-                }
-                bigger
-            });
+            self.advance(c);
         }
         Ok(appended)
+    }
+
+    /// Tells waiting readers the log now reaches cursor `c` (only ever
+    /// forward: appends finishing out of order cannot move it back).
+    fn advance(&self, c: u64) {
+        self.latest.send_if_modified(|l| {
+            let bigger = c > *l;
+            if bigger {
+                *l = c;
+            }
+            bigger
+        });
     }
 
     /// Appends a polling batch with its cursor in one transaction.
@@ -134,13 +140,7 @@ impl EventLog {
         let cursors =
             blocking(move || store.append_polled(&events, &cursor_name, &cursor_value)).await?;
         if let Some(&c) = cursors.iter().max() {
-            self.latest.send_if_modified(|l| {
-                let bigger = c > *l;
-                if bigger {
-                    *l = c;
-                }
-                bigger
-            });
+            self.advance(c);
         }
         Ok(cursors)
     }
