@@ -75,13 +75,8 @@ impl Offline {
     /// Runs tool `id` with `params`: validates and builds the request as
     /// `execute` does (a validation error is returned and nothing is
     /// recorded), records it, and reads the next queued answer with the
-    /// tool's own output.
-    pub async fn run(&self, id: &str, params: Value) -> Result<Value, Error> {
-        self.run_sync(id, params)
-    }
-
-    /// [`Offline::run`] without the `async`.
-    pub fn run_sync(&self, id: &str, params: Value) -> Result<Value, Error> {
+    /// tool's own output. Nothing here waits, so it is not `async`.
+    pub fn run(&self, id: &str, params: Value) -> Result<Value, Error> {
         let catalogue = Catalogue::global();
         let input = self.input(params);
         let tool = catalogue.get(id)?;

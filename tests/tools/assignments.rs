@@ -69,8 +69,8 @@ fn lines(srv: &CaptureServer) -> Vec<String> {
 
 // ---------------------------------------------------------------- list assignments
 
-#[tokio::test]
-async fn list_assignments_minimal_request() {
+#[test]
+fn list_assignments_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, json!([]));
     let out = srv
@@ -78,7 +78,6 @@ async fn list_assignments_minimal_request() {
             "thrive_list_assignments",
             json!({"audienceId": "", "updatedSince": "  ", "page": "", "perPage": null}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/assignments");
@@ -86,8 +85,8 @@ async fn list_assignments_minimal_request() {
     assert_eq!(out, json!({"assignments": []}));
 }
 
-#[tokio::test]
-async fn list_assignments_full_request_and_lossless_output() {
+#[test]
+fn list_assignments_full_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(200, json!([assignment(), {"id": "a2", "recurrence": null}]));
     let out = srv
@@ -96,7 +95,6 @@ async fn list_assignments_full_request_and_lossless_output() {
             json!({"audienceId": "tech-team", "updatedSince": "2024-01-01T00:00:00Z",
                 "page": "2", "perPage": "50"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -114,11 +112,11 @@ async fn list_assignments_full_request_and_lossless_output() {
     );
 }
 
-#[tokio::test]
-async fn list_assignments_non_array_body_is_an_empty_list() {
+#[test]
+fn list_assignments_non_array_body_is_an_empty_list() {
     let srv = Offline::new();
     srv.reply(200, json!({"unexpected": true}));
-    let out = srv.run("thrive_list_assignments", json!({})).await.unwrap();
+    let out = srv.run("thrive_list_assignments", json!({})).unwrap();
     assert_eq!(out, json!({"assignments": []}));
 }
 
@@ -225,8 +223,8 @@ fn list_assignments_validation() {
 
 // ---------------------------------------------------------------- create assignment
 
-#[tokio::test]
-async fn create_assignment_minimal_request() {
+#[test]
+fn create_assignment_minimal_request() {
     let srv = Offline::new();
     srv.reply(201, assignment());
     srv.run(
@@ -234,7 +232,6 @@ async fn create_assignment_minimal_request() {
         json!({"audienceId": AUDIENCE_ID, "contentId": CONTENT_ID, "alternativeContentIds": "[]",
             "hideAlternativeContent": "", "completionPeriod": " ", "recurrence": null}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "POST /rest/v1/assignments");
@@ -244,8 +241,8 @@ async fn create_assignment_minimal_request() {
     );
 }
 
-#[tokio::test]
-async fn create_assignment_full_request_and_lossless_output() {
+#[test]
+fn create_assignment_full_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(201, assignment());
     let out = srv
@@ -255,7 +252,6 @@ async fn create_assignment_full_request_and_lossless_output() {
                 "alternativeContentIds": format!("[\"{ALT_CONTENT_ID}\", \" c2 \"]"),
                 "hideAlternativeContent": "false", "completionPeriod": "30", "recurrence": 365}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -275,7 +271,6 @@ async fn create_assignment_full_request_and_lossless_output() {
             json!({"audienceId": AUDIENCE_ID, "contentId": CONTENT_ID,
                 "alternativeContentIds": [ALT_CONTENT_ID], "hideAlternativeContent": true}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().body,
@@ -366,8 +361,8 @@ fn create_assignment_validation() {
 
 // ---------------------------------------------------------------- get assignment
 
-#[tokio::test]
-async fn get_assignment_request_and_output() {
+#[test]
+fn get_assignment_request_and_output() {
     let srv = Offline::new();
     srv.reply(200, assignment());
     let out = srv
@@ -375,7 +370,6 @@ async fn get_assignment_request_and_output() {
             "thrive_get_assignment",
             json!({"assignmentId": ASSIGNMENT_ID}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -386,8 +380,8 @@ async fn get_assignment_request_and_output() {
     assert_eq!(out, json!({"assignment": assignment_out()}));
 }
 
-#[tokio::test]
-async fn get_assignment_encodes_the_id_as_one_segment() {
+#[test]
+fn get_assignment_encodes_the_id_as_one_segment() {
     let srv = Offline::new();
     srv.reply(200, Value::Null);
     let out = srv
@@ -395,7 +389,6 @@ async fn get_assignment_encodes_the_id_as_one_segment() {
             "thrive_get_assignment",
             json!({"assignmentId": "a/b?c#d%e"}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -439,8 +432,8 @@ fn get_assignment_validation() {
 
 // ---------------------------------------------------------------- update assignment
 
-#[tokio::test]
-async fn update_assignment_minimal_request_always_sends_audience() {
+#[test]
+fn update_assignment_minimal_request_always_sends_audience() {
     let srv = Offline::new();
     srv.reply(200, assignment());
     srv.run(
@@ -448,7 +441,6 @@ async fn update_assignment_minimal_request_always_sends_audience() {
         json!({"assignmentId": ASSIGNMENT_ID, "audienceId": AUDIENCE_ID, "contentId": "",
             "completionPeriod": "", "recurrence": "  ", "alternativeContentIds": ""}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -458,8 +450,8 @@ async fn update_assignment_minimal_request_always_sends_audience() {
     assert_eq!(req.body, json!({"audienceId": AUDIENCE_ID}));
 }
 
-#[tokio::test]
-async fn update_assignment_full_request_and_output() {
+#[test]
+fn update_assignment_full_request_and_output() {
     let srv = Offline::new();
     let mut updated = assignment();
     updated["completionPeriod"] = json!(14);
@@ -471,7 +463,6 @@ async fn update_assignment_full_request_and_output() {
                 "completionPeriod": "14", "recurrence": 365,
                 "alternativeContentIds": [ALT_CONTENT_ID, "c2"]}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().body,
@@ -482,15 +473,14 @@ async fn update_assignment_full_request_and_output() {
     assert_eq!(out, json!({"assignment": updated}));
 }
 
-#[tokio::test]
-async fn update_assignment_sends_an_explicit_empty_alternative_list() {
+#[test]
+fn update_assignment_sends_an_explicit_empty_alternative_list() {
     let srv = Offline::new();
     srv.reply(200, assignment());
     srv.run(
         "thrive_update_assignment",
         json!({"assignmentId": "a/b?c#d%e", "audienceId": AUDIENCE_ID, "alternativeContentIds": "[]"}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v1/assignments/a%2Fb%3Fc%23d%25e");
@@ -556,8 +546,8 @@ fn update_assignment_validation() {
 
 // ---------------------------------------------------------------- delete assignment
 
-#[tokio::test]
-async fn delete_assignment_sends_the_audience_in_a_delete_body() {
+#[test]
+fn delete_assignment_sends_the_audience_in_a_delete_body() {
     let srv = Offline::new();
     srv.reply(204, Value::Null);
     let out = srv
@@ -565,7 +555,6 @@ async fn delete_assignment_sends_the_audience_in_a_delete_body() {
             "thrive_delete_assignment",
             json!({"assignmentId": ASSIGNMENT_ID, "audienceId": AUDIENCE_ID}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -576,8 +565,8 @@ async fn delete_assignment_sends_the_audience_in_a_delete_body() {
     assert_eq!(out, json!({"success": true}));
 }
 
-#[tokio::test]
-async fn delete_assignment_reads_success_when_present() {
+#[test]
+fn delete_assignment_reads_success_when_present() {
     let srv = Offline::new();
     srv.reply(200, json!({"success": false}));
     let out = srv
@@ -585,7 +574,6 @@ async fn delete_assignment_reads_success_when_present() {
             "thrive_delete_assignment",
             json!({"assignmentId": "a/b?c#d%e", "audienceId": "tech team"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "DELETE /rest/v1/assignments/a%2Fb%3Fc%23d%25e");
@@ -599,7 +587,6 @@ async fn delete_assignment_reads_success_when_present() {
             "thrive_delete_assignment",
             json!({"assignmentId": ASSIGNMENT_ID, "audienceId": AUDIENCE_ID}),
         )
-        .await
         .unwrap();
     assert_eq!(out, json!({"success": true, "futureField": 1}));
 }
@@ -644,8 +631,8 @@ fn delete_assignment_validation() {
 
 // ---------------------------------------------------------------- list enrolments
 
-#[tokio::test]
-async fn list_enrolments_minimal_request() {
+#[test]
+fn list_enrolments_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, json!([]));
     let out = srv
@@ -654,7 +641,6 @@ async fn list_enrolments_minimal_request() {
             json!({"assignmentId": "63feb35e1124643b940eeeca", "status": "", "updatedAtFrom": " ",
                 "updatedAtTo": "", "perPage": ""}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -665,8 +651,8 @@ async fn list_enrolments_minimal_request() {
     assert_eq!(out, json!({"enrolments": []}));
 }
 
-#[tokio::test]
-async fn list_enrolments_full_request_and_lossless_output() {
+#[test]
+fn list_enrolments_full_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(200, json!([enrolment()]));
     let out = srv
@@ -675,7 +661,6 @@ async fn list_enrolments_full_request_and_lossless_output() {
             json!({"assignmentId": "63feb35e1124643b940eeeca", "updatedAtFrom": "2023-09-01T00:00:00Z",
                 "updatedAtTo": "2023-10-01", "status": "overdue", "page": "1", "perPage": "50"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -686,15 +671,14 @@ async fn list_enrolments_full_request_and_lossless_output() {
     assert_eq!(out, json!({"enrolments": [enrolment()]}));
 }
 
-#[tokio::test]
-async fn list_enrolments_encodes_the_assignment_id() {
+#[test]
+fn list_enrolments_encodes_the_assignment_id() {
     let srv = Offline::new();
     srv.reply(200, json!([]));
     srv.run(
         "thrive_list_enrolments",
         json!({"assignmentId": "a/b?c#d%e"}),
     )
-    .await
     .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -816,8 +800,8 @@ fn list_enrolments_validation() {
 
 // ---------------------------------------------------------------- get enrolment
 
-#[tokio::test]
-async fn get_enrolment_request_and_lossless_output() {
+#[test]
+fn get_enrolment_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(200, enrolment());
     let out = srv
@@ -825,7 +809,6 @@ async fn get_enrolment_request_and_lossless_output() {
             "thrive_get_enrolment",
             json!({"assignmentId": "63feb35e1124643b940eeeca", "enrolmentId": "63f8c80136c4d82bba43efa0"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -836,8 +819,8 @@ async fn get_enrolment_request_and_lossless_output() {
     assert_eq!(out, json!({"enrolment": enrolment()}));
 }
 
-#[tokio::test]
-async fn get_enrolment_encodes_both_ids() {
+#[test]
+fn get_enrolment_encodes_both_ids() {
     let srv = Offline::new();
     srv.reply(200, Value::Null);
     let out = srv
@@ -845,7 +828,6 @@ async fn get_enrolment_encodes_both_ids() {
             "thrive_get_enrolment",
             json!({"assignmentId": "a/b?c#d%e", "enrolmentId": "../x"}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),

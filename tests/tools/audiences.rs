@@ -39,19 +39,19 @@ fn page_of(items: Vec<Value>, page: u64, total_pages: u64, total: u64, per_page:
 
 // ---------------------------------------------------------------- list
 
-#[tokio::test]
-async fn list_audiences_minimal_request() {
+#[test]
+fn list_audiences_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, page_of(vec![], 1, 0, 0, 100));
-    let out = srv.run("thrive_list_audiences", json!({})).await.unwrap();
+    let out = srv.run("thrive_list_audiences", json!({})).unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/audiences");
     assert_eq!(req.body, Value::Null);
     assert_eq!(out, page_of(vec![], 1, 0, 0, 100));
 }
 
-#[tokio::test]
-async fn list_audiences_full_request_and_lossless_output() {
+#[test]
+fn list_audiences_full_request_and_lossless_output() {
     let srv = Offline::new();
     let mut body = page_of(
         vec![child("63f8c5361b9c80d3274be7ca"), structure()],
@@ -67,7 +67,6 @@ async fn list_audiences_full_request_and_lossless_output() {
             "thrive_list_audiences",
             json!({"apiControlled": "true", "updatedSince": "2024-01-01T00:00:00Z", "page": "1", "perPage": "50"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -79,15 +78,14 @@ async fn list_audiences_full_request_and_lossless_output() {
     assert_eq!(out["results"][1]["parent"], Value::Null);
 }
 
-#[tokio::test]
-async fn list_audiences_false_filter_and_blank_inputs() {
+#[test]
+fn list_audiences_false_filter_and_blank_inputs() {
     let srv = Offline::new();
     srv.reply(200, page_of(vec![], 1, 0, 0, 100));
     srv.run(
         "thrive_list_audiences",
         json!({"apiControlled": false, "updatedSince": "", "page": " ", "perPage": ""}),
     )
-    .await
     .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -181,8 +179,8 @@ fn list_audiences_validation() {
 
 // ---------------------------------------------------------------- create
 
-#[tokio::test]
-async fn create_audience_minimal_request_creates_a_structure() {
+#[test]
+fn create_audience_minimal_request_creates_a_structure() {
     let srv = Offline::new();
     srv.reply(201, structure());
     let out = srv
@@ -190,7 +188,6 @@ async fn create_audience_minimal_request_creates_a_structure() {
             "thrive_create_audience",
             json!({"name": "Tech Department", "reference": "struct-tech", "category": "structure", "parentId": " "}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "POST /rest/v1/audiences");
@@ -201,18 +198,17 @@ async fn create_audience_minimal_request_creates_a_structure() {
     assert_eq!(out, json!({"audience": structure()}));
 }
 
-#[tokio::test]
-async fn create_audience_with_nothing_sends_an_empty_object() {
+#[test]
+fn create_audience_with_nothing_sends_an_empty_object() {
     let srv = Offline::new();
     srv.reply(201, structure());
     srv.run("thrive_create_audience", json!({"name": ""}))
-        .await
         .unwrap();
     assert_eq!(srv.single().body, json!({}));
 }
 
-#[tokio::test]
-async fn create_audience_full_request_and_lossless_output() {
+#[test]
+fn create_audience_full_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(201, child("63f8c5361b9c80d3274be7ca"));
     let out = srv
@@ -220,7 +216,6 @@ async fn create_audience_full_request_and_lossless_output() {
             "thrive_create_audience",
             json!({"name": "Tech Team", "reference": "audience123", "parentId": "struct-tech", "category": "audience"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "POST /rest/v1/audiences");
@@ -314,8 +309,8 @@ fn create_audience_validation() {
 
 // ---------------------------------------------------------------- get
 
-#[tokio::test]
-async fn get_audience_request_and_output() {
+#[test]
+fn get_audience_request_and_output() {
     let srv = Offline::new();
     srv.reply(200, child("63f8c5361b9c80d3274be7ca"));
     let out = srv
@@ -323,7 +318,6 @@ async fn get_audience_request_and_output() {
             "thrive_get_audience",
             json!({"audienceId": " audience123 "}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/audiences/audience123");
@@ -370,8 +364,8 @@ fn get_audience_validation() {
 
 // ---------------------------------------------------------------- update
 
-#[tokio::test]
-async fn update_audience_minimal_rename_is_not_partial() {
+#[test]
+fn update_audience_minimal_rename_is_not_partial() {
     let srv = Offline::new();
     let mut renamed = child("63f8c5361b9c80d3274be7ca");
     renamed["name"] = json!("Tech Team 2");
@@ -382,7 +376,6 @@ async fn update_audience_minimal_rename_is_not_partial() {
             "thrive_update_audience",
             json!({"audienceId": "audience123", "name": "Tech Team 2", "reference": "", "parentId": "  "}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v1/audiences/audience123");
@@ -390,8 +383,8 @@ async fn update_audience_minimal_rename_is_not_partial() {
     assert_eq!(out, json!({"audience": renamed, "partial": false}));
 }
 
-#[tokio::test]
-async fn update_audience_full_move_with_partial_success() {
+#[test]
+fn update_audience_full_move_with_partial_success() {
     let srv = Offline::new();
     let moved = json!({
         "id": "63f8c5361b9c80d3274be7ca", "name": "Tech Team", "reference": "audience123",
@@ -411,7 +404,6 @@ async fn update_audience_full_move_with_partial_success() {
             json!({"audienceId": "a/b?c#d%e", "name": "Tech Team", "reference": "audience123",
                 "parentId": "64b6f4a8c2e4a1b9d3f2c4a0"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v1/audiences/a%2Fb%3Fc%23d%25e");
@@ -438,8 +430,8 @@ async fn update_audience_full_move_with_partial_success() {
     );
 }
 
-#[tokio::test]
-async fn update_audience_move_with_full_success_is_not_partial() {
+#[test]
+fn update_audience_move_with_full_success_is_not_partial() {
     let srv = Offline::new();
     let mut moved = child("63f8c5361b9c80d3274be7ca");
     moved["memberOperations"] =
@@ -450,7 +442,6 @@ async fn update_audience_move_with_full_success_is_not_partial() {
             "thrive_update_audience",
             json!({"audienceId": "audience123", "parentId": "64b6f4a8c2e4a1b9d3f2c4a0"}),
         )
-        .await
         .unwrap();
     assert_eq!(out["partial"], false);
     assert_eq!(
@@ -528,8 +519,8 @@ fn update_audience_validation() {
 
 // ---------------------------------------------------------------- delete
 
-#[tokio::test]
-async fn delete_audience_request_and_empty_body_means_success() {
+#[test]
+fn delete_audience_request_and_empty_body_means_success() {
     let srv = Offline::new();
     srv.reply(204, Value::Null);
     let out = srv
@@ -537,7 +528,6 @@ async fn delete_audience_request_and_empty_body_means_success() {
             "thrive_delete_audience",
             json!({"audienceId": "audience123"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "DELETE /rest/v1/audiences/audience123");
@@ -545,13 +535,12 @@ async fn delete_audience_request_and_empty_body_means_success() {
     assert_eq!(out, json!({"success": true}));
 }
 
-#[tokio::test]
-async fn delete_audience_reads_success_from_the_body() {
+#[test]
+fn delete_audience_reads_success_from_the_body() {
     let srv = Offline::new();
     srv.reply(200, json!({"success": true, "futureField": 1}));
     let out = srv
         .run("thrive_delete_audience", json!({"audienceId": "a/b?c#d%e"}))
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),

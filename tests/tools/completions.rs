@@ -41,8 +41,8 @@ fn lines(srv: &CaptureServer) -> Vec<String> {
 
 // ---------------------------------------------------------------- list completions
 
-#[tokio::test]
-async fn list_completions_minimal_request() {
+#[test]
+fn list_completions_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, json!([]));
     let out = srv
@@ -51,7 +51,6 @@ async fn list_completions_minimal_request() {
             json!({"contentId": "", "isRPL": "", "userId": " ", "completedDateRangeStart": null,
                 "completedDateRangeEnd": "", "page": "", "perPage": ""}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/learning/completions");
@@ -59,8 +58,8 @@ async fn list_completions_minimal_request() {
     assert_eq!(out, json!({"completions": []}));
 }
 
-#[tokio::test]
-async fn list_completions_full_request_and_lossless_output() {
+#[test]
+fn list_completions_full_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -73,7 +72,6 @@ async fn list_completions_full_request_and_lossless_output() {
                 "completedDateRangeStart": "2024-04-01", "completedDateRangeEnd": "2024-04-30T23:59:59Z",
                 "page": "3", "perPage": "500"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -94,8 +92,8 @@ async fn list_completions_full_request_and_lossless_output() {
     );
 }
 
-#[tokio::test]
-async fn list_completions_sends_is_rpl_true() {
+#[test]
+fn list_completions_sends_is_rpl_true() {
     let srv = Offline::new();
     srv.reply(200, json!({"not": "an array"}));
     let out = srv
@@ -103,7 +101,6 @@ async fn list_completions_sends_is_rpl_true() {
             "thrive_list_completions",
             json!({"isRPL": true, "perPage": 1000}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -230,8 +227,8 @@ fn list_completions_validation() {
 
 // ---------------------------------------------------------------- get completion
 
-#[tokio::test]
-async fn get_completion_request_and_lossless_output() {
+#[test]
+fn get_completion_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(200, completion());
     let out = srv
@@ -239,7 +236,6 @@ async fn get_completion_request_and_lossless_output() {
             "thrive_get_completion",
             json!({"id": "65a0c1d2e3f4a5b6c7d8e9f0"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -250,13 +246,12 @@ async fn get_completion_request_and_lossless_output() {
     assert_eq!(out, json!({"completion": completion_out()}));
 }
 
-#[tokio::test]
-async fn get_completion_encodes_the_id_and_tolerates_an_empty_body() {
+#[test]
+fn get_completion_encodes_the_id_and_tolerates_an_empty_body() {
     let srv = Offline::new();
     srv.reply(200, Value::Null);
     let out = srv
         .run("thrive_get_completion", json!({"id": "a/b?c#d%e"}))
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -300,8 +295,8 @@ fn get_completion_validation() {
 
 // ---------------------------------------------------------------- create completion
 
-#[tokio::test]
-async fn create_completion_sends_all_three_fields() {
+#[test]
+fn create_completion_sends_all_three_fields() {
     let srv = Offline::new();
     srv.reply(
         201,
@@ -312,7 +307,6 @@ async fn create_completion_sends_all_three_fields() {
             "thrive_create_completion",
             json!({"userId": USER_ID, "contentId": CONTENT_ID, "completedAt": "2024-04-02T13:45:00.000Z"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "POST /rest/v1/learning/completions");
@@ -326,8 +320,8 @@ async fn create_completion_sends_all_three_fields() {
     );
 }
 
-#[tokio::test]
-async fn create_completion_existing_record_returns_its_stub() {
+#[test]
+fn create_completion_existing_record_returns_its_stub() {
     // The docs show the same stub for "already exists" (likely 200) and
     // "created" (likely 201); both are successes.
     let srv = Offline::new();
@@ -335,15 +329,9 @@ async fn create_completion_existing_record_returns_its_stub() {
         .reply(201, json!({}))
         .reply(200, json!({"statementId": 42}));
     let input = json!({"userId": USER_ID, "contentId": CONTENT_ID, "completedAt": "2024-04-02T13:45:00+01:00"});
-    let first = srv
-        .run("thrive_create_completion", input.clone())
-        .await
-        .unwrap();
-    let second = srv
-        .run("thrive_create_completion", input.clone())
-        .await
-        .unwrap();
-    let third = srv.run("thrive_create_completion", input).await.unwrap();
+    let first = srv.run("thrive_create_completion", input.clone()).unwrap();
+    let second = srv.run("thrive_create_completion", input.clone()).unwrap();
+    let third = srv.run("thrive_create_completion", input).unwrap();
     assert_eq!(first, json!({"statementId": "existing-1"}));
     assert_eq!(second, json!({"statementId": null}));
     assert_eq!(third, json!({"statementId": "42"}));

@@ -52,8 +52,8 @@ fn activity_record() -> Value {
 
 // ---------------------------------------------------------------- get content
 
-#[tokio::test]
-async fn get_content_request_and_lossless_output() {
+#[test]
+fn get_content_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(200, content_record());
     let out = srv
@@ -61,7 +61,6 @@ async fn get_content_request_and_lossless_output() {
             "thrive_get_content",
             json!({"id": "507f1f77bcf86cd799439011"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/contents/507f1f77bcf86cd799439011");
@@ -69,8 +68,8 @@ async fn get_content_request_and_lossless_output() {
     assert_eq!(out, json!({"content": content_output()}));
 }
 
-#[tokio::test]
-async fn get_content_missing_fields_are_null_and_id_is_one_segment() {
+#[test]
+fn get_content_missing_fields_are_null_and_id_is_one_segment() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -78,7 +77,6 @@ async fn get_content_missing_fields_are_null_and_id_is_one_segment() {
     );
     let out = srv
         .run("thrive_get_content", json!({"id": "a/b?c#d%e"}))
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -94,8 +92,8 @@ async fn get_content_missing_fields_are_null_and_id_is_one_segment() {
     );
 }
 
-#[tokio::test]
-async fn get_content_empty_body_is_null() {
+#[test]
+fn get_content_empty_body_is_null() {
     let srv = Offline::new();
     srv.reply(200, Value::Null);
     let out = srv
@@ -103,7 +101,6 @@ async fn get_content_empty_body_is_null() {
             "thrive_get_content",
             json!({"id": "507f1f77bcf86cd799439011"}),
         )
-        .await
         .unwrap();
     assert_eq!(out, json!({"content": null}));
 }
@@ -159,8 +156,8 @@ fn get_content_validation() {
 
 // -------------------------------------------------------------- query content
 
-#[tokio::test]
-async fn query_content_minimal_request() {
+#[test]
+fn query_content_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": [], "pagination": {"totalResults": 0, "totalPages": 0, "page": 1, "perPage": 20}}));
     let out = srv
@@ -168,7 +165,6 @@ async fn query_content_minimal_request() {
             "thrive_query_content",
             json!({"types": "", "omitTypes": "  ", "updatedSince": "", "page": ""}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/contents");
@@ -179,8 +175,8 @@ async fn query_content_minimal_request() {
     );
 }
 
-#[tokio::test]
-async fn query_content_full_request_and_output() {
+#[test]
+fn query_content_full_request_and_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -198,7 +194,6 @@ async fn query_content_full_request_and_output() {
                 "updatedSince": "2024-01-01T00:00:00Z"
             }),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -213,11 +208,11 @@ async fn query_content_full_request_and_output() {
     );
 }
 
-#[tokio::test]
-async fn query_content_missing_envelope_parts() {
+#[test]
+fn query_content_missing_envelope_parts() {
     let srv = Offline::new();
     srv.reply(200, json!({}));
-    let out = srv.run("thrive_query_content", json!({})).await.unwrap();
+    let out = srv.run("thrive_query_content", json!({})).unwrap();
     assert_eq!(out, json!({"results": [], "pagination": null}));
 }
 
@@ -345,8 +340,8 @@ fn query_content_validation() {
 
 // -------------------------------------------------------------- get activity
 
-#[tokio::test]
-async fn get_activity_uses_the_singular_path_and_keeps_data() {
+#[test]
+fn get_activity_uses_the_singular_path_and_keeps_data() {
     let srv = Offline::new();
     srv.reply(200, activity_record());
     let out = srv
@@ -354,7 +349,6 @@ async fn get_activity_uses_the_singular_path_and_keeps_data() {
             "thrive_get_activity",
             json!({"id": "60d5ec49b60b4b3a2c8f9a10"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/activity/60d5ec49b60b4b3a2c8f9a10");
@@ -362,8 +356,8 @@ async fn get_activity_uses_the_singular_path_and_keeps_data() {
     assert_eq!(out, json!({"activity": activity_record()}));
 }
 
-#[tokio::test]
-async fn get_activity_encodes_the_id_and_reads_a_with_object() {
+#[test]
+fn get_activity_encodes_the_id_and_reads_a_with_object() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -371,7 +365,6 @@ async fn get_activity_encodes_the_id_and_reads_a_with_object() {
     );
     let out = srv
         .run("thrive_get_activity", json!({"id": "a/b?c#d%e"}))
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -425,23 +418,22 @@ fn get_activity_validation() {
 
 // ----------------------------------------------------------- query activities
 
-#[tokio::test]
-async fn query_activities_minimal_request() {
+#[test]
+fn query_activities_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": [], "pagination": {"totalResults": 0, "totalPages": 0, "page": 1, "perPage": 20}}));
     srv.run(
         "thrive_query_activities",
         json!({"actions": "", "contentIds": " ", "timestampFrom": "", "perPage": ""}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/activities");
     assert_eq!(req.body, Value::Null);
 }
 
-#[tokio::test]
-async fn query_activities_full_request_and_output() {
+#[test]
+fn query_activities_full_request_and_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -460,7 +452,6 @@ async fn query_activities_full_request_and_output() {
                 "timestampTo": "2020-10-01 00:00:00"
             }),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),

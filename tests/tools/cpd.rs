@@ -139,7 +139,6 @@ async fn get_cpd_category_request_and_output() {
             "thrive_get_cpd_category",
             json!({"categoryId": "507f1f77bcf86cd799439012"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -170,15 +169,14 @@ fn get_cpd_category_validation() {
     path_id_validation("thrive_get_cpd_category", "categoryId");
 }
 
-#[tokio::test]
-async fn query_cpd_categories_requests_and_output() {
+#[test]
+fn query_cpd_categories_requests_and_output() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": [], "pagination": {"totalResults": 0, "totalPages": 0, "page": 1, "perPage": 100}}));
     srv.run(
         "thrive_query_cpd_categories",
         json!({"updatedSince": "", "page": " "}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/cpdCategories");
@@ -200,7 +198,6 @@ async fn query_cpd_categories_requests_and_output() {
             "thrive_query_cpd_categories",
             json!({"page": "1", "perPage": "20", "updatedSince": "2024-01-01"}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -286,7 +283,6 @@ async fn get_cpd_entry_request_and_output() {
             "thrive_get_cpd_entry",
             json!({"logEntryId": "5f9d88d6e1b2a34c56d78902"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -299,13 +295,12 @@ async fn get_cpd_entry_request_and_output() {
     not_found("thrive_get_cpd_entry", "logEntryId", "CPD entry not found").await;
 }
 
-#[tokio::test]
-async fn get_cpd_entry_empty_body() {
+#[test]
+fn get_cpd_entry_empty_body() {
     let srv = Offline::new();
     srv.reply(200, Value::Null);
     let out = srv
         .run("thrive_get_cpd_entry", json!({"logEntryId": "x"}))
-        .await
         .unwrap();
     assert_eq!(out, json!({"entry": null}));
 }
@@ -315,8 +310,8 @@ fn get_cpd_entry_validation() {
     path_id_validation("thrive_get_cpd_entry", "logEntryId");
 }
 
-#[tokio::test]
-async fn query_cpd_entries_requests_and_output() {
+#[test]
+fn query_cpd_entries_requests_and_output() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": []}));
     let out = srv
@@ -324,7 +319,6 @@ async fn query_cpd_entries_requests_and_output() {
             "thrive_query_cpd_entries",
             json!({"entryDateFrom": "", "entryDateTo": null}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/cpdEntries");
@@ -344,7 +338,6 @@ async fn query_cpd_entries_requests_and_output() {
             "thrive_query_cpd_entries",
             json!({"page": "1", "perPage": "20", "entryDateFrom": "2020-09-25 00:00:00", "entryDateTo": "2020-11-01"}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -455,7 +448,6 @@ async fn get_cpd_requirement_request_and_output() {
             "thrive_get_cpd_requirement",
             json!({"audienceRequirementId": "60d5ec49b60b4b3a2c8f9a10"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -483,12 +475,11 @@ fn get_cpd_requirement_validation() {
     path_id_validation("thrive_get_cpd_requirement", "audienceRequirementId");
 }
 
-#[tokio::test]
-async fn query_cpd_requirements_requests_and_output() {
+#[test]
+fn query_cpd_requirements_requests_and_output() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": []}));
     srv.run("thrive_query_cpd_requirements", json!({"perPage": ""}))
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/cpdRequirementSummaries");
@@ -511,7 +502,6 @@ async fn query_cpd_requirements_requests_and_output() {
             "thrive_query_cpd_requirements",
             json!({"page": 1, "perPage": "20", "updatedSince": "2020-05-01T00:00:00.000Z"}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -576,15 +566,14 @@ fn query_cpd_requirements_validation() {
 
 // ------------------------------------------------------------- user summaries
 
-#[tokio::test]
-async fn query_cpd_user_summaries_minimal_request() {
+#[test]
+fn query_cpd_user_summaries_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": [], "pagination": {"totalResults": 0, "totalPages": 0, "page": 1, "perPage": 100}}));
     srv.run(
         "thrive_query_cpd_user_summaries",
         json!({"entryDateFrom": "2020-11-17T09:50:00", "entryDateTo": "2021-11-17T09:51:00", "userIds": ""}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -594,8 +583,8 @@ async fn query_cpd_user_summaries_minimal_request() {
     assert_eq!(req.body, Value::Null);
 }
 
-#[tokio::test]
-async fn query_cpd_user_summaries_full_request_and_output() {
+#[test]
+fn query_cpd_user_summaries_full_request_and_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -615,7 +604,6 @@ async fn query_cpd_user_summaries_full_request_and_output() {
                 "entryDateTo": "2021-11-17T09:51:00", "entryDateFrom": "2020-11-17T09:50:00"
             }),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),

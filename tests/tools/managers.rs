@@ -23,8 +23,8 @@ fn full_manager() -> Value {
 
 // ------------------------------------------------------------------ list --
 
-#[tokio::test]
-async fn list_managers_request_and_child_audience_output() {
+#[test]
+fn list_managers_request_and_child_audience_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -44,7 +44,6 @@ async fn list_managers_request_and_child_audience_output() {
             "thrive_list_audience_managers",
             json!({"audienceId": AUDIENCE}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -68,8 +67,8 @@ async fn list_managers_request_and_child_audience_output() {
     );
 }
 
-#[tokio::test]
-async fn list_managers_structure_output_keeps_unmodelled_permissions() {
+#[test]
+fn list_managers_structure_output_keeps_unmodelled_permissions() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -93,7 +92,6 @@ async fn list_managers_structure_output_keeps_unmodelled_permissions() {
             "thrive_list_audience_managers",
             json!({"audienceId": "struct-tech"}),
         )
-        .await
         .unwrap();
     assert_eq!(
         out,
@@ -114,15 +112,14 @@ async fn list_managers_structure_output_keeps_unmodelled_permissions() {
     );
 }
 
-#[tokio::test]
-async fn list_managers_non_array_body_is_empty() {
+#[test]
+fn list_managers_non_array_body_is_empty() {
     let srv = Offline::new();
     srv.reply(200, json!({}));
     srv.reply(200, Value::Null);
     for _ in 0..2 {
         let out = srv
             .run("thrive_list_audience_managers", json!({"audienceId": "a1"}))
-            .await
             .unwrap();
         assert_eq!(out, json!({"managers": []}));
     }
@@ -180,8 +177,8 @@ fn list_managers_validation() {
 
 // ------------------------------------------------------------------- add --
 
-#[tokio::test]
-async fn add_managers_minimal_request_invents_no_permissions() {
+#[test]
+fn add_managers_minimal_request_invents_no_permissions() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -195,7 +192,6 @@ async fn add_managers_minimal_request_invents_no_permissions() {
                 "managers": "[{\"reference\": \" test.user@thrivelearning.com \"}]"
             }),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -215,8 +211,8 @@ async fn add_managers_minimal_request_invents_no_permissions() {
     );
 }
 
-#[tokio::test]
-async fn add_managers_full_request_and_partial_output() {
+#[test]
+fn add_managers_full_request_and_partial_output() {
     let srv = Offline::new();
     srv.reply(
         207,
@@ -234,7 +230,6 @@ async fn add_managers_full_request_and_partial_output() {
             "thrive_add_audience_managers",
             json!({"audienceId": AUDIENCE, "managers": managers.to_string()}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -255,8 +250,8 @@ async fn add_managers_full_request_and_partial_output() {
     );
 }
 
-#[tokio::test]
-async fn add_managers_accepts_a_real_array_and_null_sets() {
+#[test]
+fn add_managers_accepts_a_real_array_and_null_sets() {
     let srv = Offline::new();
     srv.run(
         "thrive_add_audience_managers",
@@ -265,7 +260,6 @@ async fn add_managers_accepts_a_real_array_and_null_sets() {
             "managers": [{"reference": "EMP-1", "permissions": {"administrator": null, "audienceManager": {}}}]
         }),
     )
-    .await
     .unwrap();
     assert_eq!(
         srv.single().body,
@@ -451,8 +445,8 @@ fn add_managers_validation() {
 
 // --------------------------------------------------------------- replace --
 
-#[tokio::test]
-async fn replace_managers_minimal_request() {
+#[test]
+fn replace_managers_minimal_request() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -463,7 +457,6 @@ async fn replace_managers_minimal_request() {
             "thrive_replace_audience_managers",
             json!({"audienceId": AUDIENCE, "managers": "[{\"reference\":\"user123\"}]"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -477,8 +470,8 @@ async fn replace_managers_minimal_request() {
     );
 }
 
-#[tokio::test]
-async fn replace_managers_full_request_and_partial_output() {
+#[test]
+fn replace_managers_full_request_and_partial_output() {
     let srv = Offline::new();
     srv.reply(
         207,
@@ -497,7 +490,6 @@ async fn replace_managers_full_request_and_partial_output() {
             "thrive_replace_audience_managers",
             json!({"audienceId": "struct-tech", "managers": managers.to_string()}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v1/audiences/struct-tech/managers");
@@ -515,8 +507,8 @@ async fn replace_managers_full_request_and_partial_output() {
     );
 }
 
-#[tokio::test]
-async fn replace_managers_sends_100_in_one_call_and_refuses_101() {
+#[test]
+fn replace_managers_sends_100_in_one_call_and_refuses_101() {
     let srv = Offline::new();
     let hundred: Vec<Value> = (0..100)
         .map(|i| json!({"reference": format!("m{i}")}))
@@ -525,7 +517,6 @@ async fn replace_managers_sends_100_in_one_call_and_refuses_101() {
         "thrive_replace_audience_managers",
         json!({"audienceId": "a1", "managers": hundred}),
     )
-    .await
     .unwrap();
     assert_eq!(srv.single().body, json!(hundred));
 
@@ -538,7 +529,6 @@ async fn replace_managers_sends_100_in_one_call_and_refuses_101() {
             "thrive_replace_audience_managers",
             json!({"audienceId": "a1", "managers": many}),
         )
-        .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert!(srv.requests().is_empty());
@@ -636,8 +626,8 @@ fn replace_managers_validation() {
 
 // ---------------------------------------------------------------- remove --
 
-#[tokio::test]
-async fn remove_manager_request_and_empty_body_is_success() {
+#[test]
+fn remove_manager_request_and_empty_body_is_success() {
     let srv = Offline::new();
     srv.reply(204, Value::Null);
     let out = srv
@@ -645,7 +635,6 @@ async fn remove_manager_request_and_empty_body_is_success() {
             "thrive_remove_audience_manager",
             json!({"audienceId": AUDIENCE, "userId": "63f8c5361b9c80d3274be7ca"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -656,8 +645,8 @@ async fn remove_manager_request_and_empty_body_is_success() {
     assert_eq!(out, json!({"success": true}));
 }
 
-#[tokio::test]
-async fn remove_manager_takes_an_email_or_ref_encoded() {
+#[test]
+fn remove_manager_takes_an_email_or_ref_encoded() {
     let srv = Offline::new();
     srv.reply(200, json!({"success": true, "futureField": 1}));
     srv.reply(200, json!({"success": false}));
@@ -666,7 +655,6 @@ async fn remove_manager_takes_an_email_or_ref_encoded() {
             "thrive_remove_audience_manager",
             json!({"audienceId": "struct tech", "userId": "test@thrivelearning.com"}),
         )
-        .await
         .unwrap();
     // SuccessOutput reports only `success` (a shared core type).
     assert_eq!(out, json!({"success": true, "futureField": 1}));
@@ -675,7 +663,6 @@ async fn remove_manager_takes_an_email_or_ref_encoded() {
             "thrive_remove_audience_manager",
             json!({"audienceId": "a1", "userId": "a/b?c#d%e"}),
         )
-        .await
         .unwrap();
     assert_eq!(out, json!({"success": false}));
     let lines: Vec<String> = srv.requests().iter().map(|r| r.line()).collect();

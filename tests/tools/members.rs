@@ -4,8 +4,8 @@ use crate::common::*;
 use serde_json::{Value, json};
 use thrive_blocks::ErrorCode;
 
-#[tokio::test]
-async fn add_members_sends_a_bare_array_and_reports_partial_success() {
+#[test]
+fn add_members_sends_a_bare_array_and_reports_partial_success() {
     let srv = Offline::new();
     srv.reply(207, json!({
         "success": {"count": 1, "entities": [{"reference": "TestUser1"}]},
@@ -19,7 +19,6 @@ async fn add_members_sends_a_bare_array_and_reports_partial_success() {
                 "users": "[\"test.user@thrivelearning.com\", \"TestUser1\"]"
             }),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -42,8 +41,8 @@ async fn add_members_sends_a_bare_array_and_reports_partial_success() {
     );
 }
 
-#[tokio::test]
-async fn add_members_accepts_a_real_array_and_full_success_has_no_failure() {
+#[test]
+fn add_members_accepts_a_real_array_and_full_success_has_no_failure() {
     let srv = Offline::new();
     srv.reply(200, json!({"success": {"count": 2, "entities": [{"reference": "a@x.io"}, {"reference": "EMP-1"}]}}));
     let out = srv
@@ -51,7 +50,6 @@ async fn add_members_accepts_a_real_array_and_full_success_has_no_failure() {
             "thrive_add_audience_members",
             json!({"audienceId": "tech team/../x", "users": ["a@x.io", "EMP-1"]}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().path,
@@ -121,15 +119,14 @@ fn member_page(page: u64, total_pages: u64, refs: &[&str]) -> Value {
     json!({"results": results, "pagination": {"totalResults": 3, "totalPages": total_pages, "page": page, "perPage": 2}})
 }
 
-#[tokio::test]
-async fn list_members_minimal_request() {
+#[test]
+fn list_members_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": [], "pagination": null}));
     srv.run(
         "thrive_list_audience_members",
         json!({"audienceId": AUDIENCE, "page": "", "perPage": "  "}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -139,8 +136,8 @@ async fn list_members_minimal_request() {
     assert_eq!(req.body, Value::Null);
 }
 
-#[tokio::test]
-async fn list_members_full_request_and_lossless_output() {
+#[test]
+fn list_members_full_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -157,7 +154,6 @@ async fn list_members_full_request_and_lossless_output() {
             "thrive_list_audience_members",
             json!({"audienceId": "tech-team", "page": "2", "perPage": "50"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -177,14 +173,13 @@ async fn list_members_full_request_and_lossless_output() {
     );
 }
 
-#[tokio::test]
-async fn list_members_missing_fields_are_null_and_empty_body_is_empty_page() {
+#[test]
+fn list_members_missing_fields_are_null_and_empty_body_is_empty_page() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": [{"reference": "R1"}]}));
     srv.reply(200, Value::Null);
     let out = srv
         .run("thrive_list_audience_members", json!({"audienceId": "a1"}))
-        .await
         .unwrap();
     assert_eq!(
         out,
@@ -192,7 +187,6 @@ async fn list_members_missing_fields_are_null_and_empty_body_is_empty_page() {
     );
     let out = srv
         .run("thrive_list_audience_members", json!({"audienceId": "a1"}))
-        .await
         .unwrap();
     assert_eq!(out, json!({"results": [], "pagination": null}));
 }
@@ -234,15 +228,14 @@ async fn list_members_return_all_follows_pages() {
     );
 }
 
-#[tokio::test]
-async fn list_members_encodes_the_audience_as_one_segment() {
+#[test]
+fn list_members_encodes_the_audience_as_one_segment() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": [], "pagination": null}));
     srv.run(
         "thrive_list_audience_members",
         json!({"audienceId": "a/b?c#d%e"}),
     )
-    .await
     .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -351,8 +344,8 @@ fn list_members_validation() {
 
 // --------------------------------------------------------------- replace --
 
-#[tokio::test]
-async fn replace_members_minimal_request() {
+#[test]
+fn replace_members_minimal_request() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -363,7 +356,6 @@ async fn replace_members_minimal_request() {
             "thrive_replace_audience_members",
             json!({"audienceId": AUDIENCE, "users": "[\"TestUser1\"]"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -380,8 +372,8 @@ async fn replace_members_minimal_request() {
     );
 }
 
-#[tokio::test]
-async fn replace_members_full_request_and_partial_output() {
+#[test]
+fn replace_members_full_request_and_partial_output() {
     let srv = Offline::new();
     srv.reply(
         207,
@@ -399,7 +391,6 @@ async fn replace_members_full_request_and_partial_output() {
                 "users": [" test.user@thrivelearning.com ", "TestUser1", "646767d82535201223349e09"]
             }),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v1/audiences/audience123/members");
@@ -424,15 +415,14 @@ async fn replace_members_full_request_and_partial_output() {
     );
 }
 
-#[tokio::test]
-async fn replace_members_sends_100_in_one_call() {
+#[test]
+fn replace_members_sends_100_in_one_call() {
     let srv = Offline::new();
     let users: Vec<String> = (0..100).map(|i| format!("u{i}")).collect();
     srv.run(
         "thrive_replace_audience_members",
         json!({"audienceId": "a1", "users": users}),
     )
-    .await
     .unwrap();
     assert_eq!(srv.single().body, json!(users));
 }
@@ -457,8 +447,8 @@ async fn replace_members_error_body() {
     );
 }
 
-#[tokio::test]
-async fn replace_members_refuses_more_than_100_without_sending() {
+#[test]
+fn replace_members_refuses_more_than_100_without_sending() {
     let srv = Offline::new();
     let users: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
     let err = srv
@@ -466,7 +456,6 @@ async fn replace_members_refuses_more_than_100_without_sending() {
             "thrive_replace_audience_members",
             json!({"audienceId": "a1", "users": users}),
         )
-        .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert!(srv.requests().is_empty());
@@ -562,8 +551,8 @@ fn replace_members_validation() {
 
 // ---------------------------------------------------------------- remove --
 
-#[tokio::test]
-async fn remove_member_request_and_empty_body_is_success() {
+#[test]
+fn remove_member_request_and_empty_body_is_success() {
     let srv = Offline::new();
     srv.reply(204, Value::Null);
     let out = srv
@@ -571,7 +560,6 @@ async fn remove_member_request_and_empty_body_is_success() {
             "thrive_remove_audience_member",
             json!({"audienceId": AUDIENCE, "userRef": "TestUser1"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -582,8 +570,8 @@ async fn remove_member_request_and_empty_body_is_success() {
     assert_eq!(out, json!({"success": true}));
 }
 
-#[tokio::test]
-async fn remove_member_encodes_ids_and_reads_success() {
+#[test]
+fn remove_member_encodes_ids_and_reads_success() {
     let srv = Offline::new();
     srv.reply(200, json!({"success": true, "futureField": 1}));
     srv.reply(200, json!({"success": false}));
@@ -592,7 +580,6 @@ async fn remove_member_encodes_ids_and_reads_success() {
             "thrive_remove_audience_member",
             json!({"audienceId": "a/b?c#d%e", "userRef": "jane.doe+x@example.com"}),
         )
-        .await
         .unwrap();
     // SuccessOutput reports only `success` (a shared core type).
     assert_eq!(out, json!({"success": true, "futureField": 1}));
@@ -601,7 +588,6 @@ async fn remove_member_encodes_ids_and_reads_success() {
             "thrive_remove_audience_member",
             json!({"audienceId": "a1", "userRef": "a/b?c#d%e"}),
         )
-        .await
         .unwrap();
     assert_eq!(out, json!({"success": false}));
     let lines: Vec<String> = srv.requests().iter().map(|r| r.line()).collect();

@@ -31,8 +31,8 @@ fn error_reply(srv: &CaptureServer, status: u16, error: &str, message: Value) {
 
 // ------------------------------------------------------------------ list tags
 
-#[tokio::test]
-async fn list_tags_minimal_request() {
+#[test]
+fn list_tags_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, json!({"results": [], "pagination": {"totalResults": 0, "totalPages": 0, "page": 1, "perPage": 100}}));
     let out = srv
@@ -40,7 +40,6 @@ async fn list_tags_minimal_request() {
             "thrive_list_tags",
             json!({"updatedSince": "", "perPage": "  "}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/tags");
@@ -51,8 +50,8 @@ async fn list_tags_minimal_request() {
     );
 }
 
-#[tokio::test]
-async fn list_tags_full_request_and_output() {
+#[test]
+fn list_tags_full_request_and_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -63,7 +62,6 @@ async fn list_tags_full_request_and_output() {
             "thrive_list_tags",
             json!({"page": "2", "perPage": "50", "updatedSince": "2024-01-01T00:00:00Z"}),
         )
-        .await
         .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -75,14 +73,14 @@ async fn list_tags_full_request_and_output() {
     );
 }
 
-#[tokio::test]
-async fn list_tags_without_pagination_gives_null() {
+#[test]
+fn list_tags_without_pagination_gives_null() {
     let srv = Offline::new();
     srv.reply(
         200,
         json!({"results": [tag_record(), {"tag": "communication"}]}),
     );
-    let out = srv.run("thrive_list_tags", json!({})).await.unwrap();
+    let out = srv.run("thrive_list_tags", json!({})).unwrap();
     assert_eq!(
         out,
         json!({
@@ -184,8 +182,8 @@ fn list_tags_validation() {
 
 // -------------------------------------------------------------------- get tag
 
-#[tokio::test]
-async fn get_tag_request_and_output() {
+#[test]
+fn get_tag_request_and_output() {
     let srv = Offline::new();
     srv.reply(200, tag_record());
     let out = srv
@@ -193,7 +191,6 @@ async fn get_tag_request_and_output() {
             "thrive_get_tag",
             json!({"tagId": "64b6f4a8c2e4a1b9d3f2c4b0"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/tags/64b6f4a8c2e4a1b9d3f2c4b0");
@@ -201,13 +198,12 @@ async fn get_tag_request_and_output() {
     assert_eq!(out, json!({"tag": tag_record()}));
 }
 
-#[tokio::test]
-async fn get_tag_encodes_the_id() {
+#[test]
+fn get_tag_encodes_the_id() {
     let srv = Offline::new();
     srv.reply(200, Value::Null);
     let out = srv
         .run("thrive_get_tag", json!({"tagId": "a/b?c#d%e"}))
-        .await
         .unwrap();
     assert_eq!(srv.single().line(), "GET /rest/v1/tags/a%2Fb%3Fc%23d%25e");
     assert_eq!(out, json!({"tag": null}));
@@ -248,8 +244,8 @@ fn get_tag_validation() {
 
 // -------------------------------------------------------------- add user tags
 
-#[tokio::test]
-async fn add_user_tags_request_and_output() {
+#[test]
+fn add_user_tags_request_and_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -260,7 +256,6 @@ async fn add_user_tags_request_and_output() {
             "thrive_add_user_tags",
             json!({"userId": USER, "tags": "[\"leadership\", \" communication \"]"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), format!("POST /rest/v1/users/{USER}/tags"));
@@ -271,8 +266,8 @@ async fn add_user_tags_request_and_output() {
     );
 }
 
-#[tokio::test]
-async fn add_user_tags_accepts_a_real_array_a_single_value_and_encodes_the_user() {
+#[test]
+fn add_user_tags_accepts_a_real_array_a_single_value_and_encodes_the_user() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -283,14 +278,12 @@ async fn add_user_tags_accepts_a_real_array_a_single_value_and_encodes_the_user(
         "thrive_add_user_tags",
         json!({"userId": "a/b?c#d%e", "tags": ["leadership"]}),
     )
-    .await
     .unwrap();
     let out = srv
         .run(
             "thrive_add_user_tags",
             json!({"userId": USER, "tags": "\"faq\""}),
         )
-        .await
         .unwrap();
     let reqs = srv.requests();
     assert_eq!(reqs[0].line(), "POST /rest/v1/users/a%2Fb%3Fc%23d%25e/tags");
@@ -434,8 +427,8 @@ fn add_user_tags_validation() {
 
 // ----------------------------------------------------------- remove user tags
 
-#[tokio::test]
-async fn remove_user_tags_request_and_output() {
+#[test]
+fn remove_user_tags_request_and_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -446,7 +439,6 @@ async fn remove_user_tags_request_and_output() {
             "thrive_remove_user_tags",
             json!({"userId": USER, "tags": "[\"leadership\"]"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), format!("PATCH /rest/v1/users/{USER}/tags"));
@@ -460,8 +452,8 @@ async fn remove_user_tags_request_and_output() {
     );
 }
 
-#[tokio::test]
-async fn remove_user_tags_real_array_and_encoded_user() {
+#[test]
+fn remove_user_tags_real_array_and_encoded_user() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -471,7 +463,6 @@ async fn remove_user_tags_real_array_and_encoded_user() {
         "thrive_remove_user_tags",
         json!({"userId": "a/b?c#d%e", "tags": [" faq", "lxp "]}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v1/users/a%2Fb%3Fc%23d%25e/tags");
@@ -570,8 +561,8 @@ fn remove_user_tags_validation() {
 
 // --------------------------------------------------------- update user skills
 
-#[tokio::test]
-async fn update_user_skills_request_and_output() {
+#[test]
+fn update_user_skills_request_and_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -585,7 +576,6 @@ async fn update_user_skills_request_and_output() {
                 "skills": "[{\"tagName\": \"leadership\", \"level\": 1, \"targetLevel\": 3}, {\"tagName\": \" communication \"}, {\"tagName\": \"rust\", \"level\": -1, \"targetLevel\": 2.5}]"
             }),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), format!("PATCH /rest/v1/users/{USER}/skills"));
@@ -603,8 +593,8 @@ async fn update_user_skills_request_and_output() {
     );
 }
 
-#[tokio::test]
-async fn update_user_skills_single_object_real_array_and_encoded_user() {
+#[test]
+fn update_user_skills_single_object_real_array_and_encoded_user() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -618,13 +608,11 @@ async fn update_user_skills_single_object_real_array_and_encoded_user() {
         "thrive_update_user_skills",
         json!({"userId": "a/b?c#d%e", "skills": "{\"tagName\": \"leadership\", \"level\": 1024}"}),
     )
-    .await
     .unwrap();
     srv.run(
         "thrive_update_user_skills",
         json!({"userId": USER, "skills": [{"tagName": "faq", "targetLevel": 0}]}),
     )
-    .await
     .unwrap();
     let reqs = srv.requests();
     assert_eq!(
@@ -780,8 +768,8 @@ fn update_user_skills_validation() {
 
 // ----------------------------------------------------------- get skill levels
 
-#[tokio::test]
-async fn get_skill_levels_request_and_output() {
+#[test]
+fn get_skill_levels_request_and_output() {
     let srv = Offline::new();
     srv.reply(
         200,
@@ -792,7 +780,7 @@ async fn get_skill_levels_request_and_output() {
             { "name": "Expert", "isEnabled": false, "value": 4 }
         ]),
     );
-    let out = srv.run("thrive_get_skill_levels", json!({})).await.unwrap();
+    let out = srv.run("thrive_get_skill_levels", json!({})).unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/skills/levels");
     assert_eq!(req.body, Value::Null);
@@ -807,11 +795,11 @@ async fn get_skill_levels_request_and_output() {
     );
 }
 
-#[tokio::test]
-async fn get_skill_levels_non_array_body_is_empty() {
+#[test]
+fn get_skill_levels_non_array_body_is_empty() {
     let srv = Offline::new();
     srv.reply(200, json!({}));
-    let out = srv.run("thrive_get_skill_levels", json!({})).await.unwrap();
+    let out = srv.run("thrive_get_skill_levels", json!({})).unwrap();
     assert_eq!(out, json!({"levels": []}));
 }
 

@@ -16,8 +16,8 @@ fn lifecycle_user() -> Value {
     })
 }
 
-#[tokio::test]
-async fn create_user_minimal_request() {
+#[test]
+fn create_user_minimal_request() {
     let srv = Offline::new();
     srv.reply(201, lifecycle_user());
     srv.run(
@@ -27,7 +27,6 @@ async fn create_user_minimal_request() {
             "email": "user@thrivelearning.com", "jobTitle": "", "role": "  "
         }),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "POST /rest/v2/users");
@@ -38,8 +37,8 @@ async fn create_user_minimal_request() {
     );
 }
 
-#[tokio::test]
-async fn create_user_full_request_and_lossless_output() {
+#[test]
+fn create_user_full_request_and_lossless_output() {
     let srv = Offline::new();
     srv.reply(201, lifecycle_user());
     let out = srv.run("thrive_create_user", json!({
@@ -48,7 +47,7 @@ async fn create_user_full_request_and_lossless_output() {
         "jobTitle": "Director", "managerRef": "UID0034234555", "startDate": "2021-08-19T18:00:00.000Z",
         "endDate": "2025-01-01", "timeZone": "Europe/London", "languageCode": "en-gb", "sso": false,
         "domain": "example.com", "additionalFields": "{\"department\":\"Sales\"}"
-    })).await.unwrap();
+    })).unwrap();
     let req = srv.single();
     assert_eq!(
         req.body,
@@ -126,33 +125,31 @@ const ISO: &str = "must be an ISO 8601 date or date-time such as 2024-04-02T13:4
 
 // ---------------------------------------------------------------- update
 
-#[tokio::test]
-async fn update_user_minimal_request_sends_only_given_fields() {
+#[test]
+fn update_user_minimal_request_sends_only_given_fields() {
     let srv = Offline::new();
     srv.reply(200, lifecycle_user());
     srv.run(
         "thrive_update_user",
         json!({"ref": "UID30084022", "jobTitle": "Head of Sales", "firstName": "", "managerRef": "  ", "sso": null}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v2/users/ref/UID30084022");
     assert_eq!(req.body, json!({"jobTitle": "Head of Sales"}));
 }
 
-#[tokio::test]
-async fn update_user_with_only_ref_sends_an_empty_object() {
+#[test]
+fn update_user_with_only_ref_sends_an_empty_object() {
     let srv = Offline::new();
     srv.reply(200, lifecycle_user());
     srv.run("thrive_update_user", json!({"ref": "UID30084022"}))
-        .await
         .unwrap();
     assert_eq!(srv.single().body, json!({}));
 }
 
-#[tokio::test]
-async fn update_user_full_request_and_lossless_output() {
+#[test]
+fn update_user_full_request_and_lossless_output() {
     let srv = Offline::new();
     let mut updated = lifecycle_user();
     updated["jobTitle"] = json!("Head of Sales");
@@ -169,7 +166,6 @@ async fn update_user_full_request_and_lossless_output() {
                 "domain": "example.com", "additionalFields": {"department": "Sales", "floor": 3}
             }),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v2/users/ref/UID30084022");
@@ -188,15 +184,14 @@ async fn update_user_full_request_and_lossless_output() {
     assert_eq!(out["user"]["futureField"], 7);
 }
 
-#[tokio::test]
-async fn update_user_encodes_the_ref_as_one_segment() {
+#[test]
+fn update_user_encodes_the_ref_as_one_segment() {
     let srv = Offline::new();
     srv.reply(200, lifecycle_user());
     srv.run(
         "thrive_update_user",
         json!({"ref": "a/b?c#d%e", "jobTitle": "X"}),
     )
-    .await
     .unwrap();
     assert_eq!(
         srv.single().line(),
@@ -270,13 +265,12 @@ fn update_user_validation_reports_everything() {
 
 // ---------------------------------------------------------------- delete
 
-#[tokio::test]
-async fn delete_user_request_and_empty_body_means_success() {
+#[test]
+fn delete_user_request_and_empty_body_means_success() {
     let srv = Offline::new();
     srv.reply(200, Value::Null);
     let out = srv
         .run("thrive_delete_user", json!({"ref": " UID30084022 "}))
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "DELETE /rest/v2/users/ref/UID30084022");
@@ -284,19 +278,17 @@ async fn delete_user_request_and_empty_body_means_success() {
     assert_eq!(out, json!({"success": true}));
 }
 
-#[tokio::test]
-async fn delete_user_reads_success_from_the_body() {
+#[test]
+fn delete_user_reads_success_from_the_body() {
     let srv = Offline::new();
     srv.reply(200, json!({"success": false, "futureField": 1}));
     srv.reply(204, Value::Null);
     let out = srv
         .run("thrive_delete_user", json!({"ref": "a/b?c#d%e"}))
-        .await
         .unwrap();
     assert_eq!(out, json!({"success": false, "futureField": 1}));
     let out = srv
         .run("thrive_delete_user", json!({"ref": "UID1"}))
-        .await
         .unwrap();
     assert_eq!(out, json!({"success": true}));
     let lines: Vec<String> = srv.requests().iter().map(|r| r.line()).collect();
@@ -345,23 +337,22 @@ fn delete_user_validation() {
 
 // ---------------------------------------------------------------- suspend
 
-#[tokio::test]
-async fn suspend_user_minimal_request_sends_an_empty_object() {
+#[test]
+fn suspend_user_minimal_request_sends_an_empty_object() {
     let srv = Offline::new();
     srv.reply(200, lifecycle_user());
     srv.run(
         "thrive_suspend_user",
         json!({"ref": "UID30084022", "endDate": " "}),
     )
-    .await
     .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "PATCH /rest/v2/users/ref/UID30084022/suspend");
     assert_eq!(req.body, json!({}));
 }
 
-#[tokio::test]
-async fn suspend_user_full_request_and_output() {
+#[test]
+fn suspend_user_full_request_and_output() {
     let srv = Offline::new();
     let mut suspended = lifecycle_user();
     suspended["active"] = json!(false);
@@ -372,7 +363,6 @@ async fn suspend_user_full_request_and_output() {
             "thrive_suspend_user",
             json!({"ref": "a/b?c#d%e", "endDate": "2024-06-30T00:00:00.000Z"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -465,11 +455,11 @@ fn page_of(users: Vec<Value>, page: u64, total_pages: u64, total: u64) -> Value 
         "pagination": {"totalResults": total, "totalPages": total_pages, "page": page, "perPage": 2}})
 }
 
-#[tokio::test]
-async fn search_users_minimal_request() {
+#[test]
+fn search_users_minimal_request() {
     let srv = Offline::new();
     srv.reply(200, page_of(vec![], 1, 0, 0));
-    let out = srv.run("thrive_search_users", json!({})).await.unwrap();
+    let out = srv.run("thrive_search_users", json!({})).unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/users");
     assert_eq!(req.body, Value::Null);
@@ -479,8 +469,8 @@ async fn search_users_minimal_request() {
     );
 }
 
-#[tokio::test]
-async fn search_users_full_request_and_lossless_output() {
+#[test]
+fn search_users_full_request_and_lossless_output() {
     let srv = Offline::new();
     let mut body = page_of(vec![full_user("646767d82535201223349e09")], 2, 2, 3);
     body["pagination"]["futureField"] = json!("p");
@@ -493,7 +483,6 @@ async fn search_users_full_request_and_lossless_output() {
                 "statuses": "active, new", "omitStatuses": "expired", "status": "active"
             }),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(
@@ -510,15 +499,14 @@ async fn search_users_full_request_and_lossless_output() {
     assert_eq!(out["results"][0]["positions"][0]["title"], "Engineer");
 }
 
-#[tokio::test]
-async fn search_users_blank_inputs_are_not_sent() {
+#[test]
+fn search_users_blank_inputs_are_not_sent() {
     let srv = Offline::new();
     srv.reply(200, page_of(vec![], 1, 0, 0));
     srv.run(
         "thrive_search_users",
         json!({"page": "", "perPage": " ", "updatedSince": "", "statuses": "", "omitStatuses": " ", "status": ""}),
     )
-    .await
     .unwrap();
     assert_eq!(srv.single().line(), "GET /rest/v1/users");
 }
@@ -633,8 +621,8 @@ fn search_users_validation() {
     );
 }
 
-#[tokio::test]
-async fn get_user_by_id_uses_the_singular_path() {
+#[test]
+fn get_user_by_id_uses_the_singular_path() {
     let srv = Offline::new();
     srv.reply(200, full_user("646767d82535201223349e09"));
     let out = srv
@@ -642,7 +630,6 @@ async fn get_user_by_id_uses_the_singular_path() {
             "thrive_get_user_by_id",
             json!({"id": "646767d82535201223349e09"}),
         )
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/user/646767d82535201223349e09");
@@ -704,13 +691,12 @@ fn basic_user() -> Value {
     })
 }
 
-#[tokio::test]
-async fn get_user_by_ref_request_and_basic_output() {
+#[test]
+fn get_user_by_ref_request_and_basic_output() {
     let srv = Offline::new();
     srv.reply(200, basic_user());
     let out = srv
         .run("thrive_get_user_by_ref", json!({"ref": "xyzabc"}))
-        .await
         .unwrap();
     let req = srv.single();
     assert_eq!(req.line(), "GET /rest/v1/users/ref/xyzabc");

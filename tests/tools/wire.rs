@@ -35,7 +35,7 @@ async fn every_tool_sends_what_its_dry_run_shows() {
         let answer = json!({"id": "64b6f4a8c2e4a1b9d3f2c4b0", "success": true});
         let offline = Offline::new();
         offline.reply(200, answer.clone());
-        let pure = offline.run(id, params.clone()).await;
+        let pure = offline.run(id, params.clone());
         let sent_offline = offline.requests();
         assert_eq!(
             sent_offline.len(),
@@ -110,7 +110,7 @@ async fn awkward_values_are_encoded_on_the_wire_as_in_the_dry_run() {
     let srv = CaptureServer::start().await;
     for (i, (id, params)) in rows.iter().enumerate() {
         let offline = Offline::new();
-        offline.run(id, params.clone()).await.expect(id);
+        offline.run(id, params.clone()).expect(id);
         srv.run(id, params.clone()).await.expect(id);
         let sent = &srv.requests()[i];
         assert_eq!(sent.line(), offline.single().line(), "{id} {params}");
