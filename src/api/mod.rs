@@ -44,6 +44,19 @@ impl Prepared {
     pub fn returns_all(&self) -> bool {
         self.paging.return_all == Some(true) && self.tool.paging.is_paginated()
     }
+
+    /// Where the step's list is and how many items go per call, when the
+    /// body holds more than one call takes ([`Batching::Chunked`]): the
+    /// step is then sent in chunks. `None` for a single call.
+    ///
+    /// [`Batching::Chunked`]: crate::wire::Batching::Chunked
+    pub fn chunking(&self) -> Option<(&'static str, usize)> {
+        let crate::wire::Batching::Chunked { pointer, size } = self.tool.batching else {
+            return None;
+        };
+        let items = self.request.body.as_ref()?.pointer(pointer)?.as_array()?;
+        (items.len() > size).then_some((pointer, size))
+    }
 }
 
 /// Progress of a multi-call step (pages fetched or chunks sent).

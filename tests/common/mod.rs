@@ -165,9 +165,7 @@ impl CaptureServer {
 
     /// The only request seen (panics unless exactly one was).
     pub fn single(&self) -> Captured {
-        let seen = self.requests();
-        assert_eq!(seen.len(), 1, "expected exactly one request, saw {seen:#?}");
-        seen.into_iter().next().unwrap()
+        only(self.requests())
     }
 
     /// A context that allows this server, without retries.
@@ -178,11 +176,12 @@ impl CaptureServer {
             .build()
     }
 
-    /// `params` plus tenantId, apiKey and host pointing here.
+    /// `params` plus tenantId, apiKey and host pointing here (a `host` in
+    /// `params` wins).
     pub fn input(&self, params: Value) -> Value {
-        let mut input = json!({"tenantId": TENANT, "apiKey": KEY, "host": self.origin()});
-        for (k, v) in params.as_object().expect("params must be an object") {
-            input[k] = v.clone();
+        let mut input = with_credentials(params);
+        if input.get("host").is_none() {
+            input["host"] = self.origin().into();
         }
         input
     }
@@ -195,6 +194,22 @@ impl CaptureServer {
     }
 }
 
+/// `params` plus the test tenant's tenantId and apiKey (a value in
+/// `params` wins).
+pub fn with_credentials(params: Value) -> Value {
+    let mut input = json!({"tenantId": TENANT, "apiKey": KEY});
+    for (k, v) in params.as_object().expect("params must be an object") {
+        input[k] = v.clone();
+    }
+    input
+}
+
+/// The only request of `seen` (panics unless there is exactly one).
+pub fn only(seen: Vec<Captured>) -> Captured {
+    assert_eq!(seen.len(), 1, "expected exactly one request, saw {seen:#?}");
+    seen.into_iter().next().unwrap()
+}
+
 /// Asserts a request was a JSON call with the documented headers.
 pub fn assert_headers(req: &Captured) {
     assert_eq!(req.authorization.as_deref(), Some(BASIC));
@@ -204,11 +219,7 @@ pub fn assert_headers(req: &Captured) {
 
 /// The violations of validating `params` (with credentials added) for `id`.
 pub fn violations(id: &str, params: Value) -> Vec<(String, String)> {
-    let mut input = json!({"tenantId": TENANT, "apiKey": KEY});
-    for (k, v) in params.as_object().unwrap() {
-        input[k] = v.clone();
-    }
-    match Catalogue::global().validate(id, input) {
+    match Catalogue::global().validate(id, with_credentials(params)) {
         Ok(()) => Vec::new(),
         Err(e) => e
             .violations()
@@ -225,7 +236,7 @@ pub fn violated_pointers(id: &str, params: Value) -> Vec<String> {
 
 mod offline;
 #[allow(unused_imports)] // not every test binary runs tools offline
-pub use offline::Offline;
+pub use offline::{Offline, runs_offline};
 
 /// The operations of seed 004 (`tests/data/seed004.json`), each with its
 /// exact inputs and outputs: the one list of the 47 documented operations.

@@ -1,7 +1,8 @@
 //! Running a tool's pure halves without a network.
 //!
 //! A single 2xx call is two pure functions and one send: the request the
-//! catalogue builds from the input ([`Catalogue::dry_run`]) and the output
+//! catalogue prepares from the input (what [`Catalogue::dry_run`] shows)
+//! and the output
 //! the tool reads from the answer ([`thrive_blocks::CatalogueTool::output_raw`]).
 //! [`Offline`] runs those two and replaces the send with a queue of answers,
 //! so request and output shapes are checked without a server.
@@ -14,17 +15,24 @@
 //! `tests/tools/wire.rs` sends every tool through a loopback server and
 //! checks the wire carries exactly what [`Offline`] reports.
 
-use super::{Captured, KEY, TENANT};
+use super::{Captured, only, with_credentials};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use thrive_blocks::wire::Batching;
-use thrive_blocks::wire::{CallMeta, RawResponse};
-use thrive_blocks::{Catalogue, Context, Error};
+use thrive_blocks::wire::{ApiRequest, CallMeta, RawResponse};
+use thrive_blocks::{Catalogue, Error};
 
 /// Tools whose output reads the call's metadata (time taken, host), which
 /// only a real send has.
 const READS_CALL_META: &[&str] = &["thrive_test_connection"];
+
+/// Whether tool `id` can run offline at all: one call whose output reads
+/// only the answer (not a composite of several calls, not an output made
+/// from the call's metadata). Its input may still need a server (see
+/// [`Offline::run`]).
+pub fn runs_offline(id: &str) -> bool {
+    thrive_blocks::catalogue::composite::find(id).is_none() && !READS_CALL_META.contains(&id)
+}
 
 /// The pure stand-in for [`super::CaptureServer`] (same methods), for single
 /// calls answered 2xx.
@@ -58,18 +66,7 @@ impl Offline {
 
     /// The only request sent (panics unless exactly one was).
     pub fn single(&self) -> Captured {
-        let seen = self.requests();
-        assert_eq!(seen.len(), 1, "expected exactly one request, saw {seen:#?}");
-        seen.into_iter().next().unwrap()
-    }
-
-    /// `params` plus tenantId and apiKey.
-    pub fn input(&self, params: Value) -> Value {
-        let mut input = json!({"tenantId": TENANT, "apiKey": KEY});
-        for (k, v) in params.as_object().expect("params must be an object") {
-            input[k] = v.clone();
-        }
-        input
+        only(self.requests())
     }
 
     /// Runs tool `id` with `params`: validates and builds the request as
@@ -77,37 +74,21 @@ impl Offline {
     /// recorded), records it, and reads the next queued answer with the
     /// tool's own output. Nothing here waits, so it is not `async`.
     pub fn run(&self, id: &str, params: Value) -> Result<Value, Error> {
-        let catalogue = Catalogue::global();
-        let input = self.input(params);
-        let tool = catalogue.get(id)?;
+        let tool = Catalogue::global().get(id)?;
         assert!(
-            thrive_blocks::catalogue::composite::find(id).is_none(),
-            "{id} makes several calls; test it with CaptureServer"
+            runs_offline(id),
+            "{id} makes several calls or reads the call's metadata; test it with CaptureServer"
         );
-        assert!(
-            !READS_CALL_META.contains(&id),
-            "{id}'s output reads the call's metadata; test it with CaptureServer"
-        );
-        let prepared = tool.prepare(input.clone())?;
+        let prepared = tool.prepare(with_credentials(params))?;
         assert!(
             !prepared.returns_all(),
             "{id} with returnAll pages through a server; test it with CaptureServer"
         );
-        if let Batching::Chunked { pointer, size } = prepared.tool.batching {
-            let items = prepared
-                .request
-                .body
-                .as_ref()
-                .and_then(|b| b.pointer(pointer));
-            assert!(
-                items
-                    .and_then(Value::as_array)
-                    .is_none_or(|a| a.len() <= size),
-                "{id} sends more than {size} items in chunks; test it with CaptureServer"
-            );
-        }
-        let dry = catalogue.dry_run(id, input, &Context::default())?;
-        self.seen.lock().unwrap().push(captured(&dry.request));
+        assert!(
+            prepared.chunking().is_none(),
+            "{id} sends this list in chunks; test it with CaptureServer"
+        );
+        self.seen.lock().unwrap().push(captured(&prepared.request));
         let (status, body) = self
             .replies
             .lock()
@@ -128,18 +109,14 @@ impl Offline {
 }
 
 /// The request as a server would capture it: method, path and query as
-/// sent, the body as JSON. Headers are not part of a dry run (its
-/// credentials are masked); `tests/tools/wire.rs` checks them on the wire.
-fn captured(request: &thrive_blocks::wire::ApiRequest) -> Captured {
-    let line = request.path_and_query();
-    let (path, query) = match line.split_once('?') {
-        Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
-        None => (line, None),
-    };
+/// sent, the body as JSON. Headers are not part of it (they are added by
+/// the send); `tests/tools/wire.rs` checks them on the wire.
+fn captured(request: &ApiRequest) -> Captured {
+    let query = request.encoded_query();
     Captured {
         method: request.method.to_string(),
-        path,
-        query,
+        path: request.full_path(),
+        query: (!query.is_empty()).then_some(query),
         authorization: None,
         content_type: None,
         accept: None,

@@ -9,7 +9,6 @@
 use crate::common::*;
 use serde_json::json;
 use thrive_blocks::Catalogue;
-use thrive_blocks::catalogue::composite;
 use thrive_blocks::host::describe::example_params;
 
 #[tokio::test]
@@ -19,7 +18,7 @@ async fn every_tool_sends_what_its_dry_run_shows() {
     let mut skipped = Vec::new();
     for tool in Catalogue::global().tools() {
         let id = tool.meta().id;
-        if id == "thrive_test_connection" || composite::find(id).is_some() {
+        if !runs_offline(id) {
             // The connection test's output reads the call's metadata and a
             // composite makes several calls: both are tested on loopback
             // servers where they are defined.

@@ -14,7 +14,6 @@ pub use send::{send, send_raw};
 use crate::api::auth::AuthMethod;
 use crate::api::{ApiResponse, CallMeta, Context, Prepared};
 use crate::error::{Error, Result};
-use crate::wire::Batching;
 use crate::wire::RawResponse;
 use std::time::Instant;
 
@@ -54,14 +53,7 @@ pub async fn run_raw(ctx: &Context, prepared: &Prepared) -> Result<Answer> {
         prepared.connection.host.as_deref(),
         prepared.request.version,
     )?;
-    if let Batching::Chunked { pointer, size } = prepared.tool.batching
-        && let Some(items) = prepared
-            .request
-            .body
-            .as_ref()
-            .and_then(|b| b.pointer(pointer))
-        && items.as_array().is_some_and(|a| a.len() > size)
-    {
+    if let Some((pointer, size)) = prepared.chunking() {
         return chunked::send_chunked(ctx, &origin, prepared, pointer, size)
             .await
             .map(Answer::Parsed);

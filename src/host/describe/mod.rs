@@ -49,10 +49,7 @@ pub fn inputs(tool: &CatalogueTool) -> Vec<InputRow> {
         .iter()
         .filter(|(_, p)| p.get("x-thrive-credential") != Some(&Value::Bool(true)))
         .map(|(name, prop)| {
-            let description = prop
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+            let description = description_of(prop);
             let allowed = enum_values(prop);
             let kind = kind_of(prop);
             let mut example = example_of(name, prop, &kind, &allowed, description);
@@ -87,10 +84,7 @@ pub fn outputs(tool: &CatalogueTool) -> Vec<(String, String, String)> {
     props
         .iter()
         .map(|(name, prop)| {
-            let description = prop
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
+            let description = description_of(prop);
             (name.clone(), kind_of(prop), first_sentence(description))
         })
         .collect()

@@ -125,6 +125,25 @@ pub(super) fn stated_default(description: &str) -> Option<String> {
     (!word.is_empty() && word != "is" && word != "when" && word != "the").then(|| word.to_owned())
 }
 
+/// [`example_of`] for property `name`, reading its kind, allowed values
+/// and description from `prop`.
+pub(super) fn example_for(name: &str, prop: &Value) -> Value {
+    example_of(
+        name,
+        prop,
+        &kind_of(prop),
+        &enum_values(prop),
+        description_of(prop),
+    )
+}
+
+/// A property's description (`""` when it has none).
+pub(super) fn description_of(prop: &Value) -> &str {
+    prop.get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
 /// An example value: the schema's `examples`/`default`, an `e.g.` or
 /// `Example:` in the description, the first allowed value, or one made from
 /// the type and name.
@@ -180,18 +199,7 @@ pub(super) fn example_of(
                 let object: serde_json::Map<String, Value> = props
                     .iter()
                     .filter(|(field, _)| required.contains(&field.as_str()))
-                    .map(|(field, p)| {
-                        let kind = kind_of(p);
-                        let allowed = enum_values(p);
-                        let description = p
-                            .get("description")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default();
-                        (
-                            field.clone(),
-                            example_of(field, p, &kind, &allowed, description),
-                        )
-                    })
+                    .map(|(field, p)| (field.clone(), example_for(field, p)))
                     .collect();
                 json!([object])
             }
