@@ -4,31 +4,29 @@
 
 use crate::api::ApiResponse;
 use crate::error::Result;
+use crate::wire::record::record;
 use crate::wire::{FromResponse, RawResponse};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-/// Fields of a response object that the tool does not model, kept as they came.
-pub type Extra = Map<String, Value>;
+pub use crate::wire::record::Extra;
 
-/// The pagination object of `{results, pagination}` envelopes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Pagination {
-    /// Total number of results matching the query.
-    pub total_results: Option<u64>,
-    /// Total number of pages available.
-    pub total_pages: Option<u64>,
-    /// Current page number (1-based).
-    pub page: Option<u64>,
-    /// Number of results per page.
-    pub per_page: Option<u64>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// The pagination object of `{results, pagination}` envelopes.
+    #[derive(Default)]
+    pub struct Pagination {
+        /// Total number of results matching the query.
+        pub total_results: Option<u64>,
+        /// Total number of pages available.
+        pub total_pages: Option<u64>,
+        /// Current page number (1-based).
+        pub page: Option<u64>,
+        /// Number of results per page.
+        pub per_page: Option<u64>,
+    }
 }
 
 /// A page of results: `{results, pagination}`. `results` is `[]` and
@@ -86,43 +84,37 @@ impl<T: DeserializeOwned> FromResponse for Page<T> {
 
 pub use crate::wire::read::{bare_array, object};
 
-/// One entity in a bulk result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BulkEntity {
-    /// The entity reference, echoed as it was sent (email, ref or id).
-    pub reference: Option<String>,
-    /// Why the entity could not be processed (failures only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// One entity in a bulk result.
+    pub struct BulkEntity {
+        /// The entity reference, echoed as it was sent (email, ref or id).
+        pub reference: Option<String>,
+        /// Why the entity could not be processed (failures only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
+    }
 }
 
-/// A count and the entities it counts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BulkGroup {
-    /// Number of entities.
-    pub count: Option<Number>,
-    /// The entities.
-    #[serde(default)]
-    pub entities: Vec<BulkEntity>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A count and the entities it counts.
+    pub struct BulkGroup {
+        /// Number of entities.
+        pub count: Option<Number>,
+        /// The entities.
+        #[serde(default)]
+        pub entities: Vec<BulkEntity>,
+    }
 }
 
-/// The add/replace result: what succeeded and, on a partial success, what failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BulkResult {
-    /// Successfully processed entities (`null` if Thrive sent none).
-    pub success: Option<BulkGroup>,
-    /// Unsuccessfully processed entities; left out when everything succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure: Option<BulkGroup>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// The add/replace result: what succeeded and, on a partial success, what failed.
+    pub struct BulkResult {
+        /// Successfully processed entities (`null` if Thrive sent none).
+        pub success: Option<BulkGroup>,
+        /// Unsuccessfully processed entities; left out when everything succeeded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub failure: Option<BulkGroup>,
+    }
 }
 
 /// Output of the add/replace members and managers tools.

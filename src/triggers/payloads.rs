@@ -8,197 +8,174 @@
 //! `null`.
 
 use super::{Subscription, TriggerSource};
+use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-/// A user as user events carry it: only `id` is always present.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EventUser {
-    /// The Thrive user id.
-    pub id: String,
-    /// The user's reference (the REST API's `ref`); null if unset.
-    #[serde(default)]
-    pub reference: Option<String>,
-    /// First name.
-    #[serde(default)]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(default)]
-    pub last_name: Option<String>,
-    /// Email address.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Account status, e.g. `active`.
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Role, e.g. `learner`.
-    #[serde(default)]
-    pub role: Option<String>,
-    /// Fields Thrive sent that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// A user as user events carry it: only `id` is always present.
+    pub struct EventUser {
+        /// The Thrive user id.
+        pub id: String,
+        /// The user's reference (the REST API's `ref`); null if unset.
+        #[serde(default)]
+        pub reference: Option<String>,
+        /// First name.
+        #[serde(default)]
+        pub first_name: Option<String>,
+        /// Last name.
+        #[serde(default)]
+        pub last_name: Option<String>,
+        /// Email address.
+        #[serde(default)]
+        pub email: Option<String>,
+        /// Account status, e.g. `active`.
+        #[serde(default)]
+        pub status: Option<String>,
+        /// Role, e.g. `learner`.
+        #[serde(default)]
+        pub role: Option<String>,
+    }
 }
 
-/// A learner as completion and assignment events carry them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EventLearner {
-    /// The Thrive user id.
-    pub id: String,
-    /// The user's reference; null if unset.
-    #[serde(default)]
-    pub reference: Option<String>,
-    /// Email address.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// First name.
-    #[serde(default)]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(default)]
-    pub last_name: Option<String>,
-    /// Fields Thrive sent that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// A learner as completion and assignment events carry them.
+    pub struct EventLearner {
+        /// The Thrive user id.
+        pub id: String,
+        /// The user's reference; null if unset.
+        #[serde(default)]
+        pub reference: Option<String>,
+        /// Email address.
+        #[serde(default)]
+        pub email: Option<String>,
+        /// First name.
+        #[serde(default)]
+        pub first_name: Option<String>,
+        /// Last name.
+        #[serde(default)]
+        pub last_name: Option<String>,
+    }
 }
 
-/// A content item as events carry it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EventContent {
-    /// The content id.
-    pub id: String,
-    /// Title.
-    #[serde(default)]
-    pub title: Option<String>,
-    /// Type, e.g. `course` or `pathway`.
-    #[serde(default, rename = "type")]
-    pub kind: Option<String>,
-    /// The item's URL on each of the tenant's domains.
-    #[serde(default)]
-    pub urls: Vec<String>,
-    /// Fields Thrive sent that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// A content item as events carry it.
+    pub struct EventContent {
+        /// The content id.
+        pub id: String,
+        /// Title.
+        #[serde(default)]
+        pub title: Option<String>,
+        /// Type, e.g. `course` or `pathway`.
+        #[serde(default, rename = "type")]
+        pub kind: Option<String>,
+        /// The item's URL on each of the tenant's domains.
+        #[serde(default)]
+        pub urls: Vec<String>,
+    }
 }
 
-/// `user.created`, `user.activated`, `user.deactivated`, `user.updated`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserEvent {
-    /// The event type, e.g. `user.deactivated`.
-    pub event_type: String,
-    /// The tenant.
-    pub tenant_id: String,
-    /// The user; rarely null, when the data was unavailable at dispatch.
-    #[serde(default)]
-    pub user: Option<EventUser>,
-    /// When it happened (ISO 8601).
-    pub created_at: String,
-    /// When this delivery was sent (ISO 8601).
-    pub dispatched_at: String,
-    /// Fields Thrive sent that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// `user.created`, `user.activated`, `user.deactivated`, `user.updated`.
+    pub struct UserEvent {
+        /// The event type, e.g. `user.deactivated`.
+        pub event_type: String,
+        /// The tenant.
+        pub tenant_id: String,
+        /// The user; rarely null, when the data was unavailable at dispatch.
+        #[serde(default)]
+        pub user: Option<EventUser>,
+        /// When it happened (ISO 8601).
+        pub created_at: String,
+        /// When this delivery was sent (ISO 8601).
+        pub dispatched_at: String,
+    }
 }
 
-/// `content.completed`, `content.passed`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CompletionEvent {
-    /// The event type: `content.completed` or `content.passed`.
-    pub event_type: String,
-    /// The tenant.
-    pub tenant_id: String,
-    /// The learner.
-    pub user: EventLearner,
-    /// The content completed.
-    pub content: EventContent,
-    /// When it happened (ISO 8601).
-    pub created_at: String,
-    /// When this delivery was sent (ISO 8601).
-    pub dispatched_at: String,
-    /// Fields Thrive sent that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// `content.completed`, `content.passed`.
+    pub struct CompletionEvent {
+        /// The event type: `content.completed` or `content.passed`.
+        pub event_type: String,
+        /// The tenant.
+        pub tenant_id: String,
+        /// The learner.
+        pub user: EventLearner,
+        /// The content completed.
+        pub content: EventContent,
+        /// When it happened (ISO 8601).
+        pub created_at: String,
+        /// When this delivery was sent (ISO 8601).
+        pub dispatched_at: String,
+    }
 }
 
-/// `content.created`, `.updated`, `.published`, `.deleted`, `.archived`, `.restored`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ContentEvent {
-    /// The event type, e.g. `content.published`.
-    pub event_type: String,
-    /// The tenant.
-    pub tenant_id: String,
-    /// The content.
-    pub content: EventContent,
-    /// Who triggered it; left out when no user is associated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<EventUser>,
-    /// When it happened (ISO 8601).
-    pub created_at: String,
-    /// When this delivery was sent (ISO 8601).
-    pub dispatched_at: String,
-    /// Fields Thrive sent that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// `content.created`, `.updated`, `.published`, `.deleted`, `.archived`, `.restored`.
+    pub struct ContentEvent {
+        /// The event type, e.g. `content.published`.
+        pub event_type: String,
+        /// The tenant.
+        pub tenant_id: String,
+        /// The content.
+        pub content: EventContent,
+        /// Who triggered it; left out when no user is associated.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub user: Option<EventUser>,
+        /// When it happened (ISO 8601).
+        pub created_at: String,
+        /// When this delivery was sent (ISO 8601).
+        pub dispatched_at: String,
+    }
 }
 
-/// The assignment an assignment event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EventAssignment {
-    /// The assignment id.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// The audience assigned.
-    #[serde(default)]
-    pub audience_id: Option<String>,
-    /// The primary content.
-    #[serde(default)]
-    pub primary_content_id: Option<String>,
-    /// Days to complete.
-    #[serde(default)]
-    pub completion_period: Option<Number>,
-    /// Whether the assignment recurs.
-    #[serde(default)]
-    pub recurring: Option<bool>,
-    /// The recurrence (a string, e.g. `P1Y`).
-    #[serde(default)]
-    pub recurrence: Option<String>,
-    /// Fields Thrive sent that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// The assignment an assignment event is about.
+    pub struct EventAssignment {
+        /// The assignment id.
+        #[serde(default)]
+        pub id: Option<String>,
+        /// The audience assigned.
+        #[serde(default)]
+        pub audience_id: Option<String>,
+        /// The primary content.
+        #[serde(default)]
+        pub primary_content_id: Option<String>,
+        /// Days to complete.
+        #[serde(default)]
+        pub completion_period: Option<Number>,
+        /// Whether the assignment recurs.
+        #[serde(default)]
+        pub recurring: Option<bool>,
+        /// The recurrence (a string, e.g. `P1Y`).
+        #[serde(default)]
+        pub recurrence: Option<String>,
+    }
 }
 
-/// `assignment.*` (documented: `assigned`, `updated`, `removed`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AssignmentEvent {
-    /// The event type, e.g. `assignment.assigned`.
-    pub event_type: String,
-    /// The tenant.
-    pub tenant_id: String,
-    /// Why, when Thrive says.
-    #[serde(default)]
-    pub reason: Option<String>,
-    /// The assignment.
-    pub assignment: EventAssignment,
-    /// The primary content; left out when the assignment has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<EventContent>,
-    /// Every affected user.
-    pub users: Vec<EventLearner>,
-    /// When it happened (ISO 8601).
-    pub created_at: String,
-    /// When this delivery was sent (ISO 8601).
-    pub dispatched_at: String,
-    /// Fields Thrive sent that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+record! {
+    /// `assignment.*` (documented: `assigned`, `updated`, `removed`).
+    pub struct AssignmentEvent {
+        /// The event type, e.g. `assignment.assigned`.
+        pub event_type: String,
+        /// The tenant.
+        pub tenant_id: String,
+        /// Why, when Thrive says.
+        #[serde(default)]
+        pub reason: Option<String>,
+        /// The assignment.
+        pub assignment: EventAssignment,
+        /// The primary content; left out when the assignment has none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub content: Option<EventContent>,
+        /// Every affected user.
+        pub users: Vec<EventLearner>,
+        /// When it happened (ISO 8601).
+        pub created_at: String,
+        /// When this delivery was sent (ISO 8601).
+        pub dispatched_at: String,
+    }
 }
 
 /// An event whose fields are not documented yet (`enrolment.*`, `page.*`,

@@ -13,6 +13,7 @@ pub mod meta;
 pub mod origin;
 mod query;
 pub mod read;
+pub mod record;
 pub mod request;
 pub mod response;
 

@@ -6,9 +6,9 @@ mod query;
 pub use get::{GetActivity, GetActivityParams};
 pub use query::{QueryActivities, QueryActivitiesParams};
 
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// The activity types (actions) the `actions` and `omitActions` filters accept.
@@ -35,31 +35,28 @@ pub const ACTIVITY_TYPES: [&str; 20] = [
     "loggedout",
 ];
 
-/// An activity record: one thing a user did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Activity {
-    /// The activity action type (e.g. `viewed`, `completed`).
-    pub r#type: Option<String>,
-    /// The name of the activity.
-    pub name: Option<String>,
-    /// Unique ID for this activity record.
-    pub id: Option<String>,
-    /// User ID who triggered the activity.
-    pub user: Option<String>,
-    /// Timestamp when the activity occurred (ISO 8601).
-    pub date: Option<String>,
-    /// Identifier for the context item.
-    pub context_id: Option<String>,
-    /// What this activity was in relation to (e.g. `content`).
-    pub context_type: Option<String>,
-    /// Unstructured activity data; shape varies by type.
-    pub data: Option<Value>,
-    /// Additional context information.
-    pub with: Option<Value>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// An activity record: one thing a user did.
+    pub struct Activity {
+        /// The activity action type (e.g. `viewed`, `completed`).
+        pub r#type: Option<String>,
+        /// The name of the activity.
+        pub name: Option<String>,
+        /// Unique ID for this activity record.
+        pub id: Option<String>,
+        /// User ID who triggered the activity.
+        pub user: Option<String>,
+        /// Timestamp when the activity occurred (ISO 8601).
+        pub date: Option<String>,
+        /// Identifier for the context item.
+        pub context_id: Option<String>,
+        /// What this activity was in relation to (e.g. `content`).
+        pub context_type: Option<String>,
+        /// Unstructured activity data; shape varies by type.
+        pub data: Option<Value>,
+        /// Additional context information.
+        pub with: Option<Value>,
+    }
 }
 
 /// `{activity}` output of the get tool.

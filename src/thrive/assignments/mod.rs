@@ -12,49 +12,46 @@ pub use get::{GetAssignment, GetAssignmentParams};
 pub use list::{ListAssignments, ListAssignmentsParams};
 pub use update::{UpdateAssignment, UpdateAssignmentParams};
 
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Number;
 use serde_json::Value;
 
-/// A compliance assignment: content assigned to an audience, to be completed
-/// within a period and optionally recurring.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Assignment {
-    /// The assignment ID.
-    pub id: Option<String>,
-    /// The audience ID.
-    pub audience_id: Option<String>,
-    /// The content ID for the primary content (sent as `contentId` on
-    /// create and update).
-    pub primary_content_id: Option<String>,
-    /// Content IDs that can also complete the assignment.
-    pub alternative_content_ids: Option<Vec<String>>,
-    /// Whether to hide the alternative content.
-    pub hide_alternative_content: Option<bool>,
-    /// Number of days required to complete the assignment, counted from the
-    /// moment it is assigned (default 30).
-    pub completion_period: Option<Number>,
-    /// Number of days until the assignment reoccurs; `null` when it does not
-    /// recur. The REST API documents a whole number of days, while Thrive's
-    /// assignment webhooks carry it as a string, so it is passed through as
-    /// Thrive sent it.
-    pub recurrence: Option<Value>,
-    /// Whether the assignment is active.
-    pub is_active: Option<bool>,
-    /// Whether the assignment is deleted.
-    pub is_deleted: Option<bool>,
-    /// Creation timestamp (ISO 8601).
-    pub created_at: Option<String>,
-    /// Deletion timestamp (ISO 8601).
-    pub deleted_at: Option<String>,
-    /// Last-update timestamp (ISO 8601).
-    pub updated_at: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A compliance assignment: content assigned to an audience, to be completed
+    /// within a period and optionally recurring.
+    pub struct Assignment {
+        /// The assignment ID.
+        pub id: Option<String>,
+        /// The audience ID.
+        pub audience_id: Option<String>,
+        /// The content ID for the primary content (sent as `contentId` on
+        /// create and update).
+        pub primary_content_id: Option<String>,
+        /// Content IDs that can also complete the assignment.
+        pub alternative_content_ids: Option<Vec<String>>,
+        /// Whether to hide the alternative content.
+        pub hide_alternative_content: Option<bool>,
+        /// Number of days required to complete the assignment, counted from the
+        /// moment it is assigned (default 30).
+        pub completion_period: Option<Number>,
+        /// Number of days until the assignment reoccurs; `null` when it does not
+        /// recur. The REST API documents a whole number of days, while Thrive's
+        /// assignment webhooks carry it as a string, so it is passed through as
+        /// Thrive sent it.
+        pub recurrence: Option<Value>,
+        /// Whether the assignment is active.
+        pub is_active: Option<bool>,
+        /// Whether the assignment is deleted.
+        pub is_deleted: Option<bool>,
+        /// Creation timestamp (ISO 8601).
+        pub created_at: Option<String>,
+        /// Deletion timestamp (ISO 8601).
+        pub deleted_at: Option<String>,
+        /// Last-update timestamp (ISO 8601).
+        pub updated_at: Option<String>,
+    }
 }
 
 /// `{assignment}` output of the create, get and update tools.

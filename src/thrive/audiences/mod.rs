@@ -12,7 +12,8 @@ pub use get::{GetAudience, GetAudienceParams};
 pub use list::{ListAudiences, ListAudiencesParams};
 pub use update::{UpdateAudience, UpdateAudienceParams};
 
-use crate::thrive::common::{BulkResult, Extra};
+use crate::thrive::common::BulkResult;
+use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -36,47 +37,41 @@ impl AudienceCategory {
     }
 }
 
-/// The parent of a child audience (only a child audience has one).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AudienceParent {
-    /// The name of the parent audience.
-    pub name: Option<String>,
-    /// The external reference for the parent.
-    pub reference: Option<String>,
-    /// The id of the parent audience/structure.
-    pub id: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// The parent of a child audience (only a child audience has one).
+    pub struct AudienceParent {
+        /// The name of the parent audience.
+        pub name: Option<String>,
+        /// The external reference for the parent.
+        pub reference: Option<String>,
+        /// The id of the parent audience/structure.
+        pub id: Option<String>,
+    }
 }
 
-/// An audience or structure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Audience {
-    /// The id of the audience.
-    pub id: Option<String>,
-    /// The name of the audience.
-    pub name: Option<String>,
-    /// The external reference for the audience.
-    pub reference: Option<String>,
-    /// Whether the audience is API controlled (then it can only be changed
-    /// through the API, and is always of type "manual").
-    pub api_controlled: Option<bool>,
-    /// Either "audience" or "structure".
-    pub category: Option<String>,
-    /// Either "manual" or "smart".
-    pub r#type: Option<String>,
-    /// Parent audience/structure information (`null` on a structure).
-    pub parent: Option<AudienceParent>,
-    /// Creation timestamp (ISO 8601).
-    pub created_at: Option<String>,
-    /// Last-update timestamp (ISO 8601).
-    pub updated_at: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// An audience or structure.
+    pub struct Audience {
+        /// The id of the audience.
+        pub id: Option<String>,
+        /// The name of the audience.
+        pub name: Option<String>,
+        /// The external reference for the audience.
+        pub reference: Option<String>,
+        /// Whether the audience is API controlled (then it can only be changed
+        /// through the API, and is always of type "manual").
+        pub api_controlled: Option<bool>,
+        /// Either "audience" or "structure".
+        pub category: Option<String>,
+        /// Either "manual" or "smart".
+        pub r#type: Option<String>,
+        /// Parent audience/structure information (`null` on a structure).
+        pub parent: Option<AudienceParent>,
+        /// Creation timestamp (ISO 8601).
+        pub created_at: Option<String>,
+        /// Last-update timestamp (ISO 8601).
+        pub updated_at: Option<String>,
+    }
 }
 
 /// `{audience}` output of the create and get tools.

@@ -8,39 +8,36 @@ pub use create::{CreateCompletion, CreateCompletionParams};
 pub use get::{GetCompletion, GetCompletionParams};
 pub use list::{ListCompletions, ListCompletionsParams};
 
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Number;
 
-/// A learning completion record: one user completed one content item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Completion {
-    /// The completion ID.
-    pub id: Option<String>,
-    /// The user ID.
-    pub user_id: Option<String>,
-    /// The content ID for the content completed.
-    pub content_id: Option<String>,
-    /// The version of the content.
-    pub content_version: Option<Number>,
-    /// The skills acquired by completing this content.
-    pub skills: Option<Vec<String>>,
-    /// The type of completion record (the values are not documented).
-    pub completion_type: Option<String>,
-    /// Whether the completion had a due date.
-    pub had_due_date: Option<bool>,
-    /// Whether the completion was imported via RPL (Recognition of Prior Learning).
-    #[serde(rename = "isRPL")]
-    pub is_rpl: Option<bool>,
-    /// Timestamp when the completion occurred (ISO 8601).
-    pub completed_at: Option<String>,
-    /// Timestamp the completion is valid until (ISO 8601).
-    pub active_until: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A learning completion record: one user completed one content item.
+    pub struct Completion {
+        /// The completion ID.
+        pub id: Option<String>,
+        /// The user ID.
+        pub user_id: Option<String>,
+        /// The content ID for the content completed.
+        pub content_id: Option<String>,
+        /// The version of the content.
+        pub content_version: Option<Number>,
+        /// The skills acquired by completing this content.
+        pub skills: Option<Vec<String>>,
+        /// The type of completion record (the values are not documented).
+        pub completion_type: Option<String>,
+        /// Whether the completion had a due date.
+        pub had_due_date: Option<bool>,
+        /// Whether the completion was imported via RPL (Recognition of Prior Learning).
+        #[serde(rename = "isRPL")]
+        pub is_rpl: Option<bool>,
+        /// Timestamp when the completion occurred (ISO 8601).
+        pub completed_at: Option<String>,
+        /// Timestamp the completion is valid until (ISO 8601).
+        pub active_until: Option<String>,
+    }
 }
 
 /// `{completion}` output of the get tool.

@@ -6,9 +6,9 @@ mod query;
 pub use get::{GetContent, GetContentParams};
 pub use query::{QueryContent, QueryContentParams};
 
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Number;
 
 /// The content types the `types` and `omitTypes` filters accept.
@@ -29,76 +29,64 @@ pub const CONTENT_TYPES: [&str; 14] = [
     "mixed",
 ];
 
-/// Expected time to complete a content item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ContentDuration {
-    /// Duration value.
-    pub value: Option<Number>,
-    /// The unit of the duration (always 'minutes').
-    pub unit: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// Expected time to complete a content item.
+    pub struct ContentDuration {
+        /// Duration value.
+        pub value: Option<Number>,
+        /// The unit of the duration (always 'minutes').
+        pub unit: Option<String>,
+    }
 }
 
-/// Who performed an action in a content item's history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PerformedBy {
-    /// The kind of actor, e.g. `user` or `system`.
-    pub r#type: Option<String>,
-    /// The actor, e.g. the user ID.
-    pub value: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// Who performed an action in a content item's history.
+    pub struct PerformedBy {
+        /// The kind of actor, e.g. `user` or `system`.
+        pub r#type: Option<String>,
+        /// The actor, e.g. the user ID.
+        pub value: Option<String>,
+    }
 }
 
-/// One action in a content item's history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ContentHistoryEntry {
-    /// The action, e.g. `created`.
-    pub action: Option<String>,
-    /// When the action happened (ISO 8601).
-    pub timestamp: Option<String>,
-    /// Who performed the action.
-    pub performed_by: Option<PerformedBy>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// One action in a content item's history.
+    pub struct ContentHistoryEntry {
+        /// The action, e.g. `created`.
+        pub action: Option<String>,
+        /// When the action happened (ISO 8601).
+        pub timestamp: Option<String>,
+        /// Who performed the action.
+        pub performed_by: Option<PerformedBy>,
+    }
 }
 
-/// A content record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Content {
-    /// Unique identifier for the content.
-    pub id: Option<String>,
-    /// Title of the content.
-    pub title: Option<String>,
-    /// Detailed description (may contain HTML).
-    pub description: Option<String>,
-    /// Tags associated with this content.
-    pub tags: Option<Vec<String>>,
-    /// The kind of artifact associated with this content.
-    pub r#type: Option<String>,
-    /// Creation timestamp (ISO 8601).
-    pub created_at: Option<String>,
-    /// Last-update timestamp (ISO 8601).
-    pub updated_at: Option<String>,
-    /// User ID who authored the content (`null` for auto-curated content).
-    pub author: Option<String>,
-    /// Whether the content is recognised as official.
-    pub is_official: Option<bool>,
-    /// Expected time to complete the content.
-    pub duration: Option<ContentDuration>,
-    /// Chronological history of actions on this content.
-    pub content_history: Option<Vec<ContentHistoryEntry>>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A content record.
+    pub struct Content {
+        /// Unique identifier for the content.
+        pub id: Option<String>,
+        /// Title of the content.
+        pub title: Option<String>,
+        /// Detailed description (may contain HTML).
+        pub description: Option<String>,
+        /// Tags associated with this content.
+        pub tags: Option<Vec<String>>,
+        /// The kind of artifact associated with this content.
+        pub r#type: Option<String>,
+        /// Creation timestamp (ISO 8601).
+        pub created_at: Option<String>,
+        /// Last-update timestamp (ISO 8601).
+        pub updated_at: Option<String>,
+        /// User ID who authored the content (`null` for auto-curated content).
+        pub author: Option<String>,
+        /// Whether the content is recognised as official.
+        pub is_official: Option<bool>,
+        /// Expected time to complete the content.
+        pub duration: Option<ContentDuration>,
+        /// Chronological history of actions on this content.
+        pub content_history: Option<Vec<ContentHistoryEntry>>,
+    }
 }
 
 /// `{content}` output of the get tool.

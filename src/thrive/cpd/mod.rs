@@ -19,92 +19,77 @@ pub use query_entries::{QueryCpdEntries, QueryCpdEntriesParams};
 pub use query_requirements::{QueryCpdRequirements, QueryCpdRequirementsParams};
 pub use query_user_summaries::{QueryCpdUserSummaries, QueryCpdUserSummariesParams};
 
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Number;
 
-/// A CPD category.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CpdCategory {
-    /// Unique ID for this category record.
-    pub category_id: Option<String>,
-    /// Name of the category of CPD activity.
-    pub name: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A CPD category.
+    pub struct CpdCategory {
+        /// Unique ID for this category record.
+        pub category_id: Option<String>,
+        /// Name of the category of CPD activity.
+        pub name: Option<String>,
+    }
 }
 
-/// The content item a CPD log entry is for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CpdActivity {
-    /// The type of content (e.g. file, article, video).
-    pub r#type: Option<String>,
-    /// The name of the content item.
-    pub name: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// The content item a CPD log entry is for.
+    pub struct CpdActivity {
+        /// The type of content (e.g. file, article, video).
+        pub r#type: Option<String>,
+        /// The name of the content item.
+        pub name: Option<String>,
+    }
 }
 
-/// A CPD log entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CpdEntry {
-    /// Unique ID for this activity record.
-    pub log_entry_id: Option<String>,
-    /// User ID who triggered this activity record.
-    pub user_id: Option<String>,
-    /// The content item associated with the CPD log entry.
-    pub activity: Option<CpdActivity>,
-    /// The CPD category.
-    pub category: Option<CpdCategory>,
-    /// The date and time the CPD entry was logged (ISO 8601).
-    pub entry_date: Option<String>,
-    /// Minutes logged as CPD from this activity.
-    pub duration_minutes: Option<Number>,
-    /// Summary or reflective statement.
-    pub description: Option<String>,
-    /// Whether the activity was generated from verified system activity.
-    pub is_verified: Option<bool>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A CPD log entry.
+    pub struct CpdEntry {
+        /// Unique ID for this activity record.
+        pub log_entry_id: Option<String>,
+        /// User ID who triggered this activity record.
+        pub user_id: Option<String>,
+        /// The content item associated with the CPD log entry.
+        pub activity: Option<CpdActivity>,
+        /// The CPD category.
+        pub category: Option<CpdCategory>,
+        /// The date and time the CPD entry was logged (ISO 8601).
+        pub entry_date: Option<String>,
+        /// Minutes logged as CPD from this activity.
+        pub duration_minutes: Option<Number>,
+        /// Summary or reflective statement.
+        pub description: Option<String>,
+        /// Whether the activity was generated from verified system activity.
+        pub is_verified: Option<bool>,
+    }
 }
 
-/// A CPD requirement summary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CpdRequirement {
-    /// Unique ID for this requirement record.
-    pub audience_requirement_id: Option<String>,
-    /// ID of the audience this requirement applies to.
-    pub audience_id: Option<String>,
-    /// Number of minutes required for CPD completion.
-    pub required_minutes: Option<Number>,
-    /// Creation timestamp (ISO 8601).
-    pub created_at: Option<String>,
-    /// Last-update timestamp (ISO 8601).
-    pub updated_at: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A CPD requirement summary.
+    pub struct CpdRequirement {
+        /// Unique ID for this requirement record.
+        pub audience_requirement_id: Option<String>,
+        /// ID of the audience this requirement applies to.
+        pub audience_id: Option<String>,
+        /// Number of minutes required for CPD completion.
+        pub required_minutes: Option<Number>,
+        /// Creation timestamp (ISO 8601).
+        pub created_at: Option<String>,
+        /// Last-update timestamp (ISO 8601).
+        pub updated_at: Option<String>,
+    }
 }
 
-/// One user's CPD total for a period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CpdUserSummary {
-    /// ID of the user this summary is for.
-    pub user_id: Option<String>,
-    /// Total CPD minutes logged by the user in the period.
-    pub duration_minutes: Option<Number>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// One user's CPD total for a period.
+    pub struct CpdUserSummary {
+        /// ID of the user this summary is for.
+        pub user_id: Option<String>,
+        /// Total CPD minutes logged by the user in the period.
+        pub duration_minutes: Option<Number>,
+    }
 }
 
 /// `{category}` output of the get-category tool.

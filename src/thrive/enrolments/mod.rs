@@ -6,7 +6,7 @@ mod list;
 pub use get::{GetEnrolment, GetEnrolmentParams};
 pub use list::{ListEnrolments, ListEnrolmentsParams};
 
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -42,57 +42,51 @@ impl EnrolmentStatus {
     }
 }
 
-/// One event-log entry of an enrolment's history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EnrolmentEvent {
-    /// The type of the logged event (the values are not documented).
-    pub r#type: Option<String>,
-    /// The completion ID.
-    pub completion_id: Option<String>,
-    /// The previous enrolment status.
-    pub previous_status: Option<String>,
-    /// The next enrolment status.
-    pub next_status: Option<String>,
-    /// Date the event was logged.
-    pub created_at: Option<String>,
-    /// Date the event was last modified.
-    pub updated_at: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// One event-log entry of an enrolment's history.
+    pub struct EnrolmentEvent {
+        /// The type of the logged event (the values are not documented).
+        pub r#type: Option<String>,
+        /// The completion ID.
+        pub completion_id: Option<String>,
+        /// The previous enrolment status.
+        pub previous_status: Option<String>,
+        /// The next enrolment status.
+        pub next_status: Option<String>,
+        /// Date the event was logged.
+        pub created_at: Option<String>,
+        /// Date the event was last modified.
+        pub updated_at: Option<String>,
+    }
 }
 
-/// The record of one user in one compliance assignment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Enrolment {
-    /// The enrolment ID.
-    pub id: Option<String>,
-    /// The assignee user ID.
-    pub user_id: Option<String>,
-    /// The assignment ID.
-    pub assignment_id: Option<String>,
-    /// The audience ID.
-    pub audience_id: Option<String>,
-    /// The assigned content ID.
-    pub primary_content_id: Option<String>,
-    /// Enrolment status: archived, complete, open, overdue, scheduled or
-    /// unassigned. Kept as text so a status Thrive adds later still reads.
-    pub status: Option<String>,
-    /// Date a scheduled enrolment becomes open.
-    pub available_date: Option<String>,
-    /// Date after which a scheduled enrolment is overdue.
-    pub due_date: Option<String>,
-    /// Date a scheduled enrolment was last completed.
-    pub last_completed_at: Option<String>,
-    /// Event-log history entries.
-    pub history: Option<Vec<EnrolmentEvent>>,
-    /// Date the enrolment was last updated.
-    pub updated_at: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// The record of one user in one compliance assignment.
+    pub struct Enrolment {
+        /// The enrolment ID.
+        pub id: Option<String>,
+        /// The assignee user ID.
+        pub user_id: Option<String>,
+        /// The assignment ID.
+        pub assignment_id: Option<String>,
+        /// The audience ID.
+        pub audience_id: Option<String>,
+        /// The assigned content ID.
+        pub primary_content_id: Option<String>,
+        /// Enrolment status: archived, complete, open, overdue, scheduled or
+        /// unassigned. Kept as text so a status Thrive adds later still reads.
+        pub status: Option<String>,
+        /// Date a scheduled enrolment becomes open.
+        pub available_date: Option<String>,
+        /// Date after which a scheduled enrolment is overdue.
+        pub due_date: Option<String>,
+        /// Date a scheduled enrolment was last completed.
+        pub last_completed_at: Option<String>,
+        /// Event-log history entries.
+        pub history: Option<Vec<EnrolmentEvent>>,
+        /// Date the enrolment was last updated.
+        pub updated_at: Option<String>,
+    }
 }
 
 /// `{enrolment}` output of the get tool.

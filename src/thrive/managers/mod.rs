@@ -16,87 +16,72 @@ pub use remove::{RemoveAudienceManager, RemoveAudienceManagerParams};
 pub use replace::{ReplaceAudienceManagers, ReplaceAudienceManagersParams};
 
 use crate::error::{Error, ErrorCode, Result, Violation};
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 // ---------------------------------------------------------------- output --
 
-/// Audience-manager permissions of a manager, as the list call returns them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AudienceManagerPermissions {
-    /// May add or remove members of the audience in the UI.
-    pub manage_members: Option<bool>,
-    /// May share or unshare content with the audience in the UI.
-    pub manage_content: Option<bool>,
-    /// May create, edit or remove the audience's assignments in the UI.
-    pub assignments: Option<bool>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// Audience-manager permissions of a manager, as the list call returns them.
+    pub struct AudienceManagerPermissions {
+        /// May add or remove members of the audience in the UI.
+        pub manage_members: Option<bool>,
+        /// May share or unshare content with the audience in the UI.
+        pub manage_content: Option<bool>,
+        /// May create, edit or remove the audience's assignments in the UI.
+        pub assignments: Option<bool>,
+    }
 }
 
-/// People-manager permissions of a manager, as the list call returns them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PeopleManagerPermissions {
-    /// May view the members' learn page.
-    pub can_view_learn_page: Option<bool>,
-    /// May see how the audience uses content and search, and run compliance
-    /// reports on its members' assignments.
-    pub insights: Option<bool>,
-    /// May add or edit goals for members.
-    pub manage: Option<bool>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// People-manager permissions of a manager, as the list call returns them.
+    pub struct PeopleManagerPermissions {
+        /// May view the members' learn page.
+        pub can_view_learn_page: Option<bool>,
+        /// May see how the audience uses content and search, and run compliance
+        /// reports on its members' assignments.
+        pub insights: Option<bool>,
+        /// May add or edit goals for members.
+        pub manage: Option<bool>,
+    }
 }
 
-/// Administrator permissions of a manager (structures only).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AdministratorPermissions {
-    /// May create and edit child audiences of the structure.
-    pub can_manage_audiences: Option<bool>,
-    /// May add or edit managers of the structure's child audiences.
-    pub can_add_audience_managers: Option<bool>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// Administrator permissions of a manager (structures only).
+    pub struct AdministratorPermissions {
+        /// May create and edit child audiences of the structure.
+        pub can_manage_audiences: Option<bool>,
+        /// May add or edit managers of the structure's child audiences.
+        pub can_add_audience_managers: Option<bool>,
+    }
 }
 
-/// The manager permissions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ManagerPermissions {
-    /// Audience manager permissions.
-    pub audience_manager: Option<AudienceManagerPermissions>,
-    /// People manager permissions.
-    pub people_manager: Option<PeopleManagerPermissions>,
-    /// Administrator permissions (structures only; `null` for child audiences).
-    pub administrator: Option<AdministratorPermissions>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// One manager of an audience, as the list call returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AudienceManager {
-    /// The user's id.
-    pub user_id: Option<String>,
-    /// The user's reference.
-    pub reference: Option<String>,
-    /// The user's email.
-    pub email: Option<String>,
+record! {
     /// The manager permissions.
-    pub permissions: Option<ManagerPermissions>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+    pub struct ManagerPermissions {
+        /// Audience manager permissions.
+        pub audience_manager: Option<AudienceManagerPermissions>,
+        /// People manager permissions.
+        pub people_manager: Option<PeopleManagerPermissions>,
+        /// Administrator permissions (structures only; `null` for child audiences).
+        pub administrator: Option<AdministratorPermissions>,
+    }
+}
+
+record! {
+    /// One manager of an audience, as the list call returns it.
+    pub struct AudienceManager {
+        /// The user's id.
+        pub user_id: Option<String>,
+        /// The user's reference.
+        pub reference: Option<String>,
+        /// The user's email.
+        pub email: Option<String>,
+        /// The manager permissions.
+        pub permissions: Option<ManagerPermissions>,
+    }
 }
 
 /// `{managers}` output of [`ListAudienceManagers`].

@@ -12,21 +12,16 @@ pub use remove::{RemoveAudienceMember, RemoveAudienceMemberParams};
 pub use replace::{ReplaceAudienceMembers, ReplaceAudienceMembersParams};
 pub use sync::{SyncAudienceMembers, SyncAudienceMembersParams};
 
-use crate::thrive::common::Extra;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use crate::wire::record::record;
 
-/// One member of an audience, as the list-members call returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AudienceMember {
-    /// The user's id.
-    pub user_id: Option<String>,
-    /// The user's reference.
-    pub reference: Option<String>,
-    /// The user's email.
-    pub email: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// One member of an audience, as the list-members call returns it.
+    pub struct AudienceMember {
+        /// The user's id.
+        pub user_id: Option<String>,
+        /// The user's reference.
+        pub reference: Option<String>,
+        /// The user's email.
+        pub email: Option<String>,
+    }
 }

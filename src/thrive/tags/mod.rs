@@ -17,34 +17,31 @@ pub use list::{ListTags, ListTagsParams};
 pub use remove_user_tags::{RemoveUserTags, RemoveUserTagsParams};
 pub use update_user_skills::{UpdateUserSkills, UpdateUserSkillsParams};
 
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
 use serde_json::Value;
 
-/// A tag.
-///
-/// The four id lists are kept as raw JSON items: only the seed's
-/// descriptions ("IDs of …") tell their shape, no example from Thrive does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Tag {
-    /// The name of the tag.
-    pub tag: Option<String>,
-    /// The ID of the tag.
-    pub id: Option<String>,
-    /// IDs of contents using this tag.
-    pub contents: Option<Vec<Value>>,
-    /// IDs of campaigns using this tag.
-    pub campaigns: Option<Vec<Value>>,
-    /// IDs of users interested in this tag.
-    pub interests: Option<Vec<Value>>,
-    /// IDs of users skilled in this tag.
-    pub skills: Option<Vec<Value>>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A tag.
+    ///
+    /// The four id lists are kept as raw JSON items: only the seed's
+    /// descriptions ("IDs of …") tell their shape, no example from Thrive does.
+    pub struct Tag {
+        /// The name of the tag.
+        pub tag: Option<String>,
+        /// The ID of the tag.
+        pub id: Option<String>,
+        /// IDs of contents using this tag.
+        pub contents: Option<Vec<Value>>,
+        /// IDs of campaigns using this tag.
+        pub campaigns: Option<Vec<Value>>,
+        /// IDs of users interested in this tag.
+        pub interests: Option<Vec<Value>>,
+        /// IDs of users skilled in this tag.
+        pub skills: Option<Vec<Value>>,
+    }
 }
 
 /// `{tag}` output of the get tool.
@@ -56,19 +53,16 @@ pub struct TagOutput {
 
 crate::read_field!(TagOutput { tag: object });
 
-/// A skill level configured for the tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SkillLevel {
-    /// The name of the skill level.
-    pub name: Option<String>,
-    /// Whether the skill level is enabled.
-    pub is_enabled: Option<bool>,
-    /// The numeric value of the skill level.
-    pub value: Option<Number>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// A skill level configured for the tenant.
+    pub struct SkillLevel {
+        /// The name of the skill level.
+        pub name: Option<String>,
+        /// Whether the skill level is enabled.
+        pub is_enabled: Option<bool>,
+        /// The numeric value of the skill level.
+        pub value: Option<Number>,
+    }
 }
 
 /// `{levels}` output of the skill-levels tool.

@@ -18,7 +18,7 @@ pub use update::{UpdateUser, UpdateUserParams};
 
 use crate::error::Violation;
 use crate::params::{DateText, Day, JsonObject, check_date_input};
-use crate::thrive::common::Extra;
+use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
@@ -118,51 +118,48 @@ fn status_names() -> Vec<&'static str> {
     UserStatus::ALL.iter().map(|s| s.as_str()).collect()
 }
 
-/// The user-lifecycle object returned by the v2 create, update and suspend calls.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LifecycleUser {
-    /// The user ID.
-    pub id: Option<String>,
-    /// How the user logs in.
-    pub login_method: Option<String>,
-    /// Your organisation's unique identifier for the user.
-    pub r#ref: Option<String>,
-    /// The email address for the user.
-    pub email: Option<String>,
-    /// The given name of the individual.
-    pub first_name: Option<String>,
-    /// The family name of the individual.
-    pub last_name: Option<String>,
-    /// Role assigned to this individual.
-    pub role: Option<String>,
-    /// Name of this individual's role.
-    pub job_title: Option<String>,
-    /// The line manager's ref.
-    pub manager_ref: Option<String>,
-    /// Date started with the organisation.
-    pub start_date: Option<String>,
-    /// Date left the organisation.
-    pub end_date: Option<String>,
-    /// The user's preferred timezone.
-    pub time_zone: Option<String>,
-    /// The user's preferred language.
-    pub language_code: Option<String>,
-    /// Whether the account is active or suspended.
-    pub active: Option<bool>,
-    /// Date/time the user was created.
-    pub created_at: Option<String>,
-    /// Date/time the user was last modified.
-    pub updated_at: Option<String>,
-    /// Whether the account is managed by an auth provider.
-    pub sso: Option<bool>,
-    /// Domain this individual is associated with.
-    pub domain: Option<String>,
-    /// Custom field values for this user.
-    pub additional_fields: Option<Value>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// The user-lifecycle object returned by the v2 create, update and suspend calls.
+    pub struct LifecycleUser {
+        /// The user ID.
+        pub id: Option<String>,
+        /// How the user logs in.
+        pub login_method: Option<String>,
+        /// Your organisation's unique identifier for the user.
+        pub r#ref: Option<String>,
+        /// The email address for the user.
+        pub email: Option<String>,
+        /// The given name of the individual.
+        pub first_name: Option<String>,
+        /// The family name of the individual.
+        pub last_name: Option<String>,
+        /// Role assigned to this individual.
+        pub role: Option<String>,
+        /// Name of this individual's role.
+        pub job_title: Option<String>,
+        /// The line manager's ref.
+        pub manager_ref: Option<String>,
+        /// Date started with the organisation.
+        pub start_date: Option<String>,
+        /// Date left the organisation.
+        pub end_date: Option<String>,
+        /// The user's preferred timezone.
+        pub time_zone: Option<String>,
+        /// The user's preferred language.
+        pub language_code: Option<String>,
+        /// Whether the account is active or suspended.
+        pub active: Option<bool>,
+        /// Date/time the user was created.
+        pub created_at: Option<String>,
+        /// Date/time the user was last modified.
+        pub updated_at: Option<String>,
+        /// Whether the account is managed by an auth provider.
+        pub sso: Option<bool>,
+        /// Domain this individual is associated with.
+        pub domain: Option<String>,
+        /// Custom field values for this user.
+        pub additional_fields: Option<Value>,
+    }
 }
 
 /// `{user}` output of the lifecycle tools.
@@ -174,99 +171,93 @@ pub struct UserOutput {
 
 crate::read_field!(UserOutput { user: object });
 
-/// One of a user's positions (v1 reads).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserPosition {
-    /// The position's ID.
-    pub id: Option<String>,
-    /// The position's line manager, or null. The docs show `{"id": ...}`;
-    /// other sources also give `name` and `ref`, so it is kept as it came.
-    pub manager: Option<Value>,
-    /// The ID of the organisational unit the position belongs to.
-    pub ou_id: Option<String>,
-    /// Whether the position is active.
-    pub is_active: Option<bool>,
-    /// When the position started (ISO 8601).
-    pub start_date: Option<String>,
-    /// When the position ended (ISO 8601), or null.
-    pub end_date: Option<String>,
-    /// Creation timestamp (ISO 8601).
-    pub created_at: Option<String>,
-    /// Last-update timestamp (ISO 8601).
-    pub updated_at: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// One of a user's positions (v1 reads).
+    pub struct UserPosition {
+        /// The position's ID.
+        pub id: Option<String>,
+        /// The position's line manager, or null. The docs show `{"id": ...}`;
+        /// other sources also give `name` and `ref`, so it is kept as it came.
+        pub manager: Option<Value>,
+        /// The ID of the organisational unit the position belongs to.
+        pub ou_id: Option<String>,
+        /// Whether the position is active.
+        pub is_active: Option<bool>,
+        /// When the position started (ISO 8601).
+        pub start_date: Option<String>,
+        /// When the position ended (ISO 8601), or null.
+        pub end_date: Option<String>,
+        /// Creation timestamp (ISO 8601).
+        pub created_at: Option<String>,
+        /// Last-update timestamp (ISO 8601).
+        pub updated_at: Option<String>,
+    }
 }
 
-/// The full v1 User, returned by search and get-by-id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    /// The user's ID.
-    pub id: Option<String>,
-    /// The user's ref.
-    pub r#ref: Option<String>,
-    /// The user's first name.
-    pub first_name: Option<String>,
-    /// The user's last name.
-    pub last_name: Option<String>,
-    /// The user's email.
-    pub email: Option<String>,
-    /// The user's role.
-    pub role: Option<String>,
-    /// The user's status (active, inactive, expired or new).
-    pub status: Option<String>,
-    /// The user's positions.
-    pub positions: Option<Vec<UserPosition>>,
-    /// Custom field values.
-    pub additional_fields: Option<Value>,
-    /// The user's language code.
-    pub language_code: Option<String>,
-    /// Whether the user has been deleted.
-    pub deleted: Option<bool>,
-    /// The user's compliance score.
-    pub compliance: Option<Number>,
-    /// The user's level.
-    pub level: Option<Number>,
-    /// First login timestamp (ISO 8601).
-    pub first_login: Option<String>,
-    /// Last login timestamp (ISO 8601).
-    pub last_login: Option<String>,
-    /// Tag membership (e.g. skills), kept as it came.
-    pub tags: Option<Value>,
-    /// IDs of users this user follows.
-    pub users_following: Option<Vec<String>>,
-    /// Tags this user follows.
-    pub tags_following: Option<Vec<Value>>,
-    /// Creation timestamp (ISO 8601).
-    pub created_at: Option<String>,
-    /// Last-update timestamp (ISO 8601).
-    pub updated_at: Option<String>,
-    /// Whether the user has a profile picture.
-    pub has_picture: Option<bool>,
-    /// The user's time zone.
-    pub time_zone: Option<String>,
-    /// The user's summary.
-    pub summary: Option<String>,
-    /// The user's relevancy score.
-    pub relevancy: Option<Number>,
-    /// The user's rank details, kept as they came (e.g. `{currentCategory, currentLevel}`).
-    pub rank: Option<Value>,
-    /// Whether the user agreed to the terms. Sources disagree on the type
-    /// (boolean or string), so it is kept as it came.
-    pub agreed_terms: Option<Value>,
-    /// Whether the user has been onboarded.
-    pub onboarded: Option<bool>,
-    /// Audience IDs the user belongs to. Sources disagree on the items
-    /// (strings or `{id}` objects), so it is kept as it came.
-    pub audiences: Option<Value>,
-    /// Whether the user uses single sign-on.
-    pub single_sign_on: Option<bool>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// The full v1 User, returned by search and get-by-id.
+    pub struct User {
+        /// The user's ID.
+        pub id: Option<String>,
+        /// The user's ref.
+        pub r#ref: Option<String>,
+        /// The user's first name.
+        pub first_name: Option<String>,
+        /// The user's last name.
+        pub last_name: Option<String>,
+        /// The user's email.
+        pub email: Option<String>,
+        /// The user's role.
+        pub role: Option<String>,
+        /// The user's status (active, inactive, expired or new).
+        pub status: Option<String>,
+        /// The user's positions.
+        pub positions: Option<Vec<UserPosition>>,
+        /// Custom field values.
+        pub additional_fields: Option<Value>,
+        /// The user's language code.
+        pub language_code: Option<String>,
+        /// Whether the user has been deleted.
+        pub deleted: Option<bool>,
+        /// The user's compliance score.
+        pub compliance: Option<Number>,
+        /// The user's level.
+        pub level: Option<Number>,
+        /// First login timestamp (ISO 8601).
+        pub first_login: Option<String>,
+        /// Last login timestamp (ISO 8601).
+        pub last_login: Option<String>,
+        /// Tag membership (e.g. skills), kept as it came.
+        pub tags: Option<Value>,
+        /// IDs of users this user follows.
+        pub users_following: Option<Vec<String>>,
+        /// Tags this user follows.
+        pub tags_following: Option<Vec<Value>>,
+        /// Creation timestamp (ISO 8601).
+        pub created_at: Option<String>,
+        /// Last-update timestamp (ISO 8601).
+        pub updated_at: Option<String>,
+        /// Whether the user has a profile picture.
+        pub has_picture: Option<bool>,
+        /// The user's time zone.
+        pub time_zone: Option<String>,
+        /// The user's summary.
+        pub summary: Option<String>,
+        /// The user's relevancy score.
+        pub relevancy: Option<Number>,
+        /// The user's rank details, kept as they came (e.g. `{currentCategory, currentLevel}`).
+        pub rank: Option<Value>,
+        /// Whether the user agreed to the terms. Sources disagree on the type
+        /// (boolean or string), so it is kept as it came.
+        pub agreed_terms: Option<Value>,
+        /// Whether the user has been onboarded.
+        pub onboarded: Option<bool>,
+        /// Audience IDs the user belongs to. Sources disagree on the items
+        /// (strings or `{id}` objects), so it is kept as it came.
+        pub audiences: Option<Value>,
+        /// Whether the user uses single sign-on.
+        pub single_sign_on: Option<bool>,
+    }
 }
 
 /// `{user}` output of get-by-id: the full v1 User.
@@ -278,33 +269,30 @@ pub struct FullUserOutput {
 
 crate::read_field!(FullUserOutput { user: object });
 
-/// The v1 BasicUser, returned by get-by-ref.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct BasicUser {
-    /// The user's ID.
-    pub id: Option<String>,
-    /// The user's ref.
-    pub r#ref: Option<String>,
-    /// The user's first name.
-    pub first_name: Option<String>,
-    /// The user's last name.
-    pub last_name: Option<String>,
-    /// The user's email.
-    pub email: Option<String>,
-    /// The user's role.
-    pub role: Option<String>,
-    /// The user's status (active, inactive, expired or new).
-    pub status: Option<String>,
-    /// The user's positions.
-    pub positions: Option<Vec<UserPosition>>,
-    /// Custom field values.
-    pub additional_fields: Option<Value>,
-    /// The user's language code.
-    pub language_code: Option<String>,
-    /// Fields Thrive adds that are not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+record! {
+    /// The v1 BasicUser, returned by get-by-ref.
+    pub struct BasicUser {
+        /// The user's ID.
+        pub id: Option<String>,
+        /// The user's ref.
+        pub r#ref: Option<String>,
+        /// The user's first name.
+        pub first_name: Option<String>,
+        /// The user's last name.
+        pub last_name: Option<String>,
+        /// The user's email.
+        pub email: Option<String>,
+        /// The user's role.
+        pub role: Option<String>,
+        /// The user's status (active, inactive, expired or new).
+        pub status: Option<String>,
+        /// The user's positions.
+        pub positions: Option<Vec<UserPosition>>,
+        /// Custom field values.
+        pub additional_fields: Option<Value>,
+        /// The user's language code.
+        pub language_code: Option<String>,
+    }
 }
 
 /// `{user}` output of get-by-ref: the v1 BasicUser.
