@@ -14,14 +14,13 @@ use crate::host::conn;
 use crate::host::guard::{self, Guard};
 use crate::host::http::{ServerOptions, bearer_matches};
 use crate::host::mcp::McpServer;
+use crate::host::refusal::Refusal;
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
-use serde_json::json;
 use std::future::Future;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -83,17 +82,7 @@ where
 async fn require_token(expected: Option<&str>, request: Request, next: Next) -> Response {
     match expected {
         Some(expected) if !bearer_matches(request.headers(), expected) => {
-            let body = json!({"error": {
-                "code": "unauthorized",
-                "message": "this server requires Authorization: Bearer <token> with the server's token",
-                "retryable": false,
-                "attempts": 0,
-            }});
-            let mut response = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            response
+            Refusal::token_required().into_response()
         }
         _ => next.run(request).await,
     }

@@ -25,6 +25,8 @@ pub mod mcp_http;
 #[cfg(feature = "mcp")]
 pub mod mcp_transport;
 #[cfg(feature = "server")]
+pub(crate) mod refusal;
+#[cfg(feature = "server")]
 pub mod shutdown;
 
 #[cfg(feature = "server")]

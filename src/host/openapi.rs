@@ -65,6 +65,7 @@ pub fn error_schema() -> Value {
                     "status": {"type": "integer", "description": "Thrive's own HTTP status, when Thrive answered."},
                     "details": {"description": "For invalid_input: the violations, [{pointer, message}]; otherwise Thrive's structured message."},
                     "retryable": {"type": "boolean"},
+                    "delivery": {"type": "string", "enum": ["not_sent", "sent_no_answer", "answered"], "description": "Whether the request reached Thrive: not_sent (safe to repeat), sent_no_answer (a write may or may not have happened), answered (Thrive answered with status)."},
                     "attempts": {"type": "integer", "minimum": 0}
                 }
             }

@@ -9,11 +9,13 @@
 //! GET  /triggers/{id}                    → the trigger's manifest
 //! ```
 //!
-//! Refusals of the receiver answer `{"error": {"code", "message"}}` with
+//! Refusals of the receiver answer `{"error": {"code", "message", "retryable",
+//! "delivery", "attempts"}}`, the keys of a failed step's error, with
 //! 401 (missing or wrong signature), 400 (not a Thrive event), 403 (tenant
 //! not configured), 404 (subscription not enabled), 413 (body too large) or
 //! 503 (the store failed: nothing was acknowledged, Thrive retries).
 
+use crate::host::refusal::Refusal;
 use crate::triggers::{Receiver, find};
 use axum::Json;
 use axum::Router;
@@ -24,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// The longest long poll `GET /events` holds a request.
@@ -52,12 +55,19 @@ pub fn trigger_routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
         .route("/triggers/{id}", get(trigger_manifest))
 }
 
-fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"error": {"code": code, "message": message.into()}})),
-    )
-        .into_response()
+fn error(
+    status: StatusCode,
+    code: &'static str,
+    message: impl Into<Cow<'static, str>>,
+) -> Response {
+    let refusal = Refusal::new(status, code, message);
+    // 503: nothing was acknowledged or read; the same request can be repeated.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        refusal.retryable()
+    } else {
+        refusal
+    }
+    .into_response()
 }
 
 async fn receive(
@@ -110,7 +120,11 @@ async fn events(
     if let Some(t) = &q.trigger
         && let Err(e) = find(t)
     {
-        return error(StatusCode::NOT_FOUND, e.code().as_str(), e.message());
+        return error(
+            StatusCode::NOT_FOUND,
+            e.code().as_str(),
+            e.message().to_owned(),
+        );
     }
     let wait = Duration::from_secs_f64(wait.min(MAX_WAIT_SECS as f64));
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
@@ -159,6 +173,10 @@ async fn list_triggers() -> Response {
 async fn trigger_manifest(Path(id): Path<String>) -> Response {
     match find(&id) {
         Ok(t) => Json(t.manifest()).into_response(),
-        Err(e) => error(StatusCode::NOT_FOUND, e.code().as_str(), e.message()),
+        Err(e) => error(
+            StatusCode::NOT_FOUND,
+            e.code().as_str(),
+            e.message().to_owned(),
+        ),
     }
 }

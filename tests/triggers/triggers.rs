@@ -192,6 +192,8 @@ async fn wrong_missing_or_altered_signatures_are_401_and_nothing_is_delivered() 
         let (status, answer) = post(&client, &base, "completion_subscription", b, sig).await;
         assert_eq!(status, 401, "{name}: {answer}");
         assert_eq!(answer["error"]["code"], "unauthorized", "{name}");
+        assert_eq!(answer["error"]["retryable"], false, "{name}");
+        assert_eq!(answer["error"]["delivery"], "not_sent", "{name}");
         assert!(
             !answer.to_string().contains(SECRET),
             "{name}: the secret leaked"

@@ -21,12 +21,11 @@
 //!   at the end of the grace period every remaining connection is dropped,
 //!   so a slow or half-sent request never holds the stop back.
 
+use crate::host::refusal::Refusal;
 use axum::Router;
 use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;
-use hyper::http::{HeaderValue, StatusCode, header};
 use hyper_util::rt::TokioIo;
-use serde_json::json;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
@@ -255,15 +254,5 @@ async fn refuse_connection(stream: TcpStream, limits: Limits, _slot: OwnedSemaph
 /// A `503` answer for a full server: `{"error": {"code": "unavailable", ...}}`
 /// with `Retry-After: 1`.
 pub fn busy(what: &str) -> Response {
-    let body = json!({"error": {
-        "code": "unavailable",
-        "message": format!("{what}; try again shortly"),
-        "retryable": true,
-        "attempts": 0,
-    }});
-    let mut response = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    response
+    Refusal::busy(what).into_response()
 }

@@ -28,12 +28,12 @@
 
 use crate::error::{Error, ErrorCode};
 use crate::host::conn::{ConnInfo, Stopping, busy};
+use crate::host::refusal::Refusal;
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -277,16 +277,7 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
             format!("the request did not finish within the server's deadline of {deadline:?}; \
                      a write may or may not have reached Thrive"),
         ),
-        () = stopped => {
-            let body = json!({"error": {
-                "code": "unavailable",
-                "message": "the server stopped before this request finished; a write may or may \
-                            not have reached Thrive",
-                "retryable": false,
-                "attempts": 0,
-            }});
-            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
-        }
+        () = stopped => Refusal::stopped().into_response(),
     }
 }
 

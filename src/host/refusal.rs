@@ -1,0 +1,204 @@
+//! The servers' own refusals, declared once and rendering themselves.
+//!
+//! A step that fails answers with its [`Error`](crate::Error) as
+//! [`Error::to_json`](crate::Error::to_json). A server also refuses requests
+//! before any step runs: it is full, the bearer token is missing, it stopped
+//! while the request was in flight, or a webhook delivery is not one it
+//! takes. Those answers have codes of their own (`unavailable` is not a
+//! Thrive answer), but hosts read them with the same code: every one is
+//! `{"error": {"code", "message", "retryable", "delivery", "attempts"}}`,
+//! the keys of a failed step without Thrive's `status` and `details`.
+//! [`Refusal`] writes that body and the headers that go with it
+//! (`Retry-After`, `WWW-Authenticate`), so no server writes the JSON by hand.
+
+use crate::error::Delivery;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::borrow::Cow;
+
+/// What the block and MCP servers say to a request without their token.
+pub const TOKEN_REQUIRED: &str =
+    "this server requires Authorization: Bearer <token> with the server's token";
+
+/// A request the server refuses itself; see the [module docs](self).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: Cow<'static, str>,
+    retryable: bool,
+    delivery: Delivery,
+    retry_after: Option<u64>,
+    /// Whether to answer `WWW-Authenticate: Bearer` (the servers' token,
+    /// not a webhook's signature).
+    bearer_challenge: bool,
+}
+
+impl Refusal {
+    /// A refusal with `status`, `code` and `message`: not worth retrying as
+    /// it is, and nothing was sent to Thrive.
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retryable: false,
+            delivery: Delivery::NotSent,
+            retry_after: None,
+            bearer_challenge: false,
+        }
+    }
+
+    /// `503 unavailable` for a server at one of its limits: retryable, with
+    /// `Retry-After: 1`. `what` says which limit.
+    pub fn busy(what: &str) -> Self {
+        Self {
+            retryable: true,
+            retry_after: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                format!("{what}; try again shortly"),
+            )
+        }
+    }
+
+    /// `401 unauthorized` for a request without the server's bearer token,
+    /// with `WWW-Authenticate: Bearer`.
+    pub fn token_required() -> Self {
+        Self {
+            bearer_challenge: true,
+            ..Self::new(StatusCode::UNAUTHORIZED, "unauthorized", TOKEN_REQUIRED)
+        }
+    }
+
+    /// `503 unavailable` for a request the server stopped serving half-way:
+    /// a write may or may not have reached Thrive, so it is not retried
+    /// blindly (`delivery: sent_no_answer`, `retryable: false`).
+    pub fn stopped() -> Self {
+        Self {
+            delivery: Delivery::SentNoAnswer,
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the server stopped before this request finished; a write may or may not have \
+                 reached Thrive",
+            )
+        }
+    }
+
+    /// Marks the refusal as worth retrying as it is.
+    pub fn retryable(mut self) -> Self {
+        self.retryable = true;
+        self
+    }
+
+    /// The body: `{"error": {"code", "message", "retryable", "delivery", "attempts"}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({"error": {
+            "code": self.code,
+            "message": self.message,
+            "retryable": self.retryable,
+            "delivery": self.delivery.as_str(),
+            "attempts": 0,
+        }})
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.to_json())).into_response();
+        let headers = response.headers_mut();
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.bearer_challenge {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn parts(refusal: Refusal) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
+        let response = refusal.into_response();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        let body = serde_json::from_slice(&bytes).expect("JSON body");
+        (status, headers, body)
+    }
+
+    #[tokio::test]
+    async fn busy_is_a_retryable_503_with_retry_after() {
+        let (status, headers, body) = parts(Refusal::busy("the server is full")).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(headers[header::RETRY_AFTER], "1");
+        assert!(headers.get(header::WWW_AUTHENTICATE).is_none());
+        assert_eq!(
+            body,
+            json!({"error": {
+                "code": "unavailable",
+                "message": "the server is full; try again shortly",
+                "retryable": true,
+                "delivery": "not_sent",
+                "attempts": 0,
+            }})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_missing_token_is_a_401_with_a_bearer_challenge() {
+        let (status, headers, body) = parts(Refusal::token_required()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
+        assert!(headers.get(header::RETRY_AFTER).is_none());
+        assert_eq!(
+            body,
+            json!({"error": {
+                "code": "unauthorized",
+                "message": TOKEN_REQUIRED,
+                "retryable": false,
+                "delivery": "not_sent",
+                "attempts": 0,
+            }})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_stopped_request_may_have_reached_thrive_and_is_not_retried() {
+        let (status, headers, body) = parts(Refusal::stopped()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(headers.get(header::RETRY_AFTER).is_none());
+        assert_eq!(body["error"]["delivery"], "sent_no_answer");
+        assert_eq!(body["error"]["retryable"], false);
+        assert_eq!(body["error"]["code"], "unavailable");
+    }
+
+    #[tokio::test]
+    async fn a_refused_signature_is_a_401_without_a_bearer_challenge() {
+        let refusal = Refusal::new(StatusCode::UNAUTHORIZED, "unauthorized", "bad signature");
+        let (status, headers, body) = parts(refusal).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(headers.get(header::WWW_AUTHENTICATE).is_none());
+        assert_eq!(body["error"]["message"], "bad signature");
+        assert_eq!(body["error"]["retryable"], false);
+    }
+
+    #[test]
+    fn its_keys_are_those_of_a_failed_step_without_thrives_status() {
+        let step = crate::Error::new(crate::ErrorCode::Unauthorized, TOKEN_REQUIRED).to_json();
+        assert_eq!(Refusal::token_required().to_json(), step);
+    }
+}
