@@ -165,6 +165,8 @@ async def test_streamable_http_refuses_a_missing_or_wrong_token(http_server):
             )
             assert response.status_code == 401, response.text
             assert response.json()["error"]["code"] == "unauthorized"
+            assert response.json()["error"]["delivery"] == "not_sent"
+            assert response.headers["www-authenticate"] == "Bearer"
         # A foreign Origin is refused even with the token.
         response = await http.post(
             url,
