@@ -23,7 +23,7 @@ pub const TOKEN_REQUIRED: &str =
     "this server requires Authorization: Bearer <token> with the server's token";
 
 /// A request the server refuses itself; see the [module docs](self).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Refusal {
     status: StatusCode,
     code: &'static str,
@@ -113,16 +113,34 @@ impl Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.to_json())).into_response();
-        let headers = response.headers_mut();
-        if let Some(secs) = self.retry_after {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
-        if self.bearer_challenge {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        response
+        error_answer(
+            self.status,
+            self.to_json(),
+            self.retry_after,
+            self.bearer_challenge,
+        )
     }
+}
+
+/// An `{"error": {...}}` `body` answered with `status`, with
+/// `Retry-After: secs` when given and `WWW-Authenticate: Bearer` when
+/// `bearer_challenge`: how every server writes an error answer, whether the
+/// body is a refusal's or a failed step's ([`Error::to_json`](crate::Error::to_json)).
+pub fn error_answer(
+    status: StatusCode,
+    body: serde_json::Value,
+    retry_after: Option<u64>,
+    bearer_challenge: bool,
+) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    let headers = response.headers_mut();
+    if let Some(secs) = retry_after {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    if bearer_challenge {
+        headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
 }
 
 #[cfg(test)]

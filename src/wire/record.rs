@@ -6,8 +6,8 @@
 //! as JSON Schema; its fields are Thrive's camelCase names; and fields that
 //! Thrive sends but the struct does not model are kept, in a flattened
 //! [`Extra`] map, so a workflow never loses data when Thrive adds a field.
-//! Those promises are written here once instead of above each of the forty
-//! records, so a new record cannot forget the `extra` map.
+//! Those promises are written here once instead of above each record, so
+//! a new record cannot forget the `extra` map.
 
 /// Fields of a response object that the tool does not model, kept as they came.
 pub type Extra = serde_json::Map<String, serde_json::Value>;

@@ -28,8 +28,7 @@
 
 use crate::error::{Error, ErrorCode};
 use crate::host::conn::{ConnInfo, Stopping, busy};
-use crate::host::refusal::Refusal;
-use axum::Json;
+use crate::host::refusal::{Refusal, error_answer};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
@@ -207,7 +206,7 @@ fn request_host(request: &Request) -> Option<String> {
 }
 
 fn refuse(status: StatusCode, code: ErrorCode, message: String) -> Response {
-    (status, Json(Error::new(code, message).to_json())).into_response()
+    error_answer(status, Error::new(code, message).to_json(), None, false)
 }
 
 /// The checks every request passes (see the module docs, points 1 to 4).

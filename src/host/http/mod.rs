@@ -69,12 +69,13 @@ use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode};
 use crate::host::openapi::{self, OpenApiOptions};
 use crate::host::playground;
+use crate::host::refusal;
 use crate::params::Connection;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -275,19 +276,15 @@ impl Reject {
 }
 
 impl IntoResponse for Reject {
+    /// Only the server's own token check answers 401 here (Thrive's 401 is a
+    /// 502), so a 401 carries the Bearer challenge.
     fn into_response(self) -> Response {
-        let mut answer = (self.status, axum::Json(self.error.to_json())).into_response();
-        if let Some(secs) = self.retry_after {
-            answer
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
-        if self.status == StatusCode::UNAUTHORIZED {
-            answer
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        answer
+        refusal::error_answer(
+            self.status,
+            self.error.to_json(),
+            self.retry_after,
+            self.status == StatusCode::UNAUTHORIZED,
+        )
     }
 }
 #[cfg(test)]
