@@ -62,7 +62,10 @@ pub struct BatchSummary {
 /// Runs every step read from `input` (one JSON object per line) with up to
 /// `concurrency` in flight, writing one result line per step to `output`
 /// in completion order. `defaults` are inputs added to every step that does
-/// not set them (the connection, typically).
+/// not set them (the connection, typically). A line longer than
+/// `max_line_bytes` is not kept: it is answered with an `invalid_input`
+/// error line (its id is its line number) and the rest of it skipped, so
+/// memory stays flat whatever arrives.
 ///
 /// Fails only when `input` cannot be read or `output` cannot be written; a
 /// step's own failure is an `error` line.
@@ -71,7 +74,8 @@ pub async fn run<R, W>(
     ctx: &Context,
     defaults: Map<String, Value>,
     concurrency: usize,
-    input: R,
+    max_line_bytes: usize,
+    mut input: R,
     output: W,
 ) -> std::io::Result<BatchSummary>
 where
@@ -83,14 +87,24 @@ where
     let failed = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = mpsc::unbounded_channel::<String>();
     let writer = tokio::spawn(write_lines(rx, output));
-    let mut lines = input.lines();
     let mut steps = 0usize;
     let mut line_no = 0u64;
-    while let Some(line) = lines.next_line().await? {
-        line_no += 1;
-        if line.trim().is_empty() {
-            continue;
+    let mut bytes = Vec::new();
+    loop {
+        let read = read_line(&mut input, &mut bytes, max_line_bytes).await?;
+        if read == LineRead::End {
+            break;
         }
+        line_no += 1;
+        let line = match (read, std::str::from_utf8(&bytes)) {
+            (LineRead::TooLong, _) => Err(format!(
+                "line {line_no} is longer than {max_line_bytes} bytes; raise the limit with \
+                 --max-input-bytes"
+            )),
+            (_, Err(e)) => Err(format!("line {line_no} is not UTF-8: {e}")),
+            (_, Ok(text)) if text.trim().is_empty() => continue,
+            (_, Ok(text)) => Ok(text.to_owned()),
+        };
         steps += 1;
         // Waiting for a permit before reading on keeps at most
         // `concurrency` steps (and their inputs) in memory.
@@ -100,7 +114,10 @@ where
         let (ctx, defaults, failed, tx) =
             (ctx.clone(), defaults.clone(), failed.clone(), tx.clone());
         tokio::spawn(async move {
-            let (id, step) = parse_step(&line, line_no, &defaults);
+            let (id, step) = match &line {
+                Ok(line) => parse_step(line, line_no, &defaults),
+                Err(problem) => (Value::from(line_no), Err(Error::field("", problem.clone()))),
+            };
             let outcome = match step {
                 Ok((tool, params)) => catalogue.execute(&tool, params, &ctx).await,
                 Err(e) => Err(e),
@@ -132,6 +149,62 @@ where
         steps,
         failed: failed.load(Ordering::Relaxed),
     })
+}
+
+/// What [`read_line`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineRead {
+    /// A whole line (its bytes without the `\n`).
+    Line,
+    /// A line longer than the limit, skipped to its end (nothing kept).
+    TooLong,
+    /// The end of the input.
+    End,
+}
+
+/// Reads the next line into `line` (cleared first), keeping at most `max`
+/// bytes: a longer line is read to its end and dropped.
+async fn read_line<R: AsyncBufRead + Unpin>(
+    input: &mut R,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<LineRead> {
+    line.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let available = input.fill_buf().await?;
+        if available.is_empty() {
+            return Ok(match (any, too_long) {
+                (false, _) => LineRead::End,
+                (true, true) => LineRead::TooLong,
+                (true, false) => LineRead::Line,
+            });
+        }
+        any = true;
+        let newline = available.iter().position(|b| *b == b'\n');
+        let take = newline.unwrap_or(available.len());
+        if !too_long && line.len() + take > max {
+            too_long = true;
+            line.clear();
+            line.shrink_to(0);
+        }
+        if !too_long {
+            line.extend_from_slice(&available[..take]);
+        }
+        let consumed = newline.map_or(take, |i| i + 1);
+        input.consume(consumed);
+        if newline.is_some() {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return Ok(if too_long {
+                LineRead::TooLong
+            } else {
+                LineRead::Line
+            });
+        }
+    }
 }
 
 /// Writes each line as it arrives and flushes it, so a host reading
@@ -241,11 +314,14 @@ pub(crate) async fn run_stdio(
         return Err(Error::field("", "--concurrency must be at least 1"));
     }
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let max_line =
+        usize::try_from(crate::host::cli::input::max_input_bytes()).unwrap_or(usize::MAX);
     let summary = run(
         catalogue,
         ctx,
         defaults,
         concurrency,
+        max_line,
         stdin,
         tokio::io::stdout(),
     )
@@ -273,6 +349,31 @@ mod tests {
             unreachable!()
         };
         m
+    }
+
+    #[tokio::test]
+    async fn lines_over_the_limit_are_skipped_whole_and_reported() {
+        let text = format!("{}\nshort\r\n\n{}", "x".repeat(100), "y".repeat(50));
+        let mut input = tokio::io::BufReader::with_capacity(16, text.as_bytes());
+        let mut line = Vec::new();
+        let mut seen = Vec::new();
+        loop {
+            let read = read_line(&mut input, &mut line, 20).await.unwrap();
+            if read == LineRead::End {
+                break;
+            }
+            assert!(line.len() <= 20);
+            seen.push((read, String::from_utf8(line.clone()).unwrap()));
+        }
+        assert_eq!(
+            seen,
+            [
+                (LineRead::TooLong, String::new()),
+                (LineRead::Line, "short".into()),
+                (LineRead::Line, String::new()),
+                (LineRead::TooLong, String::new()),
+            ]
+        );
     }
 
     #[test]

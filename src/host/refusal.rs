@@ -30,6 +30,7 @@ pub struct Refusal {
     message: Cow<'static, str>,
     retryable: bool,
     delivery: Delivery,
+    attempts: u32,
     retry_after: Option<u64>,
     /// Whether to answer `WWW-Authenticate: Bearer` (the servers' token,
     /// not a webhook's signature).
@@ -50,6 +51,7 @@ impl Refusal {
             message: message.into(),
             retryable: false,
             delivery: Delivery::NotSent,
+            attempts: 0,
             retry_after: None,
             bearer_challenge: false,
         }
@@ -78,18 +80,31 @@ impl Refusal {
         }
     }
 
-    /// `503 unavailable` for a request the server stopped serving half-way:
-    /// a write may or may not have reached Thrive, so it is not retried
-    /// blindly (`delivery: sent_no_answer`, `retryable: false`).
-    pub fn stopped() -> Self {
-        Self {
-            delivery: Delivery::SentNoAnswer,
-            ..Self::new(
+    /// `503 unavailable` for a request the server stopped serving half-way.
+    /// When its step `may_have_sent` a request to Thrive (a run, a
+    /// dropdown's options, MCP), a write may or may not have reached Thrive:
+    /// `delivery: sent_no_answer` with `attempts: 1` (the step was running),
+    /// not retried blindly. Otherwise nothing was sent: `not_sent`,
+    /// `attempts: 0`, retryable.
+    pub fn stopped(may_have_sent: bool) -> Self {
+        if may_have_sent {
+            Self {
+                delivery: Delivery::SentNoAnswer,
+                attempts: 1,
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the server stopped before this step finished; it may have sent its request \
+                     to Thrive, so check before sending a write again",
+                )
+            }
+        } else {
+            Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
-                "the server stopped before this request finished; a write may or may not have \
-                 reached Thrive",
+                "the server stopped before this request finished; nothing was sent to Thrive",
             )
+            .retryable()
         }
     }
 
@@ -106,7 +121,7 @@ impl Refusal {
             "message": self.message,
             "retryable": self.retryable,
             "delivery": self.delivery.as_str(),
-            "attempts": 0,
+            "attempts": self.attempts,
         }})
     }
 }
@@ -196,12 +211,27 @@ mod tests {
 
     #[tokio::test]
     async fn a_stopped_request_may_have_reached_thrive_and_is_not_retried() {
-        let (status, headers, body) = parts(Refusal::stopped()).await;
+        let (status, headers, body) = parts(Refusal::stopped(true)).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(headers.get(header::RETRY_AFTER).is_none());
         assert_eq!(body["error"]["delivery"], "sent_no_answer");
+        assert_eq!(
+            body["error"]["attempts"], 1,
+            "sent_no_answer implies an attempt"
+        );
         assert_eq!(body["error"]["retryable"], false);
         assert_eq!(body["error"]["code"], "unavailable");
+    }
+
+    #[tokio::test]
+    async fn a_stopped_request_that_sends_nothing_says_so() {
+        let (status, _, body) = parts(Refusal::stopped(false)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["error"]["delivery"], "not_sent");
+        assert_eq!(body["error"]["attempts"], 0);
+        assert_eq!(body["error"]["retryable"], true);
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(!message.contains("write"), "{message}");
     }
 
     #[tokio::test]

@@ -74,8 +74,22 @@ async fn receive(
     State(receiver): State<Receiver>,
     Path(subscription): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
+    // The block server's guard reads bodies first (413 over its limit, 408
+    // when too slow); a router without it still answers in the one shape.
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let status = rejection.status();
+            let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                "invalid_input"
+            } else {
+                "bad_request"
+            };
+            return error(status, code, rejection.body_text());
+        }
+    };
     match receiver.accept(&subscription, &headers, &body).await {
         Ok(ack) => (StatusCode::OK, Json(ack)).into_response(),
         Err(e) => {

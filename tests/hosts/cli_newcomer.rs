@@ -215,6 +215,8 @@ fn sandbox_connection_replaces_every_connection_input_and_variable() {
             ("THRIVE_CLIENT_ID", "my-real-client"),
             ("THRIVE_API_KEY", "my-real-key"),
             ("THRIVE_SCOPE", "api/read"),
+            // The note is logged at info level (stderr of a failure is one JSON document).
+            ("RUST_LOG", "thrive_blocks=info"),
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -229,6 +231,24 @@ fn sandbox_connection_replaces_every_connection_input_and_variable() {
     // clap wraps the help text; compare it with the line breaks taken out.
     let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("replaces every connection input"), "{help}");
+}
+
+#[test]
+fn a_failed_sandbox_run_with_connection_inputs_has_one_json_document_on_stderr() {
+    let o = cli(
+        &[
+            "run",
+            "thrive_get_user_by_ref",
+            "--sandbox",
+            "--params",
+            r#"{"tenantId": "eu-west-2_Other", "host": "example.com"}"#,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let error: Value = serde_json::from_str(&stderr(&o))
+        .unwrap_or_else(|e| panic!("stderr is not one JSON document ({e}): {}", stderr(&o)));
+    assert_eq!(error["error"]["code"], "invalid_input");
 }
 
 #[test]

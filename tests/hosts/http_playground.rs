@@ -61,6 +61,17 @@ impl Server {
             .await
     }
 
+    /// A GET as the playground page sends it (a browser marks it
+    /// `Sec-Fetch-Site: same-origin`).
+    async fn get_from_page(&self, path: &str) -> Reply {
+        self.send(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .header("sec-fetch-site", "same-origin"),
+        )
+        .await
+    }
+
     async fn post(&self, path: &str, body: &Value) -> Reply {
         self.send(
             self.client
@@ -299,7 +310,7 @@ fn option_values(reply: &Reply) -> Vec<String> {
 async fn options_come_from_the_list_tool_with_the_default_connection() {
     let (env, server) = server_with_default().await;
     let reply = server
-        .get("/tools/thrive_get_audience/options/audienceId")
+        .get_from_page("/tools/thrive_get_audience/options/audienceId")
         .await;
     assert_eq!(reply.status, 200, "{}", reply.json);
     let audiences = env.state.audiences();
@@ -318,7 +329,7 @@ async fn options_come_from_the_list_tool_with_the_default_connection() {
     let name = text(&known["name"]);
     let q: String = name.chars().take(6).collect();
     let reply = server
-        .get(&format!(
+        .get_from_page(&format!(
             "/tools/thrive_get_audience/options/audienceId?q={}",
             percent(&q)
         ))
@@ -339,6 +350,68 @@ async fn options_come_from_the_list_tool_with_the_default_connection() {
                 .to_lowercase()
                 .contains(&q.to_lowercase())
     }));
+}
+
+#[tokio::test]
+async fn options_with_the_default_connection_are_only_for_the_servers_own_pages() {
+    let (_env, server) = server_with_default().await;
+    let path = "/tools/thrive_get_audience/options/audienceId";
+    let url = format!("{}{path}", server.base);
+    let get = |headers: &[(&str, String)]| {
+        let mut request = server.client.get(&url);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        server.send(request)
+    };
+    // An image or script tag of another page in an older browser: no
+    // Origin, no Sec-Fetch-Site.
+    for headers in [
+        vec![],
+        vec![("referer", "https://evil.example/page".to_owned())],
+        vec![("sec-fetch-site", "same-site".to_owned())],
+    ] {
+        let reply = get(&headers).await;
+        assert_eq!(reply.status, 403, "{headers:?}: {}", reply.json);
+        assert_eq!(reply.json["error"]["code"], "forbidden");
+        assert_eq!(reply.json["error"]["delivery"], "not_sent");
+        assert!(reply.json.get("options").is_none());
+    }
+    let own = server.base.clone();
+    for headers in [
+        vec![("sec-fetch-site", "same-origin".to_owned())],
+        vec![("sec-fetch-site", "none".to_owned())],
+        vec![("referer", format!("{own}/ui"))],
+        vec![("origin", own.clone())],
+    ] {
+        let reply = get(&headers).await;
+        assert_eq!(reply.status, 200, "{headers:?}: {}", reply.json);
+        assert!(reply.json["options"].is_array());
+    }
+}
+
+#[tokio::test]
+async fn with_the_token_options_need_no_page_evidence() {
+    let env = sandbox().await;
+    let options = ServerOptions::default()
+        .with_default_connection(default_connection(&env))
+        .with_token("s3cret-token");
+    let server = Server::start(env.ctx.clone(), options).await;
+    let url = format!(
+        "{}/tools/thrive_get_audience/options/audienceId",
+        server.base
+    );
+    let reply = server.send(server.client.get(&url)).await;
+    assert_eq!(reply.status, 401, "{}", reply.json);
+    let reply = server
+        .send(server.client.get(&url).bearer_auth("s3cret-token"))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.json);
+    // The page and its assets hold no data and need no token.
+    let page = server
+        .send(server.client.get(format!("{}/ui", server.base)))
+        .await;
+    assert_eq!(page.status, 200);
 }
 
 /// Percent-encodes a query value.
@@ -380,9 +453,13 @@ async fn options_take_the_connection_from_a_post_body() {
 #[tokio::test]
 async fn options_refuse_unknown_fields_and_bad_paging() {
     let (_env, server) = server_with_default().await;
-    let reply = server.get("/tools/thrive_get_audience/options/name").await;
+    let reply = server
+        .get_from_page("/tools/thrive_get_audience/options/name")
+        .await;
     assert_eq!(reply.status, 404, "{}", reply.json);
-    let reply = server.get("/tools/thrive_nope/options/audienceId").await;
+    let reply = server
+        .get_from_page("/tools/thrive_nope/options/audienceId")
+        .await;
     assert_eq!(reply.status, 404, "{}", reply.json);
     assert_eq!(reply.json["error"]["code"], "unknown_tool");
     let reply = server

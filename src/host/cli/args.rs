@@ -8,6 +8,16 @@ use super::*;
 pub struct Cli {
     #[command(subcommand)]
     pub(super) command: Command,
+    /// The largest input read from `--params @FILE`, `--params -` or one
+    /// `run --batch` line, in bytes; a larger one is refused.
+    #[arg(
+        long,
+        global = true,
+        value_name = "BYTES",
+        env = super::input::MAX_INPUT_ENV,
+        default_value_t = super::input::DEFAULT_MAX_INPUT_BYTES
+    )]
+    pub(super) max_input_bytes: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +207,18 @@ pub(super) struct ServerLimitArgs {
     /// Connections served at once; more are answered 503.
     #[arg(long, value_name = "N", default_value_t = crate::host::http::DEFAULT_MAX_CONNECTIONS)]
     pub(super) max_connections: usize,
+    /// Connections one client (peer address; an IPv6 /64) may hold at once;
+    /// more are answered 503 [default: a quarter of --max-connections].
+    /// Behind a reverse proxy every client has the proxy's address: raise it.
+    #[arg(long, value_name = "N")]
+    pub(super) max_connections_per_client: Option<usize>,
+    /// Seconds for a request body to arrive whole after its head (408 after),
+    /// plus a second per --min-body-rate bytes of it.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    pub(super) body_timeout: Duration,
+    /// Bytes per second a slow request body must keep up beyond --body-timeout.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::host::http::DEFAULT_MIN_BODY_RATE)]
+    pub(super) min_body_rate: u64,
     /// Runs executing at once; more are answered 503.
     #[arg(long, value_name = "N", default_value_t = crate::host::http::DEFAULT_MAX_RUNS)]
     pub(super) max_runs: usize,
@@ -214,6 +236,9 @@ impl ServerLimitArgs {
             idle_timeout: self.idle_timeout,
             request_timeout: self.request_timeout,
             max_connections: self.max_connections.max(1),
+            max_connections_per_client: self.max_connections_per_client,
+            body_timeout: self.body_timeout,
+            min_body_rate: self.min_body_rate.max(1),
             max_runs: self.max_runs.max(1),
             default_connection: None,
             webhooks: None,

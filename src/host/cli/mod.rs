@@ -14,7 +14,7 @@ use crate::catalogue::Catalogue;
 use crate::error::{Error, ErrorCode};
 use clap::{Parser, Subcommand};
 use serde_json::Value;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -22,6 +22,7 @@ use std::time::Duration;
 
 mod args;
 pub use args::*;
+pub mod input;
 mod run_tool;
 use run_tool::*;
 #[cfg(feature = "server")]
@@ -189,20 +190,13 @@ fn print_json(value: &Value, compact: bool) {
     let _ = writeln!(std::io::stdout(), "{text}");
 }
 
-/// Reads `--params`: inline JSON, `@file` or `-` (standard input).
+/// Reads `--params`: inline JSON, `@file` or `-` (standard input), the
+/// last two capped ([`input`]).
 fn read_params(arg: &str) -> Result<Value, Error> {
     let text = if arg == "-" {
-        let mut buf = String::new();
-        std::io::stdin().read_to_string(&mut buf).map_err(|e| {
-            Error::field(
-                "",
-                format!("could not read parameters from standard input: {e}"),
-            )
-        })?;
-        buf
+        input::read_text(std::io::stdin().lock(), "standard input")?
     } else if let Some(path) = arg.strip_prefix('@') {
-        std::fs::read_to_string(path)
-            .map_err(|e| Error::field("", format!("could not read parameters from {path}: {e}")))?
+        input::read_file(path)?
     } else {
         arg.to_owned()
     };
@@ -211,6 +205,7 @@ fn read_params(arg: &str) -> Result<Value, Error> {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    input::set_max_input_bytes(cli.max_input_bytes);
     let catalogue = Catalogue::global();
     match cli.command {
         Command::List { json, triggers } if triggers => {

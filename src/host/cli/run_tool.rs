@@ -40,9 +40,9 @@ pub(super) async fn run_tool(
             let given =
                 replace_connection(map, &cfg.tenant_id, &cfg.api_key, Some(&sandbox.base_url()));
             if !given.is_empty() {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "note: --sandbox replaces the connection inputs given ({})",
+                // To the log, not stderr: stderr of a failed run is one JSON document.
+                tracing::info!(
+                    "--sandbox replaces the connection inputs given ({})",
                     given.join(", ")
                 );
             }

@@ -6,6 +6,13 @@
 //!   served at once. A connection over the cap is answered `503` with a JSON
 //!   error (`code` `unavailable`, `Retry-After: 1`) and closed; when even
 //!   that small overflow pool is full, it is closed at once. Nobody hangs.
+//! * **Per-client cap.** One client (a peer IPv4 address, or an IPv6 /64)
+//!   holds at most [`Limits::max_connections_per_client`] of those
+//!   connections, so a client that opens (and reopens) connections without
+//!   end cannot take every slot: its extra connections are answered `503`
+//!   the same way while other clients are served. The server's bearer token
+//!   is one shared secret, so a per-token cap would be the global cap; the
+//!   per-client cap applies with or without it.
 //! * **Header-read timeout.** A request's head (request line and headers)
 //!   must arrive within [`Limits::header_timeout`] of its first byte (of the
 //!   connection's opening, for the first request); otherwise the connection
@@ -42,7 +49,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
+mod clients;
 mod watch;
+use clients::*;
 use watch::*;
 
 /// Connections over the cap that are still answered `503` (beyond these,
@@ -67,8 +76,23 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// Connections served at once; more are answered `503`.
     pub max_connections: usize,
+    /// Connections one client (peer address) may hold at once; more are
+    /// answered `503`. `None`: a quarter of `max_connections`.
+    pub max_connections_per_client: Option<usize>,
     /// Time given to requests in flight after a stop is asked for.
     pub grace: Duration,
+}
+
+impl Limits {
+    /// The per-client cap in effect: [`Limits::max_connections_per_client`]
+    /// (by default a quarter of [`Limits::max_connections`]), at least 1 and
+    /// at most [`Limits::max_connections`].
+    pub fn per_client(&self) -> usize {
+        let all = self.max_connections.max(1);
+        self.max_connections_per_client
+            .unwrap_or(all / 4)
+            .clamp(1, all)
+    }
 }
 
 /// Where a request came in: the local address its connection was accepted
@@ -110,6 +134,7 @@ where
 {
     let fallback_local = listener.local_addr()?;
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let clients = Clients::new(limits.per_client());
     let overflow = Arc::new(Semaphore::new(OVERFLOW_ANSWERS));
     let signals = Signals::default();
     let tracker = TaskTracker::new();
@@ -135,20 +160,29 @@ where
             local: stream.local_addr().unwrap_or(fallback_local),
             peer,
         };
-        if let Ok(permit) = slots.clone().try_acquire_owned() {
+        let admitted = match clients.admit(info.peer.ip()) {
+            Ok(client) => match slots.clone().try_acquire_owned() {
+                Ok(permit) => Ok((permit, client)),
+                Err(_) => Err("the server is serving as many connections as it allows"),
+            },
+            Err(()) => {
+                Err("this client has as many connections open as the server allows one client")
+            }
+        };
+        if let Ok(slot) = admitted {
             tracker.spawn(serve_connection(
                 stream,
                 info,
                 router.clone(),
                 limits,
                 signals.clone(),
-                permit,
+                slot,
             ));
-        } else if let Ok(permit) = overflow.clone().try_acquire_owned() {
-            tracing::debug!(peer = %info.peer, "connection over the cap: answering 503");
-            tracker.spawn(refuse_connection(stream, limits, permit));
+        } else if let (Err(what), Ok(permit)) = (admitted, overflow.clone().try_acquire_owned()) {
+            tracing::debug!(peer = %info.peer, what, "connection refused: answering 503");
+            tracker.spawn(refuse_connection(stream, limits, permit, what));
         } else {
-            tracing::debug!(peer = %info.peer, "connection over the cap: closed");
+            tracing::debug!(peer = %info.peer, "connection refused: closed");
             drop(stream);
         }
     }
@@ -188,7 +222,7 @@ async fn serve_connection(
     router: Router,
     limits: Limits,
     signals: Signals,
-    _slot: OwnedSemaphorePermit,
+    _slot: (OwnedSemaphorePermit, ClientSlot),
 ) {
     let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Watched {
@@ -239,12 +273,16 @@ fn finished(result: Result<(), hyper::Error>, info: &ConnInfo) {
 }
 
 /// Answers one request on a connection over the cap with `503`, then closes it.
-async fn refuse_connection(stream: TcpStream, limits: Limits, _slot: OwnedSemaphorePermit) {
-    let service = hyper::service::service_fn(|_request: hyper::Request<Incoming>| async {
-        Ok::<_, Infallible>(busy(
-            "the server is serving as many connections as it allows",
-        ))
-    });
+async fn refuse_connection(
+    stream: TcpStream,
+    limits: Limits,
+    _slot: OwnedSemaphorePermit,
+    what: &'static str,
+) {
+    let service =
+        hyper::service::service_fn(move |_request: hyper::Request<Incoming>| async move {
+            Ok::<_, Infallible>(busy(what))
+        });
     let conn = hyper::server::conn::http1::Builder::new()
         .keep_alive(false)
         .serve_connection(TokioIo::new(stream), service);

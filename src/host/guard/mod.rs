@@ -3,11 +3,15 @@
 //!
 //! In this order, before a route runs:
 //!
-//! 1. **`Host`** must name this server: `localhost` (or a `*.localhost`
-//!    name), a loopback address, the address the connection was accepted
-//!    on, or a name the operator allows ([`Access::allowed_hosts`]; `*`
-//!    allows any). A page that rebinds its own DNS name to `127.0.0.1`
-//!    sends its own name and is refused (403, code `forbidden`).
+//! 1. **`Host`** must be given exactly once, in visible ASCII (400, code
+//!    `bad_request`, otherwise: a missing, unreadable or repeated `Host` is
+//!    refused, HTTP/1.0 and loopback clients included), and must name this
+//!    server: `localhost` (or a `*.localhost` name), a loopback address,
+//!    the address the connection was accepted on, or a name the operator
+//!    allows ([`Access::allowed_hosts`]; `*` allows any). An absolute
+//!    request URI's authority must pass the same check. A page that rebinds
+//!    its own DNS name to `127.0.0.1` sends its own name and is refused
+//!    (403, code `forbidden`).
 //! 2. **`Origin`**, when a browser sends one, must be the server's own
 //!    origin (same scheme, host and port as the `Host` it asked for: the
 //!    playground is same-origin) or one the operator allows
@@ -16,8 +20,17 @@
 //!    too (403, code `forbidden`). Allowed foreign origins get CORS answers.
 //! 3. A declared `Content-Length` over the body limit is refused with 413
 //!    at once, before any `100 Continue`.
-//! 4. Each request has a deadline ([`Access::request_timeout`]): past it,
-//!    the answer is 504 (code `timeout`) and the step is dropped.
+//! 4. The body is read whole before a route runs, within
+//!    [`Access::body_timeout`] plus a second per [`Access::min_body_rate`]
+//!    bytes (declared, or received so far for a chunked body). A body that
+//!    does not arrive in time is answered 408 (code `timeout`, `delivery`
+//!    `not_sent`: nothing was run) and its connection closed; a chunked body
+//!    over the limit is answered 413 like a declared one.
+//! 5. Each request has a deadline ([`Access::request_timeout`]) from its
+//!    body's last byte: past it, the answer is 504 (code `timeout`) and the
+//!    step is dropped. On the routes that call Thrive (a run, a dropdown's
+//!    options, MCP) the step may have sent its request (`delivery`
+//!    `sent_no_answer`, not retryable); elsewhere nothing was sent.
 //!
 //! Then, on the routes that take a body, after the bearer token (so a
 //! caller without the token learns nothing more): the body must be declared
@@ -26,7 +39,7 @@
 //! [`Access::max_runs`] runs execute at once; more are answered 503 (code
 //! `unavailable`, `Retry-After: 1`).
 
-use crate::error::{Error, ErrorCode};
+use crate::error::{Delivery, Error, ErrorCode};
 use crate::host::conn::{ConnInfo, Stopping, busy};
 use crate::host::refusal::{Refusal, error_answer};
 use axum::extract::{Request, State};
@@ -53,6 +66,15 @@ pub struct Access {
     pub max_runs: usize,
     /// The largest body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Time for a body to arrive whole, from the end of its head (408 after).
+    pub body_timeout: Duration,
+    /// Bytes per second a slow body must keep up beyond `body_timeout`: it
+    /// gets one more second per `min_body_rate` bytes.
+    pub min_body_rate: u64,
+    /// Whether [`check`] reads bodies (and refuses those over the limit);
+    /// `false` for a route that reads and answers them itself (MCP, with
+    /// [`read_body`]).
+    pub read_bodies: bool,
 }
 
 /// The checks with their state, shared by the middleware.
@@ -132,9 +154,12 @@ impl Guard {
     }
 
     fn origin_allowed(&self, origin: &str, host: Option<&str>) -> bool {
-        if self.any_origin {
-            return true;
-        }
+        self.any_origin || self.own_or_listed(origin, host)
+    }
+
+    /// Whether `origin` is the server's own (for `host`) or one the operator
+    /// listed by name (not merely allowed by `*`).
+    fn own_or_listed(&self, origin: &str, host: Option<&str>) -> bool {
         let Some(origin) = normalise_origin(origin) else {
             return false;
         };
@@ -193,29 +218,119 @@ fn normalise_origin(origin: &str) -> Option<String> {
     })
 }
 
-/// The host the request was sent to: the absolute URI's, or `Host`.
-fn request_host(request: &Request) -> Option<String> {
-    if let Some(authority) = request.uri().authority() {
-        return Some(authority.as_str().to_owned());
+/// Why a request's `Host` cannot be checked.
+fn host_problem(request: &Request) -> Option<&'static str> {
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let first = hosts.next();
+    if hosts.next().is_some() {
+        return Some("the request has more than one Host header");
     }
-    request
+    let Some(first) = first else {
+        return Some("the request has no Host header; it must name this server");
+    };
+    let readable = first
+        .to_str()
+        .ok()
+        .filter(|v| !v.trim().is_empty() && v.bytes().all(|b| b.is_ascii_graphic()));
+    if readable.is_none() {
+        return Some("the Host header is empty or not visible ASCII");
+    }
+    None
+}
+
+/// The names the request was sent to: its `Host`, and an absolute URI's
+/// authority when it has one.
+fn request_hosts(request: &Request) -> Vec<String> {
+    let mut names: Vec<String> = request
         .headers()
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
+        .into_iter()
+        .collect();
+    if let Some(authority) = request.uri().authority() {
+        names.push(authority.as_str().to_owned());
+    }
+    names
 }
 
 fn refuse(status: StatusCode, code: ErrorCode, message: String) -> Response {
     error_answer(status, Error::new(code, message).to_json(), None, false)
 }
 
-/// The checks every request passes (see the module docs, points 1 to 4).
+/// Whether the request shows it comes from this server's own pages (or
+/// is not from a web page at all): `Sec-Fetch-Site: same-origin` or
+/// `none`, an allowed `Origin`, or a `Referer` of an allowed origin. Added
+/// to every request's extensions by [`check`]; routes that use the
+/// server's default connection without the token read it
+/// ([`FromOwnPage::required`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FromOwnPage(pub bool);
+
+impl FromOwnPage {
+    /// `Ok` when the request came from the server's own page, otherwise the
+    /// 403 answer for a read with the default connection.
+    #[allow(clippy::result_large_err)]
+    pub fn required(request_marker: Option<&FromOwnPage>) -> Result<(), Response> {
+        if request_marker.is_some_and(|m| m.0) {
+            return Ok(());
+        }
+        Err(refuse(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "this read uses the server's default connection, so it is answered only to the \
+             server's own pages (Sec-Fetch-Site: same-origin, or an Origin or Referer of this \
+             server) or with the server's bearer token"
+                .to_owned(),
+        ))
+    }
+}
+
+/// The paths whose steps call Thrive (so a step cut short may have sent
+/// its request): a run, a dropdown's options, and MCP.
+fn calls_thrive(path: &str) -> bool {
+    (path.starts_with("/tools/") && (path.ends_with("/run") || path.contains("/options/")))
+        || path == "/mcp"
+        || path.starts_with("/mcp/")
+}
+
+/// The 504 answer for a request past its deadline on `path`.
+fn deadline_passed(path: &str, deadline: Duration) -> Response {
+    let error = if calls_thrive(path) {
+        Error::new(
+            ErrorCode::Timeout,
+            format!(
+                "the step did not finish within the server's deadline of {deadline:?}; it may \
+                 have sent its request to Thrive, so check before sending a write again"
+            ),
+        )
+        .with_retry(Delivery::SentNoAnswer, false)
+        .with_attempts(1)
+    } else {
+        Error::new(
+            ErrorCode::Timeout,
+            format!(
+                "the request did not finish within the server's deadline of {deadline:?}; \
+                 nothing was sent to Thrive"
+            ),
+        )
+    };
+    error_answer(StatusCode::GATEWAY_TIMEOUT, error.to_json(), None, false)
+}
+
+/// The checks every request passes (see the module docs, points 1 to 5).
 pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
-    let host = request_host(&request);
+    if let Some(problem) = host_problem(&request) {
+        tracing::debug!(problem, "refused: Host");
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            problem.to_owned(),
+        );
+    }
+    let hosts = request_hosts(&request);
     let conn = request.extensions().get::<ConnInfo>().copied();
-    if let Some(host) = host.as_deref()
-        && !guard.host_allowed(host, conn.as_ref())
-    {
+    if let Some(host) = hosts.iter().find(|h| !guard.host_allowed(h, conn.as_ref())) {
         tracing::debug!(host, "refused: foreign Host");
         return refuse(
             StatusCode::FORBIDDEN,
@@ -227,7 +342,9 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
             ),
         );
     }
+    let host = hosts.first().cloned();
     let headers = request.headers();
+    let mut own_page = matches!(fetch_site(headers), Some("same-origin" | "none"));
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
         if !guard.origin_allowed(origin, host.as_deref()) {
@@ -241,6 +358,7 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
                 ),
             );
         }
+        own_page = own_page || guard.own_or_listed(origin, host.as_deref());
     } else if fetch_site(headers) == Some("cross-site") {
         return refuse(
             StatusCode::FORBIDDEN,
@@ -248,18 +366,31 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
             "cross-site requests are refused".to_owned(),
         );
     }
-    if let Some(length) = content_length(headers)
+    if !own_page && fetch_site(headers).is_none() {
+        own_page = headers
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(referer_origin)
+            .is_some_and(|origin| guard.own_or_listed(&origin, host.as_deref()));
+    }
+    let declared = content_length(headers);
+    if guard.access.read_bodies
+        && let Some(length) = declared
         && length > guard.access.max_body_bytes as u64
     {
-        return refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::InvalidInput,
-            format!(
-                "the request body is larger than {} bytes",
-                guard.access.max_body_bytes
-            ),
-        );
+        return too_large(guard.access.max_body_bytes);
     }
+    let path = request.uri().path().to_owned();
+    let (mut parts, body) = request.into_parts();
+    parts.extensions.insert(FromOwnPage(own_page));
+    let request = if guard.access.read_bodies && !axum::body::HttpBody::is_end_stream(&body) {
+        match read_body(body, declared, &guard.access).await {
+            Ok(bytes) => Request::from_parts(parts, axum::body::Body::from(bytes)),
+            Err(problem) => return problem.answer(&guard.access),
+        }
+    } else {
+        Request::from_parts(parts, body)
+    };
     let stopping = request.extensions().get::<Stopping>().cloned();
     let stopped = async {
         match stopping {
@@ -270,13 +401,107 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
     let deadline = guard.access.request_timeout;
     tokio::select! {
         response = next.run(request) => response,
-        () = tokio::time::sleep(deadline) => refuse(
-            StatusCode::GATEWAY_TIMEOUT,
-            ErrorCode::Timeout,
-            format!("the request did not finish within the server's deadline of {deadline:?}; \
-                     a write may or may not have reached Thrive"),
-        ),
-        () = stopped => Refusal::stopped().into_response(),
+        () = tokio::time::sleep(deadline) => deadline_passed(&path, deadline),
+        () = stopped => Refusal::stopped(calls_thrive(&path)).into_response(),
+    }
+}
+
+/// The origin (`scheme://host[:port]`) of a `Referer` URL.
+fn referer_origin(referer: &str) -> Option<String> {
+    let uri: Uri = referer.parse().ok()?;
+    let scheme = uri.scheme_str()?;
+    let authority = uri.authority()?;
+    Some(format!("{scheme}://{authority}"))
+}
+
+/// The 413 answer for a body over `max` bytes; the connection is closed
+/// (the rest of the body is not read).
+fn too_large(max: usize) -> Response {
+    closing(refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::InvalidInput,
+        format!("the request body is larger than {max} bytes"),
+    ))
+}
+
+fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// Why a request body could not be read whole ([`read_body`]).
+#[derive(Debug)]
+pub enum BodyProblem {
+    /// It is longer than the limit; the first bytes read are kept (at most
+    /// the limit), e.g. to find a JSON-RPC id.
+    TooLarge(axum::body::Bytes),
+    /// It did not arrive within its time.
+    TooSlow(Duration),
+    /// The connection failed while it was read.
+    Broken,
+}
+
+impl BodyProblem {
+    /// The answer: 413, 408 (code `timeout`, nothing run) or 400, closing
+    /// the connection.
+    pub fn answer(self, access: &Access) -> Response {
+        match self {
+            Self::TooLarge(_) => too_large(access.max_body_bytes),
+            Self::TooSlow(within) => closing(refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::Timeout,
+                format!(
+                    "the request body did not arrive whole within {within:?}; nothing was run \
+                     and nothing was sent to Thrive"
+                ),
+            )),
+            Self::Broken => closing(refuse(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidInput,
+                "the request body could not be read".to_owned(),
+            )),
+        }
+    }
+}
+
+/// Reads `body` whole within the limits of `access`: at most
+/// [`Access::max_body_bytes`], its last byte within [`Access::body_timeout`]
+/// plus a second per [`Access::min_body_rate`] bytes (of the `declared`
+/// length, or of what has arrived for a chunked body).
+pub async fn read_body(
+    mut body: axum::body::Body,
+    declared: Option<u64>,
+    access: &Access,
+) -> Result<axum::body::Bytes, BodyProblem> {
+    use axum::body::HttpBody;
+    let started = tokio::time::Instant::now();
+    let rate = access.min_body_rate.max(1) as f64;
+    let max = access.max_body_bytes;
+    let mut data: Vec<u8> = Vec::with_capacity(declared.map_or(0, |d| d.min(max as u64) as usize));
+    loop {
+        let expected = declared.unwrap_or(0).max(data.len() as u64);
+        let allowed = access.body_timeout + Duration::from_secs_f64(expected as f64 / rate);
+        let frame = tokio::time::timeout_at(
+            started + allowed,
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)),
+        )
+        .await;
+        let frame = match frame {
+            Err(_) => return Err(BodyProblem::TooSlow(allowed)),
+            Ok(None) => return Ok(data.into()),
+            Ok(Some(Err(_))) => return Err(BodyProblem::Broken),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(chunk) = frame.into_data() {
+            if data.len() + chunk.len() > max {
+                let room = max - data.len();
+                data.extend_from_slice(&chunk[..room]);
+                return Err(BodyProblem::TooLarge(data.into()));
+            }
+            data.extend_from_slice(&chunk);
+        }
     }
 }
 
@@ -308,7 +533,7 @@ pub async fn require_json(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

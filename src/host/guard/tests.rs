@@ -7,6 +7,9 @@ fn guard(hosts: &[&str], origins: &[&str]) -> Arc<Guard> {
         request_timeout: Duration::from_secs(1),
         max_runs: 1,
         max_body_bytes: 10,
+        body_timeout: Duration::from_secs(1),
+        min_body_rate: 1024,
+        read_bodies: true,
     })
 }
 

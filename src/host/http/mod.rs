@@ -106,6 +106,12 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
 /// The default cap on open connections: 512.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// The default time for a request body to arrive whole: 10 s (plus a
+/// second per [`DEFAULT_MIN_BODY_RATE`] bytes).
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default slowest body accepted: 64 KiB per second beyond
+/// [`DEFAULT_BODY_TIMEOUT`] (a 1 MiB body gets 26 s).
+pub const DEFAULT_MIN_BODY_RATE: u64 = 64 * 1024;
 /// The default cap on runs executing at once: 128.
 pub const DEFAULT_MAX_RUNS: usize = 128;
 

@@ -28,6 +28,15 @@ pub struct ServerOptions {
     pub request_timeout: Duration,
     /// Connections served at once; more are answered 503.
     pub max_connections: usize,
+    /// Connections one client (peer address; an IPv6 /64) may hold at once;
+    /// more are answered 503. `None`: a quarter of `max_connections`.
+    pub max_connections_per_client: Option<usize>,
+    /// Time allowed for a request body, from its head to its last byte
+    /// (408 past it), plus one second per [`ServerOptions::min_body_rate`]
+    /// bytes of the body.
+    pub body_timeout: Duration,
+    /// The slowest body accepted beyond `body_timeout`, in bytes per second.
+    pub min_body_rate: u64,
     /// Runs (`POST /tools/{id}/run`) executing at once; more are answered 503.
     pub max_runs: usize,
     /// The connection used by requests that give no connection input at
@@ -50,6 +59,9 @@ impl Default for ServerOptions {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_client: None,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            min_body_rate: DEFAULT_MIN_BODY_RATE,
             max_runs: DEFAULT_MAX_RUNS,
             default_connection: None,
             webhooks: None,
@@ -70,6 +82,7 @@ impl ServerOptions {
             header_timeout: self.header_timeout,
             idle_timeout: self.idle_timeout,
             max_connections: self.max_connections,
+            max_connections_per_client: self.max_connections_per_client,
             grace: self.grace,
         }
     }
@@ -82,6 +95,9 @@ impl ServerOptions {
             request_timeout: self.request_timeout,
             max_runs: self.max_runs,
             max_body_bytes: MAX_BODY_BYTES,
+            body_timeout: self.body_timeout,
+            min_body_rate: self.min_body_rate,
+            read_bodies: true,
         }
     }
 

@@ -11,6 +11,7 @@
 //! | line | answer |
 //! |---|---|
 //! | not JSON | `-32700` parse error, with the id when one can be read, else `null` |
+//! | longer than 16 MiB | `-32600`, with the id when it can be read from the first 64 KiB |
 //! | nested deeper than 128 levels | `-32600` invalid request, with the id when one can be read |
 //! | not one JSON object (e.g. a batch), wrong `jsonrpc`, `method` not a string, `id` neither a string nor an integer | `-32600`, with the id when readable |
 //! | a request whose `params` is not an object | `-32602` invalid params, with its id |
@@ -31,17 +32,23 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader
 use tokio::sync::Mutex;
 
 mod scan;
+pub(crate) use scan::top_level_id;
 use scan::*;
 
-/// The longest line read: 16 MiB. A longer line is dropped whole.
+/// The longest line read: 16 MiB. A longer line is dropped whole and
+/// answered `-32600` with the id read from its first 64 KiB (`null` when
+/// none can be read there).
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
+/// The first bytes of an over-long line kept to read its id from.
+const HEAD_BYTES: usize = 64 * 1024;
+
 /// JSON-RPC's parse error.
-const PARSE_ERROR: i64 = -32700;
+pub const PARSE_ERROR: i64 = -32700;
 /// JSON-RPC's invalid request.
-const INVALID_REQUEST: i64 = -32600;
+pub const INVALID_REQUEST: i64 = -32600;
 /// JSON-RPC's invalid params.
-const INVALID_PARAMS: i64 = -32602;
+pub const INVALID_PARAMS: i64 = -32602;
 
 /// A [`Transport`] over a byte stream pair that answers malformed lines
 /// itself (see the module documentation).
@@ -92,11 +99,7 @@ where
     /// Sends an error answer in its own task, so that a `receive` dropped
     /// half-way cannot leave half a line on the stream.
     fn reply_error(&self, id: Option<Value>, code: i64, message: &str) {
-        let reply = json!({
-            "jsonrpc": "2.0",
-            "id": id.unwrap_or(Value::Null),
-            "error": {"code": code, "message": message},
-        });
+        let reply = error_message(id, code, message);
         let send = self.write_line(reply.to_string().into_bytes());
         tokio::spawn(async move {
             if let Err(e) = send.await {
@@ -126,7 +129,16 @@ where
                     max = MAX_LINE_BYTES,
                     "dropped an MCP message longer than the limit"
                 );
-                self.line.clear();
+                let mut head = std::mem::take(&mut self.line);
+                head.truncate(HEAD_BYTES);
+                let more = HEAD_BYTES.saturating_sub(head.len()).min(take);
+                head.extend_from_slice(&available[..more]);
+                let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+                self.reply_error(
+                    top_level_id(head),
+                    INVALID_REQUEST,
+                    &format!("Invalid request: the message is longer than {MAX_LINE_BYTES} bytes"),
+                );
                 self.discarding = !complete;
                 complete = false;
             } else {
@@ -142,98 +154,8 @@ where
     /// What to do with one line: a message for rmcp, or nothing (answered
     /// or ignored here).
     fn sort(&mut self, line: &[u8]) -> Option<ClientJsonRpcMessage> {
-        let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            return None;
-        }
-        let value: Value = match serde_json::from_slice(line) {
-            Ok(v) => v,
-            Err(e) => {
-                let id = top_level_id(line);
-                if e.to_string().starts_with("recursion limit exceeded") {
-                    tracing::debug!("MCP message nested too deeply");
-                    self.reply_error(
-                        id,
-                        INVALID_REQUEST,
-                        "Invalid request: the message is nested deeper than 128 levels",
-                    );
-                } else {
-                    tracing::debug!(line = e.line(), column = e.column(), "MCP line is not JSON");
-                    self.reply_error(id, PARSE_ERROR, &format!("Parse error: {e}"));
-                }
-                return None;
-            }
-        };
-        let Value::Object(message) = &value else {
-            self.reply_error(
-                None,
-                INVALID_REQUEST,
-                "Invalid request: a message must be one JSON object (batches are not supported)",
-            );
-            return None;
-        };
-        let id = message.get("id").filter(|id| is_valid_id(id)).cloned();
-        let bad_id = message.contains_key("id") && id.is_none();
-        let invalid = |this: &Self, why: &str| {
-            this.reply_error(
-                id.clone(),
-                INVALID_REQUEST,
-                &format!("Invalid request: {why}"),
-            );
-            None
-        };
-        if message.get("jsonrpc") != Some(&Value::String("2.0".into())) {
-            return invalid(self, "\"jsonrpc\" must be \"2.0\"");
-        }
-        if bad_id {
-            return invalid(self, "\"id\" must be a string or an integer");
-        }
-        let Some(method) = message.get("method") else {
-            // A response (to a request of ours) or nonsense.
-            if message.contains_key("result") || message.contains_key("error") {
-                if !self.initialized {
-                    tracing::debug!("ignored a response before initialize");
-                    return None;
-                }
-                return serde_json::from_value(value)
-                    .map_err(|_| tracing::debug!("ignored a malformed response"))
-                    .ok();
-            }
-            return invalid(
-                self,
-                "a message needs a \"method\", or a \"result\" or \"error\"",
-            );
-        };
-        let Some(method) = method.as_str().map(str::to_owned) else {
-            return invalid(self, "\"method\" must be a string");
-        };
-        let method = method.as_str();
-        let is_request = id.is_some();
-        let params = message.get("params").cloned();
-        if !is_request {
-            if !self.initialized {
-                tracing::debug!(method, "ignored a notification before initialize");
-                return None;
-            }
-            return serde_json::from_value(value)
-                .map_err(|_| tracing::debug!(method, "ignored a malformed notification"))
-                .ok();
-        }
-        let params_problem = match &params {
-            None | Some(Value::Object(_)) => None,
-            Some(_) => Some("\"params\" must be an object".to_owned()),
-        };
-        let params_problem = params_problem.or_else(|| {
-            (method == "tools/call")
-                .then(|| tool_call_problem(params.as_ref()))
-                .flatten()
-        });
-        if let Some(problem) = params_problem {
-            self.reply_error(id, INVALID_PARAMS, &format!("Invalid params: {problem}"));
-            return None;
-        }
-        match serde_json::from_value::<ClientJsonRpcMessage>(value) {
-            Ok(message) => {
+        match sort_message(line, self.initialized) {
+            Sorted::Forward(message) => {
                 if let ClientJsonRpcMessage::Request(request) = &message
                     && matches!(request.request, ClientRequest::InitializeRequest(_))
                 {
@@ -241,16 +163,146 @@ where
                 }
                 Some(message)
             }
-            Err(e) => {
-                self.reply_error(
-                    id,
-                    INVALID_PARAMS,
-                    &format!("Invalid params for {method}: {e}"),
-                );
+            Sorted::Reply { id, code, message } => {
+                self.reply_error(id, code, &message);
+                None
+            }
+            Sorted::Ignore(why) => {
+                tracing::debug!(why, "ignored an MCP message");
                 None
             }
         }
     }
+}
+
+/// What to do with one JSON-RPC message (a stdio line or an HTTP body).
+#[derive(Debug)]
+pub enum Sorted {
+    /// A message rmcp can handle.
+    Forward(ClientJsonRpcMessage),
+    /// A malformed message, answered with this error (with its id when one
+    /// could be read).
+    Reply {
+        /// The message's id, when readable.
+        id: Option<Value>,
+        /// The JSON-RPC error code.
+        code: i64,
+        /// The error message (never the content of the message).
+        message: String,
+    },
+    /// A notification or response that is not answered: before
+    /// `initialize`, or malformed.
+    Ignore(&'static str),
+}
+
+/// Sorts one message (see the module documentation's table);
+/// `initialized`: whether `initialize` has been received (notifications
+/// and responses before it are ignored).
+pub fn sort_message(line: &[u8], initialized: bool) -> Sorted {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    let reply = |id: Option<Value>, code: i64, message: String| Sorted::Reply { id, code, message };
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Sorted::Ignore("an empty message");
+    }
+    let value: Value = match serde_json::from_slice(line) {
+        Ok(v) => v,
+        Err(e) => {
+            let id = top_level_id(line);
+            if e.to_string().starts_with("recursion limit exceeded") {
+                tracing::debug!("MCP message nested too deeply");
+                return reply(
+                    id,
+                    INVALID_REQUEST,
+                    "Invalid request: the message is nested deeper than 128 levels".into(),
+                );
+            }
+            tracing::debug!(
+                line = e.line(),
+                column = e.column(),
+                "MCP message is not JSON"
+            );
+            return reply(id, PARSE_ERROR, format!("Parse error: {e}"));
+        }
+    };
+    let Value::Object(message) = &value else {
+        return reply(
+            None,
+            INVALID_REQUEST,
+            "Invalid request: a message must be one JSON object (batches are not supported)".into(),
+        );
+    };
+    let id = message.get("id").filter(|id| is_valid_id(id)).cloned();
+    let bad_id = message.contains_key("id") && id.is_none();
+    let invalid = |why: &str| {
+        reply(
+            id.clone(),
+            INVALID_REQUEST,
+            format!("Invalid request: {why}"),
+        )
+    };
+    if message.get("jsonrpc") != Some(&Value::String("2.0".into())) {
+        return invalid("\"jsonrpc\" must be \"2.0\"");
+    }
+    if bad_id {
+        return invalid("\"id\" must be a string or an integer");
+    }
+    let Some(method) = message.get("method") else {
+        // A response (to a request of ours) or nonsense.
+        if message.contains_key("result") || message.contains_key("error") {
+            if !initialized {
+                return Sorted::Ignore("a response before initialize");
+            }
+            return match serde_json::from_value(value) {
+                Ok(m) => Sorted::Forward(m),
+                Err(_) => Sorted::Ignore("a malformed response"),
+            };
+        }
+        return invalid("a message needs a \"method\", or a \"result\" or \"error\"");
+    };
+    let Some(method) = method.as_str().map(str::to_owned) else {
+        return invalid("\"method\" must be a string");
+    };
+    let method = method.as_str();
+    let params = message.get("params").cloned();
+    if id.is_none() {
+        if !initialized {
+            return Sorted::Ignore("a notification before initialize");
+        }
+        return match serde_json::from_value(value) {
+            Ok(m) => Sorted::Forward(m),
+            Err(_) => Sorted::Ignore("a malformed notification"),
+        };
+    }
+    let params_problem = match &params {
+        None | Some(Value::Object(_)) => None,
+        Some(_) => Some("\"params\" must be an object".to_owned()),
+    };
+    let params_problem = params_problem.or_else(|| {
+        (method == "tools/call")
+            .then(|| tool_call_problem(params.as_ref()))
+            .flatten()
+    });
+    if let Some(problem) = params_problem {
+        return reply(id, INVALID_PARAMS, format!("Invalid params: {problem}"));
+    }
+    match serde_json::from_value::<ClientJsonRpcMessage>(value) {
+        Ok(message) => Sorted::Forward(message),
+        Err(e) => reply(
+            id,
+            INVALID_PARAMS,
+            format!("Invalid params for {method}: {e}"),
+        ),
+    }
+}
+
+/// The JSON-RPC error answer `{"jsonrpc": "2.0", "id", "error": {"code",
+/// "message"}}` (id `null` when unknown).
+pub fn error_message(id: Option<Value>, code: i64, message: &str) -> Value {
+    json!({
+        "jsonrpc": "2.0",
+        "id": id.unwrap_or(Value::Null),
+        "error": {"code": code, "message": message},
+    })
 }
 
 impl<R, W> Transport<RoleServer> for LineTransport<R, W>

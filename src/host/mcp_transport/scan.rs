@@ -29,7 +29,7 @@ pub(super) fn is_valid_id(id: &Value) -> bool {
 /// The top-level `"id"` of a JSON object text that cannot be parsed whole
 /// (too deep, or broken after the id), when it is a string or an integer.
 /// Scans without recursion, so any depth is safe.
-pub(super) fn top_level_id(text: &[u8]) -> Option<Value> {
+pub(crate) fn top_level_id(text: &[u8]) -> Option<Value> {
     let mut s = Scanner { text, at: 0 };
     s.ws();
     s.eat(b'{')?;
