@@ -12,9 +12,11 @@ mod common;
 mod support_sandbox;
 
 mod batch;
+mod bounded_input;
 mod cli;
 mod cli_newcomer;
 mod cli_readme;
+mod fair_share;
 mod http_playground;
 mod http_server;
 mod mcp_protocol;

@@ -175,6 +175,10 @@ async fn runs_still_going_at_the_end_of_the_grace_are_answered_503() {
     assert_eq!(body["error"]["code"], "unavailable");
     assert_eq!(body["error"]["retryable"], false);
     assert_eq!(body["error"]["delivery"], "sent_no_answer");
+    assert_eq!(
+        body["error"]["attempts"], 1,
+        "sent_no_answer: the step was running"
+    );
     server.stopped_within(Duration::from_secs(3)).await;
     assert!(asked.elapsed() < Duration::from_secs(3));
 }

@@ -75,3 +75,51 @@ fn json_content_types() {
         assert_eq!(is_json(&h), ok, "{value}");
     }
 }
+
+async fn error_of(response: Response) -> (StatusCode, serde_json::Value) {
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["error"].clone(),
+    )
+}
+
+#[tokio::test]
+async fn a_deadline_answer_fits_its_route() {
+    let d = Duration::from_secs(3);
+    for path in [
+        "/tools/x/validate",
+        "/tools/x/dry-run",
+        "/tools",
+        "/openapi.json",
+    ] {
+        let (status, error) = error_of(deadline_passed(path, d)).await;
+        assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(error["delivery"], "not_sent", "{path}");
+        assert_eq!(error["attempts"], 0, "{path}");
+        assert_eq!(error["retryable"], true, "{path}");
+        let message = error["message"].as_str().unwrap();
+        assert!(!message.contains("write"), "{path}: {message}");
+    }
+    for path in ["/tools/x/run", "/tools/x/options/f", "/mcp"] {
+        let (_, error) = error_of(deadline_passed(path, d)).await;
+        assert_eq!(error["delivery"], "sent_no_answer", "{path}");
+        assert_eq!(
+            error["attempts"], 1,
+            "{path}: sent_no_answer implies an attempt"
+        );
+        assert_eq!(error["retryable"], false, "{path}");
+    }
+}
+
+#[test]
+fn a_referer_gives_its_origin() {
+    assert_eq!(
+        referer_origin("http://127.0.0.1:8787/ui?x=1").as_deref(),
+        Some("http://127.0.0.1:8787")
+    );
+    assert_eq!(referer_origin("not a url"), None);
+}
