@@ -18,11 +18,13 @@
 //! | error code | HTTP status |
 //! |---|---|
 //! | body is not JSON | 400 (code `invalid_input`) |
-//! | body over 1 MiB | 413 (code `invalid_input`) |
+//! | `Host` missing, empty, not visible ASCII or repeated | 400 (code `bad_request`) |
+//! | body over 1 MiB (declared or chunked) | 413 (code `invalid_input`) |
+//! | body not arrived whole within the body timeout | 408 (code `timeout`, `delivery` `not_sent`) |
 //! | missing or wrong bearer token (also before a 404 or 405) | 401 (code `unauthorized`, no `status`) |
 //! | foreign `Host` or cross-origin request | 403 (code `forbidden`, no `status`) |
 //! | POST body not declared `Content-Type: application/json` | 415 (code `invalid_input`) |
-//! | too many connections or runs at once; the server stopped first | 503 (code `unavailable`) |
+//! | too many connections (in all, or from one client) or runs at once; the server stopped first | 503 (code `unavailable`) |
 //! | the request's deadline passed | 504 (code `timeout`) |
 //! | `invalid_input` | 422 |
 //! | `unknown_tool` | 404 |
@@ -43,8 +45,10 @@
 //! it logs method, path, status and time at `debug` level. It listens where
 //! it is told ([`serve`] takes a bound listener; `thrive-blocks serve` binds
 //! `127.0.0.1:8787` by default). With [`ServerOptions::token`] set, every
-//! endpoint except `/healthz` requires `Authorization: Bearer <token>`,
-//! compared in constant time; `thrive-blocks serve` reads it from
+//! endpoint requires `Authorization: Bearer <token>`, compared in constant
+//! time, except `/healthz`, the playground page `/ui` with its static
+//! `/ui/assets/*` (they hold no data; the page sends the token on its API
+//! calls) and the HMAC-signed webhook receiver; `thrive-blocks serve` reads it from
 //! [`SERVER_TOKEN_ENV`]. Requests must name the server in `Host`, come
 //! from its own origin or an allowed one, and declare JSON bodies
 //! ([`crate::host::guard`]); connections are capped and timed out, and a

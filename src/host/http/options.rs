@@ -10,8 +10,9 @@ use super::*;
 /// `Debug` never shows the token.
 #[derive(Clone)]
 pub struct ServerOptions {
-    /// A shared secret: when set, every endpoint except `/healthz` requires
-    /// `Authorization: Bearer <token>` and answers 401 otherwise.
+    /// A shared secret: when set, every endpoint except `/healthz`, `/ui`,
+    /// `/ui/assets/*` (no data) and the HMAC-signed webhook receiver
+    /// requires `Authorization: Bearer <token>` and answers 401 otherwise.
     pub token: Option<String>,
     /// Host names accepted in `Host` besides loopback names and addresses
     /// and the address a connection came in on; `*` accepts any.

@@ -156,6 +156,7 @@ where
     fn sort(&mut self, line: &[u8]) -> Option<ClientJsonRpcMessage> {
         match sort_message(line, self.initialized) {
             Sorted::Forward(message) => {
+                let message = *message;
                 if let ClientJsonRpcMessage::Request(request) = &message
                     && matches!(request.request, ClientRequest::InitializeRequest(_))
                 {
@@ -178,8 +179,8 @@ where
 /// What to do with one JSON-RPC message (a stdio line or an HTTP body).
 #[derive(Debug)]
 pub enum Sorted {
-    /// A message rmcp can handle.
-    Forward(ClientJsonRpcMessage),
+    /// A message rmcp can handle (boxed: it is much larger than the rest).
+    Forward(Box<ClientJsonRpcMessage>),
     /// A malformed message, answered with this error (with its id when one
     /// could be read).
     Reply {
@@ -253,7 +254,7 @@ pub fn sort_message(line: &[u8], initialized: bool) -> Sorted {
                 return Sorted::Ignore("a response before initialize");
             }
             return match serde_json::from_value(value) {
-                Ok(m) => Sorted::Forward(m),
+                Ok(m) => Sorted::Forward(Box::new(m)),
                 Err(_) => Sorted::Ignore("a malformed response"),
             };
         }
@@ -269,7 +270,7 @@ pub fn sort_message(line: &[u8], initialized: bool) -> Sorted {
             return Sorted::Ignore("a notification before initialize");
         }
         return match serde_json::from_value(value) {
-            Ok(m) => Sorted::Forward(m),
+            Ok(m) => Sorted::Forward(Box::new(m)),
             Err(_) => Sorted::Ignore("a malformed notification"),
         };
     }
@@ -286,7 +287,7 @@ pub fn sort_message(line: &[u8], initialized: bool) -> Sorted {
         return reply(id, INVALID_PARAMS, format!("Invalid params: {problem}"));
     }
     match serde_json::from_value::<ClientJsonRpcMessage>(value) {
-        Ok(message) => Sorted::Forward(message),
+        Ok(message) => Sorted::Forward(Box::new(message)),
         Err(e) => reply(
             id,
             INVALID_PARAMS,
