@@ -52,7 +52,7 @@ pub(crate) fn read_text(reader: impl Read, what: &str) -> Result<String, Error> 
         .read_to_end(&mut bytes)
         .map_err(|e| Error::field("", format!("could not read parameters from {what}: {e}")))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(&format!("the parameters in {what}")));
+        return Err(too_large(&format!("the --params input from {what}")));
     }
     String::from_utf8(bytes)
         .map_err(|e| Error::field("", format!("the parameters in {what} are not UTF-8: {e}")))
@@ -67,7 +67,7 @@ pub(crate) fn read_file(path: &str) -> Result<String, Error> {
         && meta.is_file()
         && meta.len() > max_input_bytes()
     {
-        return Err(too_large(&format!("the parameters in {path}")));
+        return Err(too_large(&format!("the --params input from {path}")));
     }
     read_text(file, path)
 }
@@ -86,7 +86,7 @@ mod tests {
         assert_eq!(e.code(), crate::ErrorCode::InvalidInput);
         assert!(
             e.message()
-                .contains("the parameters in standard input is larger than 8 bytes"),
+                .contains("the --params input from standard input is larger than 8 bytes"),
             "{}",
             e.message()
         );
