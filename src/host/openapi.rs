@@ -24,7 +24,7 @@ pub struct OpenApiOptions {
 
 /// The statuses a failed tool call may answer with (see the block server's
 /// documentation), each with the error object as body.
-const TOOL_ERROR_STATUSES: [(&str, &str); 8] = [
+const TOOL_ERROR_STATUSES: [(&str, &str); 9] = [
     ("400", "The body is not a JSON object."),
     (
         "401",
@@ -33,6 +33,10 @@ const TOOL_ERROR_STATUSES: [(&str, &str); 8] = [
     (
         "403",
         "The host is not a Thrive region host nor allowed by the operator.",
+    ),
+    (
+        "408",
+        "The request body did not arrive within the body timeout; nothing was run.",
     ),
     ("413", "The body is larger than 1 MiB."),
     (
@@ -140,8 +144,8 @@ fn dry_run_schema() -> Value {
 
 /// The OpenAPI 3.1 document of a block server serving `catalogue`.
 pub fn document(catalogue: &Catalogue, options: OpenApiOptions) -> Value {
-    let all_errors = ["400", "401", "403", "413", "422", "429", "502", "504"];
-    let local_errors = ["400", "401", "403", "413", "422"];
+    let all_errors = ["400", "401", "403", "408", "413", "422", "429", "502", "504"];
+    let local_errors = ["400", "401", "403", "408", "413", "422"];
     let ids: Vec<&str> = catalogue.tools().map(|t| t.meta().id).collect();
     let mut paths = Map::new();
     paths.insert(
@@ -278,6 +282,7 @@ pub fn document(catalogue: &Catalogue, options: OpenApiOptions) -> Value {
             "get": {
                 "operationId": "fieldOptions",
                 "summary": "A dropdown's options, fetched with the server's default connection.",
+                "description": "Runs a read with the server's default connection, so it answers only the server's own pages (Sec-Fetch-Site same-origin or none, or a same-origin Origin or Referer) or a caller with the bearer token; anyone else gets 403.",
                 "parameters": [
                     id_param, field_param,
                     {"name": "q", "in": "query", "schema": {"type": "string"}},

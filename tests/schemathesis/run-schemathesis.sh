@@ -40,6 +40,7 @@ cd "$target"
     --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-10}" \
     --phases examples,fuzzing \
     --mode positive \
+    --header 'Sec-Fetch-Site: none' \
     --workers 2 \
     --request-timeout 20 \
     --no-color
