@@ -39,4 +39,4 @@ cargo test --locked --manifest-path tools/restate/Cargo.toml --quiet
 work="$target_dir/restate-it"
 rm -rf "$work"
 mkdir -p "$work"
-timeout 480 "$target_dir/debug/thrive-restate-it" "$server" "$target_dir/debug/thrive-restate" "$work"
+timeout 660 "$target_dir/debug/thrive-restate-it" "$server" "$target_dir/debug/thrive-restate" "$work"

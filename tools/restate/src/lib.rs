@@ -69,9 +69,7 @@ use std::time::Duration;
 use thrive_blocks::catalogue::composite::connection_inputs;
 use thrive_blocks::params::Connection;
 use thrive_blocks::sync::{MemberSync, StepOutcome, SyncPlan, SyncReport, SyncStep};
-use thrive_blocks::{
-    Catalogue, Context as ThriveContext, Delivery, Error, ErrorCode, RetryPolicy,
-};
+use thrive_blocks::{Catalogue, Context as ThriveContext, Delivery, Error, ErrorCode, RetryPolicy};
 
 /// The first wait after a 5xx, a transport error or an unreadable gate.
 pub const RETRY_BASE: Duration = Duration::from_millis(500);
@@ -147,12 +145,7 @@ impl SyncRequest {
     pub fn digest(&self) -> String {
         let mut connection: Vec<(&String, &Value)> = self.connection.iter().collect();
         connection.sort_by_key(|(k, _)| *k);
-        let canonical = json!([
-            self.audience_id,
-            self.users,
-            self.deadline_secs,
-            connection
-        ]);
+        let canonical = json!([self.audience_id, self.users, self.deadline_secs, connection]);
         let bytes = Sha256::digest(canonical.to_string().as_bytes());
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -271,14 +264,14 @@ impl Streak {
                 (millis(retry_wait(self.failed)), Some((503, reason)))
             }
         };
-        if let (Some(deadline), Some((status, what))) = (self.deadline, what) {
-            if attempt.at_ms.saturating_add(wait) > deadline {
-                return Err(TerminalError::new_with_code(
-                    status,
-                    format!("the deadline passed while waiting to try again: {what}"),
-                )
-                .into());
-            }
+        if let (Some(deadline), Some((status, what))) = (self.deadline, what)
+            && attempt.at_ms.saturating_add(wait) > deadline
+        {
+            return Err(TerminalError::new_with_code(
+                status,
+                format!("the deadline passed while waiting to try again: {what}"),
+            )
+            .into());
         }
         Ok(Next::Wait(wait))
     }
@@ -370,21 +363,21 @@ fn mismatches(tool: &str, sent: &Value, found: &Value) -> Vec<String> {
             out.push(format!("{field} (sent `{want}`, found `{have}`)"));
         }
     }
-    if tool == "thrive_create_audience" {
-        if let Some(parent) = found.get("parent") {
-            let want = text(sent.get("parentId"));
-            let same = match (&want, parent) {
-                (None, Value::Null) => true,
-                (Some(want), Value::Object(p)) => [p.get("id"), p.get("reference")]
-                    .into_iter()
-                    .any(|v| text(v).as_deref() == Some(want.as_str())),
-                _ => false,
-            };
-            if !same {
-                let have = text(parent.get("id")).unwrap_or_else(|| "none".to_owned());
-                let want = want.unwrap_or_else(|| "none".to_owned());
-                out.push(format!("parentId (sent `{want}`, found `{have}`)"));
-            }
+    if tool == "thrive_create_audience"
+        && let Some(parent) = found.get("parent")
+    {
+        let want = text(sent.get("parentId"));
+        let same = match (&want, parent) {
+            (None, Value::Null) => true,
+            (Some(want), Value::Object(p)) => [p.get("id"), p.get("reference")]
+                .into_iter()
+                .any(|v| text(v).as_deref() == Some(want.as_str())),
+            _ => false,
+        };
+        if !same {
+            let have = text(parent.get("id")).unwrap_or_else(|| "none".to_owned());
+            let want = want.unwrap_or_else(|| "none".to_owned());
+            out.push(format!("parentId (sent `{want}`, found `{have}`)"));
         }
     }
     out
@@ -490,7 +483,11 @@ impl Shared {
         if let (Some(map), Value::Object(params)) = (read_input.as_object_mut(), params) {
             map.extend(params);
         }
-        let found = match self.catalogue.execute(read_tool, read_input, &self.ctx).await {
+        let found = match self
+            .catalogue
+            .execute(read_tool, read_input, &self.ctx)
+            .await
+        {
             Ok(out) => out.get(key).cloned().unwrap_or(out),
             Err(e) if e.code() == ErrorCode::RateLimited => {
                 return Outcome::RateLimited { wait_ms: 0 };
@@ -508,7 +505,10 @@ impl Shared {
         };
         let differs = mismatches(tool, input, &found);
         if differs.is_empty() {
-            tracing::info!(tool, "409 on the natural key: the existing record is the one sent");
+            tracing::info!(
+                tool,
+                "409 on the natural key: the existing record is the one sent"
+            );
             return Outcome::Done {
                 value: json!({ key: found }),
             };
@@ -801,10 +801,7 @@ impl AudienceSync {
         let users = req.users.as_slice();
         let deadline = match req.deadline_secs {
             Some(secs) => {
-                let started: u64 = ctx
-                    .run(|| async { Ok(now_ms()) })
-                    .name("started")
-                    .await?;
+                let started: u64 = ctx.run(|| async { Ok(now_ms()) }).name("started").await?;
                 Some(started.saturating_add(secs.saturating_mul(1000)))
             }
             None => None,
@@ -1102,13 +1099,21 @@ mod tests {
         }
         let waits: Vec<u64> = (0..8)
             .map(|_| {
-                match streak.next(attempt::<()>(0, Outcome::Unavailable { reason: "503".into() })) {
+                match streak.next(attempt::<()>(
+                    0,
+                    Outcome::Unavailable {
+                        reason: "503".into(),
+                    },
+                )) {
                     Ok(Next::Wait(ms)) => ms,
                     _ => panic!("waits"),
                 }
             })
             .collect();
-        assert_eq!(waits, vec![500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+        assert_eq!(
+            waits,
+            vec![500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]
+        );
         assert_eq!(streak.retried, 108);
         assert!(matches!(
             streak.next(attempt(0, Outcome::Done { value: 7 })),
@@ -1118,11 +1123,16 @@ mod tests {
 
         let mut bounded = Streak::new(Some(10_000));
         assert!(matches!(
-            bounded.next(attempt::<()>(8_000, Outcome::RateLimited { wait_ms: 1_000 })),
+            bounded.next(attempt::<()>(
+                8_000,
+                Outcome::RateLimited { wait_ms: 1_000 }
+            )),
             Ok(Next::Wait(1_000))
         ));
-        let Err(e) = bounded.next(attempt::<()>(9_500, Outcome::RateLimited { wait_ms: 1_000 }))
-        else {
+        let Err(e) = bounded.next(attempt::<()>(
+            9_500,
+            Outcome::RateLimited { wait_ms: 1_000 },
+        )) else {
             panic!("past the deadline")
         };
         let shown = AsRef::<dyn std::error::Error>::as_ref(&e).to_string();
