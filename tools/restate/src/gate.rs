@@ -16,7 +16,7 @@
 //!   (`POST /query`, table `state`). A read at most [`SHARED_FRESH`] old is
 //!   reused. Closed → the step sends nothing and journals the time left; the
 //!   handler sleeps durably. A read that fails makes the step wait and try
-//!   again ([`CheckError`]), never send blind and never fail.
+//!   again, never send blind and never fail.
 //! - **close**: on a 429 the process closes its own gate at once, then
 //!   writes the object's state with the admin API
 //!   (`POST /services/ThriveGate/state`, applied by the server without any
