@@ -9,18 +9,26 @@
 //!
 //! 1. a read and a write through Restate's ingress;
 //! 2. the same write twice with one idempotency key → one write at Thrive;
-//! 3. a create whose first attempt reached Thrive before a crash → 409 →
-//!    the existing record is read back, no duplicate;
-//! 4. a sync of 10,000 users into an audience holding 2,000 others, with the
-//!    service SIGKILLed in the middle and started again: the workflow
-//!    finishes, the audience equals the target, no journaled chunk is sent
-//!    again, and the request count stays within the stated bound;
+//! 3. conflicts: a ref that belongs to someone else, with no earlier
+//!    attempt → the tool's 409 with the existing id; a create that Thrive
+//!    applied while its answer was held and the service SIGKILLed → re-sent
+//!    once, 409, read back (it matches) → 200, one user; an audience read
+//!    back only when it matches;
+//! 4. `SyncStart`: the same input again → `previouslyStarted`, another → 409
+//!    (also for an id started with Restate's own `/run/send`);
 //! 5. two service processes behind one Restate server, against a sandbox
-//!    answering 429s: after a 429, no call of the tenant reaches Thrive
+//!    answering 25 % 429s: after a 429, no call of the tenant reaches Thrive
 //!    before the shared gate opens, from either process, beyond a stated
-//!    slack for calls already past the gate (each process has its own proxy
-//!    listener, so every request says who sent it; the timeline is written
-//!    to `gate-timeline.txt` in the work directory).
+//!    slack, and at least one 429 of one process is seen holding the other
+//!    back (the timeline is written to `gate-timeline.txt`);
+//! 6. the sync (500 members, 250 leaving, to 3,000 shuffled refs:
+//!    minimum 279 requests) at 5 % 429 + 5 % 5xx, on process B, with B
+//!    SIGKILLed during an add and during a remove entry (answers held, so
+//!    the kill lands after Thrive applied the call) and restate-server
+//!    SIGKILLed and restarted on its data dir: exact membership, exact
+//!    report totals, the requests Thrive answered within minimum + 41;
+//! 7. a sync of 200 → 1,000 at 20 % 429 + 10 % 5xx: finishes, exact
+//!    membership, exactly the minimum of requests besides the faulted ones.
 //!
 //! Every wait is bounded; the driver stops its children on exit.
 
