@@ -43,8 +43,8 @@ pub const GATE_BASE: Duration = Duration::from_secs(1);
 pub const GATE_MAX: Duration = Duration::from_secs(30);
 /// How old a read of the shared gate may be and still be used for the
 /// next call of the same process (the calls of a multi-call step come a few
-/// milliseconds apart; reading before each would double their cost).
-pub const SHARED_FRESH: Duration = Duration::from_millis(50);
+/// milliseconds apart; reading before each would add a round trip to each).
+pub const SHARED_FRESH: Duration = Duration::from_millis(20);
 /// How long one admin API call of the gate may take.
 const ADMIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// The virtual object holding the gate, and its state key.
