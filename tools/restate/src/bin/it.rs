@@ -494,6 +494,45 @@ async fn check_read_and_write(w: &World) -> Res<()> {
     Ok(())
 }
 
+/// Restate took the retry policy the services declare (the numbers of
+/// [`thrive_restate::INVOCATION_RETRY`]), so a pinned invocation outlasts
+/// a worker that is down for hours instead of pausing after seconds.
+async fn check_retry_policy(w: &World) -> Res<()> {
+    let want = thrive_restate::INVOCATION_RETRY;
+    let human = |d: Duration| {
+        if d.subsec_millis() == 0 {
+            format!("{}s", d.as_secs())
+        } else {
+            format!("{}ms", d.as_millis())
+        }
+    };
+    for service in ["ThriveTools", "ThriveTenant", "AudienceSync"] {
+        let r = w
+            .http
+            .get(format!("{}/services/{service}", w.admin))
+            .send()
+            .await
+            .map_err(|e| format!("{service}: {e}"))?;
+        let body: Value = r.json().await.map_err(|e| format!("{service}: {e}"))?;
+        let policy = &body["retry_policy"];
+        ensure(
+            policy["initial_interval"] == human(want.initial)
+                && policy["max_interval"] == human(want.max)
+                && policy["exponentiation_factor"] == want.factor
+                && policy["max_attempts"] == want.attempts
+                && policy["on_max_attempts"] == "Pause",
+            format!("{service} retry policy {policy}"),
+        )?;
+    }
+    println!(
+        "ok  retry policy as declared: {} doubling to {}, {} attempts, then pause",
+        human(want.initial),
+        human(want.max),
+        want.attempts
+    );
+    Ok(())
+}
+
 async fn check_idempotency(w: &World) -> Res<()> {
     let before = w.count("POST", "/rest/v2/users");
     let input = json!({"ref": "RS-IDEM-1", "firstName": "Ida", "lastName": "Idem", "email": "rs-idem-1@example.com"});
@@ -1234,6 +1273,7 @@ async fn run(restate_bin: PathBuf, service_bin: PathBuf, dir: PathBuf) -> Res<()
     }
 
     let result = async {
+        check_retry_policy(&w).await?;
         check_read_and_write(&w).await?;
         check_idempotency(&w).await?;
         check_conflicts(&mut w).await?;
