@@ -936,7 +936,9 @@ impl SyncStart {
     /// `req`, and answers `{"workflowId", "status": "started"}`. The same
     /// input again answers `"status": "previouslyStarted"`; a different
     /// input is refused with 409 (so is an id already started directly with
-    /// `/run/send` and another input).
+    /// `/run/send` and another input). The object remembers an id for good,
+    /// while Restate forgets a finished workflow after its retention (a
+    /// day), so each run needs a new id.
     #[handler(name = "start")]
     async fn start(
         &self,
