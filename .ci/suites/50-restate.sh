@@ -8,11 +8,16 @@
 # `cargo test --workspace` does not compile the Restate SDK) into the root's
 # target directory so the dependencies it shares with the main build are
 # reused where their features agree, and runs the driver, which starts the
-# sandbox, a recording proxy, restate-server (telemetry off, loopback ports)
-# and the service, then checks reads, writes, idempotency keys, a create
-# retried after a crash, a crash in the middle of a 10,000-user sync, and the
-# shared 429 gate across two service processes (no call of the tenant reaches
-# Thrive while the gate is closed, from either process).
+# sandbox, a recording proxy (which can hold one answer back so a kill lands
+# after Thrive applied a call), restate-server (telemetry off, loopback
+# ports) and the service, then checks reads, writes, idempotency keys, a ref
+# collision (409), a create re-sent across a SIGKILL, SyncStart refusing
+# another input, the shared 429 gate across two service processes (none
+# inside a closed gate; one process's 429 holds the other back), a 500 ->
+# 3,000 sync at 5 % 429 + 5 % 5xx with SIGKILLs of process B in an add and in
+# a remove entry and of restate-server itself (restarted on its data dir),
+# and a 200 -> 1,000 sync at 20 % + 10 %, each with exact membership and the
+# requests compared with the minimum. About 3 minutes of driver on 2 cores.
 #
 # The crate is a workspace of its own, so the root's clippy and doc runs in
 # `.ci/run` do not see it: they run here, with the same -D warnings.
@@ -39,4 +44,4 @@ cargo test --locked --manifest-path tools/restate/Cargo.toml --quiet
 work="$target_dir/restate-it"
 rm -rf "$work"
 mkdir -p "$work"
-timeout 480 "$target_dir/debug/thrive-restate-it" "$server" "$target_dir/debug/thrive-restate" "$work"
+timeout 660 "$target_dir/debug/thrive-restate-it" "$server" "$target_dir/debug/thrive-restate" "$work"

@@ -241,6 +241,59 @@ async fn a_step_run_again_after_an_interruption_changes_nothing_and_counts_absen
 }
 
 #[tokio::test]
+async fn a_failed_call_of_a_remove_step_is_the_only_one_run_again() {
+    let s = scenario().await;
+    let catalogue = Catalogue::global();
+    let connection = connection_inputs(&s.env.connection());
+    let sync = MemberSync::new(catalogue, &s.env.ctx, connection);
+    let plan = sync.plan(&s.audience, &s.target).await.expect("plan");
+    let steps = plan.steps();
+    for step in &steps[..2] {
+        sync.run_step(&s.audience, step).await.expect("add step");
+    }
+    let remove = &steps[2];
+    assert_eq!(remove.calls(), 50);
+    let mut outcome = thrive_blocks::sync::StepOutcome {
+        index: remove.index(),
+        ..Default::default()
+    };
+    for call in 0..10 {
+        sync.run_call(&s.audience, remove, call, &mut outcome)
+            .await
+            .expect("remove call");
+    }
+    s.env.sandbox.reset_stats();
+    // The 11th call meets a 503 (a write: the runtime does not resend it).
+    s.env
+        .sandbox
+        .queue_faults([thrive_sandbox::OneShotFault::Status(503)]);
+    let before = outcome.clone();
+    let err = sync
+        .run_call(&s.audience, remove, 10, &mut outcome)
+        .await
+        .expect_err("the injected 503");
+    assert_eq!(err.code(), ErrorCode::Upstream);
+    assert_eq!(outcome, before, "a failed call adds nothing");
+    // Only that call is sent again, then the rest.
+    for call in 10..50 {
+        sync.run_call(&s.audience, remove, call, &mut outcome)
+            .await
+            .expect("remove call");
+    }
+    assert_eq!((outcome.removed, outcome.already_absent), (50, 0));
+    assert_eq!(s.env.sandbox.stats().count("DELETE", MEMBER), 41);
+    let beyond = sync
+        .run_call(&s.audience, remove, 50, &mut outcome)
+        .await
+        .expect_err("no call 50");
+    assert_eq!(
+        beyond.to_string(),
+        "invalid_input: call: step 2 makes 50 call(s), there is no call 50"
+    );
+    assert_eq!(member_refs(&s.env, &s.audience), s.expected);
+}
+
+#[tokio::test]
 async fn bad_input_is_refused_before_anything_is_sent() {
     let env = Env::start().await;
     env.sandbox.reset_stats();

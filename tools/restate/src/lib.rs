@@ -3,7 +3,7 @@
 //! The thrive-blocks catalogue as a [Restate](https://restate.dev) deployment,
 //! so tool calls run as durable, journaled steps shared by several workers.
 //!
-//! Four Restate components, all served by one endpoint ([`endpoint`]):
+//! Five Restate components, all served by one endpoint ([`endpoint`]):
 //!
 //! - **`ThriveTools`** (service), handler `run`: runs any tool by id with JSON
 //!   input. Reads run here, inside a journaled `ctx.run`; writes are handed to
@@ -11,53 +11,101 @@
 //! - **`ThriveTenant`** (virtual object keyed by tenant id): `write` runs one
 //!   write of that tenant at a time (Restate runs one exclusive handler per
 //!   key, whichever worker process serves it).
-//! - **`ThriveGate`** (virtual object keyed by tenant id): the tenant's
-//!   shared 429 gate in Restate state. Every step reads it fresh right
-//!   before it sends (`gateUntil`, shared, never queued) and, while it is
-//!   closed, sends nothing and waits durably; a 429 seen by any worker
-//!   closes it (`closeGate`) for all of them before the step returns. Both
-//!   go through Restate's ingress, from inside the step (see [`gate`] for
-//!   why, and what a gate cannot stop).
+//! - **`ThriveGate`** (virtual object keyed by tenant id): its state is the
+//!   tenant's shared 429 gate. Steps read and write that state through the
+//!   Restate server's admin API, not through a handler, so the gate never
+//!   waits for a deployment (see [`gate`]); `gateUntil` shows it.
 //! - **`AudienceSync`** (workflow keyed by a caller-chosen id): the bulk
-//!   member sync of [`thrive_blocks::sync`], with the plan and every chunk
-//!   its own journaled step, and a `progress` handler to watch it.
+//!   member sync of [`thrive_blocks::sync`], with the plan, every add call
+//!   and every [`CALLS_PER_RECORD`] remove calls its own journaled step, and
+//!   a `progress` handler to watch it.
+//! - **`SyncStart`** (virtual object keyed by the workflow id): `start`
+//!   starts an `AudienceSync` and refuses (409) a second start of the same
+//!   id with a different input, which Restate's own `/run/send` accepts
+//!   silently (`PreviouslyAccepted`).
 //!
 //! Credentials: a request may carry `apiKey` (and `clientId`), but Restate
 //! journals request bodies, so the recommended set-up keeps them out of the
 //! journal: start the endpoint with `THRIVE_TENANT_ID`, `THRIVE_API_KEY`,
 //! `THRIVE_HOST`, ... in its environment and send only the tool inputs.
 //!
-//! Retries: the endpoint's context makes one attempt per call (its runtime
-//! never retries a 429 on its own: a retry there would be a send that never
-//! consulted the shared gate). A 429 closes the tenant's shared gate for
-//! everyone and the step waits (durably) and tries again; 5xx and transport failures fail the `ctx.run` so Restate
-//! retries it with its own backoff; other errors are terminal.
+//! Failures, and who waits for them (every wait is a durable sleep):
+//!
+//! - **429**: the endpoint's context makes one attempt per call (its runtime
+//!   never retries behind the shared gate's back). A 429 closes the tenant's
+//!   gate for every worker ([`GATE_BASE`], doubling on each 429 in a row up
+//!   to [`GATE_MAX`]); the step waits and sends the one failed call again.
+//!   There is no cap: a tenant that keeps answering 429 makes the step wait,
+//!   unless the sync was given a deadline (`deadlineSecs`).
+//! - **5xx, transport errors, timeouts** of calls that are safe to send again
+//!   (reads, the sync's adds and removes, creates with a natural key), and a
+//!   shared gate that cannot be read: the step waits [`RETRY_BASE`], doubling
+//!   up to [`RETRY_MAX`], and sends the one failed call again.
+//! - **A worker that dies**: Restate retries the invocation on the deployment
+//!   it started on (Restate pins it) with [`INVOCATION_RETRY`]'s policy, so a
+//!   worker down for hours resumes when it is back.
+//! - Everything else (4xx) is terminal, with Thrive's status.
 //!
 //! Crash safety of writes: a step that crashed after Thrive accepted a write
 //! but before its result was journaled runs again. Adding members again is a
 //! success at Thrive, removing a member already gone answers 404 (counted as
-//! done), and a create whose natural key already exists (a user's `ref`, an
-//! audience's `reference`) answers 409: the step then reads the existing
-//! record back and returns it as the create's output.
+//! `alreadyAbsent`), and a create whose natural key already exists (a user's
+//! `ref`, an audience's `reference`) answers 409: the step then reads the
+//! existing record back and returns it only when it matches what was sent;
+//! a record that differs is the tool's 409 (`conflict`, with its id).
 
 #![warn(missing_docs)]
 
 pub mod gate;
 
-use gate::Gate;
-pub use gate::{GATE_BASE, GATE_MAX};
+use gate::{CheckError, Gate, now_ms};
+pub use gate::{GATE_BASE, GATE_MAX, SHARED_FRESH};
 use restate_sdk::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 use thrive_blocks::catalogue::composite::connection_inputs;
 use thrive_blocks::params::Connection;
 use thrive_blocks::sync::{MemberSync, StepOutcome, SyncPlan, SyncReport, SyncStep};
-use thrive_blocks::{Catalogue, Context as ThriveContext, Error, ErrorCode, RetryPolicy};
+use thrive_blocks::{Catalogue, Context as ThriveContext, Delivery, Error, ErrorCode, RetryPolicy};
 
-/// How many 429s in a row one step accepts before it gives up.
-pub const MAX_RATE_LIMITED: u32 = 30;
+/// The first wait after a 5xx, a transport error or an unreadable gate.
+pub const RETRY_BASE: Duration = Duration::from_millis(500);
+/// The longest wait after one of those (the wait doubles in a row).
+pub const RETRY_MAX: Duration = Duration::from_secs(30);
+/// Remove calls per journal entry of a remove step: progress is recorded
+/// after this many calls, and at the first call that fails, so a failure
+/// sends only the failed call again and a crash at most this many.
+pub const CALLS_PER_RECORD: usize = 20;
+
+/// Restate's retry policy for invocations of every component (set on the
+/// services, so it travels with the deployment): what happens when the
+/// worker running an invocation dies. The invocation is pinned to the
+/// deployment it started on; Restate retries it there, first after
+/// `initial`, each wait `factor` times the last up to `max`, for `attempts`
+/// attempts (about 2 h 45 min with these numbers), then pauses it (resume
+/// with `PATCH /invocations/{id}/resume`, optionally `?deployment=Latest`).
+pub const INVOCATION_RETRY: RetryNumbers = RetryNumbers {
+    initial: Duration::from_millis(500),
+    factor: 2.0,
+    max: Duration::from_secs(10),
+    attempts: 1000,
+};
+
+/// The numbers of a retry policy (see [`INVOCATION_RETRY`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryNumbers {
+    /// The first wait.
+    pub initial: Duration,
+    /// Each wait is this many times the last.
+    pub factor: f64,
+    /// The longest wait.
+    pub max: Duration,
+    /// Attempts before the invocation is paused.
+    pub attempts: u32,
+}
 
 /// A tool call: the tool id and its JSON input (connection inputs may be
 /// left out when the endpoint's environment supplies them).
@@ -79,10 +127,28 @@ pub struct SyncRequest {
     pub audience_id: String,
     /// Every user the audience must hold afterwards (emails, refs or ids).
     pub users: Vec<String>,
+    /// Give up (terminal error, with the counts so far) once the sync has
+    /// run this many seconds and Thrive still answers 429 or 5xx. Without
+    /// it the sync waits as long as Thrive refuses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_secs: Option<u64>,
     /// Connection inputs (`tenantId`, `host`, ...); the environment fills
     /// the rest.
     #[serde(default, flatten)]
     pub connection: Map<String, Value>,
+}
+
+impl SyncRequest {
+    /// A digest of the request (SHA-256, hex), the same for the same
+    /// audience, users (in order), deadline and connection inputs in any
+    /// key order.
+    pub fn digest(&self) -> String {
+        let mut connection: Vec<(&String, &Value)> = self.connection.iter().collect();
+        connection.sort_by_key(|(k, _)| *k);
+        let canonical = json!([self.audience_id, self.users, self.deadline_secs, connection]);
+        let bytes = Sha256::digest(canonical.to_string().as_bytes());
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// What the `progress` handler of `AudienceSync` returns.
@@ -101,9 +167,13 @@ pub struct SyncProgress {
     pub removed: usize,
     /// Per-user failures so far.
     pub failed: usize,
+    /// Thrive's 429s and 5xx answers (and unreadable gates) waited out so
+    /// far; each cost one call sent again.
+    #[serde(default)]
+    pub retried: usize,
 }
 
-/// The journaled result of one gated step.
+/// The result of one attempt at a call, as journaled.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub(crate) enum Outcome<T> {
@@ -112,7 +182,7 @@ pub(crate) enum Outcome<T> {
     /// Thrive answered 429; the gate is closed for everyone: wait
     /// `wait_ms`, try again.
     RateLimited {
-        #[serde(default, rename = "waitMs")]
+        #[serde(rename = "waitMs")]
         wait_ms: u64,
     },
     /// The tenant's gate was closed: nothing was sent; wait `wait_ms`.
@@ -120,8 +190,102 @@ pub(crate) enum Outcome<T> {
         #[serde(rename = "waitMs")]
         wait_ms: u64,
     },
+    /// A 5xx, a transport error or timeout of a call safe to send again, or
+    /// an unreadable gate: wait (backing off), try again.
+    Unavailable { reason: String },
     /// A terminal failure, as the catalogue's error JSON.
     Failed { error: Value },
+}
+
+/// One journaled attempt: when it was made and what came of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Attempt<T> {
+    #[serde(rename = "atMs")]
+    at_ms: u64,
+    #[serde(flatten)]
+    outcome: Outcome<T>,
+}
+
+/// The failures in a row of one call, which set its waits, and the
+/// deadline they must not pass.
+#[derive(Debug, Default)]
+pub(crate) struct Streak {
+    /// 429s in a row.
+    throttled: u32,
+    /// Other retryable failures in a row.
+    failed: u32,
+    /// Retries so far, all calls of the handler.
+    retried: usize,
+    /// Give up waiting past this time (ms since the epoch).
+    deadline: Option<u64>,
+}
+
+/// What the handler does after an attempt.
+pub(crate) enum Next<T> {
+    /// The call's value.
+    Done(T),
+    /// Sleep this many ms, then try again.
+    Wait(u64),
+}
+
+impl Streak {
+    fn new(deadline: Option<u64>) -> Self {
+        Self {
+            deadline,
+            ..Self::default()
+        }
+    }
+
+    /// The 429 count of the next attempt (1-based), which sets how long a
+    /// 429 closes the gate.
+    fn attempt(&self) -> u32 {
+        self.throttled + 1
+    }
+
+    /// Folds an attempt in: the value, a wait, or the terminal error (a
+    /// terminal failure, or a wait that would pass the deadline).
+    fn next<T>(&mut self, attempt: Attempt<T>) -> Result<Next<T>, HandlerError> {
+        let (wait, what) = match attempt.outcome {
+            Outcome::Done { value } => {
+                self.throttled = 0;
+                self.failed = 0;
+                return Ok(Next::Done(value));
+            }
+            Outcome::Failed { error } => return Err(terminal(error)),
+            Outcome::Closed { wait_ms } => (wait_ms, None),
+            Outcome::RateLimited { wait_ms } => {
+                self.throttled += 1;
+                self.retried += 1;
+                (wait_ms, Some((429, "Thrive kept answering 429".to_owned())))
+            }
+            Outcome::Unavailable { reason } => {
+                self.failed += 1;
+                self.retried += 1;
+                (millis(retry_wait(self.failed)), Some((503, reason)))
+            }
+        };
+        if let (Some(deadline), Some((status, what))) = (self.deadline, what)
+            && attempt.at_ms.saturating_add(wait) > deadline
+        {
+            return Err(TerminalError::new_with_code(
+                status,
+                format!("the deadline passed while waiting to try again: {what}"),
+            )
+            .into());
+        }
+        Ok(Next::Wait(wait))
+    }
+}
+
+/// The wait after the `n`-th retryable failure in a row (1-based).
+pub(crate) fn retry_wait(n: u32) -> Duration {
+    RETRY_BASE
+        .saturating_mul(1 << n.saturating_sub(1).min(8))
+        .min(RETRY_MAX)
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The catalogue context of every step: one attempt per call, so the
@@ -140,6 +304,83 @@ struct Shared {
     catalogue: &'static Catalogue,
     ctx: ThriveContext,
     gate: Arc<Gate>,
+}
+
+/// The tools whose create has a natural key Thrive refuses twice (409):
+/// the read tool that finds the existing record, its input, and the key of
+/// the record in both outputs.
+fn natural_key(tool: &str, input: &Value) -> Option<(&'static str, Value, &'static str)> {
+    match tool {
+        "thrive_create_user" => Some((
+            "thrive_get_user_by_ref",
+            json!({"ref": input.get("ref")?.as_str()?}),
+            "user",
+        )),
+        "thrive_create_audience" => Some((
+            "thrive_get_audience",
+            json!({"audienceId": input.get("reference")?.as_str()?}),
+            "audience",
+        )),
+        _ => None,
+    }
+}
+
+/// The fields of `sent` (a create's input) that the record `found` holds
+/// with another value; empty when it is the record that create makes.
+/// Fields the record does not show are not compared; emails are compared
+/// ignoring case; an audience's `parentId` (an id or a reference) is
+/// compared with the record's `parent`.
+fn mismatches(tool: &str, sent: &Value, found: &Value) -> Vec<String> {
+    let fields: &[&str] = match tool {
+        "thrive_create_user" => &[
+            "ref",
+            "firstName",
+            "lastName",
+            "email",
+            "role",
+            "languageCode",
+        ],
+        "thrive_create_audience" => &["reference", "name", "category"],
+        _ => &[],
+    };
+    let text = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let mut out = Vec::new();
+    for field in fields {
+        let (Some(want), Some(have)) = (text(sent.get(*field)), text(found.get(*field))) else {
+            continue;
+        };
+        let same = if *field == "email" {
+            want.eq_ignore_ascii_case(&have)
+        } else {
+            want == have
+        };
+        if !same {
+            out.push(format!("{field} (sent `{want}`, found `{have}`)"));
+        }
+    }
+    if tool == "thrive_create_audience"
+        && let Some(parent) = found.get("parent")
+    {
+        let want = text(sent.get("parentId"));
+        let same = match (&want, parent) {
+            (None, Value::Null) => true,
+            (Some(want), Value::Object(p)) => [p.get("id"), p.get("reference")]
+                .into_iter()
+                .any(|v| text(v).as_deref() == Some(want.as_str())),
+            _ => false,
+        };
+        if !same {
+            let have = text(parent.get("id")).unwrap_or_else(|| "none".to_owned());
+            let want = want.unwrap_or_else(|| "none".to_owned());
+            out.push(format!("parentId (sent `{want}`, found `{have}`)"));
+        }
+    }
+    out
 }
 
 impl Shared {
@@ -173,65 +414,178 @@ impl Shared {
         }
     }
 
+    /// Runs `call` unless the tenant's gate is closed; closes the gate for
+    /// everyone when it answers 429 (`attempt`: the 429 count of this
+    /// attempt, 1-based). Sends nothing while the gate is closed or cannot
+    /// be read.
+    async fn guard<T>(
+        &self,
+        tenant: &str,
+        attempt: u32,
+        call: impl Future<Output = Outcome<T>>,
+    ) -> Outcome<T> {
+        match self.gate.check(tenant).await {
+            Err(CheckError(reason)) => return Outcome::Unavailable { reason },
+            Ok(Some(wait_ms)) => return Outcome::Closed { wait_ms },
+            Ok(None) => {}
+        }
+        match call.await {
+            Outcome::RateLimited { .. } => Outcome::RateLimited {
+                wait_ms: self.gate.close(tenant, attempt).await,
+            },
+            other => other,
+        }
+    }
+
     /// Runs one tool call and classifies the result for the journal.
-    /// Retryable failures (5xx, transport, timeout) are returned as `Err`
-    /// so Restate retries the `ctx.run`.
-    async fn call(&self, call: &ToolCall) -> Result<Outcome<Value>, HandlerError> {
+    async fn call(&self, call: &ToolCall) -> Outcome<Value> {
         let input = Self::with_env(call.input.clone());
         tracing::info!(tool = %call.tool, "thrive tool call");
+        let keyed = natural_key(&call.tool, &input).is_some();
         match self
             .catalogue
             .execute(&call.tool, input.clone(), &self.ctx)
             .await
         {
-            Ok(value) => Ok(Outcome::Done { value }),
-            Err(e) if e.code() == ErrorCode::RateLimited => Ok(Outcome::RateLimited { wait_ms: 0 }),
-            Err(e) if e.is_retryable() || e.code() == ErrorCode::Upstream => {
-                tracing::warn!(tool = %call.tool, error = %e, "retryable failure; Restate retries the step");
-                Err(HandlerError::from(e))
-            }
-            Err(e) if e.code() == ErrorCode::Conflict => {
-                match self.read_back(&call.tool, &input).await {
-                    Some(Ok(value)) => {
-                        tracing::info!(tool = %call.tool, "conflict on the natural key: read the existing record back");
-                        Ok(Outcome::Done { value })
-                    }
-                    Some(Err(read)) if read.is_retryable() => Err(HandlerError::from(read)),
-                    _ => Ok(Outcome::Failed { error: e.to_json() }),
+            Ok(value) => Outcome::Done { value },
+            Err(e) if e.code() == ErrorCode::RateLimited => Outcome::RateLimited { wait_ms: 0 },
+            // A create with a natural key may be sent again after any
+            // failure: a copy that reached Thrive answers 409 and is read
+            // back and compared.
+            Err(e)
+                if e.is_retryable()
+                    || e.code() == ErrorCode::Upstream
+                    || (keyed && matches!(e.code(), ErrorCode::Transport | ErrorCode::Timeout)) =>
+            {
+                tracing::warn!(tool = %call.tool, error = %e, "retryable failure; the step waits and tries again");
+                Outcome::Unavailable {
+                    reason: e.to_string(),
                 }
             }
-            Err(e) => Ok(Outcome::Failed { error: e.to_json() }),
+            Err(e) if e.code() == ErrorCode::Conflict && keyed => {
+                self.read_back(&call.tool, &input, e).await
+            }
+            Err(e) => Outcome::Failed { error: e.to_json() },
         }
     }
 
-    /// After a 409 on a create with a natural key, the existing record in the
-    /// create's output shape; `None` for tools without a natural key.
-    async fn read_back(&self, tool: &str, input: &Value) -> Option<Result<Value, Error>> {
-        let connection = Value::Object(connection_inputs(input));
-        let (read_tool, params, key) = match tool {
-            "thrive_create_user" => (
-                "thrive_get_user_by_ref",
-                json!({"ref": input.get("ref")?.as_str()?}),
-                "user",
-            ),
-            "thrive_create_audience" => (
-                "thrive_get_audience",
-                json!({"audienceId": input.get("reference")?.as_str()?}),
-                "audience",
-            ),
-            _ => return None,
+    /// After a 409 on a create with a natural key: the existing record in
+    /// the create's output shape when it matches what was sent (an earlier
+    /// attempt of this create reached Thrive), else the tool's 409 with the
+    /// existing record's id.
+    async fn read_back(&self, tool: &str, input: &Value, conflict: Error) -> Outcome<Value> {
+        let Some((read_tool, params, key)) = natural_key(tool, input) else {
+            return Outcome::Failed {
+                error: conflict.to_json(),
+            };
         };
-        let mut read_input = connection;
+        let mut read_input = Value::Object(connection_inputs(input));
         if let (Some(map), Value::Object(params)) = (read_input.as_object_mut(), params) {
             map.extend(params);
         }
-        Some(
-            self.catalogue
-                .execute(read_tool, read_input, &self.ctx)
-                .await
-                .map(|out| json!({ key: out.get(key).cloned().unwrap_or(out) })),
+        let found = match self
+            .catalogue
+            .execute(read_tool, read_input, &self.ctx)
+            .await
+        {
+            Ok(out) => out.get(key).cloned().unwrap_or(out),
+            Err(e) if e.code() == ErrorCode::RateLimited => {
+                return Outcome::RateLimited { wait_ms: 0 };
+            }
+            Err(e) if e.is_retryable() || e.code() == ErrorCode::Upstream => {
+                return Outcome::Unavailable {
+                    reason: format!("reading back after a 409: {e}"),
+                };
+            }
+            Err(_) => {
+                return Outcome::Failed {
+                    error: conflict.to_json(),
+                };
+            }
+        };
+        let differs = mismatches(tool, input, &found);
+        if differs.is_empty() {
+            tracing::info!(
+                tool,
+                "409 on the natural key: the existing record is the one sent"
+            );
+            return Outcome::Done {
+                value: json!({ key: found }),
+            };
+        }
+        let id = found.get("id").cloned().unwrap_or(Value::Null);
+        let shown = id.as_str().map_or_else(|| id.to_string(), str::to_owned);
+        let error = Error::new(
+            ErrorCode::Conflict,
+            format!(
+                "a {key} with this natural key already exists (id {shown}) and differs from the one sent: {}",
+                differs.join(", ")
+            ),
         )
+        .with_status(409)
+        .with_retry(Delivery::Answered, false)
+        .with_details(json!({"existingId": id, "mismatched": differs}));
+        Outcome::Failed {
+            error: error.to_json(),
+        }
     }
+
+    /// Runs calls of `step` from `leg.next` on, up to [`CALLS_PER_RECORD`]
+    /// of them, each right after a gate check, stopping at the first that
+    /// fails (or a closed gate); returns how far it got and why it stopped.
+    async fn leg(
+        &self,
+        sync: &MemberSync<'_>,
+        tenant: &str,
+        audience: &str,
+        step: &SyncStep,
+        mut leg: Leg,
+        attempt: u32,
+    ) -> LegAttempt {
+        let at_ms = now_ms();
+        let end = step.calls().min(leg.next + CALLS_PER_RECORD);
+        let mut stop = None;
+        while leg.next < end {
+            let mut outcome = leg.outcome.clone();
+            let sent = self
+                .guard(tenant, attempt, async {
+                    classify(sync.run_call(audience, step, leg.next, &mut outcome).await)
+                })
+                .await;
+            match sent {
+                Outcome::Done { value: () } => {
+                    leg.outcome = outcome;
+                    leg.next += 1;
+                }
+                other => {
+                    stop = Some(other);
+                    break;
+                }
+            }
+        }
+        LegAttempt {
+            at_ms,
+            leg,
+            stop: stop.unwrap_or(Outcome::Done { value: () }),
+        }
+    }
+}
+
+/// How far a multi-call step got: what its calls did, and the next call.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Leg {
+    outcome: StepOutcome,
+    next: usize,
+}
+
+/// One journaled leg of a multi-call step: how far it got, and why it
+/// stopped (`Done`: it ran its calls).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct LegAttempt {
+    #[serde(rename = "atMs")]
+    at_ms: u64,
+    leg: Leg,
+    stop: Outcome<()>,
 }
 
 /// The tenant key of a tool input (filled from the environment).
@@ -261,46 +615,32 @@ fn terminal(error: Value) -> HandlerError {
     TerminalError::new_with_code(status, error.to_string()).into()
 }
 
-/// Runs `$body` (an expression giving `Result<Outcome<T>, HandlerError>`,
-/// evaluated inside the step) as a journaled step named `$name`, behind the
-/// tenant's shared gate ([`Gate::guard`]: checked right before the send, and
-/// closed for everyone on a 429 before the step returns). While the gate is
-/// closed the step sends nothing; the handler sleeps durably for the time
-/// the step journaled and runs the step again. Evaluates to the step's
-/// value; returns the handler's error on a terminal failure or after
-/// [`MAX_RATE_LIMITED`] 429s in a row.
+/// Runs `$body` (an expression giving an [`Outcome`], evaluated inside the
+/// step) as a journaled step named `$name`, behind the tenant's shared gate
+/// (checked right before the send, and closed for everyone on a 429 before
+/// the step returns), folding each attempt into `$streak` ([`Streak`]).
+/// While the gate is closed, after a 429 and after a retryable failure the
+/// handler sleeps durably and runs the step again; nothing else is sent
+/// again. Evaluates to the step's value; returns the handler's error on a
+/// terminal failure or a passed deadline.
 ///
 /// A macro rather than a generic function: the handler contexts are
 /// distinct types whose lifetimes a generic helper cannot name.
 macro_rules! gated_step {
-    ($ctx:expr, $gate:expr, $tenant:expr, $name:expr, $body:expr) => {{
-        let mut throttled: u32 = 0;
+    ($ctx:expr, $shared:expr, $tenant:expr, $streak:expr, $name:expr, $body:expr) => {{
         loop {
-            let attempt = throttled + 1;
-            let Json(outcome) = $ctx
+            let attempt = $streak.attempt();
+            let Json(journaled) = $ctx
                 .run(|| async {
-                    $gate
-                        .guard(&$tenant, attempt, async { $body })
-                        .await
-                        .map(Json)
+                    let at_ms = now_ms();
+                    let outcome = $shared.guard(&$tenant, attempt, async { $body }).await;
+                    Ok(Json(Attempt { at_ms, outcome }))
                 })
                 .name($name)
                 .await?;
-            match outcome {
-                Outcome::Done { value } => break value,
-                Outcome::Failed { error } => return Err(terminal(error)),
-                Outcome::Closed { wait_ms } => {
-                    $ctx.sleep(Duration::from_millis(wait_ms)).await?;
-                }
-                Outcome::RateLimited { wait_ms } => {
-                    throttled += 1;
-                    if throttled >= MAX_RATE_LIMITED {
-                        return Err(
-                            TerminalError::new_with_code(429, "Thrive kept answering 429").into(),
-                        );
-                    }
-                    $ctx.sleep(Duration::from_millis(wait_ms)).await?;
-                }
+            match $streak.next(journaled)? {
+                Next::Done(value) => break value,
+                Next::Wait(ms) => $ctx.sleep(Duration::from_millis(ms)).await?,
             }
         }
     }};
@@ -309,7 +649,17 @@ macro_rules! gated_step {
 /// `ThriveTools`: any tool by id.
 pub struct ThriveTools(Shared);
 
-#[restate_sdk::service(name = "ThriveTools", client_visibility = "pub(crate)")]
+#[restate_sdk::service(
+    name = "ThriveTools",
+    client_visibility = "pub(crate)",
+    invocation_retry_policy(
+        initial_interval = "500ms",
+        factor = 2.0,
+        max_interval = "10s",
+        max_attempts = 1000,
+        on_max_attempts = "pause"
+    )
+)]
 impl ThriveTools {
     /// Runs the tool `tool` with `input`. Reads run here as one journaled
     /// step (after the tenant's 429 gate opens); writes are forwarded to
@@ -336,10 +686,12 @@ impl ThriveTools {
                 .await?);
         }
         let shared = &self.0;
+        let mut streak = Streak::new(None);
         let value: Value = gated_step!(
             ctx,
-            shared.gate,
+            shared,
             tenant,
+            streak,
             call.tool.clone(),
             shared.call(&call).await
         );
@@ -350,7 +702,17 @@ impl ThriveTools {
 /// `ThriveTenant`: one per tenant; serialises the tenant's writes.
 pub struct ThriveTenant(Shared);
 
-#[restate_sdk::object(name = "ThriveTenant", client_visibility = "pub(crate)")]
+#[restate_sdk::object(
+    name = "ThriveTenant",
+    client_visibility = "pub(crate)",
+    invocation_retry_policy(
+        initial_interval = "500ms",
+        factor = 2.0,
+        max_interval = "10s",
+        max_attempts = 1000,
+        on_max_attempts = "pause"
+    )
+)]
 impl ThriveTenant {
     /// Runs one write tool for this tenant, one at a time per tenant across
     /// every worker, as a journaled step behind the tenant's 429 gate. A 429
@@ -369,10 +731,12 @@ impl ThriveTenant {
             map.insert("tenantId".into(), Value::from(tenant.clone()));
         }
         let shared = &self.0;
+        let mut streak = Streak::new(None);
         let value: Value = gated_step!(
             ctx,
-            shared.gate,
+            shared,
             tenant,
+            streak,
             call.tool.clone(),
             shared.call(&call).await
         );
@@ -380,31 +744,19 @@ impl ThriveTenant {
     }
 }
 
-/// `ThriveGate`: one per tenant; holds the tenant's shared 429 gate. Kept
-/// apart from `ThriveTenant` so closing or reading the gate never queues
-/// behind a running write.
+/// `ThriveGate`: one per tenant; its state (`gateUntil`, ms since the
+/// epoch) is the tenant's shared 429 gate, read and written by the steps
+/// through Restate's admin API (see [`gate`]).
 pub struct ThriveGate;
-
-const GATE: &str = "gateUntil";
 
 #[restate_sdk::object(name = "ThriveGate", client_visibility = "pub(crate)")]
 impl ThriveGate {
     /// Until when (ms since the epoch) the tenant's calls must wait; 0 when
-    /// the gate has never been closed. Runs concurrently with everything.
+    /// the gate has never been closed. For people and dashboards: the
+    /// steps read the state without a handler.
     #[handler(name = "gateUntil")]
     async fn gate_until(&self, ctx: SharedObjectContext<'_>) -> Result<u64, HandlerError> {
-        Ok(ctx.get::<u64>(GATE).await?.unwrap_or(0))
-    }
-
-    /// Closes the gate until `until` (ms since the epoch), unless it is
-    /// already closed for longer.
-    #[handler(name = "closeGate")]
-    async fn close_gate(&self, ctx: ObjectContext<'_>, until: u64) -> Result<(), HandlerError> {
-        let current = ctx.get::<u64>(GATE).await?.unwrap_or(0);
-        if until > current {
-            ctx.set(GATE, until);
-        }
-        Ok(())
+        Ok(ctx.get::<u64>(gate::GATE_KEY).await?.unwrap_or(0))
     }
 }
 
@@ -412,17 +764,26 @@ impl ThriveGate {
 pub struct AudienceSync(Shared);
 
 const PROGRESS: &str = "progress";
+const INPUT_DIGEST: &str = "inputDigest";
 
 #[restate_sdk::workflow(
     name = "AudienceSync",
     client_visibility = "pub(crate)",
-    invocation_retry_policy(initial_interval = "200ms", factor = 2.0, max_interval = "2s")
+    invocation_retry_policy(
+        initial_interval = "500ms",
+        factor = 2.0,
+        max_interval = "10s",
+        max_attempts = 1000,
+        on_max_attempts = "pause"
+    )
 )]
 impl AudienceSync {
     /// Plans the sync (one journaled step: every page of members read, the
-    /// difference computed), then runs each chunk as its own journaled step.
-    /// After a crash Restate replays the journal: journaled steps are not
-    /// sent again; the step that was running is.
+    /// difference computed), then runs each add call as its own journaled
+    /// step and the remove calls [`CALLS_PER_RECORD`] to a journal entry.
+    /// After a crash Restate replays the journal: journaled calls are not
+    /// sent again; the ones of the entry that was running are. After a 429
+    /// or a 5xx only the call that failed is sent again.
     #[handler(name = "run")]
     async fn run(
         &self,
@@ -430,12 +791,22 @@ impl AudienceSync {
         req: Json<SyncRequest>,
     ) -> Result<Json<SyncReport>, HandlerError> {
         let req = req.into_inner();
+        ctx.set(INPUT_DIGEST, req.digest());
         let input = Shared::with_env(Value::Object(req.connection.clone()));
         let connection = connection_inputs(&input);
         let tenant = tenant_of(&input)?;
-        let sync = MemberSync::new(self.0.catalogue, &self.0.ctx, connection);
+        let shared = &self.0;
+        let sync = MemberSync::new(shared.catalogue, &shared.ctx, connection);
         let audience = req.audience_id.as_str();
         let users = req.users.as_slice();
+        let deadline = match req.deadline_secs {
+            Some(secs) => {
+                let started: u64 = ctx.run(|| async { Ok(now_ms()) }).name("started").await?;
+                Some(started.saturating_add(secs.saturating_mul(1000)))
+            }
+            None => None,
+        };
+        let mut streak = Streak::new(deadline);
         ctx.set(
             PROGRESS,
             Json(SyncProgress {
@@ -446,8 +817,9 @@ impl AudienceSync {
 
         let plan: SyncPlan = gated_step!(
             ctx,
-            self.0.gate,
+            shared,
             tenant,
+            streak,
             "plan",
             classify(sync.plan(audience, users).await)
         );
@@ -461,21 +833,70 @@ impl AudienceSync {
 
         let mut outcomes: Vec<StepOutcome> = Vec::with_capacity(steps.len());
         for step in &steps {
-            let name = match step {
-                SyncStep::Add { index, .. } => format!("add-{index}"),
-                SyncStep::Remove { index, .. } => format!("remove-{index}"),
+            let outcome: StepOutcome = match step {
+                SyncStep::Add { index, .. } => gated_step!(
+                    ctx,
+                    shared,
+                    tenant,
+                    streak,
+                    format!("add-{index}"),
+                    classify(sync.run_step(audience, step).await)
+                ),
+                SyncStep::Remove { index, .. } => {
+                    let mut leg = Leg {
+                        outcome: StepOutcome {
+                            index: *index,
+                            ..StepOutcome::default()
+                        },
+                        next: 0,
+                    };
+                    while leg.next < step.calls() {
+                        let attempt = streak.attempt();
+                        let from = leg.clone();
+                        let Json(journaled) = ctx
+                            .run(|| async {
+                                Ok(Json(
+                                    shared
+                                        .leg(&sync, &tenant, audience, step, from, attempt)
+                                        .await,
+                                ))
+                            })
+                            .name(format!("remove-{index}@{}", leg.next))
+                            .await?;
+                        let LegAttempt {
+                            at_ms,
+                            leg: got,
+                            stop,
+                        } = journaled;
+                        if got.next > leg.next {
+                            // Progress breaks a run of failures.
+                            streak.next(Attempt {
+                                at_ms,
+                                outcome: Outcome::Done { value: () },
+                            })?;
+                        }
+                        progress.removed += (got.outcome.removed + got.outcome.already_absent)
+                            - (leg.outcome.removed + leg.outcome.already_absent);
+                        leg = got;
+                        let next = streak.next(Attempt {
+                            at_ms,
+                            outcome: stop,
+                        });
+                        progress.retried = streak.retried;
+                        ctx.set(PROGRESS, Json(progress.clone()));
+                        if let Next::Wait(ms) = next? {
+                            ctx.sleep(Duration::from_millis(ms)).await?;
+                        }
+                    }
+                    leg.outcome
+                }
             };
-            let outcome: StepOutcome = gated_step!(
-                ctx,
-                self.0.gate,
-                tenant,
-                name.clone(),
-                classify(sync.run_step(audience, step).await)
-            );
             progress.done += 1;
-            progress.added += outcome.added;
-            progress.removed += outcome.removed + outcome.already_absent;
+            if matches!(step, SyncStep::Add { .. }) {
+                progress.added += outcome.added;
+            }
             progress.failed += outcome.failures.len();
+            progress.retried = streak.retried;
             ctx.set(PROGRESS, Json(progress.clone()));
             outcomes.push(outcome);
         }
@@ -495,31 +916,106 @@ impl AudienceSync {
             .await?
             .unwrap_or_default())
     }
+
+    /// The digest ([`SyncRequest::digest`]) of the input this workflow runs
+    /// with; empty before it started.
+    #[handler(name = "inputDigest")]
+    async fn input_digest(&self, ctx: SharedWorkflowContext<'_>) -> Result<String, HandlerError> {
+        Ok(ctx.get::<String>(INPUT_DIGEST).await?.unwrap_or_default())
+    }
 }
 
-/// Sorts a sync step's result into journal outcomes (see [`Shared::call`]).
-fn classify<T>(result: Result<T, Error>) -> Result<Outcome<T>, HandlerError> {
+/// `SyncStart`: one per workflow id; starts an `AudienceSync` once.
+pub struct SyncStart;
+
+const STARTED: &str = "digest";
+
+#[restate_sdk::object(name = "SyncStart", client_visibility = "pub(crate)")]
+impl SyncStart {
+    /// Starts the `AudienceSync` workflow whose id is this object's key with
+    /// `req`, and answers `{"workflowId", "status": "started"}`. The same
+    /// input again answers `"status": "previouslyStarted"`; a different
+    /// input is refused with 409 (so is an id already started directly with
+    /// `/run/send` and another input). The object remembers an id for good,
+    /// while Restate forgets a finished workflow after its retention (a
+    /// day), so each run needs a new id.
+    #[handler(name = "start")]
+    async fn start(
+        &self,
+        ctx: ObjectContext<'_>,
+        req: Json<SyncRequest>,
+    ) -> Result<Json<Value>, HandlerError> {
+        let req = req.into_inner();
+        let id = ctx.key().to_owned();
+        let digest = req.digest();
+        let known = match ctx.get::<String>(STARTED).await? {
+            Some(started) => started,
+            None => {
+                ctx.workflow_client::<AudienceSyncClient>(id.clone())
+                    .input_digest()
+                    .call()
+                    .await?
+            }
+        };
+        if known.is_empty() {
+            ctx.set(STARTED, digest);
+            ctx.workflow_client::<AudienceSyncClient>(id.clone())
+                .run(Json(req))
+                .send();
+            return Ok(Json(json!({"workflowId": id, "status": "started"})));
+        }
+        if known == digest {
+            return Ok(Json(
+                json!({"workflowId": id, "status": "previouslyStarted"}),
+            ));
+        }
+        Err(TerminalError::new_with_code(
+            409,
+            format!(
+                "workflow `{id}` was already started with a different input (digest {known}, this one {digest}); choose a new workflow id"
+            ),
+        )
+        .into())
+    }
+}
+
+/// Sorts a sync call's result into journal outcomes: adds, removes and
+/// reads may all be sent again, so 5xx, transport errors and timeouts are
+/// retried; a 429 closes the gate.
+fn classify<T>(result: Result<T, Error>) -> Outcome<T> {
     match result {
-        Ok(value) => Ok(Outcome::Done { value }),
-        Err(e) if e.code() == ErrorCode::RateLimited => Ok(Outcome::RateLimited { wait_ms: 0 }),
-        Err(e) if e.is_retryable() || e.code() == ErrorCode::Upstream => Err(HandlerError::from(e)),
-        Err(e) => Ok(Outcome::Failed { error: e.to_json() }),
+        Ok(value) => Outcome::Done { value },
+        Err(e) if e.code() == ErrorCode::RateLimited => Outcome::RateLimited { wait_ms: 0 },
+        Err(e)
+            if e.is_retryable()
+                || matches!(
+                    e.code(),
+                    ErrorCode::Upstream | ErrorCode::Transport | ErrorCode::Timeout
+                ) =>
+        {
+            Outcome::Unavailable {
+                reason: e.to_string(),
+            }
+        }
+        Err(e) => Outcome::Failed { error: e.to_json() },
     }
 }
 
 /// The Restate endpoint serving `ThriveTools`, `ThriveTenant`,
-/// `ThriveGate` and `AudienceSync`. Serve it with `restate_sdk::http_server::HttpServer`.
+/// `ThriveGate`, `AudienceSync` and `SyncStart`. Serve it with
+/// `restate_sdk::http_server::HttpServer`.
 ///
-/// `ingress` is the Restate server's ingress (e.g. `http://127.0.0.1:8080`):
-/// every step reads and closes the tenant's shared 429 gate through it,
-/// right before and right after its call (see [`gate`]).
-pub fn endpoint(ingress: reqwest::Url) -> restate_sdk::endpoint::Endpoint {
-    let shared = Shared::new(Gate::shared(ingress));
+/// `admin` is the Restate server's admin API (e.g. `http://127.0.0.1:9070`):
+/// every call reads and closes the tenant's shared 429 gate through it,
+/// right before and right after it is sent (see [`gate`]).
+pub fn endpoint(admin: reqwest::Url) -> restate_sdk::endpoint::Endpoint {
+    let shared = Shared::new(Gate::shared(admin));
     Endpoint::builder()
         .bind(ThriveTools(shared.clone()))
         .bind(ThriveTenant(shared.clone()))
         .bind(ThriveGate)
         .bind(AudienceSync(shared))
+        .bind(SyncStart)
         .build()
 }
 
@@ -555,34 +1051,157 @@ mod tests {
             tool: "thrive_get_user_by_ref".into(),
             input: json!({"tenantId": "eu-west-2_SandboxDemo", "apiKey": "k", "host": origin, "ref": "EMP-1"}),
         };
-        let outcome = shared.call(&call).await.expect("not a retryable error");
+        let tenant = "eu-west-2_SandboxDemo";
+        let outcome = shared.guard(tenant, 1, shared.call(&call)).await;
         assert!(
-            matches!(outcome, Outcome::RateLimited { .. }),
+            matches!(outcome, Outcome::RateLimited { wait_ms: 1000 }),
             "{outcome:?}"
         );
         assert_eq!(hits.load(Ordering::SeqCst), 1, "one attempt, no retry");
+        // The gate is now closed: the next attempt sends nothing.
+        let again = shared.guard(tenant, 1, shared.call(&call)).await;
+        assert!(matches!(again, Outcome::Closed { .. }), "{again:?}");
+        assert_eq!(hits.load(Ordering::SeqCst), 1, "nothing sent while closed");
     }
 
     #[test]
-    fn a_terminal_error_keeps_thrive_status() {
+    fn classify_retries_5xx_and_keeps_thrive_status_on_terminal_errors() {
         let e = Error::from_response(
             404,
             &json!({"status": 404, "error": "Not Found", "message": "User not found"}),
         );
-        let outcome = classify::<()>(Err(e)).expect("not retryable");
-        let Outcome::Failed { error } = outcome else {
+        let Outcome::Failed { error } = classify::<()>(Err(e)) else {
             panic!("a 404 is a terminal failure")
         };
         assert_eq!(error["error"]["status"], 404);
         let rate = Error::from_response(429, &json!({}));
         assert!(matches!(
             classify::<()>(Err(rate)),
-            Ok(Outcome::RateLimited { .. })
+            Outcome::RateLimited { .. }
         ));
         let upstream = Error::from_response(503, &json!({}));
         assert!(
-            classify::<()>(Err(upstream)).is_err(),
-            "a 5xx is retried by Restate"
+            matches!(classify::<()>(Err(upstream)), Outcome::Unavailable { .. }),
+            "a 5xx waits and is sent again"
         );
+    }
+
+    fn attempt<T>(at_ms: u64, outcome: Outcome<T>) -> Attempt<T> {
+        Attempt { at_ms, outcome }
+    }
+
+    #[test]
+    fn a_streak_waits_without_a_cap_and_gives_up_only_at_the_deadline() {
+        let mut streak = Streak::new(None);
+        for _ in 0..100 {
+            let next = streak
+                .next(attempt::<()>(0, Outcome::RateLimited { wait_ms: 30_000 }))
+                .expect("no deadline: waits");
+            assert!(matches!(next, Next::Wait(30_000)));
+        }
+        let waits: Vec<u64> = (0..8)
+            .map(|_| {
+                match streak.next(attempt::<()>(
+                    0,
+                    Outcome::Unavailable {
+                        reason: "503".into(),
+                    },
+                )) {
+                    Ok(Next::Wait(ms)) => ms,
+                    _ => panic!("waits"),
+                }
+            })
+            .collect();
+        assert_eq!(
+            waits,
+            vec![500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]
+        );
+        assert_eq!(streak.retried, 108);
+        assert!(matches!(
+            streak.next(attempt(0, Outcome::Done { value: 7 })),
+            Ok(Next::Done(7))
+        ));
+        assert_eq!((streak.throttled, streak.failed), (0, 0), "success resets");
+
+        let mut bounded = Streak::new(Some(10_000));
+        assert!(matches!(
+            bounded.next(attempt::<()>(
+                8_000,
+                Outcome::RateLimited { wait_ms: 1_000 }
+            )),
+            Ok(Next::Wait(1_000))
+        ));
+        let Err(e) = bounded.next(attempt::<()>(
+            9_500,
+            Outcome::RateLimited { wait_ms: 1_000 },
+        )) else {
+            panic!("past the deadline")
+        };
+        let shown = AsRef::<dyn std::error::Error>::as_ref(&e).to_string();
+        assert_eq!(
+            shown,
+            "Terminal error [429]: the deadline passed while waiting to try again: Thrive kept answering 429"
+        );
+        // A closed gate is not a failure, but its wait still cannot pass
+        // the deadline unnoticed: the next 429 ends it.
+        assert!(matches!(
+            bounded.next(attempt::<()>(9_500, Outcome::Closed { wait_ms: 400 })),
+            Ok(Next::Wait(400))
+        ));
+    }
+
+    #[test]
+    fn a_read_back_record_that_differs_is_a_conflict() {
+        let sent = json!({"ref": "EMP-00001", "firstName": "Ada", "lastName": "Impostor", "email": "ADA@example.com"});
+        let found = json!({"id": "u1", "ref": "EMP-00001", "firstName": "Maya", "lastName": "Wood", "email": "maya.wood@example.com"});
+        assert_eq!(
+            mismatches("thrive_create_user", &sent, &found),
+            vec![
+                "firstName (sent `Ada`, found `Maya`)",
+                "lastName (sent `Impostor`, found `Wood`)",
+                "email (sent `ADA@example.com`, found `maya.wood@example.com`)"
+            ]
+        );
+        let same = json!({"id": "u1", "ref": "EMP-00001", "firstName": "Ada", "lastName": "Impostor", "email": "ada@example.com", "status": "active"});
+        assert!(mismatches("thrive_create_user", &sent, &same).is_empty());
+
+        let audience = json!({"name": "Sales", "reference": "sales", "category": "audience", "parentId": "org"});
+        let under = |parent: Value| json!({"id": "a9", "name": "Sales", "reference": "sales", "category": "audience", "parent": parent});
+        assert!(
+            mismatches(
+                "thrive_create_audience",
+                &audience,
+                &under(json!({"id": "a1", "reference": "org"}))
+            )
+            .is_empty(),
+            "the parent named by reference"
+        );
+        assert_eq!(
+            mismatches(
+                "thrive_create_audience",
+                &audience,
+                &under(json!({"id": "a2", "reference": "other"}))
+            ),
+            vec!["parentId (sent `org`, found `a2`)"]
+        );
+    }
+
+    #[test]
+    fn the_request_digest_ignores_key_order_only() {
+        let a: SyncRequest = serde_json::from_value(
+            json!({"audienceId": "a1", "users": ["x", "y"], "tenantId": "t", "host": "h"}),
+        )
+        .expect("request");
+        let b: SyncRequest = serde_json::from_value(
+            json!({"host": "h", "tenantId": "t", "users": ["x", "y"], "audienceId": "a1"}),
+        )
+        .expect("request");
+        let c: SyncRequest = serde_json::from_value(
+            json!({"audienceId": "a1", "users": ["x", "z"], "tenantId": "t", "host": "h"}),
+        )
+        .expect("request");
+        assert_eq!(a.digest(), b.digest());
+        assert_ne!(a.digest(), c.digest());
+        assert_eq!(a.digest().len(), 64);
     }
 }

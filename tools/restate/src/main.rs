@@ -1,12 +1,12 @@
 //! `thrive-restate`: serve the thrive-blocks catalogue as a Restate
 //! deployment (services `ThriveTools`, `ThriveTenant`, `ThriveGate`,
-//! `AudienceSync`).
+//! `AudienceSync`, `SyncStart`).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-Usage: thrive-restate [--listen ADDR] [--ingress URL]
+Usage: thrive-restate [--listen ADDR] [--admin URL]
 
 Serves the thrive-blocks catalogue as a Restate deployment (HTTP/2, h2c).
 Register it with the Restate server's admin API, e.g.
@@ -15,10 +15,10 @@ Register it with the Restate server's admin API, e.g.
 
 Options:
   --listen ADDR   Address to listen on (default 127.0.0.1:9080)
-  --ingress URL   The Restate server's ingress, through which every step reads
-                  and closes the tenant's shared 429 gate right before and
-                  after its call (default $THRIVE_RESTATE_INGRESS, else
-                  http://127.0.0.1:8080)
+  --admin URL     The Restate server's admin API, through which every call
+                  reads and closes the tenant's shared 429 gate right before
+                  and after it is sent, without needing any deployment up
+                  (default $THRIVE_RESTATE_ADMIN, else http://127.0.0.1:9070)
   -h, --help      Show this help
 
 Environment:
@@ -33,8 +33,8 @@ Environment:
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut listen: SocketAddr = SocketAddr::from(([127, 0, 0, 1], 9080));
-    let mut ingress = std::env::var("THRIVE_RESTATE_INGRESS")
-        .unwrap_or_else(|_| "http://127.0.0.1:8080".to_owned());
+    let mut admin = std::env::var("THRIVE_RESTATE_ADMIN")
+        .unwrap_or_else(|_| "http://127.0.0.1:9070".to_owned());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -49,10 +49,10 @@ async fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
-            "--ingress" => match args.next() {
-                Some(url) => ingress = url,
+            "--admin" => match args.next() {
+                Some(url) => admin = url,
                 None => {
-                    eprintln!("thrive-restate: --ingress needs a URL like http://127.0.0.1:8080");
+                    eprintln!("thrive-restate: --admin needs a URL like http://127.0.0.1:9070");
                     return ExitCode::from(2);
                 }
             },
@@ -62,11 +62,11 @@ async fn main() -> ExitCode {
             }
         }
     }
-    let ingress = match reqwest::Url::parse(&ingress) {
+    let admin = match reqwest::Url::parse(&admin) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => url,
         _ => {
             eprintln!(
-                "thrive-restate: ingress `{ingress}` is not an http(s) URL like http://127.0.0.1:8080"
+                "thrive-restate: admin `{admin}` is not an http(s) URL like http://127.0.0.1:9070"
             );
             return ExitCode::from(2);
         }
@@ -85,8 +85,8 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    eprintln!("thrive-restate listening on {listen} (shared gate through {ingress})");
-    restate_sdk::http_server::HttpServer::new(thrive_restate::endpoint(ingress))
+    eprintln!("thrive-restate listening on {listen} (shared gate through {admin})");
+    restate_sdk::http_server::HttpServer::new(thrive_restate::endpoint(admin))
         .serve(listener)
         .await;
     ExitCode::SUCCESS

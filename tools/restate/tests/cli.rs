@@ -13,7 +13,7 @@ fn the_service_prints_usage_and_refuses_unknown_arguments() {
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
     assert!(
-        text.starts_with("Usage: thrive-restate [--listen ADDR] [--ingress URL]"),
+        text.starts_with("Usage: thrive-restate [--listen ADDR] [--admin URL]"),
         "{text}"
     );
     assert!(text.contains("THRIVE_API_KEY"), "{text}");
@@ -29,13 +29,13 @@ fn the_service_prints_usage_and_refuses_unknown_arguments() {
     );
 
     let bad = Command::new(env!("CARGO_BIN_EXE_thrive-restate"))
-        .args(["--ingress", "ftp://127.0.0.1:8080"])
+        .args(["--admin", "ftp://127.0.0.1:9070"])
         .output()
         .expect("runs");
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&bad.stderr).trim(),
-        "thrive-restate: ingress `ftp://127.0.0.1:8080` is not an http(s) URL like http://127.0.0.1:8080"
+        "thrive-restate: admin `ftp://127.0.0.1:9070` is not an http(s) URL like http://127.0.0.1:9070"
     );
 }
 

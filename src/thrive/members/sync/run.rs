@@ -117,18 +117,49 @@ impl<'a> MemberSync<'a> {
     /// refused for one user) are returned in the outcome. Problems that
     /// concern the whole call (auth, the audience, rate limits after the
     /// retries, transport) stop the step with the error, so the caller can
-    /// retry it.
+    /// retry it. A caller that must not send the step's earlier calls again
+    /// after such a stop runs it call by call with [`MemberSync::run_call`].
     pub async fn run_step(&self, audience_id: &str, step: &SyncStep) -> Result<StepOutcome> {
         let mut outcome = StepOutcome {
             index: step.index(),
             ..StepOutcome::default()
         };
+        for call in 0..step.calls() {
+            self.run_call(audience_id, step, call, &mut outcome).await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Runs call `call` (0-based, below [`SyncStep::calls`]) of `step` and
+    /// adds what it did to `outcome`: the one add call of an add step, or
+    /// the remove of the step's `call`-th user. The unit a durable engine
+    /// records progress by, so a failure retries only the call that failed.
+    ///
+    /// On an error that concerns the whole call (see [`MemberSync::run_step`])
+    /// `outcome` is left as it was, and the same call can be run again.
+    pub async fn run_call(
+        &self,
+        audience_id: &str,
+        step: &SyncStep,
+        call: usize,
+        outcome: &mut StepOutcome,
+    ) -> Result<()> {
+        if call >= step.calls() {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "call: step {} makes {} call(s), there is no call {call}",
+                    step.index(),
+                    step.calls()
+                ),
+            ));
+        }
         match step {
             SyncStep::Add { users, .. } => {
                 let input = self.input(json!({"audienceId": audience_id, "users": users}));
                 let out = self.catalogue.execute(ADD, input, self.ctx).await?;
                 let result = &out["result"];
-                outcome.added = count_of(&result["success"]);
+                outcome.added += count_of(&result["success"]);
                 if let Some(failed) = result["failure"]["entities"].as_array() {
                     for f in failed {
                         outcome.failures.push(SyncFailure {
@@ -140,22 +171,21 @@ impl<'a> MemberSync<'a> {
                 }
             }
             SyncStep::Remove { users, .. } => {
-                for user in users {
-                    let input = self.input(json!({"audienceId": audience_id, "userRef": user}));
-                    match self.catalogue.execute(REMOVE, input, self.ctx).await {
-                        Ok(_) => outcome.removed += 1,
-                        Err(e) if e.code() == ErrorCode::NotFound => outcome.already_absent += 1,
-                        Err(e) if is_per_user(&e) => outcome.failures.push(SyncFailure {
-                            operation: SyncOperation::Remove,
-                            user: user.clone(),
-                            reason: e.message().to_owned(),
-                        }),
-                        Err(e) => return Err(e),
-                    }
+                let user = &users[call];
+                let input = self.input(json!({"audienceId": audience_id, "userRef": user}));
+                match self.catalogue.execute(REMOVE, input, self.ctx).await {
+                    Ok(_) => outcome.removed += 1,
+                    Err(e) if e.code() == ErrorCode::NotFound => outcome.already_absent += 1,
+                    Err(e) if is_per_user(&e) => outcome.failures.push(SyncFailure {
+                        operation: SyncOperation::Remove,
+                        user: user.clone(),
+                        reason: e.message().to_owned(),
+                    }),
+                    Err(e) => return Err(e),
                 }
             }
         }
-        Ok(outcome)
+        Ok(())
     }
 
     /// Plans and runs every step in a row, reporting progress (steps done
