@@ -70,6 +70,9 @@ pub(super) enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write the tools in another platform's format: function definitions
+    /// for an agent framework (openai, gemini, anthropic).
+    Export(ExportArgs),
     /// Serve the catalogue over HTTP (GET /tools, POST /tools/{id}/run, ...).
     #[cfg(feature = "server")]
     Serve(ServeArgs),
@@ -135,6 +138,30 @@ pub(super) struct RunArgs {
     /// Print the output on one line.
     #[arg(long)]
     pub(super) compact: bool,
+}
+
+/// Options of `export`.
+#[derive(Debug, clap::Args)]
+pub(super) struct ExportArgs {
+    /// What to write.
+    pub(super) target: ExportTarget,
+    /// Which tools (every tool when neither flag is given).
+    #[command(flatten)]
+    pub(super) selection: crate::host::export_agents::Selection,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub(super) out: Option<PathBuf>,
+}
+
+/// The formats `export` writes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(super) enum ExportTarget {
+    /// OpenAI function tools in strict mode: `[{"type": "function", "function": {...}}]`.
+    Openai,
+    /// Gemini function declarations: `[{name, description, parameters}]`.
+    Gemini,
+    /// Anthropic tools: `[{name, description, input_schema}]`.
+    Anthropic,
 }
 
 /// Options of `serve`.
