@@ -70,9 +70,9 @@ pub(super) enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Write the tools in another platform's format: function definitions
-    /// for an agent framework (openai, gemini, anthropic).
-    Export(ExportArgs),
+    /// Generate an integration for a workflow builder from the catalogue.
+    #[command(subcommand)]
+    Export(ExportTarget),
     /// Serve the catalogue over HTTP (GET /tools, POST /tools/{id}/run, ...).
     #[cfg(feature = "server")]
     Serve(ServeArgs),
@@ -140,28 +140,17 @@ pub(super) struct RunArgs {
     pub(super) compact: bool,
 }
 
-/// Options of `export`.
-#[derive(Debug, clap::Args)]
-pub(super) struct ExportArgs {
-    /// What to write.
-    pub(super) target: ExportTarget,
-    /// Which tools (every tool when neither flag is given).
-    #[command(flatten)]
-    pub(super) selection: crate::host::export_agents::Selection,
-    /// Write to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub(super) out: Option<PathBuf>,
-}
-
-/// The formats `export` writes.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+/// What `export` generates.
+#[derive(Debug, Subcommand)]
 pub(super) enum ExportTarget {
-    /// OpenAI function tools in strict mode: `[{"type": "function", "function": {...}}]`.
-    Openai,
-    /// Gemini function declarations: `[{name, description, parameters}]`.
-    Gemini,
-    /// Anthropic tools: `[{name, description, input_schema}]`.
-    Anthropic,
+    /// OpenAI function tools in strict mode, for an agent framework:
+    /// `[{"type": "function", "function": {name, description, parameters, "strict": true}}]`.
+    Openai(crate::host::export_agents::ExportArgs),
+    /// Gemini function declarations, for an agent framework:
+    /// `[{name, description, parameters}]`.
+    Gemini(crate::host::export_agents::ExportArgs),
+    /// Anthropic tools, for an agent framework: `[{name, description, input_schema}]`.
+    Anthropic(crate::host::export_agents::ExportArgs),
 }
 
 /// Options of `serve`.

@@ -210,19 +210,8 @@ fn read_params(arg: &str) -> Result<Value, Error> {
         .map_err(|e| Error::field("", format!("--params is not valid JSON: {e}")))
 }
 
-/// `export`: the selected tools in the target's format.
-fn export(catalogue: &'static Catalogue, args: &ExportArgs) -> Result<ExitCode, Error> {
-    use crate::host::export_agents::{self, AgentFormat};
-    let format = match args.target {
-        ExportTarget::Openai => AgentFormat::OpenAi,
-        ExportTarget::Gemini => AgentFormat::Gemini,
-        ExportTarget::Anthropic => AgentFormat::Anthropic,
-    };
-    export_agents::run(catalogue, format, &args.selection, args.out.as_deref())?;
-    Ok(ExitCode::SUCCESS)
-}
-
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    use crate::host::export_agents::AgentFormat;
     let catalogue = Catalogue::global();
     match cli.command {
         Command::List { json, triggers } if triggers => {
@@ -334,7 +323,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Run(args) => run_tool(catalogue, args).await,
         Command::Listen(args) => crate::host::listen::listen(args).await,
         Command::Manifests { out, check } => manifests(catalogue, &out, check),
-        Command::Export(args) => export(catalogue, &args),
+        Command::Export(ExportTarget::Openai(args)) => {
+            crate::host::export_agents::run(catalogue, AgentFormat::OpenAi, &args)
+        }
+        Command::Export(ExportTarget::Gemini(args)) => {
+            crate::host::export_agents::run(catalogue, AgentFormat::Gemini, &args)
+        }
+        Command::Export(ExportTarget::Anthropic(args)) => {
+            crate::host::export_agents::run(catalogue, AgentFormat::Anthropic, &args)
+        }
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(catalogue, args).await,
         #[cfg(feature = "mcp")]

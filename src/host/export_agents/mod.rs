@@ -157,12 +157,12 @@ fn split_root(schema: Value) -> (Option<String>, Map<String, Value>) {
     (description, root)
 }
 
-/// Which tools to export (`export --tools ID,ID --resource NAME`): both
-/// lists empty means every tool; otherwise the tools named and those of
-/// the resources named.
+/// Options of `export openai|gemini|anthropic`: which tools (every tool
+/// when neither list is given; otherwise the tools named and those of the
+/// resources named) and where to write.
 #[cfg(feature = "cli")]
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct Selection {
+pub struct ExportArgs {
     /// Only these tools: ids, comma-separated or the flag repeated (agents
     /// choose best among few tools).
     #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = non_empty_name)]
@@ -171,29 +171,33 @@ pub struct Selection {
     /// comma-separated or repeated). With --tools, the tools of either.
     #[arg(long = "resource", value_name = "NAME", value_delimiter = ',', value_parser = non_empty_name)]
     pub resources: Vec<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// `thrive-blocks export openai|gemini|anthropic`: the selected tools in
-/// `format`, as indented JSON on standard output or in the file `out`.
+/// `format`, as indented JSON on standard output or in the file `--out`.
 #[cfg(feature = "cli")]
 pub fn run(
     catalogue: &Catalogue,
     format: AgentFormat,
-    selection: &Selection,
-    out: Option<&std::path::Path>,
-) -> Result<(), Error> {
+    args: &ExportArgs,
+) -> Result<std::process::ExitCode, Error> {
     use std::io::Write;
-    let tools = select(catalogue, &selection.tools, &selection.resources)?;
+    let tools = select(catalogue, &args.tools, &args.resources)?;
     let list = export(format, &tools);
     let mut text = serde_json::to_string_pretty(&list).unwrap_or_else(|_| list.to_string());
     text.push('\n');
-    match out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Error::field("/out", format!("could not write {}: {e}", path.display()))),
+    match &args.out {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            Error::field("/out", format!("could not write {}: {e}", path.display()))
+        })?,
         None => std::io::stdout()
             .write_all(text.as_bytes())
-            .map_err(|e| Error::field("", format!("could not write to standard output: {e}"))),
+            .map_err(|e| Error::field("", format!("could not write to standard output: {e}")))?,
     }
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 /// A `--tools` or `--resource` name, trimmed; an empty one is refused.
