@@ -311,3 +311,20 @@ def test_out_writes_the_same_list_to_a_file(tmp_path):
     proc = blocks("export", "anthropic", "--resource", "tags", "--out", str(out))
     assert proc.stdout == ""
     assert json.loads(out.read_text()) == export("anthropic", "--resource", "tags")
+
+
+def test_the_readme_export_commands_work_as_written():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Use from an agent framework", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].strip() for line in block.splitlines()]
+    commands = [c for c in commands if c]
+    assert len(commands) == 3
+    targets = set()
+    for command in commands:
+        words = command.split(">", 1)[0].split()
+        assert words[:2] == ["thrive-blocks", "export"], command
+        tools = json.loads(blocks(*words[1:]).stdout)
+        assert 2 <= len(tools) <= 12, (command, len(tools))
+        targets.add(words[2])
+    assert targets == {"openai", "gemini", "anthropic"}
