@@ -12,6 +12,7 @@ pub mod demo;
 mod demo_trigger;
 #[cfg(feature = "cli")]
 pub mod describe;
+pub mod export_agents;
 #[cfg(feature = "server")]
 pub mod guard;
 #[cfg(feature = "server")]

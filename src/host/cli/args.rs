@@ -80,6 +80,9 @@ pub(super) enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate an integration for a workflow builder from the catalogue.
+    #[command(subcommand)]
+    Export(ExportTarget),
     /// Serve the catalogue over HTTP (GET /tools, POST /tools/{id}/run, ...).
     #[cfg(feature = "server")]
     Serve(ServeArgs),
@@ -145,6 +148,19 @@ pub(super) struct RunArgs {
     /// Print the output on one line.
     #[arg(long)]
     pub(super) compact: bool,
+}
+
+/// What `export` generates.
+#[derive(Debug, Subcommand)]
+pub(super) enum ExportTarget {
+    /// OpenAI function tools in strict mode, for an agent framework:
+    /// `[{"type": "function", "function": {name, description, parameters, "strict": true}}]`.
+    Openai(crate::host::export_agents::ExportArgs),
+    /// Gemini function declarations, for an agent framework:
+    /// `[{name, description, parameters}]`.
+    Gemini(crate::host::export_agents::ExportArgs),
+    /// Anthropic tools, for an agent framework: `[{name, description, input_schema}]`.
+    Anthropic(crate::host::export_agents::ExportArgs),
 }
 
 /// Options of `serve`.

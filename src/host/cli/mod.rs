@@ -205,6 +205,7 @@ fn read_params(arg: &str) -> Result<Value, Error> {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    use crate::host::export_agents::AgentFormat;
     input::set_max_input_bytes(cli.max_input_bytes);
     let catalogue = Catalogue::global();
     match cli.command {
@@ -317,6 +318,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Run(args) => run_tool(catalogue, args).await,
         Command::Listen(args) => crate::host::listen::listen(args).await,
         Command::Manifests { out, check } => manifests(catalogue, &out, check),
+        Command::Export(ExportTarget::Openai(args)) => {
+            crate::host::export_agents::run(catalogue, AgentFormat::OpenAi, &args)
+        }
+        Command::Export(ExportTarget::Gemini(args)) => {
+            crate::host::export_agents::run(catalogue, AgentFormat::Gemini, &args)
+        }
+        Command::Export(ExportTarget::Anthropic(args)) => {
+            crate::host::export_agents::run(catalogue, AgentFormat::Anthropic, &args)
+        }
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(catalogue, args).await,
         #[cfg(feature = "mcp")]

@@ -72,3 +72,72 @@ fn credentials_in_arguments_are_refused_by_name() {
     let dbg = format!("{server:?}");
     assert!(!dbg.contains("s3cr3t"), "{dbg}");
 }
+
+#[test]
+fn output_subschemas_that_are_true_become_empty_objects_and_nothing_else_changes() {
+    let mut schema = json!({
+        "type": "object",
+        "properties": {
+            "tags": {"type": "array", "items": true},
+            "flag": {"type": "boolean", "const": true, "default": true, "enum": [true]},
+            "extra": {"type": "object", "additionalProperties": true},
+            "either": {"anyOf": [true, {"type": "null"}]},
+            "deep": {"type": "array", "items": {"type": "object", "properties": {"x": true}}}
+        },
+        "$defs": {"any": true}
+    });
+    object_subschemas(&mut schema);
+    assert_eq!(
+        schema,
+        json!({
+            "type": "object",
+            "properties": {
+                "tags": {"type": "array", "items": {}},
+                "flag": {"type": "boolean", "const": true, "default": true, "enum": [true]},
+                "extra": {"type": "object", "additionalProperties": true},
+                "either": {"anyOf": [{}, {"type": "null"}]},
+                "deep": {"type": "array", "items": {"type": "object", "properties": {"x": {}}}}
+            },
+            "$defs": {"any": {}}
+        })
+    );
+}
+
+#[test]
+fn no_listed_output_schema_has_a_bare_true_subschema() {
+    fn walk(value: &Value, path: &str, id: &str) {
+        match value {
+            Value::Object(map) => {
+                for (key, sub) in map {
+                    if matches!(key.as_str(), "items" | "anyOf" | "oneOf" | "allOf")
+                        || path.ends_with("/properties")
+                    {
+                        assert_ne!(sub, &Value::Bool(true), "{id}{path}/{key}");
+                    }
+                    walk(sub, &format!("{path}/{key}"), id);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, path, id)),
+            _ => {}
+        }
+    }
+    let mut rewritten = Vec::new();
+    for tool in Catalogue::global().tools() {
+        let mcp = mcp_tool(tool);
+        let listed = Value::Object((*mcp.output_schema.unwrap()).clone());
+        walk(&listed, "", tool.meta().id);
+        if &listed != tool.output_schema() {
+            rewritten.push(tool.meta().id);
+        }
+    }
+    // The outputs with lists of items Thrive does not describe.
+    assert_eq!(
+        rewritten,
+        [
+            "thrive_get_tag",
+            "thrive_get_user_by_id",
+            "thrive_list_tags",
+            "thrive_search_users"
+        ]
+    );
+}

@@ -4,7 +4,8 @@ use super::*;
 
 /// The MCP tool for a catalogue tool: its id as the name, title,
 /// description with the endpoint, the input schema without the connection
-/// inputs, the output schema and the hints as annotations (`openWorldHint`
+/// inputs, the output schema (every subschema an object, see
+/// [`object_subschemas`]) and the hints as annotations (`openWorldHint`
 /// true: every tool calls Thrive).
 pub fn mcp_tool(tool: &CatalogueTool) -> Tool {
     let meta = tool.meta();
@@ -26,9 +27,64 @@ pub fn mcp_tool(tool: &CatalogueTool) -> Tool {
             .open_world(true),
     );
     if let Value::Object(schema) = tool.output_schema() {
-        mcp = mcp.with_raw_output_schema(Arc::new(schema.clone()));
+        let mut schema = Value::Object(schema.clone());
+        object_subschemas(&mut schema);
+        if let Value::Object(schema) = schema {
+            mcp = mcp.with_raw_output_schema(Arc::new(schema));
+        }
     }
     mcp
+}
+
+/// Writes every subschema that is the boolean `true` (any value) as `{}`,
+/// which means the same: MCP clients that check tool schemas for
+/// portability (the MCP Inspector's `--strict`) refuse a bare `true` where
+/// they expect a schema object. Only subschema places are changed, never a
+/// `const`, `default` or `enum` value, nor `additionalProperties: true`.
+pub fn object_subschemas(schema: &mut Value) {
+    const ONE: [&str; 8] = [
+        "items",
+        "contains",
+        "not",
+        "if",
+        "then",
+        "else",
+        "propertyNames",
+        "unevaluatedItems",
+    ];
+    const LISTS: [&str; 4] = ["anyOf", "oneOf", "allOf", "prefixItems"];
+    const MAPS: [&str; 5] = [
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+    ];
+    fn visit(sub: &mut Value) {
+        if *sub == Value::Bool(true) {
+            *sub = Value::Object(Map::new());
+        }
+        object_subschemas(sub);
+    }
+    let Value::Object(map) = schema else {
+        return;
+    };
+    for (key, value) in map.iter_mut() {
+        let key = key.as_str();
+        if ONE.contains(&key) {
+            visit(value);
+        } else if LISTS.contains(&key) {
+            value.as_array_mut().into_iter().flatten().for_each(visit);
+        } else if MAPS.contains(&key) {
+            value
+                .as_object_mut()
+                .into_iter()
+                .flatten()
+                .for_each(|(_, v)| visit(v));
+        } else if key == "additionalProperties" {
+            object_subschemas(value);
+        }
+    }
 }
 
 /// `schema` without the properties marked [`CREDENTIAL_MARKER`] (and
