@@ -70,6 +70,9 @@ pub(super) enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate an integration for a workflow builder from the catalogue.
+    #[command(subcommand)]
+    Export(ExportTarget),
     /// Serve the catalogue over HTTP (GET /tools, POST /tools/{id}/run, ...).
     #[cfg(feature = "server")]
     Serve(ServeArgs),
@@ -89,6 +92,21 @@ pub(super) enum Command {
         /// Seed of the sandbox's demo data.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+}
+
+/// What `export` generates.
+#[derive(Debug, Subcommand)]
+pub(super) enum ExportTarget {
+    /// The Node-RED palette (npm package node-red-contrib-thrive-blocks): one
+    /// node per resource, the trigger node and the config node.
+    NodeRed {
+        /// The package folder (its hand-written files are left in place).
+        #[arg(long, default_value = crate::host::node_red::DEFAULT_OUT)]
+        out: PathBuf,
+        /// Do not write; fail if the generated files differ from the catalogue.
+        #[arg(long)]
+        check: bool,
     },
 }
 
