@@ -154,6 +154,17 @@ module.exports = function (RED) {
          * that cannot be reached is answered as the tool error `unavailable`.
          */
         node.request = async function (method, route, body, timeoutMs = 330000) {
+            const first = await node.requestOnce(method, route, body, timeoutMs);
+            // A managed server that just died is being restarted: nothing was
+            // sent, so the request waits for the new one and goes once more.
+            if (node.supervisor && first.refused && !node.supervisor.stopping) {
+                await sleep(200);
+                return node.requestOnce(method, route, body, timeoutMs);
+            }
+            return first;
+        };
+
+        node.requestOnce = async function (method, route, body, timeoutMs) {
             let endpoint;
             try {
                 endpoint = await node.endpoint();
@@ -177,6 +188,7 @@ module.exports = function (RED) {
             } catch (e) {
                 const timedOut = e && e.name === "TimeoutError";
                 return {
+                    refused: !timedOut && e && e.cause && e.cause.code === "ECONNREFUSED",
                     status: 503,
                     headers: new Headers(),
                     body: { error: { code: timedOut ? "timeout" : "unavailable", message: `the block server could not be reached: ${redact(e.message, node.secrets)}`, retryable: !timedOut, delivery: timedOut ? "sent_no_answer" : "not_sent" } },

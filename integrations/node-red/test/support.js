@@ -117,6 +117,13 @@ function cli(args, stdin, env = {}) {
     });
 }
 
+/** The `{"error": {...}}` object `thrive-blocks run` printed on stderr. */
+function cliError(stderr) {
+    const m = String(stderr).match(/^\{[\s\S]*^\}/m);
+    if (!m) throw new Error(`no error object in: ${stderr}`);
+    return JSON.parse(m[0]).error;
+}
+
 /** Every place a secret could leak, as one text: messages, statuses, logs, exported flows. */
 function assertNoSecret(assert, haystack, secrets, where) {
     const text = typeof haystack === "string" ? haystack : JSON.stringify(haystack);
@@ -136,5 +143,5 @@ function withoutClock(value) {
 
 module.exports = {
     ROOT, BIN, SANDBOX_BIN, OUT, SANDBOX_TENANT, SANDBOX_KEY,
-    tmpDir, startServe, startSandbox, cli, assertNoSecret, withoutClock, waitForLine,
+    tmpDir, startServe, cliError, startSandbox, cli, assertNoSecret, withoutClock, waitForLine,
 };
