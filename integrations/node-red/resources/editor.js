@@ -86,7 +86,7 @@
                 input.typedInput("value", saved.value === undefined ? "" : saved.value);
             }
             if (prop && prop.description) {
-                $('<div class="form-tips thrive-field-help" style="margin:4px 0 0 105px;max-width:70%"></div>').text(prop.description).appendTo(row);
+                $('<div class="thrive-field-help" style="margin:2px 0 0 104px;max-width:70%;font-size:0.85em;color:#777"></div>').text(prop.description).appendTo(row);
             }
             var source = optionsSource(ui, name);
             if (source && dropdown) dropdown(name, input, source);
