@@ -271,6 +271,7 @@ module.exports = function (RED) {
     // port; the raw body and signature are handed to the block server's
     // verified, deduplicated receiver.
     if (RED.httpNode) {
+        captureWebhookBodies(RED);
         RED.httpNode.post("/thrive-blocks/webhooks/:config/:subscription", async (req, res) => {
             const config = RED.nodes.getNode(req.params.config);
             if (!config || config.type !== "thrive-config") return res.status(404).json({ error: { code: "not_found", message: "no such Thrive connection" } });
@@ -551,6 +552,32 @@ module.exports = function (RED) {
             });
             child.stdin.end(JSON.stringify(input));
         });
+    }
+
+    /**
+     * Keeps the exact bytes of webhook bodies: with the editor and the HTTP
+     * nodes on the same root, the editor's JSON parser would otherwise read
+     * them first. A middleware at the top of the root app's stack (as
+     * Node-RED's own HTTP-in node does for its raw-body routes) reads the
+     * body of `POST …/thrive-blocks/webhooks/…` into a Buffer.
+     */
+    function captureWebhookBodies(RED) {
+        let root = RED.httpNode;
+        while (root && root.parent) root = root.parent;
+        if (!root || typeof root.use !== "function" || !root._router) return;
+        const capture = (req, _res, next) => {
+            if (req.method !== "POST" || req._body || !/\/thrive-blocks\/webhooks\//.test(req.path || req.url)) return next();
+            rawBody(req).then((buf) => {
+                req.body = buf;
+                req._body = true;
+                req.skipRawBodyParser = true;
+                next();
+            }, next);
+        };
+        root.use(capture);
+        const stack = root._router.stack;
+        const i = stack.findIndex((layer) => layer && layer.handle === capture);
+        if (i > 0) stack.unshift(stack.splice(i, 1)[0]);
     }
 
     /** The request's raw bytes (the HMAC covers them exactly). */

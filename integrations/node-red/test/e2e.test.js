@@ -199,6 +199,18 @@ test("the example flows deploy and run against the sandbox; a completion reaches
     assert.equal(received.length, 2);
     assert.equal(received[1].content.id, second);
 
+    // The webhook URL through Node-RED hands the raw body and signature to the
+    // block server's receiver: a wrong signature is refused there, nothing is delivered.
+    const hook = `http://127.0.0.1:${port}/thrive-blocks/webhooks/thrive-demo-connection/completion_subscription`;
+    const forged = await fetch(hook, { method: "POST", headers: { "content-type": "application/json", "x-hmac-signature": "sha256=00" }, body: JSON.stringify(received[0]) });
+    const forgedBody = await forged.text();
+    assert.equal(forged.status, 401, forgedBody);
+    assert.equal(JSON.parse(forgedBody).error.code, "unauthorized");
+    const unknown = await fetch(hook.replace("thrive-demo-connection", "no-such-node"), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(unknown.status, 404);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(received.length, 2);
+
     // The exported flow and Node-RED's log carry no credential.
     const flows = await admin("GET", "/flows");
     assert.ok(JSON.stringify(flows.body).includes("thrive-config"));

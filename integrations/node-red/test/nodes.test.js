@@ -374,3 +374,29 @@ test("no credential in messages, statuses or logs", async () => {
     s.assertNoSecret(assert, r.statuses, secrets, "status");
     s.assertNoSecret(assert, logs.join("\n"), secrets, "logs");
 });
+
+test("the trigger node sends the events its filters match, once each, from the server's event log", { timeout: 60000 }, async () => {
+    const { config, creds } = sandboxConfig(discovery);
+    const wanted = "659202fa2459dc94ea00027a";
+    await load([
+        config,
+        { id: "trig", type: "thrive-trigger", server: "c1", trigger: "thrive_on_content_completed", filters: { contentIds: { type: "json", value: JSON.stringify([wanted]) } }, wires: [["events"]] },
+        { id: "events", type: "helper" },
+    ], { c1: creds });
+    const got = [];
+    helper.getNode("events").on("input", (m) => got.push(m));
+    const users = (await discovery.call("/tools/thrive_search_users/run", { perPage: 2 })).body.results;
+    for (const [user, content] of [[users[0], "659202fbc79a26f53500027b"], [users[1], wanted]]) {
+        const r = await discovery.call("/tools/thrive_create_completion/run", { userId: user.id, contentId: content, completedAt: "2026-03-15T10:30:00.000Z" });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    const end = Date.now() + 20000;
+    while (got.length < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(got.length, 1);
+    assert.equal(got[0].payload.content.id, wanted);
+    assert.equal(got[0].payload.user.id, users[1].id);
+    assert.equal(got[0].thrive.trigger, "thrive_on_content_completed");
+    assert.equal(got[0].thrive.eventType, "content.completed");
+    assert.ok(Number.isInteger(got[0].thrive.cursor));
+});
