@@ -232,10 +232,17 @@ module.exports = function (RED) {
         if (b.scope) input.scope = String(b.scope);
         const mode = b.mode || "managed";
         const secrets = [apiKey, secret(b.token, "token")];
+        // A stored secret is only sent where the deployed connection sends it:
+        // a changed server URL or host needs the key typed again.
+        const usesStored = b.apiKey === UNCHANGED_PASSWORD || b.token === UNCHANGED_PASSWORD;
+        const deployed = b.id && RED.nodes.getNode(b.id);
+        const url = String(b.url || "").replace(/\/+$/, "");
+        if (usesStored && (!deployed || (mode === "external" && url !== deployed.url) || (host || "") !== (deployed.host || ""))) {
+            return res.status(400).json({ ok: false, error: { code: "invalid_input", message: "the server URL or host changed since the last deploy: type the API key and token again to test" } });
+        }
         try {
             let answer;
             if (mode === "external") {
-                const url = String(b.url || "").replace(/\/+$/, "");
                 if (!/^https?:\/\//.test(url)) {
                     return res.status(400).json({ ok: false, error: { code: "invalid_input", message: "give the server URL (http://host:port)" } });
                 }

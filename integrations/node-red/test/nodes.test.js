@@ -400,3 +400,13 @@ test("the trigger node sends the events its filters match, once each, from the s
     assert.equal(got[0].thrive.eventType, "content.completed");
     assert.ok(Number.isInteger(got[0].thrive.cursor));
 });
+
+test("Test connection never sends a stored key to a server URL or host that changed since the deploy", async () => {
+    const { config, creds } = sandboxConfig(discovery);
+    await load([config], { c1: creds });
+    const form = { id: "c1", mode: "external", url: "http://127.0.0.1:9", token: "__PWRD__", tenantId: s.SANDBOX_TENANT, apiKey: "__PWRD__", hostChoice: "custom", host: discovery.sandbox };
+    const r = await helper.request().post("/thrive-blocks/test-connection").send(form).expect(400);
+    assert.equal(r.body.error.code, "invalid_input");
+    const moved = Object.assign({}, form, { url: discovery.url, host: "https://elsewhere.example" });
+    await helper.request().post("/thrive-blocks/test-connection").send(moved).expect(400);
+});
