@@ -25,6 +25,8 @@ pub mod mcp;
 pub mod mcp_http;
 #[cfg(feature = "mcp")]
 pub mod mcp_transport;
+#[cfg(feature = "cli")]
+pub mod node_red;
 #[cfg(feature = "server")]
 pub(crate) mod refusal;
 #[cfg(feature = "server")]

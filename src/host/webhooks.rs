@@ -3,8 +3,9 @@
 //! ```text
 //! POST /webhooks/thrive/{subscription}   Thrive's delivery (no bearer token: HMAC-verified)
 //!                                        → 200 {"cursor", "duplicate"} once the event is durable
-//! GET  /events?after=CURSOR&wait=S&limit=N&trigger=ID
-//!                                        → {"events": [...], "next": CURSOR} (long poll up to S ≤ 60 s)
+//! GET  /events?after=CURSOR&wait=S&limit=N&trigger=ID[&filters=JSON]
+//!                                        → {"events": [...], "next": CURSOR} (long poll up to S ≤ 60 s;
+//!                                          `filters` are the trigger's filters, as its form gives them)
 //! GET  /triggers                         → [{id, title, description, version, eventTypes, source}]
 //! GET  /triggers/{id}                    → the trigger's manifest
 //! ```
@@ -113,6 +114,7 @@ struct EventsQuery {
     wait: Option<f64>,
     limit: Option<usize>,
     trigger: Option<String>,
+    filters: Option<String>,
 }
 
 async fn events(
@@ -131,13 +133,32 @@ async fn events(
             "wait must be a number of seconds ≥ 0",
         );
     }
-    if let Some(t) = &q.trigger
-        && let Err(e) = find(t)
-    {
+    let mut filters = None;
+    if let Some(t) = &q.trigger {
+        let trigger = match find(t) {
+            Ok(trigger) => trigger,
+            Err(e) => {
+                return error(
+                    StatusCode::NOT_FOUND,
+                    e.code().as_str(),
+                    e.message().to_owned(),
+                );
+            }
+        };
+        if let Some(text) = &q.filters {
+            let parsed = serde_json::from_str::<Value>(text)
+                .map_err(|e| format!("filters is not JSON: {e}"))
+                .and_then(|v| trigger.filters(&v).map_err(|e| e.message().to_owned()));
+            match parsed {
+                Ok(f) => filters = Some(f),
+                Err(message) => return error(StatusCode::BAD_REQUEST, "invalid_input", message),
+            }
+        }
+    } else if q.filters.is_some() {
         return error(
-            StatusCode::NOT_FOUND,
-            e.code().as_str(),
-            e.message().to_owned(),
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            "filters needs trigger: the filters are a trigger's",
         );
     }
     let wait = Duration::from_secs_f64(wait.min(MAX_WAIT_SECS as f64));
@@ -164,6 +185,11 @@ async fn events(
         let events: Vec<Value> = batch
             .iter()
             .filter(|d| q.trigger.as_ref().is_none_or(|t| *t == d.event.trigger))
+            .filter(|d| {
+                filters
+                    .as_ref()
+                    .is_none_or(|f| f.matches(&d.event.event_type, &d.payload()))
+            })
             .map(|d| d.to_json())
             .collect();
         // With a trigger filter, keep waiting past events of other triggers.

@@ -105,6 +105,29 @@ pub(super) enum Command {
     },
 }
 
+/// What `export` generates.
+#[derive(Debug, Subcommand)]
+pub(super) enum ExportTarget {
+    /// The Node-RED palette (npm package node-red-contrib-thrive-blocks): one
+    /// node per resource, the trigger node and the config node.
+    NodeRed {
+        /// The package folder (its hand-written files are left in place).
+        #[arg(long, default_value = crate::host::node_red::DEFAULT_OUT)]
+        out: PathBuf,
+        /// Do not write; fail if the generated files differ from the catalogue.
+        #[arg(long)]
+        check: bool,
+    },
+    /// OpenAI function tools in strict mode, for an agent framework:
+    /// `[{"type": "function", "function": {name, description, parameters, "strict": true}}]`.
+    Openai(crate::host::export_agents::ExportArgs),
+    /// Gemini function declarations, for an agent framework:
+    /// `[{name, description, parameters}]`.
+    Gemini(crate::host::export_agents::ExportArgs),
+    /// Anthropic tools, for an agent framework: `[{name, description, input_schema}]`.
+    Anthropic(crate::host::export_agents::ExportArgs),
+}
+
 /// Options of `run`.
 #[derive(Debug, clap::Args)]
 pub(super) struct RunArgs {
@@ -148,19 +171,6 @@ pub(super) struct RunArgs {
     /// Print the output on one line.
     #[arg(long)]
     pub(super) compact: bool,
-}
-
-/// What `export` generates.
-#[derive(Debug, Subcommand)]
-pub(super) enum ExportTarget {
-    /// OpenAI function tools in strict mode, for an agent framework:
-    /// `[{"type": "function", "function": {name, description, parameters, "strict": true}}]`.
-    Openai(crate::host::export_agents::ExportArgs),
-    /// Gemini function declarations, for an agent framework:
-    /// `[{name, description, parameters}]`.
-    Gemini(crate::host::export_agents::ExportArgs),
-    /// Anthropic tools, for an agent framework: `[{name, description, input_schema}]`.
-    Anthropic(crate::host::export_agents::ExportArgs),
 }
 
 /// Options of `serve`.

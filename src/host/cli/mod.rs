@@ -181,6 +181,29 @@ fn flavour_named(name: &str) -> Result<crate::flavours::Flavour, Error> {
     })
 }
 
+/// `export node-red`: writes the palette's generated files, or checks them.
+fn export_node_red(catalogue: &Catalogue, out: &Path, check: bool) -> Result<ExitCode, Error> {
+    use crate::host::node_red::{Outcome, export};
+    let mut err = std::io::stderr().lock();
+    match export(catalogue, out, check)? {
+        Outcome::Written(n) => {
+            let _ = writeln!(err, "wrote {n} generated files to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Outcome::Fresh => Ok(ExitCode::SUCCESS),
+        Outcome::Stale(paths) => {
+            let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            let _ = writeln!(
+                err,
+                "the Node-RED palette in {} is stale; run `cargo run -- export node-red` and commit:\n  {}",
+                absolute(out).display(),
+                list.join("\n  ")
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
 fn print_json(value: &Value, compact: bool) {
     let text = if compact {
         value.to_string()
@@ -326,6 +349,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Export(ExportTarget::Anthropic(args)) => {
             crate::host::export_agents::run(catalogue, AgentFormat::Anthropic, &args)
+        }
+        Command::Export(ExportTarget::NodeRed { out, check }) => {
+            export_node_red(catalogue, &out, check)
         }
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(catalogue, args).await,

@@ -114,6 +114,11 @@ pub(super) async fn serve(
     }
     let _ = writeln!(err, "playground: http://{addr}/ui");
     drop(err);
+    #[cfg(feature = "sandbox")]
+    let sandbox_host = _sandbox.as_ref().map(|s| s.base_url());
+    #[cfg(not(feature = "sandbox"))]
+    let sandbox_host: Option<String> = None;
+    print_ready_line(addr, catalogue.len(), webhooks.is_some(), sandbox_host);
     let mut options = args.limits.options(token);
     options.default_connection = default_connection;
     options.webhooks = webhooks.map(|(receiver, _)| receiver);
@@ -122,6 +127,29 @@ pub(super) async fn serve(
         .await
         .map_err(|e| io("the server failed", e))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the line a supervisor waits for on standard output once `serve`
+/// listens (nothing else is written there), e.g.
+/// `{"ready":true,"url":"http://127.0.0.1:41234","tools":53,"webhooks":null,"sandbox":null}`:
+/// with `--bind 127.0.0.1:0` it is the only way to learn the port.
+#[cfg(feature = "server")]
+fn print_ready_line(
+    addr: std::net::SocketAddr,
+    tools: usize,
+    webhooks: bool,
+    sandbox: Option<String>,
+) {
+    let url = format!("http://{addr}");
+    let line = serde_json::json!({
+        "ready": true,
+        "url": url,
+        "tools": tools,
+        "webhooks": webhooks.then(|| format!("{url}/webhooks/thrive/{{subscription}}")),
+        "sandbox": sandbox,
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 /// The default connection of `serve` from THRIVE_TENANT_ID and
