@@ -206,7 +206,8 @@ async fn the_root_and_the_favicon_lead_to_the_page_without_a_token() {
     assert!(icon.text.starts_with("<svg"), "{}", icon.text);
     let page = server.get("/ui").await;
     assert!(
-        page.text.contains(r#"<link rel="icon" type="image/svg+xml" href="/ui/assets/favicon.svg">"#),
+        page.text
+            .contains(r#"<link rel="icon" type="image/svg+xml" href="/ui/assets/favicon.svg">"#),
         "{}",
         page.text
     );

@@ -15,6 +15,7 @@ mod batch;
 mod cli;
 mod cli_newcomer;
 mod cli_readme;
+mod cli_readme_triggers;
 mod http_playground;
 mod http_server;
 mod mcp_protocol;
