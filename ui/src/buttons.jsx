@@ -2,6 +2,7 @@
 // theme's glyphicon font (which this page does not load, so its buttons
 // would be blank boxes). Each button says what it does, to a screen reader
 // too.
+import { useEffect, useRef } from 'react';
 import { getDefaultRegistry } from '@rjsf/core';
 import { ADDITIONAL_PROPERTY_FLAG, TranslatableString } from '@rjsf/utils';
 
@@ -113,6 +114,20 @@ export function WrapIfAdditionalTemplate(props) {
   );
 }
 
+/** A folded group of fields: opened by the person, or when it gets a value or an error; never closed for them. */
+function Group({ title, busy, children }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (busy && ref.current) ref.current.open = true;
+  }, [busy]);
+  return (
+    <details ref={ref} className="field-group" data-group={title}>
+      <summary>{title}</summary>
+      {children}
+    </details>
+  );
+}
+
 /**
  * RJSF's object template, with the fields the uiSchema puts in a group
  * (`ui:options.groups`, e.g. "Advanced": page, perPage, ...) folded away
@@ -133,10 +148,9 @@ export function ObjectFieldTemplate(props) {
       return {
         name: `group:${g.title}`,
         content: (
-          <details key={`group:${g.title}`} className="field-group" open={busy || undefined} data-group={g.title}>
-            <summary>{g.title}</summary>
+          <Group key={`group:${g.title}`} title={g.title} busy={busy}>
             {members.map((p) => p.content)}
-          </details>
+          </Group>
         ),
       };
     })

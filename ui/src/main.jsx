@@ -65,6 +65,25 @@ function Badge({ manifest }) {
   return <span className="badge read" title="Only reads; changes nothing">read</span>;
 }
 
+/**
+ * `transform` with its errors listed in the order the form shows the
+ * fields (`ui:order`), so the list above the form reads top to bottom.
+ */
+function inFormOrder(transform, uiSchema) {
+  const order = (uiSchema && uiSchema['ui:order']) || [];
+  const rank = (e) => {
+    const first = (e.property || '').replace(/^\./, '').split('.')[0];
+    const name = e.name === 'required' && !first ? e.params.missingProperty : first;
+    const at = order.indexOf(name);
+    return at < 0 ? order.length : at;
+  };
+  return (errors, ui) =>
+    transform(errors, ui)
+      .map((e, i) => [e, i])
+      .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+      .map(([e]) => e);
+}
+
 /** "Manager" for a list titled "Managers". */
 function singular(title) {
   return /[^s]s$/.test(title) && title.length > 3 ? title.slice(0, -1) : title;
@@ -237,7 +256,7 @@ function ToolPanel({ manifest, connection, config, onConnectionErrors }) {
     }),
     [flavours],
   );
-  const plain = useMemo(() => transformErrors(flavours.formSchema), [flavours]);
+  const plain = useMemo(() => inFormOrder(transformErrors(flavours.formSchema), flavours.uiSchema), [flavours]);
   const [formData, setFormData] = useState({});
   const [extraErrors, setExtraErrors] = useState(undefined);
   const [result, setResult] = useState(null);
