@@ -57,7 +57,10 @@ fn receiver_url(value: &str) -> Result<String, String> {
         return Err("give an http:// or https:// address, e.g. http://127.0.0.1:8787".into());
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err("give the receiver's address without a query or fragment".into());
+        return Err(
+            "give the receiver's address without a query or fragment, e.g. http://127.0.0.1:8787"
+                .into(),
+        );
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -186,5 +189,49 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_receiver_url_is_an_http_address_kept_without_its_trailing_slash() {
+        assert_eq!(
+            receiver_url("http://127.0.0.1:8787/").as_deref(),
+            Ok("http://127.0.0.1:8787")
+        );
+        assert_eq!(
+            receiver_url(" https://hooks.example.com/thrive ").as_deref(),
+            Ok("https://hooks.example.com/thrive")
+        );
+        for bad in [
+            "127.0.0.1:8787",
+            "ftp://127.0.0.1/",
+            "http://127.0.0.1:8787/?x=1",
+            "",
+        ] {
+            let error = receiver_url(bad).unwrap_err();
+            assert!(error.contains("http://127.0.0.1:8787"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn every_subscription_goes_to_the_receiver_signed() {
+        let config = webhook_config("http://127.0.0.1:8787", "s3cret");
+        assert_eq!(
+            config.targets.len(),
+            crate::triggers::Subscription::ALL.len()
+        );
+        for sub in crate::triggers::Subscription::ALL {
+            let target = &config.targets[sub.key()];
+            assert_eq!(
+                target.url,
+                format!("http://127.0.0.1:8787/webhooks/thrive/{}", sub.key())
+            );
+            assert_eq!(target.secret.as_deref(), Some("s3cret"));
+        }
+        assert!(!format!("{config:?}").contains("s3cret"));
     }
 }

@@ -81,7 +81,7 @@ def test_list_buttons_show_words_not_blank_boxes(page, artifacts):
     buttons = page.locator("#root_managers button.btn")
     assert buttons.count() >= 7  # add, and up, down, remove for each entry
     looks = buttons.evaluate_all(
-        """bs => bs.map(b => ({
+        r"""bs => bs.map(b => ({
             title: b.title,
             text: b.innerText.split(/\s+/).filter(Boolean).join(' '),
             width: b.getBoundingClientRect().width,
