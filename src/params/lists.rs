@@ -274,13 +274,52 @@ impl JsonObject {
         self.parsed.clone().unwrap_or_default()
     }
 
-    /// Reports a problem with this object as a violation under `/{field}`.
+    /// The name a form gives a row it adds to a free object before anyone
+    /// names it (RJSF's `newKey`, `newKey-1`, ...). The schema refuses it as
+    /// a name (`propertyNames`) and so does [`JsonObject::check`].
+    pub const PLACEHOLDER_KEY: &'static str = "newKey";
+
+    /// The names a row may not have: blank, or a form's placeholder.
+    fn property_names() -> Value {
+        serde_json::json!({
+            "type": "string",
+            "pattern": NonBlank::PATTERN,
+            "not": {"pattern": format!("^{}(-\\d+)?$", Self::PLACEHOLDER_KEY)},
+        })
+    }
+
+    /// Reports a problem with this object as a violation under `/{field}`:
+    /// text that is not an object, a blank name, or a row a form added and
+    /// nobody named (`{"newKey": "New Value"}`).
     pub fn check(&self, field: &str, out: &mut Vec<Violation>) {
-        if let Err(message) = &self.parsed {
-            out.push(Violation::new(
+        match &self.parsed {
+            Err(message) => out.push(Violation::new(
                 format!("/{field}"),
                 format!("{field} {message}"),
-            ));
+            )),
+            Ok(map) => {
+                for key in map.keys() {
+                    let placeholder = key.strip_prefix(Self::PLACEHOLDER_KEY).is_some_and(|rest| {
+                        rest.is_empty()
+                            || rest
+                                .strip_prefix('-')
+                                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+                    });
+                    if key.trim().is_empty() {
+                        out.push(Violation::new(
+                            format!("/{field}"),
+                            format!("{field} has a field without a name; give each one a name, e.g. department"),
+                        ));
+                    } else if placeholder {
+                        out.push(Violation::new(
+                            format!("/{field}/{key}"),
+                            format!(
+                                "{field} has a field still called {key:?}, as the form added it; give it the custom field's name (e.g. department) or remove it"
+                            ),
+                        ));
+                    }
+                }
+            }
         }
     }
 
@@ -335,7 +374,7 @@ impl JsonSchema for JsonObject {
         json_schema!({
             "type": "string",
             "contentMediaType": "application/json",
-            "contentSchema": {"type": "object"},
+            "contentSchema": {"type": "object", "propertyNames": Self::property_names()},
         })
     }
 }

@@ -583,7 +583,7 @@ fn search_users_validation() {
             ),
             s(
                 "/statuses",
-                "statuses has an empty item; give the values separated by single commas, e.g. a,b"
+                "statuses has an empty value between commas; give the values separated by commas, e.g. a,b"
             ),
             s(
                 "/statuses",

@@ -174,6 +174,13 @@ pub(super) fn example_of(
             return v;
         }
     }
+    if prop
+        .get(crate::params::TEXT_KEYWORD)
+        .and_then(Value::as_str)
+        == Some(<crate::params::HexId as crate::params::TextKind>::NAME)
+    {
+        return Value::String(HEX_EXAMPLE.to_owned());
+    }
     if kind.starts_with("integer") || kind.starts_with("number") {
         return prop.get("minimum").cloned().unwrap_or_else(|| json!(1));
     }
@@ -227,6 +234,10 @@ pub(super) fn example_of(
     };
     Value::String(made)
 }
+
+/// An id in Thrive's 24-hex form, for examples of id inputs that state no
+/// example of their own.
+const HEX_EXAMPLE: &str = "507f1f77bcf86cd799439011";
 
 pub(super) fn stated_example(description: &str) -> Option<String> {
     for marker in ["e.g. ", "Example: ", "example: "] {

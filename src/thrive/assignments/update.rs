@@ -4,6 +4,7 @@ use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -18,10 +19,10 @@ use serde_json::Value;
 pub struct UpdateAssignmentParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
-    pub assignment_id: String,
+    pub assignment_id: Required,
     /// The audience ID. Always sent, even when the audience does not change.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// The content ID for the primary content. Left unchanged when empty.
     #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub content_id: Option<String>,

@@ -4,6 +4,7 @@ use super::{ManagerInput, check_references, managers_body};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::BulkOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -15,7 +16,7 @@ use serde::Deserialize;
 pub struct ReplaceAudienceManagersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// JSON array of manager objects that replaces the whole manager list (1-100, no empty array). Each: {"reference":"jane@example.com","permissions":{"audienceManager":{"manageContent":true,"assignments":true},"peopleManager":{"canViewLearnPage":true,"insights":false,"manage":false},"administrator":{"canAddAudienceManagers":false}}}
     ///
     /// `reference` (email or ref) is required. `permissions` and each of its

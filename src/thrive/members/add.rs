@@ -3,6 +3,7 @@
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::BulkOutput;
 use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 pub struct AddAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// JSON array of user emails/refs/ids to add. Example: `["jane@example.com"]`.
     /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100
     /// and the results merged.

@@ -3,6 +3,7 @@
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::BulkOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 pub struct ReplaceAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// JSON array of user emails/refs/ids that replaces the whole members list (1-100, no empty array). Example: `["jane@example.com"]`.
     /// Members not in the list are removed. Unlike add, a replace is never
     /// split into several calls (each call replaces the whole list), so more

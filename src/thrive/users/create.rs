@@ -4,6 +4,7 @@ use super::{LoginMethod, Role, UserOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonObject;
+use crate::params::Required;
 use crate::params::{DateText, Day};
 use crate::rules::Rule;
 use crate::tool::declare_tool;
@@ -15,11 +16,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserParams {
     /// Your organisation's unique identifier for this individual.
-    pub r#ref: String,
+    pub r#ref: Required,
     /// The given name of the individual.
-    pub first_name: String,
+    pub first_name: Required,
     /// The family name of the individual.
-    pub last_name: String,
+    pub last_name: Required,
     /// The email address for the user (required unless loginMethod is 'ref').
     #[schemars(email)]
     pub email: Option<String>,
@@ -59,11 +60,17 @@ declare_tool! {
         output: UserOutput,
     }
     impl {
-        const RULES: &'static [Rule] = &[Rule::RequiredUnless {
-            field: "email",
-            other: "loginMethod",
-            value: "ref",
-        }];
+        const RULES: &'static [Rule] = &[
+            Rule::RequiredUnless {
+                field: "email",
+                other: "loginMethod",
+                value: "ref",
+            },
+            Rule::NotBefore {
+                field: "endDate",
+                start: "startDate",
+            },
+        ];
 
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {

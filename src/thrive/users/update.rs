@@ -4,7 +4,9 @@ use super::{LoginMethod, Role, UserOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonObject;
+use crate::params::Required;
 use crate::params::{DateText, Day};
+use crate::rules::Rule;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -22,7 +24,7 @@ pub struct UpdateUserParams {
     /// individual; sent as one path segment).
     #[schemars(extend("x-options" = crate::options::USER_REF))]
     #[serde(skip_serializing_if = "crate::wire::sent_apart")]
-    pub r#ref: String,
+    pub r#ref: Required,
     /// The given name of the individual.
     pub first_name: Option<String>,
     /// The family name of the individual.
@@ -67,6 +69,11 @@ declare_tool! {
         output: UserOutput,
     }
     impl {
+        const RULES: &'static [Rule] = &[Rule::NotBefore {
+            field: "endDate",
+            start: "startDate",
+        }];
+
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             super::check_profile(
                 p.start_date.as_ref(),
