@@ -326,12 +326,41 @@ impl JsonObject {
     fn from_value(value: Value) -> Self {
         let parsed = match value {
             Value::Object(map) => Ok(map),
+            Value::Array(rows) => Self::from_rows(rows),
             other => Err(format!(
                 "must hold a JSON object such as {{\"department\":\"Sales\"}}, got {}",
                 json_kind(&other)
             )),
         };
         Self { parsed }
+    }
+}
+
+impl JsonObject {
+    /// The rows a form draws for a free object (`[{"name": "department",
+    /// "value": "Sales"}]`) as the object they stand for. Every row needs a
+    /// text `name` and a `value`; a name may appear once.
+    fn from_rows(rows: Vec<Value>) -> Result<Map<String, Value>, String> {
+        let mut map = Map::new();
+        for (i, row) in rows.into_iter().enumerate() {
+            let name = row
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            let (Some(name), Some(value)) = (name, row.get("value")) else {
+                return Err(format!(
+                    "row {} needs a name and a value, e.g. {{\"name\": \"department\", \"value\": \"Sales\"}}",
+                    i + 1
+                ));
+            };
+            if map.insert(name.to_owned(), value.clone()).is_some() {
+                return Err(format!(
+                    "has the field {name:?} twice; give each field once"
+                ));
+            }
+        }
+        Ok(map)
     }
 }
 
