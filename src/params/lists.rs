@@ -328,7 +328,7 @@ impl JsonObject {
             Value::Object(map) => Ok(map),
             Value::Array(rows) => Self::from_rows(rows),
             other => Err(format!(
-                "must hold a JSON object such as {{\"department\":\"Sales\"}}, got {}",
+                "must hold custom fields such as {{\"department\":\"Sales\"}}, got {}",
                 json_kind(&other)
             )),
         };
