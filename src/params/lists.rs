@@ -7,11 +7,11 @@ use super::*;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PagingOptions {
-    /// Follow every page and return all matching items in one result
-    /// (the `pagination` object then describes the whole). Default false.
+    /// Fetch every page and return all matching items in one result
+    /// (the pagination summary then covers them all). Default false.
     #[serde(default)]
     pub return_all: Option<bool>,
-    /// With `returnAll`, stop after this many items (at least 1).
+    /// With Fetch all pages, stop after this many items, e.g. 500.
     #[serde(default)]
     #[schemars(range(min = 1))]
     pub max_results: Option<u64>,
