@@ -110,12 +110,13 @@ pub(super) fn form_schema(prop: &Value) -> Value {
         if let (Value::Object(map), Some(d)) = (&mut decoded, &description) {
             map.insert("description".into(), d.clone().into());
         }
-        if let Value::Object(map) = &mut decoded
-            && map.get("type") == Some(&Value::from("object"))
-            && !map.contains_key("properties")
+        if decoded.get("type") == Some(&Value::from("object"))
+            && decoded.get("properties").is_none()
         {
-            // A free object (custom fields): string values, added by key.
-            map.insert("additionalProperties".into(), json!({"type": "string"}));
+            // A free object (custom fields): rows of a name and a value,
+            // which every form library draws and which cannot hold a row
+            // nobody named (the catalogue reads rows as the object).
+            return custom_field_rows(description);
         }
         return decoded;
     }
@@ -218,4 +219,38 @@ pub(super) fn rule_words(rule: &Value) -> Option<String> {
         ("requires", _) => format!("{field} can only be given together with {other}."),
         _ => return None,
     })
+}
+
+/// A free object (custom fields) as a form draws it: a list of rows, each a
+/// name and a text value. The catalogue reads such rows as the object
+/// ([`crate::params::JsonObject`]).
+fn custom_field_rows(description: Option<String>) -> Value {
+    let non_blank = <crate::params::NonBlank as crate::params::TextKind>::PATTERN;
+    let mut rows = json!({
+        "type": "array",
+        "items": {
+            "title": "Custom field",
+            "type": "object",
+            "properties": {
+                "name": {
+                    "title": "Field name",
+                    "type": "string",
+                    "minLength": 1,
+                    "pattern": non_blank,
+                    "description": "The custom field's name as set up in Thrive, e.g. department."
+                },
+                "value": {
+                    "title": "Value",
+                    "type": "string",
+                    "description": "What to store in it, e.g. Sales."
+                }
+            },
+            "required": ["name", "value"],
+            "additionalProperties": false
+        }
+    });
+    if let (Value::Object(map), Some(d)) = (&mut rows, description) {
+        map.insert("description".into(), d.into());
+    }
+    rows
 }

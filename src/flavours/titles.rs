@@ -24,7 +24,7 @@ pub fn field_title(name: &str) -> String {
         "id" => "ID",
         "isRPL" => "Recognition of prior learning (RPL)",
         "perPage" => "Results per page",
-        "returnAll" => "Return all pages",
+        "returnAll" => "Fetch all pages",
         "maxResults" => "Maximum results",
         "sso" => "Single sign-on (SSO)",
         "additionalFields" => "Custom fields",

@@ -7,11 +7,11 @@ use super::*;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PagingOptions {
-    /// Follow every page and return all matching items in one result
-    /// (the `pagination` object then describes the whole). Default false.
+    /// Fetch every page and return all matching items in one result
+    /// (the pagination summary then covers them all). Default false.
     #[serde(default)]
     pub return_all: Option<bool>,
-    /// With `returnAll`, stop after this many items (at least 1).
+    /// With Fetch all pages, stop after this many items, e.g. 500.
     #[serde(default)]
     #[schemars(range(min = 1))]
     pub max_results: Option<u64>,
@@ -326,12 +326,41 @@ impl JsonObject {
     fn from_value(value: Value) -> Self {
         let parsed = match value {
             Value::Object(map) => Ok(map),
+            Value::Array(rows) => Self::from_rows(rows),
             other => Err(format!(
-                "must hold a JSON object such as {{\"department\":\"Sales\"}}, got {}",
+                "must hold custom fields such as {{\"department\":\"Sales\"}}, got {}",
                 json_kind(&other)
             )),
         };
         Self { parsed }
+    }
+}
+
+impl JsonObject {
+    /// The rows a form draws for a free object (`[{"name": "department",
+    /// "value": "Sales"}]`) as the object they stand for. Every row needs a
+    /// text `name` and a `value`; a name may appear once.
+    fn from_rows(rows: Vec<Value>) -> Result<Map<String, Value>, String> {
+        let mut map = Map::new();
+        for (i, row) in rows.into_iter().enumerate() {
+            let name = row
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            let (Some(name), Some(value)) = (name, row.get("value")) else {
+                return Err(format!(
+                    "row {} needs a name and a value, e.g. {{\"name\": \"department\", \"value\": \"Sales\"}}",
+                    i + 1
+                ));
+            };
+            if map.insert(name.to_owned(), value.clone()).is_some() {
+                return Err(format!(
+                    "has the field {name:?} twice; give each field once"
+                ));
+            }
+        }
+        Ok(map)
     }
 }
 

@@ -115,7 +115,12 @@ fn form_fields_read_as_people_expect() {
     assert_eq!(form["properties"]["firstName"]["title"], "First name");
     assert_eq!(form["properties"]["startDate"]["format"], "date");
     assert_eq!(form["properties"]["email"]["format"], "email");
-    assert_eq!(form["properties"]["additionalFields"]["type"], "object");
+    // Custom fields: rows of a name and a value, which both form libraries draw.
+    assert_eq!(form["properties"]["additionalFields"]["type"], "array");
+    assert_eq!(
+        form["properties"]["additionalFields"]["items"]["required"],
+        json!(["name", "value"])
+    );
     assert_eq!(
         form["properties"]["role"]["oneOf"][1],
         json!({"const": "learneradmin", "title": "Learner admin", "description": "Learning Admin in the UI."})

@@ -360,12 +360,51 @@ fn a_trigger_filter_offers_exactly_its_own_event_types() {
     assert!(checked >= 5, "{checked} triggers with an event filter");
 }
 
+/// Custom fields are drawn as rows of a name and a value, so a form cannot
+/// produce RJSF's unnamed `{"newKey": "New Value"}`; a host that sends one
+/// as an object anyway is refused by the tool.
 #[test]
-fn an_untouched_custom_field_row_is_refused_by_the_form_and_the_tool() {
+fn custom_fields_are_named_rows_and_an_untouched_row_is_refused() {
     let cat = Catalogue::global();
     for id in ["thrive_create_user", "thrive_update_user"] {
         let tool = cat.get(id).unwrap();
         let form = tool.schema(Flavour::Form);
+        let field = &form["properties"]["additionalFields"];
+        assert_eq!(field["type"], "array", "{id}");
+        assert_eq!(field["items"]["required"], json!(["name", "value"]), "{id}");
+        let mut value = base(id, &form);
+        value.insert(
+            "additionalFields".into(),
+            json!([{"name": "department", "value": "Sales"}]),
+        );
+        assert_eq!(form_refuses(&form, &value), Vec::<String>::new(), "{id}");
+        assert_eq!(refused(id, &value), Vec::<String>::new(), "{id}");
+        let mut input = connection();
+        input.extend(value.clone());
+        let plan = cat
+            .dry_run(id, Value::Object(input), &thrive_blocks::Context::default())
+            .unwrap();
+        assert_eq!(
+            plan.request
+                .body
+                .as_ref()
+                .map(|b| b["additionalFields"].clone()),
+            Some(json!({"department": "Sales"})),
+            "{id}"
+        );
+        value.insert(
+            "additionalFields".into(),
+            json!([{"name": "  ", "value": "Sales"}]),
+        );
+        assert!(
+            form_refuses(&form, &value).contains(&"/additionalFields/0/name".to_owned()),
+            "{id}: the form takes a blank name"
+        );
+        assert_eq!(
+            refused(id, &value),
+            vec!["/additionalFields".to_owned()],
+            "{id}"
+        );
         for (row, pointer) in [
             (json!({"newKey": "New Value"}), "/additionalFields/newKey"),
             (
@@ -373,19 +412,86 @@ fn an_untouched_custom_field_row_is_refused_by_the_form_and_the_tool() {
                 "/additionalFields/newKey-1",
             ),
         ] {
-            let mut value = base(id, &form);
             value.insert("additionalFields".into(), row.clone());
-            assert!(
-                form_refuses(&form, &value)
-                    .iter()
-                    .any(|p| p.starts_with("/additionalFields")),
-                "{id}: the form accepts {row}"
-            );
             assert_eq!(refused(id, &value), vec![pointer.to_owned()], "{id}: {row}");
         }
-        let mut value = base(id, &form);
-        value.insert("additionalFields".into(), json!({"department": "Sales"}));
-        assert_eq!(form_refuses(&form, &value), Vec::<String>::new());
-        assert_eq!(refused(id, &value), Vec::<String>::new());
     }
+}
+
+/// The scopes of every control in a JSON Forms layout, with the scope of
+/// the list control each `detail` layout belongs to before its own.
+fn scopes(layout: &Value, prefix: &str, out: &mut Vec<String>) {
+    if let Some(scope) = layout["scope"].as_str() {
+        let full = format!("{prefix}{}", scope.trim_start_matches('#'));
+        out.push(full.clone());
+        if let Some(detail) = layout.pointer("/options/detail") {
+            scopes(detail, &format!("{full}/items"), out);
+        }
+    }
+    for element in layout["elements"].as_array().into_iter().flatten() {
+        scopes(element, prefix, out);
+    }
+}
+
+/// Every input, down to a manager's permissions, has a JSON Forms control:
+/// a field of its own, a column of a flat list's table, or a control in the
+/// `detail` layout of a list of nested objects.
+#[test]
+fn json_forms_has_a_control_for_every_input() {
+    let cat = Catalogue::global();
+    fn leaves(schema: &Value, at: &str, out: &mut Vec<String>) {
+        for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
+            let here = format!("{at}/properties/{name}");
+            if prop.get("properties").is_some() {
+                leaves(prop, &here, out);
+                continue;
+            }
+            out.push(here.clone());
+            let nested = prop["items"]["properties"]
+                .as_object()
+                .is_some_and(|p| p.values().any(|f| f.get("properties").is_some()));
+            if nested {
+                leaves(&prop["items"], &format!("{here}/items"), out);
+            }
+        }
+    }
+    for tool in cat.tools() {
+        let id = tool.meta().id;
+        let form = tool.schema(Flavour::Form);
+        let mut wanted = Vec::new();
+        leaves(&form, "", &mut wanted);
+        let mut drawn = Vec::new();
+        scopes(&tool.schema(Flavour::JsonFormsUi), "", &mut drawn);
+        let missing: Vec<&String> = wanted.iter().filter(|w| !drawn.contains(w)).collect();
+        assert!(
+            missing.is_empty(),
+            "{id}: no JSON Forms control for {missing:?}"
+        );
+        for name in form["required"].as_array().into_iter().flatten() {
+            let name = name.as_str().unwrap();
+            if form["properties"][name]["type"] == "array" {
+                let layout = tool.schema(Flavour::JsonFormsUi);
+                let control = layout["elements"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["scope"] == format!("#/properties/{name}"))
+                    .unwrap();
+                assert_eq!(
+                    control["label"],
+                    json!(format!(
+                        "{}*",
+                        form["properties"][name]["title"].as_str().unwrap()
+                    )),
+                    "{id}.{name}: the required mark"
+                );
+            }
+        }
+    }
+    let managers = cat.get("thrive_add_audience_managers").unwrap();
+    let mut drawn = Vec::new();
+    scopes(&managers.schema(Flavour::JsonFormsUi), "", &mut drawn);
+    assert!(drawn.contains(
+        &"/properties/managers/items/properties/permissions/properties/audienceManager/properties/assignments".to_owned()
+    ));
 }

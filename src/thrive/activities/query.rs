@@ -19,16 +19,12 @@ pub struct QueryActivitiesParams {
     /// `page` and `perPage`.
     #[serde(flatten)]
     pub paging: crate::thrive::paging::PerPage1000By20,
-    /// comma-separated activity types e.g. viewed,completed. Allowed: viewed,
-    /// completed, passed, pinned, unpinned, liked, unliked, commented,
-    /// commentdeleted, shared, progressed, registered, followed, unfollowed,
-    /// started, resumed, searched, found, loggedin, loggedout.
+    /// Only these kinds of activity, e.g. completed. Leave empty for every kind.
     pub actions: Option<CommaList<super::ActivityTypes>>,
-    /// comma-separated activity types e.g. viewed,completed. Activities of
-    /// these types are left out; same allowed values as `actions`.
+    /// Leave out these kinds of activity, e.g. viewed.
     pub omit_actions: Option<CommaList<super::ActivityTypes>>,
-    /// comma-separated content IDs, e.g.
-    /// `5f9d88d6e1b2a34c56d78901,5f9d88d6e1b2a34c56d78902`.
+    /// Only activity on these content items, by their Thrive id, e.g.
+    /// 5f9d88d6e1b2a34c56d78901. Leave empty for all content.
     pub content_ids: Option<CommaList<HexIds>>,
     /// Filter by content type, e.g. `video` (one value; sent as given, since
     /// the values this filter accepts are not documented).

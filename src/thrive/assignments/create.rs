@@ -21,7 +21,7 @@ pub struct CreateAssignmentParams {
     /// `primaryContentId`.
     #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub content_id: Required,
-    /// JSON array of content IDs that can also complete the assignment.
+    /// Other content that also completes the assignment, by content id.
     /// Example: ["63f8c54f6f68ab3a2d60e5de"]. An empty list is not sent.
     pub alternative_content_ids: Option<JsonList<String, 0, 0>>,
     /// Whether to hide the alternative content.

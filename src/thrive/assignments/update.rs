@@ -34,7 +34,7 @@ pub struct UpdateAssignmentParams {
     /// unchanged when empty.
     #[schemars(range(min = 1))]
     pub recurrence: Option<u32>,
-    /// JSON array of content IDs that can also complete the assignment.
+    /// Other content that also completes the assignment, by content id.
     /// Example: ["63f8c54f6f68ab3a2d60e5de"]. Replaces the alternatives when
     /// given; `[]` is sent as an empty list (clearing them, if Thrive accepts
     /// that; not documented). Left unchanged when empty.

@@ -22,7 +22,7 @@ pub struct QueryCpdUserSummariesParams {
     /// Filter entries before this date (format YYYY-MM-DDThh:mm:ss), e.g.
     /// `2021-11-17T09:51:00`. Must not be before entryDateFrom.
     pub entry_date_to: DateText<LocalDateTime>,
-    /// Comma-separated user IDs to filter by, e.g.
+    /// Only these users, by their Thrive user id, e.g.
     /// `5c9de5c64a6b1c37a58e393c,5cadda57f4a0f40010af03de`.
     pub user_ids: Option<CommaList<HexIds>>,
     /// `page` and `perPage`.

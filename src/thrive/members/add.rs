@@ -16,7 +16,7 @@ pub struct AddAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: Required,
-    /// JSON array of user emails/refs/ids to add. Example: `["jane@example.com"]`.
+    /// The people to add, by email, reference or Thrive id, e.g. jane@example.com.
     /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100
     /// and the results merged.
     pub users: JsonList<String, 1, 0>,

@@ -16,7 +16,7 @@ pub struct ReplaceAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     pub audience_id: Required,
-    /// JSON array of user emails/refs/ids that replaces the whole members list (1-100, no empty array). Example: `["jane@example.com"]`.
+    /// The audience's complete list of members, 1 to 100, by email, reference or Thrive id, e.g. jane@example.com; anyone not in it is removed.
     /// Members not in the list are removed. Unlike add, a replace is never
     /// split into several calls (each call replaces the whole list), so more
     /// than 100 items are refused before anything is sent.

@@ -18,7 +18,7 @@ pub struct AddUserTagsParams {
     /// `63f57d805d8ecbf46f5b5278`.
     #[schemars(extend("x-options" = crate::options::USER_ID))]
     pub user_id: Required,
-    /// JSON array of tag names to add (1-100). Example: ["leadership"]
+    /// The tags to add, 1 to 100, e.g. leadership.
     ///
     /// The tags must already exist. Thrive takes 1-100 per call; longer
     /// lists are sent in chunks of 100 and the counts merged.
