@@ -72,28 +72,40 @@ def test_read_tools_come_first_and_destructive_ones_are_marked(page, api):
     expect(page.get_by_test_id("destructive-warning")).to_contain_text("Dry run")
 
 
+BUTTON_LOOKS = r"""bs => bs.map(b => ({
+    title: b.title,
+    text: b.innerText.split(/\s+/).filter(Boolean).join(' '),
+    width: b.getBoundingClientRect().width,
+    textWidth: [...b.children].reduce((w, c) => w + c.getBoundingClientRect().width, 0),
+}))"""
+
+
+def button_looks(page, field):
+    """Text and computed widths of the buttons of a list field; none may be blank."""
+    looks = page.locator(f"#root_{field} button.btn").evaluate_all(BUTTON_LOOKS)
+    blank = [b for b in looks if not b["text"] or b["width"] < 24 or b["textWidth"] < 6]
+    assert blank == [], looks
+    return looks
+
+
 def test_list_buttons_show_words_not_blank_boxes(page, artifacts):
     ui = Ui(page).open("thrive_add_audience_managers")
     page.set_viewport_size({"width": 1400, "height": 2600})
     page.locator("#root_managers .rjsf-array-item-add button").click()
     expect(page.locator("#root_managers .rjsf-array-item")).to_have_count(2)
     ui.fill("managers_0_reference", "jane@example.com")
-    buttons = page.locator("#root_managers button.btn")
-    assert buttons.count() >= 7  # add, and up, down, remove for each entry
-    looks = buttons.evaluate_all(
-        r"""bs => bs.map(b => ({
-            title: b.title,
-            text: b.innerText.split(/\s+/).filter(Boolean).join(' '),
-            width: b.getBoundingClientRect().width,
-            textWidth: [...b.children].reduce((w, c) => w + c.getBoundingClientRect().width, 0),
-        }))"""
-    )
-    blank = [b for b in looks if not b["text"] or b["width"] < 24 or b["textWidth"] < 6]
-    assert blank == [], looks
+    looks = button_looks(page, "managers")
+    assert len(looks) >= 3 and {b["text"] for b in looks} >= {"+ Add row", "✕ Remove"}, looks
     assert page.locator(".glyphicon").count() == 0
-    assert {b["text"] for b in looks} >= {"+ Add manager", "↑", "↓", "✕ Remove"}, looks
     page.screenshot(path=str(artifacts / "form-add-managers.png"), full_page=True)
     page.set_viewport_size({"width": 1400, "height": 1000})
+    # A list whose entries can be moved: the arrows show too.
+    Ui(page).open("thrive_add_audience_members")
+    page.locator("#root_users .rjsf-array-item-add button").click()
+    page.locator("#root_users .rjsf-array-item-add button").click()
+    looks = button_looks(page, "users")
+    assert {b["text"] for b in looks} >= {"↑", "↓", "✕ Remove"}, looks
+    assert {b["title"] for b in looks} >= {"Move up", "Move down", "Remove"}, looks
 
 
 def test_the_create_user_form_as_a_person_sees_it(page, artifacts):
@@ -101,12 +113,19 @@ def test_the_create_user_form_as_a_person_sees_it(page, artifacts):
     page.set_viewport_size({"width": 1400, "height": 2000})
     page.locator("#root_additionalFields .btn-add").click()
     # A new custom field starts empty, not as {"newKey": "New Value"}.
-    expect(page.locator("#root_additionalFields input[id$='-key']")).to_have_value("")
-    expect(page.locator("#root_additionalFields .additional-entry")).to_contain_text("Field name")
+    expect(page.locator("#root_additionalFields_0_name")).to_have_value("")
+    expect(page.locator("#root_additionalFields .rjsf-array-item")).to_contain_text("Field name")
     page.get_by_test_id("btn-validate").click()
     # In words, and listed in the order of the fields on the page.
     expect(page.locator(".errors li")).to_have_text(
-        ["“User reference” is required.", "“First name” is required.", "“Last name” is required.", "“Email” is required."]
+        [
+            "“User reference” is required.",
+            "“First name” is required.",
+            "“Last name” is required.",
+            "“Email” is required.",
+            "“Field name” (Custom fields, entry 1) is required.",
+            "“Value” (Custom fields, entry 1) is required.",
+        ]
     )
     page.screenshot(path=str(artifacts / "form-create-user-errors.png"), full_page=True)
     page.set_viewport_size({"width": 1400, "height": 1000})

@@ -64,12 +64,14 @@ function probes(schema, base) {
 }
 
 /**
- * Whether a list of pointers names `pointer` (or a place inside it). An
- * entry of a list of values (`/tags/0`) is also named by its list (`/tags`):
- * the tool's input may be the list as one comma-separated text.
+ * Whether a list of pointers names `pointer` (or a place inside it). A
+ * place inside a list entry (`/tags/0`, `/additionalFields/0/name`) is also
+ * named by its list: the tool's input may be the list as one text (a comma
+ * list, custom fields as one object).
  */
 function names(pointers, pointer) {
-  const list = /\/\d+$/.test(pointer) ? pointer.replace(/\/\d+$/, '') : null;
+  // `/tags/0` is named by `/tags`, `/additionalFields/0/name` by `/additionalFields`.
+  const list = /^\/[^/]+\/\d+(\/|$)/.test(pointer) ? pointer.split('/').slice(0, 2).join('/') : null;
   return pointers.some((p) => p === pointer || p.startsWith(`${pointer}/`) || (list !== null && p === list));
 }
 
