@@ -12,6 +12,11 @@
 
 use serde_json::{Map, Value, json};
 
+/// The schema keyword listing a tool's rules in words, each with the input
+/// it is about and the other input it names:
+/// `"x-rules": [{"rule": "notBefore", "field": "endDate", "other": "startDate", "description": "..."}]`.
+pub const RULES_KEYWORD: &str = "x-rules";
+
 /// One rule between two inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
@@ -41,6 +46,16 @@ pub enum Rule {
         other: &'static str,
         /// The value of `other` that forbids it.
         value: &'static str,
+    },
+    /// The date `field` must not be before the date `start` when both are
+    /// given: the end of a range. JSON Schema cannot compare two values, so
+    /// the schema states it in words (`x-rules`, the field's description)
+    /// and [`check`] applies it.
+    NotBefore {
+        /// The end of the range.
+        field: &'static str,
+        /// The start of the range.
+        start: &'static str,
     },
     /// `field` may only be given together with `needs`.
     Requires {
@@ -73,6 +88,43 @@ impl Rule {
             Rule::Requires { field, needs } => {
                 format!("{field} may only be given with {needs}.")
             }
+            Rule::NotBefore { field, start } => {
+                format!("{field} must not be before {start}.")
+            }
+        }
+    }
+
+    /// The other input the rule names, and the value of it that matters
+    /// (`None` for rules about a value of no other input).
+    pub fn other(&self) -> (Option<&'static str>, Option<&'static str>) {
+        match *self {
+            Rule::RequiredUnless { other, value, .. }
+            | Rule::RequiredWhen { other, value, .. }
+            | Rule::AbsentWhen { other, value, .. } => (Some(other), Some(value)),
+            Rule::NotBefore { start, .. } => (Some(start), None),
+            Rule::Requires { needs, .. } => (Some(needs), None),
+        }
+    }
+
+    /// The rule's kind as `x-rules` names it (`requiredUnless`, `notBefore`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Rule::RequiredUnless { .. } => "requiredUnless",
+            Rule::RequiredWhen { .. } => "requiredWhen",
+            Rule::AbsentWhen { .. } => "absentWhen",
+            Rule::NotBefore { .. } => "notBefore",
+            Rule::Requires { .. } => "requires",
+        }
+    }
+
+    /// The input the rule is about (the one a violation names).
+    pub fn field(&self) -> &'static str {
+        match *self {
+            Rule::RequiredUnless { field, .. }
+            | Rule::RequiredWhen { field, .. }
+            | Rule::AbsentWhen { field, .. }
+            | Rule::NotBefore { field, .. }
+            | Rule::Requires { field, .. } => field,
         }
     }
 
@@ -97,7 +149,7 @@ impl Rule {
                 other,
                 value,
             } => json!({"if": when(other, value), "then": {"not": require(field)}}),
-            Rule::Requires { .. } => return None,
+            Rule::Requires { .. } | Rule::NotBefore { .. } => return None,
         };
         let mut rule = rule;
         if let Value::Object(map) = &mut rule {
@@ -108,8 +160,28 @@ impl Rule {
 }
 
 /// Adds `rules` to a 2020-12 object schema: conditional rules under
-/// `allOf`, dependencies under `dependentRequired`.
+/// `allOf`, dependencies under `dependentRequired`, and every rule, in words
+/// and with the input it is about, under `x-rules` (for hosts that show
+/// rules beside a field, and for the rules no keyword can state).
 pub fn add_to_schema(schema: &mut Map<String, Value>, rules: &[Rule]) {
+    let stated: Vec<Value> = rules
+        .iter()
+        .map(|r| {
+            let mut stated =
+                json!({"rule": r.kind(), "field": r.field(), "description": r.sentence()});
+            let (other, value) = r.other();
+            if let (Value::Object(map), Some(other)) = (&mut stated, other) {
+                map.insert("other".into(), other.into());
+                if let Some(value) = value {
+                    map.insert("value".into(), value.into());
+                }
+            }
+            stated
+        })
+        .collect();
+    if !stated.is_empty() {
+        schema.insert(RULES_KEYWORD.into(), Value::Array(stated));
+    }
     let conditionals: Vec<Value> = rules.iter().filter_map(Rule::conditional).collect();
     if !conditionals.is_empty() {
         schema.insert("allOf".into(), Value::Array(conditionals));

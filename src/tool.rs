@@ -143,7 +143,7 @@ macro_rules! dyn_tool_common {
             &self,
             input: &::serde_json::Value,
         ) -> ::std::result::Result<$crate::wire::ApiRequest, Vec<$crate::error::Violation>> {
-            $crate::tool::build_checked(input, $t::validate, $request)
+            $crate::tool::build_checked(input, $t::RULES, $t::validate, $request)
         }
     };
 }
@@ -167,11 +167,13 @@ impl<T: Tool> DynTool for Erased<T> {
 }
 
 /// Reads `P` from the (already schema-checked) input, runs `validate` and
+/// the rules only a tool can check ([`check_rules`]), and
 /// builds the request with `request`: the request, or every problem
 /// together (the checks' first, then what building found, each once; a
 /// build error that names no field is reported under the empty pointer).
 pub(crate) fn build_checked<P: DeserializeOwned>(
     input: &Value,
+    rules: &[crate::rules::Rule],
     validate: fn(&P, &mut Vec<Violation>),
     request: fn(&P) -> Result<ApiRequest>,
 ) -> std::result::Result<ApiRequest, Vec<Violation>> {
@@ -180,6 +182,7 @@ pub(crate) fn build_checked<P: DeserializeOwned>(
         .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])?;
     let mut problems = Vec::new();
     validate(&params, &mut problems);
+    check_rules(rules, input, &mut problems);
     match request(&params) {
         Ok(request) if problems.is_empty() => Ok(request),
         Ok(_) => Err(problems),
@@ -194,6 +197,39 @@ pub(crate) fn build_checked<P: DeserializeOwned>(
                 }
             }
             Err(problems)
+        }
+    }
+}
+
+/// Applies the rules that only the tool can check ([`Rule::NotBefore`](crate::rules::Rule::NotBefore)) to
+/// an input that passed its schema. A range is compared only when both ends
+/// are dates in a layout Thrive documents (a malformed date is reported by
+/// its own check); a bare date counts as its midnight, and equal ends are
+/// allowed (whether Thrive's bounds are inclusive is not documented).
+pub(crate) fn check_rules(rules: &[crate::rules::Rule], input: &Value, out: &mut Vec<Violation>) {
+    for rule in rules {
+        let crate::rules::Rule::NotBefore { field, start } = *rule else {
+            continue;
+        };
+        let end_value = input.get(field).and_then(Value::as_str);
+        let start_value = input.get(start).and_then(Value::as_str);
+        let (Some(end_value), Some(start_value)) = (end_value, start_value) else {
+            continue;
+        };
+        if !crate::params::is_date_text(end_value) || !crate::params::is_date_text(start_value) {
+            continue;
+        }
+        let key = |s: &str| {
+            let s = s.trim();
+            let date = s.get(..10).unwrap_or(s).to_owned();
+            let clock = s.get(11..).unwrap_or("00:00:00").to_owned();
+            (date, clock)
+        };
+        if key(end_value) < key(start_value) {
+            out.push(Violation::new(
+                format!("/{field}"),
+                format!("{field} must not be before {start}"),
+            ));
         }
     }
 }

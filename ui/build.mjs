@@ -1,9 +1,10 @@
 // Builds the playground into dist/ (committed, embedded in the binary by
-// src/host/playground.rs) and writes dist/SOURCE_HASH, the hash of the
+// src/host/playground/mod.rs) and writes dist/SOURCE_HASH, the hash of the
 // sources it was built from. A Rust test recomputes the hash the same way:
 // SHA-256 over, for each file in byte order of its path relative to ui/,
 // the path, a newline, the file's bytes and a newline; the files are every
-// file under src/, package.json, package-lock.json and build.mjs.
+// file under src/ and form-helpers/, package.json, package-lock.json and
+// build.mjs.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ function walk(dir) {
 export function sourceHash() {
   const files = [
     ...walk(join(root, 'src')),
+    ...walk(join(root, 'form-helpers')),
     join(root, 'package.json'),
     join(root, 'package-lock.json'),
     join(root, 'build.mjs'),
@@ -54,5 +56,6 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(root, 'src', 'index.html'), join(dist, 'index.html'));
+copyFileSync(join(root, 'src', 'favicon.svg'), join(dist, 'assets', 'favicon.svg'));
 writeFileSync(join(dist, 'SOURCE_HASH'), `${sourceHash()}\n`);
 console.log(`built ${relative(process.cwd(), dist)} (${sourceHash().slice(0, 12)})`);

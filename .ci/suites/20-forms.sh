@@ -2,7 +2,10 @@
 # Form and AI-host flavours (issue 7): every committed manifest's schemas
 # through Ajv 8, RJSF, JSON Forms (in jsdom) and the OpenAI strict / Gemini
 # rules, and the round trip through `thrive-blocks validate` (the debug
-# binary `cargo test --workspace` built). Node's test runner prints its
+# binary `cargo test --workspace` built); blank text and empty lists probed
+# in the form and in the tool (issue 24), JSON Forms controls for every
+# field of the manager and user forms, and the playground's plain-language
+# messages (ui/form-helpers). Node's test runner prints its
 # TAP summary (`# pass N` / `# fail N`) and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

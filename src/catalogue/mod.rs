@@ -44,11 +44,7 @@ impl CatalogueTool {
             .map(|props| {
                 props
                     .iter()
-                    .filter(|(_, prop)| {
-                        prop.get(crate::params::DATE_KEYWORD).is_some()
-                            || prop.get(crate::params::LIST_KEYWORD).is_some()
-                            || prop.get("format").and_then(Value::as_str) == Some("email")
-                    })
+                    .filter(|(_, prop)| crate::params::has_layout(prop))
                     .map(|(name, _)| name.clone())
                     .collect()
             })
@@ -204,7 +200,16 @@ impl CatalogueTool {
                     });
                 }
                 Ok(_) => {}
-                Err(more) => problems.extend(more),
+                Err(more) => {
+                    // A field whose layout is wrong (an id that is not an
+                    // id) is reported by that check alone.
+                    let faulted: Vec<String> =
+                        layout.iter().map(|p| field_of(&p.pointer)).collect();
+                    problems.extend(
+                        more.into_iter()
+                            .filter(|v| !faulted.contains(&field_of(&v.pointer))),
+                    );
+                }
             }
         } else if let Err(more) = self.tool.build(&self.repaired(&input, &problems)) {
             // Report the tool's own checks on the other fields too, so every

@@ -10,6 +10,9 @@ pub const REGION_HOSTS: [&str; 4] = [
     "public.api.meastaging.learn.tech",
 ];
 
+/// The pattern of a required text input (see [`crate::params::NonBlank`]).
+const NON_BLANK: &str = <crate::params::NonBlank as crate::params::TextKind>::PATTERN;
+
 /// The connection form (draft-07): tenant, key, region, OAuth client and
 /// scope. Hosts draw it once and keep its value apart from each step.
 pub fn connection() -> Value {
@@ -42,12 +45,14 @@ pub fn connection_with_hosts(extra: &[&str]) -> Value {
                 "title": "Tenant ID",
                 "type": "string",
                 "minLength": 1,
+                "pattern": NON_BLANK,
                 "description": "Your Thrive tenant ID, e.g. eu-west-2_AbcdEfghI."
             },
             "apiKey": {
                 "title": "API key",
                 "type": "string",
                 "minLength": 1,
+                "pattern": NON_BLANK,
                 "writeOnly": true,
                 "description": "The tenant's API key (with a client ID: the OAuth client secret). Stored by the host, never shown again."
             },

@@ -14,6 +14,32 @@ pub fn form(input: &Value, title: &str, description: &str) -> Value {
             properties.insert(name.clone(), form_field(name, prop));
         }
     }
+    // Each rule is also said in words under the field it is about, where a
+    // form shows it (no form library reads `allOf` descriptions).
+    for rule in input
+        .get(crate::rules::RULES_KEYWORD)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(field) = rule.get("field").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(words) = rule_words(rule) else {
+            continue;
+        };
+        let words = words.as_str();
+        if let Some(Value::Object(prop)) = properties.get_mut(field) {
+            let text = prop
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !text.contains(words) {
+                let joined = format!("{text} {words}").trim().to_owned();
+                prop.insert("description".into(), joined.into());
+            }
+        }
+    }
     let required: Vec<Value> = own_required(input);
     let mut schema = Map::new();
     schema.insert("$schema".into(), DRAFT_07.into());
@@ -84,12 +110,13 @@ pub(super) fn form_schema(prop: &Value) -> Value {
         if let (Value::Object(map), Some(d)) = (&mut decoded, &description) {
             map.insert("description".into(), d.clone().into());
         }
-        if let Value::Object(map) = &mut decoded
-            && map.get("type") == Some(&Value::from("object"))
-            && !map.contains_key("properties")
+        if decoded.get("type") == Some(&Value::from("object"))
+            && decoded.get("properties").is_none()
         {
-            // A free object (custom fields): string values, added by key.
-            map.insert("additionalProperties".into(), json!({"type": "string"}));
+            // A free object (custom fields): rows of a name and a value,
+            // which every form library draws and which cannot hold a row
+            // nobody named (the catalogue reads rows as the object).
+            return custom_field_rows(description);
         }
         return decoded;
     }
@@ -174,4 +201,56 @@ pub(super) fn form_schema(prop: &Value) -> Value {
         _ => {}
     }
     Value::Object(out)
+}
+
+/// One `x-rules` entry in words for a person filling in the form: inputs by
+/// their titles, values by their labels ("End date must not be before Start
+/// date.").
+pub(super) fn rule_words(rule: &Value) -> Option<String> {
+    let text = |key: &str| rule.get(key).and_then(Value::as_str);
+    let field = field_title(text("field")?);
+    let other = field_title(text("other")?);
+    let value = text("value").map(value_label);
+    Some(match (text("rule")?, value) {
+        ("requiredUnless", Some(v)) => format!("{field} is required unless {other} is \"{v}\"."),
+        ("requiredWhen", Some(v)) => format!("{field} is required when {other} is \"{v}\"."),
+        ("absentWhen", Some(v)) => format!("Leave {field} empty when {other} is \"{v}\"."),
+        ("notBefore", _) => format!("{field} must not be before {other}."),
+        ("requires", _) => format!("{field} can only be given together with {other}."),
+        _ => return None,
+    })
+}
+
+/// A free object (custom fields) as a form draws it: a list of rows, each a
+/// name and a text value. The catalogue reads such rows as the object
+/// ([`crate::params::JsonObject`]).
+fn custom_field_rows(description: Option<String>) -> Value {
+    let non_blank = <crate::params::NonBlank as crate::params::TextKind>::PATTERN;
+    let mut rows = json!({
+        "type": "array",
+        "items": {
+            "title": "Custom field",
+            "type": "object",
+            "properties": {
+                "name": {
+                    "title": "Field name",
+                    "type": "string",
+                    "minLength": 1,
+                    "pattern": non_blank,
+                    "description": "The custom field's name as set up in Thrive, e.g. department."
+                },
+                "value": {
+                    "title": "Value",
+                    "type": "string",
+                    "description": "What to store in it, e.g. Sales."
+                }
+            },
+            "required": ["name", "value"],
+            "additionalProperties": false
+        }
+    });
+    if let (Value::Object(map), Some(d)) = (&mut rows, description) {
+        map.insert("description".into(), d.into());
+    }
+    rows
 }

@@ -76,6 +76,14 @@ pub(super) fn portable_schema(schema: &Value, input: bool) -> Value {
         Some("email") => note("An email address.".into()),
         _ => {}
     }
+    if src.get("pattern").and_then(Value::as_str)
+        == Some(<crate::params::HexId as crate::params::TextKind>::PATTERN)
+    {
+        note(format!(
+            "Must be {}.",
+            <crate::params::HexId as crate::params::TextKind>::EXPECTED
+        ));
+    }
     if let Some(p) = placeholder(schema) {
         note(format!("Format: as in {p}."));
     }

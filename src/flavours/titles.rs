@@ -24,7 +24,7 @@ pub fn field_title(name: &str) -> String {
         "id" => "ID",
         "isRPL" => "Recognition of prior learning (RPL)",
         "perPage" => "Results per page",
-        "returnAll" => "Return all pages",
+        "returnAll" => "Fetch all pages",
         "maxResults" => "Maximum results",
         "sso" => "Single sign-on (SSO)",
         "additionalFields" => "Custom fields",
@@ -101,7 +101,18 @@ pub fn value_label(value: &str) -> String {
             "Staging, all regions except MEA (public.api.learnstaging.link)"
         }
         "public.api.meastaging.learn.tech" => "Staging, MEA (public.api.meastaging.learn.tech)",
-        _ => return humanise(value),
+        _ => {
+            // An event type: `user.created` is "User created",
+            // `assignment.*` is "Any assignment event".
+            if let Some((family, event)) = value.split_once('.') {
+                return if event == "*" {
+                    format!("Any {family} event")
+                } else {
+                    humanise(&format!("{family} {}", event.replace(['.', '_'], " ")))
+                };
+            }
+            return humanise(value);
+        }
     };
     fixed.to_owned()
 }

@@ -40,11 +40,15 @@ pub fn ui(form: &Value, input: &Value) -> Value {
             if let Some(placeholder) = placeholder(prop) {
                 field.insert("ui:placeholder".into(), placeholder.into());
             }
-            if prop.get("type") == Some(&Value::from("object")) && prop.get("properties").is_none()
-            {
+            if is_array && prop.pointer("/items/type") == Some(&Value::from("object")) {
+                let noun = prop
+                    .pointer("/items/title")
+                    .and_then(Value::as_str)
+                    .map(str::to_lowercase)
+                    .unwrap_or_else(|| "row".to_owned());
                 field.insert(
                     "ui:options".into(),
-                    json!({"expandable": true, "addButtonText": "Add field"}),
+                    json!({"orderable": false, "addButtonText": format!("Add {noun}")}),
                 );
             }
             if !field.is_empty() {
@@ -102,19 +106,39 @@ pub(super) fn field_order(form: &Value) -> Vec<String> {
 }
 
 /// A JSON Forms layout for a form flavour: one control per field in the
-/// uiSchema's order, the paging fields in an "Advanced" group.
+/// uiSchema's order, the paging fields in an "Advanced" group. A list of
+/// objects gets a `detail` layout with a control for every field of an item,
+/// nested objects (a manager's permissions) as groups of their fields, so
+/// JSON Forms draws every input; a required list's label carries the
+/// required mark JSON Forms' list renderers leave out.
 pub fn jsonforms_ui(form: &Value) -> Value {
-    let control = |name: &str| json!({"type": "Control", "scope": format!("#/properties/{name}")});
-    // Free-form objects (custom fields) have no JSON Forms vanilla renderer;
-    // they are left to the uiSchema-driven forms.
-    let free_object = |name: &str| {
+    let required: Vec<&str> = form
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let control = |name: &str| {
         let prop = &form["properties"][name];
-        prop["type"] == "object" && prop.get("properties").is_none()
+        let mut control = json!({"type": "Control", "scope": format!("#/properties/{name}")});
+        if prop["type"] == "array" {
+            if required.contains(&name)
+                && let Some(title) = prop.get("title").and_then(Value::as_str)
+            {
+                control["label"] = format!("{title}*").into();
+            }
+            // JSON Forms draws a list of flat objects as a table; one with
+            // nested objects needs the layout of an item.
+            let nested = prop
+                .pointer("/items/properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| p.values().any(|f| f.get("properties").is_some()));
+            if nested {
+                control["options"] = json!({"detail": detail_layout(&prop["items"], "#")});
+            }
+        }
+        control
     };
-    let order: Vec<String> = field_order(form)
-        .into_iter()
-        .filter(|n| !free_object(n))
-        .collect();
+    let order: Vec<String> = field_order(form);
     let mut elements: Vec<Value> = order
         .iter()
         .filter(|n| !PAGING_FIELDS.contains(&n.as_str()))
@@ -127,6 +151,32 @@ pub fn jsonforms_ui(form: &Value) -> Value {
         .collect();
     if !advanced.is_empty() {
         elements.push(json!({"type": "Group", "label": "Advanced", "elements": advanced}));
+    }
+    json!({"type": "VerticalLayout", "elements": elements})
+}
+
+/// The layout of one object: a control per field, a group per nested object
+/// (recursively), scopes relative to `scope` (the object itself).
+fn detail_layout(object: &Value, scope: &str) -> Value {
+    let mut elements = Vec::new();
+    for (name, prop) in object
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let here = format!("{scope}/properties/{name}");
+        if prop.get("properties").is_some() {
+            let mut group = detail_layout(prop, &here);
+            group["type"] = "Group".into();
+            group["label"] = prop
+                .get("title")
+                .cloned()
+                .unwrap_or_else(|| Value::from(name.as_str()));
+            elements.push(group);
+        } else {
+            elements.push(json!({"type": "Control", "scope": here}));
+        }
     }
     json!({"type": "VerticalLayout", "elements": elements})
 }

@@ -7,14 +7,27 @@ use super::*;
 pub trait ValueSet: Send + Sync + 'static {
     /// The allowed values, or `None` for free text items (ids).
     const VALUES: Option<&'static [&'static str]>;
+    /// For free text items: the pattern one item matches (without anchors)
+    /// and the schema of one item, whose [`TEXT_KEYWORD`] names the check
+    /// [`check_by_schema`] applies to each item.
+    const ITEM: (&'static str, fn() -> Value) = ("[^,\\s](?:[^,]*[^,\\s])?", Required::schema);
 }
 
-/// Any non-empty items (lists of ids).
+/// Any non-empty items (lists of references).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnyItems {}
 
 impl ValueSet for AnyItems {
     const VALUES: Option<&'static [&'static str]> = None;
+}
+
+/// Ids that Thrive documents as 24 hexadecimal characters ([`HexId`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HexIds {}
+
+impl ValueSet for HexIds {
+    const VALUES: Option<&'static [&'static str]> = None;
+    const ITEM: (&'static str, fn() -> Value) = ("[0-9a-fA-F]{24}", Text::<HexId>::schema);
 }
 
 /// A comma-separated list input (`active,new`), as Thrive's query strings
@@ -91,10 +104,7 @@ impl<V: ValueSet> JsonSchema for CommaList<V> {
                 serde_json::json!({"type": "string", "enum": values}),
                 format!("(?:{})", values.join("|")),
             ),
-            None => (
-                serde_json::json!({"type": "string", "minLength": 1}),
-                "[^,\\s](?:[^,]*[^,\\s])?".to_owned(),
-            ),
+            None => ((V::ITEM.1)(), V::ITEM.0.to_owned()),
         };
         json_schema!({
             "type": "string",
@@ -104,8 +114,17 @@ impl<V: ValueSet> JsonSchema for CommaList<V> {
     }
 }
 
+/// Whether an input's schema carries a rule [`check_by_schema`] checks (a
+/// date layout, an email, a comma list, a kind of text).
+pub fn has_layout(prop: &Value) -> bool {
+    prop.get(DATE_KEYWORD).is_some()
+        || prop.get(LIST_KEYWORD).is_some()
+        || prop.get(TEXT_KEYWORD).is_some()
+        || prop.get("format").and_then(Value::as_str) == Some("email")
+}
+
 /// Checks one input value against the documented rules its schema carries
-/// ([`DATE_KEYWORD`], [`LIST_KEYWORD`]); the catalogue calls it for every
+/// ([`DATE_KEYWORD`], [`LIST_KEYWORD`], [`TEXT_KEYWORD`]); the catalogue calls it for every
 /// input, so a rule stated in the schema is always checked, with a message
 /// that names the field and the expected form.
 pub fn check_by_schema(prop: &Value, field: &str, value: &Value, out: &mut Vec<Violation>) {
@@ -132,6 +151,20 @@ pub fn check_by_schema(prop: &Value, field: &str, value: &Value, out: &mut Vec<V
             .and_then(Value::as_array)
             .map(|values| values.iter().filter_map(Value::as_str).collect());
         check_comma_list(field, Some(text), allowed.as_deref(), out);
+        if let Some(kind) = list
+            .pointer("/items")
+            .and_then(|i| i.get(TEXT_KEYWORD))
+            .and_then(Value::as_str)
+        {
+            for (i, item) in text.split(',').map(str::trim).enumerate() {
+                if !item.is_empty() {
+                    check_text(kind, &format!("{field}/{i}"), item, out);
+                }
+            }
+        }
+    }
+    if let Some(kind) = prop.get(TEXT_KEYWORD).and_then(Value::as_str) {
+        check_text(kind, field, text, out);
     }
 }
 
@@ -165,7 +198,7 @@ pub fn check_comma_list(
         out.push(Violation::new(
             format!("/{field}"),
             format!(
-                "{field} has an empty item; give the values separated by single commas, e.g. a,b"
+                "{field} has an empty value between commas; give the values separated by commas, e.g. a,b"
             ),
         ));
     }

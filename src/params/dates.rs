@@ -42,6 +42,16 @@ pub fn check_date(field: &str, value: Option<&str>, format: DateFormat, out: &mu
     }
 }
 
+/// Whether `value` is a date or date-time in one of the layouts Thrive
+/// documents ([`DateFormat`]).
+pub fn is_date_text(value: &str) -> bool {
+    let value = value.trim();
+    is_iso8601(value)
+        || value
+            .split_once(' ')
+            .is_some_and(|(d, t)| is_date(d) && is_hms(t))
+}
+
 pub(super) fn digits(s: &str, n: usize) -> Option<u32> {
     (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
         .then(|| s.parse().ok())

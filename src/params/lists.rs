@@ -7,11 +7,11 @@ use super::*;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PagingOptions {
-    /// Follow every page and return all matching items in one result
-    /// (the `pagination` object then describes the whole). Default false.
+    /// Fetch every page and return all matching items in one result
+    /// (the pagination summary then covers them all). Default false.
     #[serde(default)]
     pub return_all: Option<bool>,
-    /// With `returnAll`, stop after this many items (at least 1).
+    /// With Fetch all pages, stop after this many items, e.g. 500.
     #[serde(default)]
     #[schemars(range(min = 1))]
     pub max_results: Option<u64>,
@@ -274,25 +274,93 @@ impl JsonObject {
         self.parsed.clone().unwrap_or_default()
     }
 
-    /// Reports a problem with this object as a violation under `/{field}`.
+    /// The name a form gives a row it adds to a free object before anyone
+    /// names it (RJSF's `newKey`, `newKey-1`, ...). The schema refuses it as
+    /// a name (`propertyNames`) and so does [`JsonObject::check`].
+    pub const PLACEHOLDER_KEY: &'static str = "newKey";
+
+    /// The names a row may not have: blank, or a form's placeholder.
+    fn property_names() -> Value {
+        serde_json::json!({
+            "type": "string",
+            "pattern": NonBlank::PATTERN,
+            "not": {"pattern": format!("^{}(-\\d+)?$", Self::PLACEHOLDER_KEY)},
+        })
+    }
+
+    /// Reports a problem with this object as a violation under `/{field}`:
+    /// text that is not an object, a blank name, or a row a form added and
+    /// nobody named (`{"newKey": "New Value"}`).
     pub fn check(&self, field: &str, out: &mut Vec<Violation>) {
-        if let Err(message) = &self.parsed {
-            out.push(Violation::new(
+        match &self.parsed {
+            Err(message) => out.push(Violation::new(
                 format!("/{field}"),
                 format!("{field} {message}"),
-            ));
+            )),
+            Ok(map) => {
+                for key in map.keys() {
+                    let placeholder = key.strip_prefix(Self::PLACEHOLDER_KEY).is_some_and(|rest| {
+                        rest.is_empty()
+                            || rest
+                                .strip_prefix('-')
+                                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+                    });
+                    if key.trim().is_empty() {
+                        out.push(Violation::new(
+                            format!("/{field}"),
+                            format!("{field} has a field without a name; give each one a name, e.g. department"),
+                        ));
+                    } else if placeholder {
+                        out.push(Violation::new(
+                            format!("/{field}/{key}"),
+                            format!(
+                                "{field} has a field still called {key:?}, as the form added it; give it the custom field's name (e.g. department) or remove it"
+                            ),
+                        ));
+                    }
+                }
+            }
         }
     }
 
     fn from_value(value: Value) -> Self {
         let parsed = match value {
             Value::Object(map) => Ok(map),
+            Value::Array(rows) => Self::from_rows(rows),
             other => Err(format!(
-                "must hold a JSON object such as {{\"department\":\"Sales\"}}, got {}",
+                "must hold custom fields such as {{\"department\":\"Sales\"}}, got {}",
                 json_kind(&other)
             )),
         };
         Self { parsed }
+    }
+}
+
+impl JsonObject {
+    /// The rows a form draws for a free object (`[{"name": "department",
+    /// "value": "Sales"}]`) as the object they stand for. Every row needs a
+    /// text `name` and a `value`; a name may appear once.
+    fn from_rows(rows: Vec<Value>) -> Result<Map<String, Value>, String> {
+        let mut map = Map::new();
+        for (i, row) in rows.into_iter().enumerate() {
+            let name = row
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            let (Some(name), Some(value)) = (name, row.get("value")) else {
+                return Err(format!(
+                    "row {} needs a name and a value, e.g. {{\"name\": \"department\", \"value\": \"Sales\"}}",
+                    i + 1
+                ));
+            };
+            if map.insert(name.to_owned(), value.clone()).is_some() {
+                return Err(format!(
+                    "has the field {name:?} twice; give each field once"
+                ));
+            }
+        }
+        Ok(map)
     }
 }
 
@@ -335,7 +403,7 @@ impl JsonSchema for JsonObject {
         json_schema!({
             "type": "string",
             "contentMediaType": "application/json",
-            "contentSchema": {"type": "object"},
+            "contentSchema": {"type": "object", "propertyNames": Self::property_names()},
         })
     }
 }

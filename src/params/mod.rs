@@ -17,6 +17,8 @@ mod date_text;
 pub use date_text::*;
 mod comma;
 pub use comma::*;
+mod text;
+pub use text::*;
 
 /// The schema extension that marks an input as part of the connection
 /// credentials, so a host can group them, store them apart or hide them.
@@ -56,7 +58,7 @@ impl JsonSchema for Secret {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "writeOnly": true, "minLength": 1 })
+        json_schema!({ "type": "string", "writeOnly": true, "minLength": 1, "pattern": NonBlank::PATTERN })
     }
 }
 
@@ -68,7 +70,7 @@ impl JsonSchema for Secret {
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// Thrive Tenant ID (used as the Basic auth username), e.g. `eu-west-2_AbcdEfghI`.
-    #[schemars(extend("x-thrive-credential" = true), length(min = 1))]
+    #[schemars(extend("x-thrive-credential" = true), with = "Required")]
     pub tenant_id: String,
     /// Thrive API key (used as the Basic auth password). When `clientId` is
     /// given, this is the OAuth 2.0 client secret instead.

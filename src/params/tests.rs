@@ -58,12 +58,26 @@ fn malformed_shapes_and_counts_are_named() {
 fn json_object_must_be_an_object() {
     let o: JsonObject = serde_json::from_value(json!("{\"department\":\"Sales\"}")).unwrap();
     assert_eq!(o.map()["department"], "Sales");
-    let bad: JsonObject = serde_json::from_value(json!("[1]")).unwrap();
+    let rows: JsonObject =
+        serde_json::from_value(json!([{"name": " department ", "value": "Sales"}])).unwrap();
+    assert_eq!(rows.map(), o.map());
     let mut out = Vec::new();
-    bad.check("additionalFields", &mut out);
+    for bad in [
+        json!("[1]"),
+        json!(7),
+        json!([{"name": "a", "value": 1}, {"name": "a", "value": 2}]),
+    ] {
+        let bad: JsonObject = serde_json::from_value(bad).unwrap();
+        bad.check("additionalFields", &mut out);
+    }
+    let messages: Vec<&str> = out.iter().map(|v| v.message.as_str()).collect();
     assert_eq!(
-        out[0].message,
-        "additionalFields must hold a JSON object such as {\"department\":\"Sales\"}, got an array"
+        messages,
+        [
+            "additionalFields row 1 needs a name and a value, e.g. {\"name\": \"department\", \"value\": \"Sales\"}",
+            "additionalFields must hold custom fields such as {\"department\":\"Sales\"}, got a number",
+            "additionalFields has the field \"a\" twice; give each field once",
+        ]
     );
 }
 

@@ -265,7 +265,8 @@ pub fn checking_schema(input_schema: &Value) -> Value {
 }
 
 /// Prepares what a host sent for validation, in place:
-/// - properties that are `null` or blank strings are removed (absent);
+/// - properties that are `null` or blank strings are removed (absent), and
+///   so are empty lists given for a comma-list filter (nothing picked);
 /// - a real array or object given for a string-encoded JSON field is turned
 ///   into its JSON text;
 /// - a string holding a number or boolean is converted for number, integer
@@ -273,9 +274,17 @@ pub fn checking_schema(input_schema: &Value) -> Value {
 pub fn normalise(schema: &Value, input: &mut Value) {
     let Value::Object(map) = input else { return };
     let props = schema.get("properties").and_then(Value::as_object);
-    map.retain(|_, v| match v {
+    let is_list = |name: &str| {
+        props
+            .and_then(|p| p.get(name))
+            .is_some_and(|p| p.get(crate::params::LIST_KEYWORD).is_some())
+    };
+    map.retain(|name, v| match v {
         Value::Null => false,
         Value::String(s) => !s.trim().is_empty(),
+        // A list filter with nothing picked (a form's `[]` after un-picking
+        // every value) is a filter not given.
+        Value::Array(items) => !(items.is_empty() && is_list(name)),
         _ => true,
     });
     let Some(props) = props else { return };

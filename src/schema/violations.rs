@@ -25,17 +25,18 @@ pub fn schema_violations(
     for error in validator.iter_errors(input) {
         let at = error.instance_path().as_str().to_owned();
         let field = at.rsplit('/').next().unwrap_or_default().to_owned();
-        if matches!(error.kind(), K::Pattern { .. })
-            && let Some(prop) = props.and_then(|p| p.get(at.trim_start_matches('/')))
-            && (prop.get(crate::params::DATE_KEYWORD).is_some()
-                || prop.get(crate::params::LIST_KEYWORD).is_some())
+        if matches!(
+            error.kind(),
+            K::Pattern { .. } | K::MinLength { .. } | K::MaxLength { .. }
+        ) && let Some(prop) = props.and_then(|p| p.get(at.trim_start_matches('/')))
+            && crate::params::has_layout(prop)
         {
             continue;
         }
         let label = if field.is_empty() {
             "input".to_owned()
         } else {
-            field.clone()
+            pointer_words(&at)
         };
         let v = match error.kind() {
             K::Required { property } => {
@@ -68,6 +69,17 @@ pub fn schema_violations(
                 at,
                 format!("{label} must be one of {}", options_words(options)),
             ),
+            // A pattern says nothing to a person; what it stands for is
+            // worded by the check of the input's kind where there is one.
+            K::Pattern { pattern }
+                if pattern == <crate::params::NonBlank as crate::params::TextKind>::PATTERN =>
+            {
+                Violation::new(at, format!("{label} must not be blank"))
+            }
+            K::Pattern { .. } => {
+                Violation::new(at, format!("{label} is not in the form this input takes"))
+            }
+            K::MinLength { limit: 1 } => Violation::new(at, format!("{label} must not be empty")),
             _ => Violation::new(at, format!("{label}: {}", error.masked())),
         };
         out.push(v);
@@ -97,4 +109,21 @@ pub(super) fn options_words(options: &Value) -> String {
             .join(", "),
         other => other.to_string(),
     }
+}
+
+/// A pointer in words for messages: `/eventTypes/0` is `eventTypes[0]`,
+/// `/users/2/reference` is `users[2].reference`.
+pub(super) fn pointer_words(pointer: &str) -> String {
+    let mut out = String::new();
+    for part in pointer.split('/').filter(|p| !p.is_empty()) {
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
 }

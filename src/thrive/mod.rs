@@ -19,8 +19,6 @@ pub mod provisioning;
 pub mod tags;
 pub mod users;
 
-use crate::error::Violation;
-
 pub(crate) use crate::params::check_comma_list;
 
 /// The array at `pointer` in the body (`""` for a bare array) sent in calls
@@ -38,31 +36,4 @@ pub(crate) const fn chunked(pointer: &'static str) -> crate::tool::Batching {
 /// The comma-separated list as sent: items trimmed and joined with `,`.
 pub(crate) fn comma_list(value: Option<&str>) -> Option<String> {
     value.map(|v| v.split(',').map(str::trim).collect::<Vec<_>>().join(","))
-}
-
-/// Reports `to` before `from` when both are given (and already valid dates
-/// in the same format). A bare date counts as its midnight. Inclusivity of
-/// the bounds is not documented, so equal values are allowed.
-pub(crate) fn check_range(
-    (from_field, from): (&str, Option<&str>),
-    (to_field, to): (&str, Option<&str>),
-    out: &mut Vec<Violation>,
-) {
-    let (Some(from), Some(to)) = (from, to) else {
-        return;
-    };
-    // `YYYY-MM-DD`, `YYYY-MM-DD hh:mm:ss` and `YYYY-MM-DDThh:mm:ss` compare
-    // as text once the date and the clock are split.
-    let key = |s: &str| {
-        let s = s.trim();
-        let date = s.get(..10).unwrap_or(s).to_owned();
-        let clock = s.get(11..).unwrap_or("00:00:00").to_owned();
-        (date, clock)
-    };
-    if key(to) < key(from) {
-        out.push(Violation::new(
-            format!("/{to_field}"),
-            format!("{to_field} must not be before {from_field}"),
-        ));
-    }
 }

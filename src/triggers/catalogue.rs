@@ -10,6 +10,44 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+/// The event types a trigger's `eventTypes` filter offers: the trigger's
+/// own, a family (`assignment.*`) spelled out as the events Thrive documents
+/// in it where it documents them, and kept as the family otherwise.
+pub(crate) fn filter_event_types(event_types: &[&'static str]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for event in event_types {
+        match *event {
+            "assignment.*" => out.extend([
+                "assignment.assigned",
+                "assignment.updated",
+                "assignment.removed",
+            ]),
+            "notification.*" => out.push("notification.dispatched"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// States the trigger's own event types as the only items the `eventTypes`
+/// filter takes, with one of them as the example, so a form offers exactly
+/// the events this trigger can start on.
+fn restrict_event_types(prop: &mut Value, event_types: &[&'static str]) {
+    let values = filter_event_types(event_types);
+    let example = values.first().copied().unwrap_or_default();
+    if let Value::Object(map) = prop {
+        map.insert(
+            "description".into(),
+            format!(
+                "Start only for these kinds of event, e.g. {example}. Leave empty to start for every event this trigger receives."
+            )
+            .into(),
+        );
+        map.insert("items".into(), json!({"type": "string", "enum": values}));
+        map.insert("uniqueItems".into(), true.into());
+    }
+}
+
 /// One trigger in the catalogue, with its schemas generated once.
 pub struct CatalogueTrigger {
     trigger: &'static dyn DynTrigger,
@@ -27,6 +65,9 @@ impl CatalogueTrigger {
         let mut filters_schema = crate::schema::input_schema_for::<TriggerFilters>();
         if let Some(Value::Object(props)) = filters_schema.get_mut("properties") {
             props.retain(|name, _| meta.filters.contains(&name.as_str()));
+        }
+        if let Some(prop) = filters_schema.pointer_mut("/properties/eventTypes") {
+            restrict_event_types(prop, meta.event_types);
         }
         if meta.filters.contains(&"assignmentId")
             && let Value::Object(map) = &mut filters_schema

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use thrive_blocks::Catalogue;
 use thrive_blocks::flavours::Flavour;
 
-fn connection() -> Map<String, Value> {
+pub(crate) fn connection() -> Map<String, Value> {
     let mut map = Map::new();
     map.insert("tenantId".into(), "eu-west-2_Test".into());
     map.insert("apiKey".into(), "test-key".into());
@@ -115,7 +115,12 @@ fn form_fields_read_as_people_expect() {
     assert_eq!(form["properties"]["firstName"]["title"], "First name");
     assert_eq!(form["properties"]["startDate"]["format"], "date");
     assert_eq!(form["properties"]["email"]["format"], "email");
-    assert_eq!(form["properties"]["additionalFields"]["type"], "object");
+    // Custom fields: rows of a name and a value, which both form libraries draw.
+    assert_eq!(form["properties"]["additionalFields"]["type"], "array");
+    assert_eq!(
+        form["properties"]["additionalFields"]["items"]["required"],
+        json!(["name", "value"])
+    );
     assert_eq!(
         form["properties"]["role"]["oneOf"][1],
         json!({"const": "learneradmin", "title": "Learner admin", "description": "Learning Admin in the UI."})
@@ -308,7 +313,7 @@ fn strict_flavour_requires_every_property_and_closes_every_object() {
 }
 
 /// A value of `schema` that a person could have entered in the form.
-fn example(schema: &Value, required_only: bool) -> Value {
+pub(crate) fn example(schema: &Value, required_only: bool) -> Value {
     if let Some(first) = schema
         .get("oneOf")
         .and_then(Value::as_array)
@@ -325,6 +330,12 @@ fn example(schema: &Value, required_only: bool) -> Value {
                 .map(|i| {
                     let v = example(&schema["items"], required_only);
                     match v {
+                        // A 24-hex id stays one: its last two digits count.
+                        Value::String(s)
+                            if s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                        {
+                            json!(format!("{}{i:02x}", &s[..22]))
+                        }
                         Value::String(s) if schema["items"].get("oneOf").is_none() => {
                             json!(format!("{s}{i}"))
                         }
@@ -355,6 +366,8 @@ fn example(schema: &Value, required_only: bool) -> Value {
             Some("date-time") => json!("2024-04-02T13:45:00Z"),
             Some("email") => json!("jane@example.com"),
             _ => match schema["pattern"].as_str() {
+                Some("\\S") => json!("value"),
+                Some(p) if p.contains("[0-9a-fA-F]{24}") => json!("507f1f77bcf86cd799439011"),
                 Some(p) if p.contains("T\\d{2}") => json!("2020-11-17T09:50:00"),
                 Some(_) => json!("2020-09-25 00:00:00"),
                 None => json!("value"),
@@ -365,7 +378,7 @@ fn example(schema: &Value, required_only: bool) -> Value {
 
 /// The form flavour compiled as form libraries compile it: draft-07 with
 /// formats checked.
-fn form_validator(form: &Value) -> jsonschema::Validator {
+pub(crate) fn form_validator(form: &Value) -> jsonschema::Validator {
     jsonschema::options()
         .should_validate_formats(true)
         .build(form)

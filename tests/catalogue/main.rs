@@ -12,5 +12,6 @@ mod common;
 mod architecture;
 mod catalogue;
 mod flavours;
+mod form_rules;
 mod properties;
 mod seed_conformance;

@@ -10,12 +10,18 @@
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_thrive-blocks");
 
+/// The README.
+pub(crate) fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md")
+}
+
 /// The lines of the fenced block that follows `marker` in the README.
-fn block_after(readme: &str, marker: &str) -> Vec<String> {
+pub(crate) fn block_after(readme: &str, marker: &str) -> Vec<String> {
     let at = readme
         .find(marker)
         .unwrap_or_else(|| panic!("README has no `{marker}`"));
@@ -33,25 +39,17 @@ fn block_after(readme: &str, marker: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn the_readme_walkthrough_runs_as_written() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README.md");
-    let first = block_after(&readme, "<!-- walkthrough: terminal 1 -->");
-    let second = block_after(&readme, "<!-- walkthrough: terminal 2 -->");
-    assert_eq!(first.len(), 1, "terminal 1 runs one command: {first:?}");
-    assert!(second.len() >= 4, "terminal 2: {second:?}");
-
-    let dir = std::env::temp_dir().join(format!("thrive-readme-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-
-    let mut words = first[0].split_whitespace();
+/// Starts the sandbox command `line` of the README (`thrive-blocks sandbox
+/// ...`) in `dir` on a free port; answers the process and the exports it
+/// printed (up to `THRIVE_ALLOWED_HOSTS`, its last).
+pub(crate) fn start_sandbox(line: &str, dir: &Path) -> (Child, Vec<(String, String)>) {
+    let mut words = line.split_whitespace();
     assert_eq!(words.next(), Some("thrive-blocks"));
     let mut sandbox = Command::new(BIN)
         .args(words)
         .args(["--port", "0"])
-        .current_dir(&dir)
+        .current_dir(dir)
+        .env_remove("THRIVE_WEBHOOK_SECRET")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -70,28 +68,53 @@ fn the_readme_walkthrough_runs_as_written() {
             }
         }
     }
-    assert_eq!(exports.len(), 4, "{exports:?}");
+    (sandbox, exports)
+}
 
+/// A shell that runs the README command `line` in `dir` with
+/// `thrive-blocks` on the `PATH` and the pasted `exports`.
+pub(crate) fn shell(line: &str, dir: &Path, exports: &[(String, String)]) -> Command {
     let bin_dir = Path::new(BIN).parent().unwrap();
     let path = format!(
         "{}:{}",
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(line)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("RUST_LOG")
+        .env_remove("THRIVE_CLIENT_ID")
+        .env_remove("THRIVE_SCOPE")
+        .env_remove("THRIVE_WEBHOOK_SECRET")
+        .env_remove("THRIVE_WEBHOOK_TENANTS")
+        .env_remove("THRIVE_BLOCKS_SERVER_TOKEN");
+    for (k, v) in exports {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+#[test]
+fn the_readme_walkthrough_runs_as_written() {
+    let readme = readme();
+    let first = block_after(&readme, "<!-- walkthrough: terminal 1 -->");
+    let second = block_after(&readme, "<!-- walkthrough: terminal 2 -->");
+    assert_eq!(first.len(), 1, "terminal 1 runs one command: {first:?}");
+    assert!(second.len() >= 4, "terminal 2: {second:?}");
+
+    let dir = std::env::temp_dir().join(format!("thrive-readme-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let (mut sandbox, exports) = start_sandbox(&first[0], &dir);
+    assert_eq!(exports.len(), 4, "{exports:?}");
+
     let mut last = Vec::new();
     for line in &second {
-        let mut cmd = Command::new("sh");
-        cmd.arg("-c")
-            .arg(line)
-            .current_dir(&dir)
-            .env("PATH", &path)
-            .env_remove("RUST_LOG")
-            .env_remove("THRIVE_CLIENT_ID")
-            .env_remove("THRIVE_SCOPE");
-        for (k, v) in &exports {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().unwrap();
+        let out = shell(line, &dir, &exports).output().unwrap();
         assert!(
             out.status.success(),
             "`{line}` failed: {}",

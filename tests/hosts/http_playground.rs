@@ -121,6 +121,7 @@ fn hashed_files(ui: &Path) -> Vec<String> {
     }
     let mut files = Vec::new();
     walk(&ui.join("src"), &mut files);
+    walk(&ui.join("form-helpers"), &mut files);
     for name in ["package.json", "package-lock.json", "build.mjs"] {
         files.push(ui.join(name));
     }
@@ -188,6 +189,39 @@ async fn the_page_and_its_assets_are_served_without_node() {
     // The API behind the page still needs the token.
     assert_eq!(server.get("/playground/config").await.status, 401);
     assert_eq!(server.get("/openapi.json").await.status, 401);
+}
+
+#[tokio::test]
+async fn the_root_and_the_favicon_lead_to_the_page_without_a_token() {
+    let server = Server::start(
+        Context::builder().retry(RetryPolicy::none()).build(),
+        ServerOptions::default().with_token("t0ken-for-the-api"),
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (path, to) in [("/", "/ui"), ("/favicon.ico", "/ui/assets/favicon.svg")] {
+        let reply = client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status().as_u16(), 303, "{path}");
+        assert_eq!(reply.headers()["location"], to, "{path}");
+    }
+    let icon = server.get("/ui/assets/favicon.svg").await;
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.headers["content-type"], "image/svg+xml");
+    assert!(icon.text.starts_with("<svg"), "{}", icon.text);
+    let page = server.get("/ui").await;
+    assert!(
+        page.text
+            .contains(r#"<link rel="icon" type="image/svg+xml" href="/ui/assets/favicon.svg">"#),
+        "{}",
+        page.text
+    );
 }
 
 // ---- the default connection ---------------------------------------------

@@ -16,6 +16,7 @@ mod bounded_input;
 mod cli;
 mod cli_newcomer;
 mod cli_readme;
+mod cli_readme_triggers;
 mod fair_share;
 mod http_playground;
 mod http_server;

@@ -40,8 +40,13 @@ class Ui:
         el = self.field(name)
         tag = el.evaluate("e => e.tagName")
         if tag == "SELECT":
-            # RJSF's options carry indexes as values: choose by the shown title.
-            el.select_option(label=str(value))
+            # RJSF's options carry indexes as values: choose by the shown
+            # title; a yes/no field is a choice of "Yes", "No" or blank.
+            if value is True or value is False or value is None:
+                label = {True: "Yes", False: "No", None: "Leave blank"}[value]
+            else:
+                label = str(value)
+            el.select_option(label=label)
         elif el.get_attribute("type") == "checkbox":
             el.set_checked(bool(value))
         elif el.get_attribute("type") == "datetime-local":
@@ -88,8 +93,8 @@ class Ui:
         if el.count() and el.evaluate("e => e.tagName") in ("TEXTAREA", "INPUT"):
             el.fill(json.dumps(items))
             return self
-        add = self.page.locator(f"#root_{name} .array-item-add button").first
-        rows = self.page.locator(f"#root_{name} .array-item")
+        add = self.page.locator(f"#root_{name} .rjsf-array-item-add button").first
+        rows = self.page.locator(f"#root_{name} .rjsf-array-item")
         for i, item in enumerate(items):
             # RJSF starts a list with minItems rows already there.
             if rows.count() <= i:

@@ -69,18 +69,21 @@ fn get_content_request_and_lossless_output() {
 }
 
 #[test]
-fn get_content_missing_fields_are_null_and_id_is_one_segment() {
+fn get_content_missing_fields_are_null_and_the_id_is_the_path_segment() {
     let srv = Offline::new();
     srv.reply(
         200,
         json!({"id": "x", "author": null, "duration": null, "contentHistory": []}),
     );
     let out = srv
-        .run("thrive_get_content", json!({"id": "a/b?c#d%e"}))
+        .run(
+            "thrive_get_content",
+            json!({"id": "507F1F77BCF86CD799439011"}),
+        )
         .unwrap();
     assert_eq!(
         srv.single().line(),
-        "GET /rest/v1/contents/a%2Fb%3Fc%23d%25e"
+        "GET /rest/v1/contents/507F1F77BCF86CD799439011"
     );
     assert_eq!(
         out,
@@ -137,14 +140,21 @@ fn get_content_validation() {
     );
     assert_eq!(
         violations("thrive_get_content", json!({"id": ".."})),
-        vec![(s("/id"), s("id must not be '.' or '..'"))]
+        vec![(s("/id"), s(NOT_AN_ID))]
+    );
+    assert_eq!(
+        violations("thrive_get_content", json!({"id": "abc"})),
+        vec![(s("/id"), s(NOT_AN_ID))]
     );
     assert_eq!(
         violations("thrive_get_content", json!({"id": 7})),
         vec![(s("/id"), s("id must be of type string"))]
     );
     assert_eq!(
-        violations("thrive_get_content", json!({"id": "x", "page": 1})),
+        violations(
+            "thrive_get_content",
+            json!({"id": "507f1f77bcf86cd799439011", "page": 1})
+        ),
         vec![(
             s("/page"),
             s(
@@ -296,7 +306,7 @@ fn query_content_validation() {
             (
                 s("/omitTypes"),
                 s(
-                    "omitTypes has an empty item; give the values separated by single commas, e.g. a,b"
+                    "omitTypes has an empty value between commas; give the values separated by commas, e.g. a,b"
                 )
             ),
             (
@@ -357,18 +367,21 @@ fn get_activity_uses_the_singular_path_and_keeps_data() {
 }
 
 #[test]
-fn get_activity_encodes_the_id_and_reads_a_with_object() {
+fn get_activity_sends_the_id_and_reads_a_with_object() {
     let srv = Offline::new();
     srv.reply(
         200,
         json!({"id": "x", "type": "found", "data": {"keyword": "rust", "count": 3}, "with": {"id": "u2"}}),
     );
     let out = srv
-        .run("thrive_get_activity", json!({"id": "a/b?c#d%e"}))
+        .run(
+            "thrive_get_activity",
+            json!({"id": "507F1F77BCF86CD799439011"}),
+        )
         .unwrap();
     assert_eq!(
         srv.single().line(),
-        "GET /rest/v1/activity/a%2Fb%3Fc%23d%25e"
+        "GET /rest/v1/activity/507F1F77BCF86CD799439011"
     );
     assert_eq!(
         out,
@@ -408,7 +421,11 @@ fn get_activity_validation() {
     );
     assert_eq!(
         violations("thrive_get_activity", json!({"id": ".."})),
-        vec![(s("/id"), s("id must not be '.' or '..'"))]
+        vec![(s("/id"), s(NOT_AN_ID))]
+    );
+    assert_eq!(
+        violations("thrive_get_activity", json!({"id": "abc"})),
+        vec![(s("/id"), s(NOT_AN_ID))]
     );
     assert_eq!(
         violations("thrive_get_activity", json!({"id": ["a"]})),
@@ -534,7 +551,7 @@ fn query_activities_validation() {
         violations(
             "thrive_query_activities",
             json!({
-                "actions": "viewed,watched", "omitActions": "Liked", "contentIds": "a,,b",
+                "actions": "viewed,watched", "omitActions": "Liked", "contentIds": "5f9d88d6e1b2a34c56d78901,,abc",
                 "timestampFrom": "2020-01-01T00:00:00", "timestampTo": "1 Jan 2020"
             })
         ),
@@ -548,7 +565,13 @@ fn query_activities_validation() {
             (
                 s("/contentIds"),
                 s(
-                    "contentIds has an empty item; give the values separated by single commas, e.g. a,b"
+                    "contentIds has an empty value between commas; give the values separated by commas, e.g. a,b"
+                )
+            ),
+            (
+                s("/contentIds/2"),
+                s(
+                    "contentIds[2] must be a Thrive id: 24 characters, digits 0-9 and letters a-f, like 507f1f77bcf86cd799439011"
                 )
             ),
             (
@@ -596,3 +619,6 @@ fn query_activities_validation() {
         vec!["/contentType", "/page", "/perPage"]
     );
 }
+
+/// What a content, activity or CPD id that is not one is told.
+const NOT_AN_ID: &str = "id must be a Thrive id: 24 characters, digits 0-9 and letters a-f, like 507f1f77bcf86cd799439011";

@@ -59,19 +59,33 @@ async fn not_found(tool: &str, field: &str, message: &str) {
     );
 }
 
-/// The path-id rules every get tool shares.
+/// The path-id rules every get tool shares: its id is required, not
+/// blank, text, and a 24-hex id as Thrive documents CPD ids (so `..` or a
+/// path cannot be given).
 fn path_id_validation(tool: &str, field: &str) {
     assert_eq!(
         violations(tool, json!({})),
         vec![(format!("/{field}"), format!("{field} is required"))]
     );
     assert_eq!(
-        violations(tool, json!({ field: ".." })),
-        vec![(
-            format!("/{field}"),
-            format!("{field} must not be '.' or '..'")
-        )]
+        violations(tool, json!({ field: "   " })),
+        vec![(format!("/{field}"), format!("{field} is required"))]
     );
+    let not_an_id = format!(
+        "{field} must be a Thrive id: 24 characters, digits 0-9 and letters a-f, like 507f1f77bcf86cd799439011"
+    );
+    for bad in [
+        "..",
+        "abc",
+        "507f1f77bcf86cd79943901g",
+        "507f1f77bcf86cd7994390111",
+    ] {
+        assert_eq!(
+            violations(tool, json!({ field: bad })),
+            vec![(format!("/{field}"), not_an_id.clone())],
+            "{bad}"
+        );
+    }
     assert_eq!(
         violations(tool, json!({ field: 12 })),
         vec![(
@@ -81,14 +95,16 @@ fn path_id_validation(tool: &str, field: &str) {
     );
 }
 
-/// A get tool encodes its id as exactly one path segment.
+/// A get tool sends its id, given in upper case, as the one path segment.
 async fn encodes_id(tool: &str, field: &str, prefix: &str) {
     let srv = CaptureServer::start().await;
     srv.reply(200, json!({}));
-    srv.run(tool, json!({ field: "a/b?c#d%e" })).await.unwrap();
+    srv.run(tool, json!({ field: "507F1F77BCF86CD799439011" }))
+        .await
+        .unwrap();
     assert_eq!(
         srv.single().line(),
-        format!("GET {prefix}/a%2Fb%3Fc%23d%25e")
+        format!("GET {prefix}/507F1F77BCF86CD799439011")
     );
 }
 
@@ -300,7 +316,10 @@ fn get_cpd_entry_empty_body() {
     let srv = Offline::new();
     srv.reply(200, Value::Null);
     let out = srv
-        .run("thrive_get_cpd_entry", json!({"logEntryId": "x"}))
+        .run(
+            "thrive_get_cpd_entry",
+            json!({"logEntryId": "507f1f77bcf86cd799439011"}),
+        )
         .unwrap();
     assert_eq!(out, json!({"entry": null}));
 }
@@ -684,7 +703,7 @@ fn query_cpd_user_summaries_validation() {
     assert_eq!(
         violations(
             "thrive_query_cpd_user_summaries",
-            json!({"userIds": "a,,b", "perPage": 0})
+            json!({"userIds": "5c9de5c64a6b1c37a58e393c,,EMP-1", "perPage": 0})
         ),
         vec![
             (s("/entryDateFrom"), s("entryDateFrom is required")),
@@ -696,7 +715,13 @@ fn query_cpd_user_summaries_validation() {
             (
                 s("/userIds"),
                 s(
-                    "userIds has an empty item; give the values separated by single commas, e.g. a,b"
+                    "userIds has an empty value between commas; give the values separated by commas, e.g. a,b"
+                )
+            ),
+            (
+                s("/userIds/2"),
+                s(
+                    "userIds[2] must be a Thrive id: 24 characters, digits 0-9 and letters a-f, like 507f1f77bcf86cd799439011"
                 )
             ),
         ]

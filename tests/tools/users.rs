@@ -87,10 +87,10 @@ fn create_user_validation_reports_everything() {
     assert_eq!(
         violations(
             "thrive_create_user",
-            json!({"role": "boss", "additionalFields": "[1]", "startDate": "soon"})
+            json!({"role": "boss", "additionalFields": "7", "startDate": "soon"})
         ),
         vec![
-            ("/additionalFields".to_owned(), "additionalFields must hold a JSON object such as {\"department\":\"Sales\"}, got an array".to_owned()),
+            ("/additionalFields".to_owned(), "additionalFields must hold custom fields such as {\"department\":\"Sales\"}, got a number".to_owned()),
             ("/email".to_owned(), "email is required unless loginMethod is 'ref'".to_owned()),
             ("/firstName".to_owned(), "firstName is required".to_owned()),
             ("/lastName".to_owned(), "lastName is required".to_owned()),
@@ -101,9 +101,9 @@ fn create_user_validation_reports_everything() {
     );
     assert_eq!(
         violations("thrive_create_user", json!({"ref": "x", "firstName": "A", "lastName": "B",
-            "additionalFields": "[1]", "startDate": "soon"})),
+            "additionalFields": "7", "startDate": "soon"})),
         vec![
-            ("/additionalFields".to_owned(), "additionalFields must hold a JSON object such as {\"department\":\"Sales\"}, got an array".to_owned()),
+            ("/additionalFields".to_owned(), "additionalFields must hold custom fields such as {\"department\":\"Sales\"}, got a number".to_owned()),
             ("/email".to_owned(), "email is required unless loginMethod is 'ref'".to_owned()),
             ("/startDate".to_owned(), "startDate must be an ISO 8601 date or date-time such as 2024-04-02T13:45:00Z, got \"soon\"".to_owned()),
         ]
@@ -246,12 +246,12 @@ fn update_user_validation_reports_everything() {
     assert_eq!(
         violations(
             "thrive_update_user",
-            json!({"ref": "..", "additionalFields": "[1]"})
+            json!({"ref": "..", "additionalFields": "7"})
         ),
         vec![
             s(
                 "/additionalFields",
-                "additionalFields must hold a JSON object such as {\"department\":\"Sales\"}, got an array"
+                "additionalFields must hold custom fields such as {\"department\":\"Sales\"}, got a number"
             ),
             s("/ref", "ref must not be '.' or '..'"),
         ]
@@ -583,7 +583,7 @@ fn search_users_validation() {
             ),
             s(
                 "/statuses",
-                "statuses has an empty item; give the values separated by single commas, e.g. a,b"
+                "statuses has an empty value between commas; give the values separated by commas, e.g. a,b"
             ),
             s(
                 "/statuses",

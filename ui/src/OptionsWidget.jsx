@@ -8,9 +8,24 @@ import { getDefaultRegistry } from '@rjsf/core';
 import { postJson } from './api.js';
 
 const DefaultText = getDefaultRegistry().widgets.TextWidget;
+const DefaultSelect = getDefaultRegistry().widgets.SelectWidget;
+
+/**
+ * RJSF's select, with the text of its blank choice taken from
+ * `ui:placeholder` also for yes/no fields (RJSF hands a yes/no field's
+ * placeholder only to the widget's options), so a tri-state field reads
+ * "Leave blank", "Yes", "No". An optional choice with no placeholder also
+ * offers "Leave blank" rather than an empty line.
+ */
+export function SelectWidget(props) {
+  const placeholder =
+    props.placeholder || (props.options && props.options.placeholder) || (props.required || props.multiple ? '' : 'Leave blank');
+  return <DefaultSelect {...props} placeholder={placeholder} />;
+}
 
 function OptionsBox(props) {
-  const { id, value, onChange, onBlur, onFocus, disabled, readonly, placeholder, options, formContext } = props;
+  const { id, value, onChange, onBlur, onFocus, disabled, readonly, placeholder, options } = props;
+  const formContext = contextOf(props);
   const field = options.optionsField;
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState([]);
@@ -131,9 +146,15 @@ function OptionsBox(props) {
   );
 }
 
+/** The form's context (RJSF 6 keeps it in the registry; 5 passed it to widgets). */
+function contextOf(props) {
+  return props.formContext || (props.registry && props.registry.formContext);
+}
+
 /** RJSF's TextWidget, or the dropdown when the field has an x-options hint. */
 export default function TextWidget(props) {
-  if (props.options && props.options['x-options'] && props.options.optionsField && props.formContext) {
+  const formContext = contextOf(props);
+  if (props.options && props.options['x-options'] && props.options.optionsField && formContext && formContext.toolId) {
     return <OptionsBox {...props} />;
   }
   return <DefaultText {...props} />;

@@ -27,9 +27,29 @@ export function failedItems(output) {
   return out;
 }
 
-function cell(v) {
+const NAME_KEYS = ['name', 'title', 'label', 'email', 'reference', 'ref'];
+
+/**
+ * A value as text a person reads in a table cell: a nested record by its
+ * name (with its id), e.g. `Engineering (64f0…)`; other records as
+ * `key: value` pairs; lists joined by commas; yes/no for booleans.
+ */
+export function cell(v, depth = 0) {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (Array.isArray(v)) return v.map((x) => cell(x, depth + 1)).filter((x) => x !== '').join(', ');
+  if (typeof v === 'object') {
+    const named = NAME_KEYS.find((k) => typeof v[k] === 'string' && v[k] !== '');
+    if (named) {
+      const id = typeof v.id === 'string' && v.id !== v[named] ? ` (${v.id})` : '';
+      return `${v[named]}${id}`;
+    }
+    if (depth > 1) return '…';
+    return Object.entries(v)
+      .filter(([, x]) => x !== null && x !== undefined)
+      .map(([k, x]) => `${k}: ${cell(x, depth + 1)}`)
+      .join('; ');
+  }
   return String(v);
 }
 
@@ -46,7 +66,16 @@ function Table({ items, testId }) {
         </thead>
         <tbody>
           {items.slice(0, 200).map((item, i) => (
-            <tr key={i}>{columns.map((c) => <td key={c}>{cell(item && item[c])}</td>)}</tr>
+            <tr key={i}>
+              {columns.map((c) => {
+                const text = cell(item && item[c]);
+                return (
+                  <td key={c} title={text}>
+                    {text}
+                  </td>
+                );
+              })}
+            </tr>
           ))}
         </tbody>
       </table>

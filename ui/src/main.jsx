@@ -4,8 +4,12 @@
 import { StrictMode, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import Form from '@rjsf/core';
+import { englishStringTranslator, TranslatableString } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
-import TextWidget from './OptionsWidget.jsx';
+import { plainUiSchema, RJSF_SETTINGS, transformErrors } from '../form-helpers/index.js';
+import { ButtonTemplates, ObjectFieldTemplate, WrapIfAdditionalTemplate } from './buttons.jsx';
+import TextWidget, { SelectWidget } from './OptionsWidget.jsx';
+import Home from './Home.jsx';
 import Result from './Result.jsx';
 import { errorsByForm } from './errors.js';
 import { CONNECTION_FIELDS, flavoursOf, optional, resourceOf, withOptionFields } from './flavours.js';
@@ -33,10 +37,95 @@ const RESOURCE_TITLES = {
   activities: 'Activity',
   cpd: 'CPD',
   tags: 'Tags and skills',
+  provisioning: 'Provisioning (joiners and leavers)',
   other: 'Other',
 };
 const RESOURCE_ORDER = Object.keys(RESOURCE_TITLES);
-const widgets = { TextWidget };
+const widgets = { TextWidget, SelectWidget };
+const templates = { ButtonTemplates, ObjectFieldTemplate, WrapIfAdditionalTemplate };
+
+/** RJSF's English texts, except that a new custom field starts empty rather than holding "New Value". */
+function translateString(key, params) {
+  if (key === TranslatableString.NewStringDefault) return '';
+  return englishStringTranslator(key, params);
+}
+
+/** 0 for tools that only read, 1 for changes, 2 for tools that delete or replace. */
+export function risk(manifest) {
+  const hints = manifest.hints || {};
+  if (hints.destructive) return 2;
+  return hints.readOnly ? 0 : 1;
+}
+
+/** The badge of a tool in the list: what running it does to the tenant. */
+function Badge({ manifest }) {
+  const level = risk(manifest);
+  if (level === 2) return <span className="badge danger" data-testid="badge-destructive" title="Deletes, removes or replaces data in the tenant">deletes</span>;
+  if (level === 1) return <span className="badge change" title="Creates or changes data in the tenant">changes</span>;
+  return <span className="badge read" title="Only reads; changes nothing">read</span>;
+}
+
+/**
+ * `transform` with its errors listed in the order the form shows the
+ * fields (`ui:order`), so the list above the form reads top to bottom.
+ */
+function inFormOrder(transform, uiSchema) {
+  const order = (uiSchema && uiSchema['ui:order']) || [];
+  const rank = (e) => {
+    const first = (e.property || '').replace(/^\./, '').split('.')[0];
+    const name = e.name === 'required' && !first ? e.params.missingProperty : first;
+    const at = order.indexOf(name);
+    return at < 0 ? order.length : at;
+  };
+  return (errors, ui) =>
+    transform(errors, ui)
+      .map((e, i) => [e, i])
+      .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+      .map(([e]) => e);
+}
+
+/** "Manager" for a list titled "Managers". */
+function singular(title) {
+  return /[^s]s$/.test(title) && title.length > 3 ? title.slice(0, -1) : title;
+}
+
+/**
+ * The uiSchema with each list entry titled "Manager 1", "Manager 2", ...
+ * (RJSF's own titles read "Managers-1").
+ */
+export function numberedItems(schema, ui = {}) {
+  if (!schema || schema.type !== 'object' || !schema.properties) return ui;
+  const out = { ...ui };
+  for (const [name, sub] of Object.entries(schema.properties)) {
+    const own = out[name] || {};
+    if (sub.type === 'object') {
+      out[name] = numberedItems(sub, own);
+    } else if (sub.type === 'array' && sub.items && !Array.isArray(sub.items)) {
+      const title = singular(sub.title || name);
+      const items = own.items && typeof own.items === 'object' ? numberedItems(sub.items, own.items) : numberedItems(sub.items, {});
+      const options = own['ui:options'] || {};
+      out[name] = {
+        ...own,
+        'ui:options': { addButtonText: `Add ${title.toLowerCase()}`, ...options },
+        items: (_item, index) => ({ ...items, 'ui:title': `${title} ${index + 1}` }),
+      };
+    }
+  }
+  return out;
+}
+
+/**
+ * The form schema without its root title and description, nor those of
+ * its root rules (RJSF would show them above the fields): the panel's
+ * heading shows the tool's, and each field's help says its own rule.
+ */
+function untitled(schema) {
+  const { title, description, ...rest } = schema || {};
+  if (Array.isArray(rest.allOf)) {
+    rest.allOf = rest.allOf.map(({ title: t, description: d, ...rule }) => rule);
+  }
+  return rest;
+}
 
 function ToolList({ manifests, selected, onSelect }) {
   const [q, setQ] = useState('');
@@ -47,7 +136,11 @@ function ToolList({ manifests, selected, onSelect }) {
     if (needle && !hay.includes(needle)) continue;
     (groups[resourceOf(m)] ||= []).push(m);
   }
-  const names = Object.keys(groups).sort((a, b) => RESOURCE_ORDER.indexOf(a) - RESOURCE_ORDER.indexOf(b));
+  // Known groups in their order, unknown ones after them; in each group the
+  // tools that only read first, those that delete or replace last.
+  const rank = (g) => (RESOURCE_ORDER.includes(g) ? RESOURCE_ORDER.indexOf(g) : RESOURCE_ORDER.length);
+  const names = Object.keys(groups).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  for (const g of names) groups[g].sort((a, b) => risk(a) - risk(b) || a.title.localeCompare(b.title));
   return (
     <nav className="tools" aria-label="Tools">
       <input
@@ -73,8 +166,8 @@ function ToolList({ manifests, selected, onSelect }) {
                   title={m.id}
                   onClick={() => onSelect(m.id)}
                 >
-                  {m.title}
-                  {m.hints && m.hints.destructive && <span className="badge">deletes</span>}
+                  <span className="tool-title">{m.title}</span>
+                  <Badge manifest={m} />
                 </button>
               </li>
             ))}
@@ -123,6 +216,9 @@ function ConnectionPanel({ flavours, config, connection, setConnection, errors }
             schema={schema}
             uiSchema={{ ...flavours.connectionUiSchema, 'ui:submitButtonOptions': { norender: true } }}
             validator={validator}
+            {...RJSF_SETTINGS}
+            templates={templates}
+            transformErrors={transformErrors(schema)}
             formData={connection}
             idPrefix="conn"
             extraErrors={errors}
@@ -152,10 +248,15 @@ function ConnectionPanel({ flavours, config, connection, setConnection, errors }
 
 function ToolPanel({ manifest, connection, config, onConnectionErrors }) {
   const flavours = useMemo(() => flavoursOf(manifest), [manifest]);
+  const schema = useMemo(() => untitled(flavours.formSchema), [flavours]);
   const uiSchema = useMemo(
-    () => ({ ...withOptionFields(flavours.uiSchema), 'ui:submitButtonOptions': { norender: true } }),
+    () => ({
+      ...numberedItems(flavours.formSchema, plainUiSchema(flavours.formSchema, withOptionFields(flavours.uiSchema))),
+      'ui:submitButtonOptions': { norender: true },
+    }),
     [flavours],
   );
+  const plain = useMemo(() => inFormOrder(transformErrors(flavours.formSchema), flavours.uiSchema), [flavours]);
   const [formData, setFormData] = useState({});
   const [extraErrors, setExtraErrors] = useState(undefined);
   const [result, setResult] = useState(null);
@@ -194,28 +295,31 @@ function ToolPanel({ manifest, connection, config, onConnectionErrors }) {
     <section className="tool" data-testid="tool-panel" data-tool={manifest.id}>
       <h1>{manifest.title}</h1>
       <p className="description">{manifest.description}</p>
+      {destructive && (
+        <p className="warning" data-testid="destructive-warning" role="note">
+          This tool deletes, removes or replaces data in the tenant. Try <strong>Dry run</strong> first: it shows the
+          request without sending it.
+        </p>
+      )}
       <p className="meta">
         <code>{manifest.id}</code> · <code>{manifest.endpoint}</code>
-        {manifest.hints && manifest.hints.readOnly ? ' · read-only' : ''}
-        {destructive ? ' · destructive' : ''}
+        {manifest.hints && manifest.hints.readOnly ? ' · only reads' : ''}
       </p>
       <Form
         key={manifest.id}
-        schema={flavours.formSchema}
+        schema={schema}
         uiSchema={uiSchema}
         validator={validator}
+        {...RJSF_SETTINGS}
         widgets={widgets}
+        templates={templates}
+        translateString={translateString}
+        transformErrors={plain}
         formData={formData}
         formContext={formContext}
         extraErrors={extraErrors}
         showErrorList="top"
-        noHtml5Validate
         idPrefix="root"
-        // Optional lists (minItems 1) start absent, not as [] that fails validation.
-        experimental_defaultFormStateBehavior={{
-          arrayMinItems: { populate: 'requiredOnly' },
-          emptyObjectFields: 'populateRequiredDefaults',
-        }}
         onChange={({ formData: v }) => {
           setFormData(v);
         }}
@@ -279,21 +383,21 @@ function App() {
   if (failure) return <p className="error-box" role="alert">{failure}</p>;
   if (!manifests) return <p className="note">Loading the tools…</p>;
   const manifest = manifests.find((m) => m.id === selected);
+  const select = (id) => {
+    location.hash = id;
+    setSelected(id);
+  };
   const flavours = flavoursOf(manifest || manifests[0]);
   return (
     <div className="layout">
       <aside>
-        <p className="brand">thrive-blocks playground</p>
-        <ToolList
-          manifests={manifests}
-          selected={selected}
-          onSelect={(id) => {
-            location.hash = id;
-            setSelected(id);
-          }}
-        />
+        <p className="brand">
+          <a href="#" data-testid="home-link">thrive-blocks playground</a>
+        </p>
+        <ToolList manifests={manifests} selected={selected} onSelect={select} />
       </aside>
       <main>
+        {!manifest && <Home manifests={manifests} config={config} onSelect={select} />}
         <ConnectionPanel
           flavours={flavours}
           config={config}
@@ -301,7 +405,7 @@ function App() {
           setConnection={setConnection}
           errors={connectionErrors}
         />
-        {manifest ? (
+        {manifest && (
           <ToolPanel
             key={manifest.id}
             manifest={manifest}
@@ -309,8 +413,6 @@ function App() {
             config={config}
             onConnectionErrors={setConnectionErrors}
           />
-        ) : (
-          <p className="note" data-testid="pick-a-tool">Pick a tool on the left to see its form.</p>
         )}
       </main>
     </div>

@@ -164,22 +164,7 @@ pub(super) fn example_of(
     if let Some(first) = allowed.first() {
         return Value::String(first.clone());
     }
-    if let Some(stated) = stated_example(description) {
-        let value = match kind {
-            "integer" | "number" => stated.parse::<i64>().map(Value::from).ok(),
-            "boolean" => stated.parse::<bool>().map(Value::from).ok(),
-            _ => Some(Value::String(stated)),
-        };
-        if let Some(v) = value {
-            return v;
-        }
-    }
-    if kind.starts_with("integer") || kind.starts_with("number") {
-        return prop.get("minimum").cloned().unwrap_or_else(|| json!(1));
-    }
-    if kind.starts_with("boolean") {
-        return json!(true);
-    }
+    // A list given as JSON text: its help states one item in words.
     if kind.contains("JSON text") {
         // A list of objects gets one object holding its required fields
         // (a list of managers: `[{"reference":"EMP-00001"}]`), so the
@@ -203,9 +188,32 @@ pub(super) fn example_of(
                     .collect();
                 json!([object])
             }
-            None => json!([SEEDED_REF]),
+            None => json!([stated_example(description).unwrap_or_else(|| SEEDED_REF.to_owned())]),
         };
         return Value::String(example.to_string());
+    }
+    if let Some(stated) = stated_example(description) {
+        let value = match kind {
+            "integer" | "number" => stated.parse::<i64>().map(Value::from).ok(),
+            "boolean" => stated.parse::<bool>().map(Value::from).ok(),
+            _ => Some(Value::String(stated)),
+        };
+        if let Some(v) = value {
+            return v;
+        }
+    }
+    if prop
+        .get(crate::params::TEXT_KEYWORD)
+        .and_then(Value::as_str)
+        == Some(<crate::params::HexId as crate::params::TextKind>::NAME)
+    {
+        return Value::String(HEX_EXAMPLE.to_owned());
+    }
+    if kind.starts_with("integer") || kind.starts_with("number") {
+        return prop.get("minimum").cloned().unwrap_or_else(|| json!(1));
+    }
+    if kind.starts_with("boolean") {
+        return json!(true);
     }
     let lower = name.to_lowercase();
     let made = if lower == "firstname" {
@@ -227,6 +235,10 @@ pub(super) fn example_of(
     };
     Value::String(made)
 }
+
+/// An id in Thrive's 24-hex form, for examples of id inputs that state no
+/// example of their own.
+const HEX_EXAMPLE: &str = "507f1f77bcf86cd799439011";
 
 pub(super) fn stated_example(description: &str) -> Option<String> {
     for marker in ["e.g. ", "Example: ", "example: "] {

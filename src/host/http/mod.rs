@@ -182,9 +182,7 @@ pub fn router_with_options(
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     let mut open = Router::new()
         .route("/healthz", get(healthz))
-        .route("/ui", get(playground::index))
-        .route("/ui/", get(playground::index))
-        .route("/ui/assets/{file}", get(playground::assets));
+        .merge(playground::page_routes());
     if let Some(r) = receiver {
         open = open.merge(super::webhooks::receiver_routes(r));
     }

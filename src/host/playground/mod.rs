@@ -3,8 +3,10 @@
 //! the page needs besides the ones every host uses.
 //!
 //! ```text
+//! GET  /                             a redirect to /ui
+//! GET  /favicon.ico                  a redirect to the page's icon
 //! GET  /ui, /ui/                     the page (no token needed: it holds nothing tenant-specific)
-//! GET  /ui/assets/{file}             its script and style sheet
+//! GET  /ui/assets/{file}             its script, style sheet and icon
 //! GET  /playground/config            {"defaultConnection": bool, "tenantId"?: "..."}; never the key
 //! GET  /tools/{id}/options/{field}   ?q=&page= options of a dropdown, with the default connection
 //! POST /tools/{id}/options/{field}   body {"q"?, "page"?, connection...}: the same with the body's connection
@@ -40,6 +42,8 @@ pub const INDEX_HTML: &str = include_str!("../../../ui/dist/index.html");
 pub const APP_JS: &str = include_str!("../../../ui/dist/assets/app.js");
 /// The page's style sheet.
 pub const APP_CSS: &str = include_str!("../../../ui/dist/assets/app.css");
+/// The page's icon (SVG).
+pub const FAVICON_SVG: &str = include_str!("../../../ui/dist/assets/favicon.svg");
 /// The hash of the sources the embedded build was made from (see
 /// `ui/build.mjs`; a test recomputes it).
 pub const SOURCE_HASH: &str = include_str!("../../../ui/dist/SOURCE_HASH");
@@ -83,16 +87,39 @@ pub(crate) async fn index() -> Response {
     asset(INDEX_HTML, "text/html; charset=utf-8")
 }
 
-/// `GET /ui/assets/{file}`: the script or the style sheet, else 404.
+/// `GET /ui/assets/{file}`: the script, the style sheet or the icon, else 404.
 pub(crate) async fn assets(Path(file): Path<String>) -> Response {
     match file.as_str() {
         "app.js" => asset(APP_JS, "text/javascript; charset=utf-8"),
         "app.css" => asset(APP_CSS, "text/css; charset=utf-8"),
+        "favicon.svg" => asset(FAVICON_SVG, "image/svg+xml"),
         _ => error_response(
             StatusCode::NOT_FOUND,
             &Error::new(ErrorCode::NotFound, "no such playground asset"),
         ),
     }
+}
+
+/// A temporary redirect (303 for GET: the target may change between
+/// versions, so nothing is cached for good).
+fn redirect(to: &'static str) -> Response {
+    axum::response::Redirect::to(to).into_response()
+}
+
+/// The routes of the page that need no token: `/` and `/favicon.ico`
+/// (redirects, so a browser opening the server's address lands on the
+/// playground and finds its icon without a 404), `/ui` and its assets.
+pub(crate) fn page_routes<S: Clone + Send + Sync + 'static>() -> axum::Router<S> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/", get(|| async { redirect("/ui") }))
+        .route(
+            "/favicon.ico",
+            get(|| async { redirect("/ui/assets/favicon.svg") }),
+        )
+        .route("/ui", get(index))
+        .route("/ui/", get(index))
+        .route("/ui/assets/{file}", get(assets))
 }
 
 /// What `GET /playground/config` answers: whether the server has a default

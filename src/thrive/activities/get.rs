@@ -3,6 +3,7 @@
 use super::ActivityOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::{HexId, Text};
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -14,7 +15,7 @@ pub struct GetActivityParams {
     /// Unique identifier of the activity (24 hexadecimal characters, e.g.
     /// `60d5ec49b60b4b3a2c8f9a10`).
     #[schemars(extend("x-options" = crate::options::ACTIVITY))]
-    pub id: String,
+    pub id: Text<HexId>,
 }
 
 declare_tool! {

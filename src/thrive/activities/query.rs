@@ -3,8 +3,9 @@
 use super::{ACTIVITY_TYPES, Activity};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{AnyItems, CommaList, DateText, SpaceDateTime};
+use crate::params::{CommaList, DateText, HexIds, SpaceDateTime};
 use crate::params::{DateFormat, check_date};
+use crate::rules::Rule;
 use crate::thrive::common::Page;
 use crate::thrive::{check_comma_list, comma_list};
 use crate::tool::{Paging, declare_tool};
@@ -18,17 +19,13 @@ pub struct QueryActivitiesParams {
     /// `page` and `perPage`.
     #[serde(flatten)]
     pub paging: crate::thrive::paging::PerPage1000By20,
-    /// comma-separated activity types e.g. viewed,completed. Allowed: viewed,
-    /// completed, passed, pinned, unpinned, liked, unliked, commented,
-    /// commentdeleted, shared, progressed, registered, followed, unfollowed,
-    /// started, resumed, searched, found, loggedin, loggedout.
+    /// Only these kinds of activity, e.g. completed. Leave empty for every kind.
     pub actions: Option<CommaList<super::ActivityTypes>>,
-    /// comma-separated activity types e.g. viewed,completed. Activities of
-    /// these types are left out; same allowed values as `actions`.
+    /// Leave out these kinds of activity, e.g. viewed.
     pub omit_actions: Option<CommaList<super::ActivityTypes>>,
-    /// comma-separated content IDs, e.g.
-    /// `5f9d88d6e1b2a34c56d78901,5f9d88d6e1b2a34c56d78902`.
-    pub content_ids: Option<CommaList<AnyItems>>,
+    /// Only activity on these content items, by their Thrive id, e.g.
+    /// 5f9d88d6e1b2a34c56d78901. Leave empty for all content.
+    pub content_ids: Option<CommaList<HexIds>>,
     /// Filter by content type, e.g. `video` (one value; sent as given, since
     /// the values this filter accepts are not documented).
     pub content_type: Option<String>,
@@ -53,6 +50,11 @@ declare_tool! {
     impl {
         const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
 
+        const RULES: &'static [Rule] = &[Rule::NotBefore {
+            field: "timestampTo",
+            start: "timestampFrom",
+        }];
+
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             check_comma_list("actions", p.actions.as_deref(), Some(&ACTIVITY_TYPES), out);
             check_comma_list(
@@ -63,12 +65,8 @@ declare_tool! {
             );
             check_comma_list("contentIds", p.content_ids.as_deref(), None, out);
             let (from, to) = (p.timestamp_from.as_deref(), p.timestamp_to.as_deref());
-            let before = out.len();
             check_date("timestampFrom", from, DateFormat::SpaceSeparated, out);
             check_date("timestampTo", to, DateFormat::SpaceSeparated, out);
-            if out.len() == before {
-                crate::thrive::check_range(("timestampFrom", from), ("timestampTo", to), out);
-            }
         }
 
         fn request(p: &Self::Params) -> Result<ApiRequest> {

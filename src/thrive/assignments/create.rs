@@ -4,6 +4,7 @@ use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -15,12 +16,12 @@ use serde_json::Value;
 pub struct CreateAssignmentParams {
     /// The audience ID.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// The content ID for the primary content. Responses call it
     /// `primaryContentId`.
     #[schemars(extend("x-options" = crate::options::CONTENT))]
-    pub content_id: String,
-    /// JSON array of content IDs that can also complete the assignment.
+    pub content_id: Required,
+    /// Other content that also completes the assignment, by content id.
     /// Example: ["63f8c54f6f68ab3a2d60e5de"]. An empty list is not sent.
     pub alternative_content_ids: Option<JsonList<String, 0, 0>>,
     /// Whether to hide the alternative content.

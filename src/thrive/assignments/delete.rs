@@ -3,6 +3,7 @@
 
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -15,11 +16,11 @@ use serde_json::json;
 pub struct DeleteAssignmentParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
-    pub assignment_id: String,
+    pub assignment_id: Required,
     /// The audience ID. Sent in the JSON body of the DELETE as
     /// `{"audienceId": ...}`.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
 }
 
 declare_tool! {

@@ -3,6 +3,7 @@
 use super::AssignmentOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 pub struct GetAssignmentParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
-    pub assignment_id: String,
+    pub assignment_id: Required,
 }
 
 declare_tool! {

@@ -4,6 +4,7 @@ use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -18,10 +19,10 @@ use serde_json::Value;
 pub struct UpdateAssignmentParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
-    pub assignment_id: String,
+    pub assignment_id: Required,
     /// The audience ID. Always sent, even when the audience does not change.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// The content ID for the primary content. Left unchanged when empty.
     #[schemars(extend("x-options" = crate::options::CONTENT))]
     pub content_id: Option<String>,
@@ -33,7 +34,7 @@ pub struct UpdateAssignmentParams {
     /// unchanged when empty.
     #[schemars(range(min = 1))]
     pub recurrence: Option<u32>,
-    /// JSON array of content IDs that can also complete the assignment.
+    /// Other content that also completes the assignment, by content id.
     /// Example: ["63f8c54f6f68ab3a2d60e5de"]. Replaces the alternatives when
     /// given; `[]` is sent as an empty list (clearing them, if Thrive accepts
     /// that; not documented). Left unchanged when empty.

@@ -2,6 +2,7 @@
 
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -15,7 +16,7 @@ pub struct DeleteAudienceParams {
     /// The sources disagree on structures with child audiences: the delete
     /// may be refused while children exist, or delete the children too.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
 }
 
 declare_tool! {

@@ -3,6 +3,7 @@
 use super::{UpdateAudienceOutput, UpdatedAudience};
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::Result;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ pub struct UpdateAudienceParams {
     /// The audience id or audience reference (sent as one path segment).
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
     #[serde(skip_serializing_if = "crate::wire::sent_apart")]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// The name of the audience (max 100 characters).
     #[schemars(length(max = 100))]
     pub name: Option<String>,

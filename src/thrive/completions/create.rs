@@ -3,6 +3,7 @@
 use super::StatementOutput;
 use crate::api::{ApiRequest, ApiResponse};
 use crate::error::{Result, Violation};
+use crate::params::Required;
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, Timestamp};
 use crate::tool::{Hints, Tool};
@@ -19,10 +20,10 @@ pub struct CreateCompletion;
 pub struct CreateCompletionParams {
     /// The user ID.
     #[schemars(extend("x-options" = crate::options::USER_ID))]
-    pub user_id: String,
+    pub user_id: Required,
     /// The content ID for the content completed.
     #[schemars(extend("x-options" = crate::options::CONTENT))]
-    pub content_id: String,
+    pub content_id: Required,
     /// ISO8601 timestamp when the completion occurred, with a time, e.g.
     /// 2024-04-02T13:45:00.000Z.
     pub completed_at: DateText<Timestamp>,

@@ -3,6 +3,7 @@
 use super::CompletionOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 pub struct GetCompletionParams {
     /// The completion ID.
     #[schemars(extend("x-options" = crate::options::COMPLETION))]
-    pub id: String,
+    pub id: Required,
 }
 
 declare_tool! {

@@ -5,6 +5,7 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
+use crate::rules::Rule;
 use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,10 @@ declare_tool! {
     }
     impl {
         const PAGING: Paging = crate::thrive::paging::PerPage1000Bare::PAGING;
+        const RULES: &'static [Rule] = &[Rule::NotBefore {
+            field: "completedDateRangeEnd",
+            start: "completedDateRangeStart",
+        }];
 
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             check_date_input(

@@ -3,6 +3,7 @@
 use super::ContentOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::{HexId, Text};
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -14,7 +15,7 @@ pub struct GetContentParams {
     /// Unique identifier of the content item (24 hexadecimal characters,
     /// e.g. `507f1f77bcf86cd799439011`).
     #[schemars(extend("x-options" = crate::options::CONTENT))]
-    pub id: String,
+    pub id: Text<HexId>,
 }
 
 declare_tool! {

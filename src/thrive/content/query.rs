@@ -18,13 +18,11 @@ pub struct QueryContentParams {
     /// `page` and `perPage`.
     #[serde(flatten)]
     pub paging: crate::thrive::paging::PerPage1000By20,
-    /// Comma-separated content types (article, assessment, broadcast, cmi5,
-    /// elearning, event, file, pathway, question, quiz, scorm, url, video,
-    /// mixed). If both set, omitTypes is ignored. Example: `video,file`.
+    /// Only content of these types, e.g. video. Leave empty for every type.
+    /// When given, Exclude content types is ignored.
     pub types: Option<CommaList<super::ContentTypes>>,
-    /// Comma-separated content types (article, assessment, broadcast, cmi5,
-    /// elearning, event, file, pathway, question, quiz, scorm, url, video,
-    /// mixed). If both set, omitTypes is ignored. Example: `event,broadcast`.
+    /// Leave out content of these types, e.g. event. Ignored when Content
+    /// types is given.
     pub omit_types: Option<CommaList<super::ContentTypes>>,
     /// Return only items updated on or after this date/time (ISO 8601), e.g.
     /// `2024-01-01T00:00:00Z`.

@@ -3,6 +3,7 @@
 use super::CategoryOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::{HexId, Text};
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 pub struct GetCpdCategoryParams {
     /// The CPD category ID (24 hexadecimal characters).
     #[schemars(extend("x-options" = crate::options::CPD_CATEGORY))]
-    pub category_id: String,
+    pub category_id: Text<HexId>,
 }
 
 declare_tool! {

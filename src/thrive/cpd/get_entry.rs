@@ -3,6 +3,7 @@
 use super::EntryOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::{HexId, Text};
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 pub struct GetCpdEntryParams {
     /// The CPD log entry ID (24 hexadecimal characters).
     #[schemars(extend("x-options" = crate::options::CPD_ENTRY))]
-    pub log_entry_id: String,
+    pub log_entry_id: Text<HexId>,
 }
 
 declare_tool! {

@@ -3,6 +3,7 @@
 use super::RequirementOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::{HexId, Text};
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 pub struct GetCpdRequirementParams {
     /// The CPD requirement ID (the summary's `audienceRequirementId`, 24 hexadecimal characters).
     #[schemars(extend("x-options" = crate::options::CPD_REQUIREMENT))]
-    pub audience_requirement_id: String,
+    pub audience_requirement_id: Text<HexId>,
 }
 
 declare_tool! {

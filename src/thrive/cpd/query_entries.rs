@@ -5,7 +5,7 @@ use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, SpaceDateTime};
-use crate::thrive::check_range;
+use crate::rules::Rule;
 use crate::thrive::common::Page;
 use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
@@ -41,14 +41,15 @@ declare_tool! {
     impl {
         const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
 
+        const RULES: &'static [Rule] = &[Rule::NotBefore {
+            field: "entryDateTo",
+            start: "entryDateFrom",
+        }];
+
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             let (from, to) = (p.entry_date_from.as_deref(), p.entry_date_to.as_deref());
-            let before = out.len();
             check_date("entryDateFrom", from, DateFormat::SpaceSeparated, out);
             check_date("entryDateTo", to, DateFormat::SpaceSeparated, out);
-            if out.len() == before {
-                check_range(("entryDateFrom", from), ("entryDateTo", to), out);
-            }
         }
 
         fn request(p: &Self::Params) -> Result<ApiRequest> {

@@ -3,10 +3,11 @@
 use super::CpdUserSummary;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
-use crate::params::{AnyItems, CommaList, DateText, LocalDateTime};
+use crate::params::{CommaList, DateText, HexIds, LocalDateTime};
 use crate::params::{DateFormat, check_date};
+use crate::rules::Rule;
+use crate::thrive::check_comma_list;
 use crate::thrive::common::Page;
-use crate::thrive::{check_comma_list, check_range};
 use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -21,9 +22,9 @@ pub struct QueryCpdUserSummariesParams {
     /// Filter entries before this date (format YYYY-MM-DDThh:mm:ss), e.g.
     /// `2021-11-17T09:51:00`. Must not be before entryDateFrom.
     pub entry_date_to: DateText<LocalDateTime>,
-    /// Comma-separated user IDs to filter by, e.g.
+    /// Only these users, by their Thrive user id, e.g.
     /// `5c9de5c64a6b1c37a58e393c,5cadda57f4a0f40010af03de`.
-    pub user_ids: Option<CommaList<AnyItems>>,
+    pub user_ids: Option<CommaList<HexIds>>,
     /// `page` and `perPage`.
     #[serde(flatten)]
     pub paging: crate::thrive::paging::PerPage1000,
@@ -42,14 +43,15 @@ declare_tool! {
     impl {
         const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
 
+        const RULES: &'static [Rule] = &[Rule::NotBefore {
+            field: "entryDateTo",
+            start: "entryDateFrom",
+        }];
+
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             let (from, to) = (Some(&*p.entry_date_from), Some(&*p.entry_date_to));
-            let before = out.len();
             check_date("entryDateFrom", from, DateFormat::LocalDateTime, out);
             check_date("entryDateTo", to, DateFormat::LocalDateTime, out);
-            if out.len() == before {
-                check_range(("entryDateFrom", from), ("entryDateTo", to), out);
-            }
             check_comma_list("userIds", p.user_ids.as_deref(), None, out);
         }
 

@@ -3,6 +3,7 @@
 use super::EnrolmentOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -16,9 +17,9 @@ pub struct GetEnrolment;
 pub struct GetEnrolmentParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
-    pub assignment_id: String,
+    pub assignment_id: Required,
     /// The enrolment ID.
-    pub enrolment_id: String,
+    pub enrolment_id: Required,
 }
 
 impl Tool for GetEnrolment {

@@ -3,6 +3,7 @@
 use super::{EnrolmentStatus, EnrolmentsOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
+use crate::params::Required;
 use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
 use crate::rules::Rule;
@@ -17,7 +18,7 @@ pub struct ListEnrolmentsParams {
     /// The assignment ID.
     #[schemars(extend("x-options" = crate::options::ASSIGNMENT))]
     #[serde(skip_serializing_if = "crate::wire::sent_apart")]
-    pub assignment_id: String,
+    pub assignment_id: Required,
     /// Start date to filter enrolments from (ISO 8601), e.g.
     /// 2023-09-01T00:00:00Z. Filters on the enrolment's updatedAt.
     pub updated_at_from: Option<DateText<Instant>>,
@@ -43,10 +44,16 @@ declare_tool! {
     }
     impl {
         const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
-        const RULES: &'static [Rule] = &[Rule::Requires {
-            field: "updatedAtTo",
-            needs: "updatedAtFrom",
-        }];
+        const RULES: &'static [Rule] = &[
+            Rule::Requires {
+                field: "updatedAtTo",
+                needs: "updatedAtFrom",
+            },
+            Rule::NotBefore {
+                field: "updatedAtTo",
+                start: "updatedAtFrom",
+            },
+        ];
 
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             check_date_input("updatedAtFrom", p.updated_at_from.as_ref(), out);

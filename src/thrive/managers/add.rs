@@ -4,6 +4,7 @@ use super::{ManagerInput, check_references, managers_body};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::BulkOutput;
 use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
@@ -15,15 +16,11 @@ use serde::Deserialize;
 pub struct AddAudienceManagersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
-    /// JSON array of manager objects (1-100). Each: {"reference":"jane@example.com","permissions":{"audienceManager":{"manageContent":true,"assignments":true},"peopleManager":{"canViewLearnPage":true,"insights":false,"manage":false},"administrator":{"canAddAudienceManagers":false}}}
-    ///
-    /// `reference` (email or ref) is required. `permissions` and each of its
-    /// booleans are optional (Thrive defaults them to false) and are sent only
-    /// as given. `administrator` is for structures only. Output-only keys
-    /// such as `manageMembers` and `canManageAudiences` are refused. Thrive
-    /// takes 1-100 per call; longer lists are sent in chunks of 100 and the
-    /// results merged.
+    pub audience_id: Required,
+    /// The people to make managers of this audience, at least one. For each,
+    /// give their email or reference (e.g. jane@example.com) and tick what
+    /// they may do; anything left unticked is not granted. Administrator
+    /// permissions apply to structures only. Long lists are sent 100 at a time.
     pub managers: JsonList<ManagerInput, 1, 0>,
 }
 

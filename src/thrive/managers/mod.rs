@@ -16,6 +16,7 @@ pub use remove::{RemoveAudienceManager, RemoveAudienceManagerParams};
 pub use replace::{ReplaceAudienceManagers, ReplaceAudienceManagersParams};
 
 use crate::error::{Error, ErrorCode, Result, Violation};
+use crate::params::Required;
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -164,7 +165,7 @@ pub struct ManagerPermissionsInput {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ManagerInput {
     /// The user's email or reference (required, not blank; sent trimmed).
-    pub reference: String,
+    pub reference: Required,
     /// The user's Thrive id. Not in the input schema, but the docs' examples
     /// show it; sent as given when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,7 +200,7 @@ pub(crate) fn managers_body(items: &[ManagerInput]) -> Result<Value> {
     let trimmed: Vec<ManagerInput> = items
         .iter()
         .map(|m| ManagerInput {
-            reference: m.reference.trim().to_owned(),
+            reference: Required::new(m.reference.trim()),
             ..m.clone()
         })
         .collect();

@@ -2,6 +2,7 @@
 
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -13,11 +14,11 @@ use serde::Deserialize;
 pub struct RemoveAudienceManagerParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// The user email, ref, or id to remove as a manager. Despite its name
     /// this takes any of the three; sent percent-encoded as one path segment.
     #[schemars(extend("x-options" = crate::options::USER_ID))]
-    pub user_id: String,
+    pub user_id: Required,
 }
 
 declare_tool! {

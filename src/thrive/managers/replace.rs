@@ -4,6 +4,7 @@ use super::{ManagerInput, check_references, managers_body};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::BulkOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -15,15 +16,11 @@ use serde::Deserialize;
 pub struct ReplaceAudienceManagersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
-    /// JSON array of manager objects that replaces the whole manager list (1-100, no empty array). Each: {"reference":"jane@example.com","permissions":{"audienceManager":{"manageContent":true,"assignments":true},"peopleManager":{"canViewLearnPage":true,"insights":false,"manage":false},"administrator":{"canAddAudienceManagers":false}}}
-    ///
-    /// `reference` (email or ref) is required. `permissions` and each of its
-    /// booleans are optional (Thrive defaults them to false) and are sent only
-    /// as given. `administrator` is for structures only. Output-only keys
-    /// such as `manageMembers` and `canManageAudiences` are refused. Managers
-    /// not in the list are removed; a replace is never split into several
-    /// calls, so more than 100 items are refused before anything is sent.
+    pub audience_id: Required,
+    /// The audience's complete list of managers, 1 to 100: anyone not in it
+    /// stops being a manager. For each, give their email or reference (e.g.
+    /// jane@example.com) and tick what they may do; anything left unticked is
+    /// not granted. Administrator permissions apply to structures only.
     #[schemars(transform = crate::params::replace_limit)]
     pub managers: JsonList<ManagerInput, 1, 0>,
 }

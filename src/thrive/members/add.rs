@@ -3,6 +3,7 @@
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::BulkOutput;
 use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
@@ -14,8 +15,8 @@ use serde::Deserialize;
 pub struct AddAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
-    /// JSON array of user emails/refs/ids to add. Example: `["jane@example.com"]`.
+    pub audience_id: Required,
+    /// The people to add, by email, reference or Thrive id, e.g. jane@example.com.
     /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100
     /// and the results merged.
     pub users: JsonList<String, 1, 0>,

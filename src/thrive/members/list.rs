@@ -3,6 +3,7 @@
 use super::AudienceMember;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::thrive::common::Page;
 use crate::tool::{Paging, declare_tool};
 use schemars::JsonSchema;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 pub struct ListAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// `page` and `perPage`.
     #[serde(flatten)]
     pub paging: crate::thrive::paging::PerPage1000OneBased,

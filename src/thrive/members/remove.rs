@@ -2,6 +2,7 @@
 
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -13,11 +14,11 @@ use serde::Deserialize;
 pub struct RemoveAudienceMemberParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
+    pub audience_id: Required,
     /// The user email, ref, or id to remove. Sent percent-encoded as one
     /// path segment.
     #[schemars(extend("x-options" = crate::options::USER_REF))]
-    pub user_ref: String,
+    pub user_ref: Required,
 }
 
 declare_tool! {

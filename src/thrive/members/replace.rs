@@ -3,6 +3,7 @@
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::BulkOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -14,8 +15,8 @@ use serde::Deserialize;
 pub struct ReplaceAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
-    pub audience_id: String,
-    /// JSON array of user emails/refs/ids that replaces the whole members list (1-100, no empty array). Example: `["jane@example.com"]`.
+    pub audience_id: Required,
+    /// The audience's complete list of members, 1 to 100, by email, reference or Thrive id, e.g. jane@example.com; anyone not in it is removed.
     /// Members not in the list are removed. Unlike add, a replace is never
     /// split into several calls (each call replaces the whole list), so more
     /// than 100 items are refused before anything is sent.

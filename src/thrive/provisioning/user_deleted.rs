@@ -1,6 +1,7 @@
 //! `thrive_provision_user_deleted`: `POST /webhooks` (user API host), `user_deleted`.
 
 use super::Envelope;
+use crate::params::Required;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +16,7 @@ pub struct ProvisionUserDeletedParams {
     #[serde(flatten, skip_serializing_if = "crate::wire::sent_apart")]
     pub envelope: Envelope,
     /// The user's reference.
-    pub r#ref: String,
+    pub r#ref: Required,
 }
 
 provisioning_tool! {

@@ -1,6 +1,7 @@
 //! `thrive_provision_user_joined`: `POST /webhooks` (user API host), `user_joined`.
 
 use super::{Envelope, ProfileFields};
+use crate::params::Required;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -15,13 +16,13 @@ pub struct ProvisionUserJoinedParams {
     #[serde(flatten, skip_serializing_if = "crate::wire::sent_apart")]
     pub envelope: Envelope,
     /// The user's reference (your HR system's id).
-    pub r#ref: String,
+    pub r#ref: Required,
     /// Email address.
-    pub email: String,
+    pub email: Required,
     /// First name.
-    pub first_name: String,
+    pub first_name: Required,
     /// Last name.
-    pub last_name: String,
+    pub last_name: Required,
     /// Optional profile fields.
     #[serde(flatten)]
     pub profile: ProfileFields,

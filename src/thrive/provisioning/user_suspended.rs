@@ -1,6 +1,7 @@
 //! `thrive_provision_user_suspended`: `POST /webhooks` (user API host), `user_suspended`.
 
 use super::Envelope;
+use crate::params::Required;
 use crate::params::check_date_input;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ pub struct ProvisionUserSuspendedParams {
     #[serde(flatten, skip_serializing_if = "crate::wire::sent_apart")]
     pub envelope: Envelope,
     /// The user's reference.
-    pub r#ref: String,
+    pub r#ref: Required,
     /// The date they left (ISO 8601). Thrive's docs do not name this field;
     /// it is sent as `endDate`, like the REST suspend.
     pub end_date: Option<crate::params::DateText<crate::params::Day>>,

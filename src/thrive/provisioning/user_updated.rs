@@ -1,6 +1,7 @@
 //! `thrive_provision_user_updated`: `POST /webhooks` (user API host), `user_updated`.
 
 use super::{Envelope, ProfileFields};
+use crate::params::Required;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +16,7 @@ pub struct ProvisionUserUpdatedParams {
     #[serde(flatten, skip_serializing_if = "crate::wire::sent_apart")]
     pub envelope: Envelope,
     /// The user's reference.
-    pub r#ref: String,
+    pub r#ref: Required,
     /// New email address.
     pub email: Option<String>,
     /// New first name.

@@ -3,6 +3,7 @@
 use super::TagOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 pub struct GetTagParams {
     /// The tag ID (not its name), e.g. `64b6f4a8c2e4a1b9d3f2c4b0`.
     #[schemars(extend("x-options" = crate::options::TAG))]
-    pub tag_id: String,
+    pub tag_id: Required,
 }
 
 declare_tool! {

@@ -17,6 +17,7 @@ pub use list::{ListTags, ListTagsParams};
 pub use remove_user_tags::{RemoveUserTags, RemoveUserTagsParams};
 pub use update_user_skills::{UpdateUserSkills, UpdateUserSkillsParams};
 
+use crate::params::Required;
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -81,7 +82,7 @@ crate::read_field!(SkillLevelsOutput { levels: bare_array });
 pub struct SkillInput {
     /// The skill's tag name (required, not blank).
     #[schemars(length(min = 1))]
-    pub tag_name: String,
+    pub tag_name: Required,
     /// The learner's current level (a number, at least -1).
     #[serde(default)]
     #[schemars(range(min = -1))]

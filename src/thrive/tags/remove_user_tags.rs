@@ -3,6 +3,7 @@
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::MessageOutput;
 use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
@@ -16,8 +17,8 @@ pub struct RemoveUserTagsParams {
     /// The learner ID (their Thrive user id, not their ref), e.g.
     /// `63f57d805d8ecbf46f5b5278`.
     #[schemars(extend("x-options" = crate::options::USER_ID))]
-    pub user_id: String,
-    /// JSON array of tag names to remove (1-100). Example: ["leadership"]
+    pub user_id: Required,
+    /// The tags to remove, 1 to 100, e.g. leadership.
     ///
     /// Thrive takes 1-100 per call; longer lists are sent in chunks of 100
     /// (each call removes only its own names) and the counts merged.

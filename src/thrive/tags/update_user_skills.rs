@@ -4,6 +4,7 @@ use super::SkillInput;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
+use crate::params::Required;
 use crate::thrive::common::MessageOutput;
 use crate::tool::{Batching, declare_tool};
 use schemars::JsonSchema;
@@ -20,7 +21,7 @@ pub struct UpdateUserSkillsParams {
     /// The learner ID (their Thrive user id, not their ref), e.g.
     /// `63f57d805d8ecbf46f5b5278`.
     #[schemars(extend("x-options" = crate::options::USER_ID))]
-    pub user_id: String,
+    pub user_id: Required,
     /// JSON array of skill objects (1-100). Each: {"tagName":"leadership","level":1,"targetLevel":3}. level/targetLevel optional (min -1).
     /// Only `tagName` is required; no other keys are accepted. Thrive takes
     /// 1-100 per call; longer lists are sent in chunks of 100 and the counts

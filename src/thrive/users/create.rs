@@ -4,6 +4,7 @@ use super::{LoginMethod, Role, UserOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonObject;
+use crate::params::Required;
 use crate::params::{DateText, Day};
 use crate::rules::Rule;
 use crate::tool::declare_tool;
@@ -15,12 +16,13 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserParams {
     /// Your organisation's unique identifier for this individual.
-    pub r#ref: String,
+    pub r#ref: Required,
     /// The given name of the individual.
-    pub first_name: String,
+    pub first_name: Required,
     /// The family name of the individual.
-    pub last_name: String,
-    /// The email address for the user (required unless loginMethod is 'ref').
+    pub last_name: Required,
+    /// The user's email address, e.g. jane@example.com. Needed unless the
+    /// user signs in with their reference.
     #[schemars(email)]
     pub email: Option<String>,
     /// How the user logs in: 'email' or 'ref' (defaults to 'email').
@@ -32,9 +34,9 @@ pub struct CreateUserParams {
     /// Your organisation's unique identifier for this individual's line manager.
     #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub manager_ref: Option<String>,
-    /// Date this individual started with your organisation (ISO 8601).
+    /// Date this individual started with your organisation e.g. 2026-01-31.
     pub start_date: Option<DateText<Day>>,
-    /// Date this individual left your organisation (ISO 8601).
+    /// Date this individual left your organisation e.g. 2026-01-31.
     pub end_date: Option<DateText<Day>>,
     /// The user's preferred timezone (tenant default if omitted), e.g. Europe/London.
     pub time_zone: Option<String>,
@@ -44,7 +46,8 @@ pub struct CreateUserParams {
     pub sso: Option<bool>,
     /// Domain this individual is associated with.
     pub domain: Option<String>,
-    /// JSON object of custom field key-value pairs. Example: {"department":"Sales"}
+    /// Custom fields set up in your Thrive tenant, each a name and a value,
+    /// e.g. department = Sales.
     pub additional_fields: Option<JsonObject>,
 }
 
@@ -59,11 +62,17 @@ declare_tool! {
         output: UserOutput,
     }
     impl {
-        const RULES: &'static [Rule] = &[Rule::RequiredUnless {
-            field: "email",
-            other: "loginMethod",
-            value: "ref",
-        }];
+        const RULES: &'static [Rule] = &[
+            Rule::RequiredUnless {
+                field: "email",
+                other: "loginMethod",
+                value: "ref",
+            },
+            Rule::NotBefore {
+                field: "endDate",
+                start: "startDate",
+            },
+        ];
 
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {

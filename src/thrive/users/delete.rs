@@ -2,6 +2,7 @@
 
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::thrive::common::SuccessOutput;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
@@ -15,7 +16,7 @@ pub struct DeleteUserParams {
     /// email, ref) for good and keeps the learning records, linked only by
     /// the internal Thrive user id; the account cannot be restored.
     #[schemars(extend("x-options" = crate::options::USER_REF))]
-    pub r#ref: String,
+    pub r#ref: Required,
 }
 
 declare_tool! {

@@ -3,6 +3,7 @@
 use super::FullUserOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -14,7 +15,7 @@ pub struct GetUserByIdParams {
     /// The user ID: Thrive's internal id, e.g. 646767d82535201223349e09 (not
     /// your organisation's ref; use thrive_get_user_by_ref for that).
     #[schemars(extend("x-options" = crate::options::USER_ID))]
-    pub id: String,
+    pub id: Required,
 }
 
 declare_tool! {

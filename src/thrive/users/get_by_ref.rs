@@ -3,6 +3,7 @@
 use super::BasicUserOutput;
 use crate::api::ApiRequest;
 use crate::error::Result;
+use crate::params::Required;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -14,7 +15,7 @@ pub struct GetUserByRefParams {
     /// The user ref (your organisation's unique identifier for the
     /// individual; sent as one path segment).
     #[schemars(extend("x-options" = crate::options::USER_REF))]
-    pub r#ref: String,
+    pub r#ref: Required,
 }
 
 declare_tool! {

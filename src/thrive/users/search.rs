@@ -21,10 +21,10 @@ pub struct SearchUsersParams {
     /// Return only users updated on or after this date/time (ISO 8601), e.g.
     /// 2024-01-01T00:00:00Z.
     pub updated_since: Option<DateText<Instant>>,
-    /// Comma-separated statuses to include: active, inactive, expired, new.
-    /// Example: active,new.
+    /// Only users with one of these statuses, e.g. active. Leave empty for
+    /// every status.
     pub statuses: Option<CommaList<super::UserStatuses>>,
-    /// Comma-separated statuses to exclude: active, inactive, expired, new.
+    /// Leave out users with these statuses, e.g. expired.
     pub omit_statuses: Option<CommaList<super::UserStatuses>>,
     /// Filter by a single status: active, inactive, expired, or new.
     pub status: Option<UserStatus>,

@@ -3,6 +3,7 @@
 use super::UserOutput;
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
+use crate::params::Required;
 use crate::params::check_date_input;
 use crate::params::{DateText, Day};
 use crate::tool::declare_tool;
@@ -16,7 +17,7 @@ pub struct SuspendUserParams {
     /// The user ref to suspend (sent as one path segment).
     #[schemars(extend("x-options" = crate::options::USER_REF))]
     #[serde(skip_serializing_if = "crate::wire::sent_apart")]
-    pub r#ref: String,
+    pub r#ref: Required,
     /// The date this individual left your organisation (ISO 8601), e.g.
     /// 2024-06-30T00:00:00.000Z. Left out of the request when blank.
     pub end_date: Option<DateText<Day>>,

@@ -4,7 +4,9 @@ use super::{LoginMethod, Role, UserOutput};
 use crate::api::ApiRequest;
 use crate::error::{Result, Violation};
 use crate::params::JsonObject;
+use crate::params::Required;
 use crate::params::{DateText, Day};
+use crate::rules::Rule;
 use crate::tool::declare_tool;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -22,7 +24,7 @@ pub struct UpdateUserParams {
     /// individual; sent as one path segment).
     #[schemars(extend("x-options" = crate::options::USER_REF))]
     #[serde(skip_serializing_if = "crate::wire::sent_apart")]
-    pub r#ref: String,
+    pub r#ref: Required,
     /// The given name of the individual.
     pub first_name: Option<String>,
     /// The family name of the individual.
@@ -39,10 +41,10 @@ pub struct UpdateUserParams {
     /// Your organisation's unique identifier for this individual's line manager.
     #[schemars(extend("x-options" = crate::options::USER_REF))]
     pub manager_ref: Option<String>,
-    /// Date this individual started with your organisation (ISO 8601), e.g.
+    /// Date this individual started with your organisation e.g.
     /// 2021-08-19T18:00:00.000Z.
     pub start_date: Option<DateText<Day>>,
-    /// Date this individual left your organisation (ISO 8601).
+    /// Date this individual left your organisation e.g. 2026-01-31.
     pub end_date: Option<DateText<Day>>,
     /// The user's preferred timezone, e.g. Europe/London.
     pub time_zone: Option<String>,
@@ -52,7 +54,8 @@ pub struct UpdateUserParams {
     pub sso: Option<bool>,
     /// Domain this individual is associated with.
     pub domain: Option<String>,
-    /// JSON object of custom field key-value pairs. Example: {"department":"Sales"}
+    /// Custom fields set up in your Thrive tenant, each a name and a value,
+    /// e.g. department = Sales.
     pub additional_fields: Option<JsonObject>,
 }
 
@@ -67,6 +70,11 @@ declare_tool! {
         output: UserOutput,
     }
     impl {
+        const RULES: &'static [Rule] = &[Rule::NotBefore {
+            field: "endDate",
+            start: "startDate",
+        }];
+
         fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
             super::check_profile(
                 p.start_date.as_ref(),

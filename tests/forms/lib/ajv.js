@@ -35,6 +35,24 @@ export const CUSTOM_KEYWORDS = Object.freeze({
     properties: { separator: { type: 'string', minLength: 1 }, items: { type: 'object' } },
     additionalProperties: false,
   },
+  // The kind of a text input: not blank, or a 24-hex Thrive id (the catalogue checks it).
+  'x-thrive-text': { enum: ['text', 'hex-id'] },
+  // Every rule between inputs, in words, with the input it is about.
+  'x-rules': {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['rule', 'field', 'description'],
+      properties: {
+        rule: { enum: ['requiredUnless', 'requiredWhen', 'absentWhen', 'notBefore', 'requires'] },
+        field: { type: 'string', minLength: 1 },
+        other: { type: 'string', minLength: 1 },
+        value: { type: 'string' },
+        description: { type: 'string', minLength: 1 },
+      },
+      additionalProperties: false,
+    },
+  },
   // The least number of items such a JSON array holds.
   'x-thrive-min-items': { type: 'integer', minimum: 0 },
 });

@@ -24,7 +24,12 @@ export const TEST_CONNECTION = Object.freeze({ tenantId: 'eu-west-2_Test', apiKe
  * `{pointer, message}` items of the JSON error on stderr.
  */
 export function catalogueValidate(id, formValue) {
-  const params = JSON.stringify({ ...formValue, ...TEST_CONNECTION });
+  return catalogueValidateParams(id, { ...formValue, ...TEST_CONNECTION });
+}
+
+/** [`catalogueValidate`] of `params` exactly as given (a connection value under test included). */
+export function catalogueValidateParams(id, input) {
+  const params = JSON.stringify(input);
   // Only PATH and the like: no THRIVE_* variables may fill in fields.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('THRIVE_')));
   env.RUST_LOG = 'off';

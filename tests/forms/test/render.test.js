@@ -16,14 +16,15 @@ import { loadManifests } from '../lib/manifests.js';
 import { formAjv } from '../lib/ajv.js';
 import { validValueFor } from '../lib/values.js';
 import { catalogueValidate, CLI_SKIP } from '../lib/cli.js';
+import { RJSF_SETTINGS } from '../../../ui/form-helpers/index.js';
 
 const { act, createElement: h } = React;
 const validator = customizeValidator();
-// RJSF's defaults plus the one setting the README asks RJSF hosts for:
-// titled options are `oneOf: [{const, title}]`, and without
-// `constAsDefaults: 'skipOneOf'` RJSF would pre-select the first option of
-// every optional dropdown (e.g. a role) that nobody chose.
-const RJSF_PROPS = { experimental_defaultFormStateBehavior: { constAsDefaults: 'skipOneOf' } };
+// The settings the playground runs with and the README asks RJSF hosts
+// for (ui/form-helpers): among them `constAsDefaults: 'skipOneOf'`, without
+// which RJSF would pre-select the first option of every optional dropdown
+// (e.g. a role) that nobody chose.
+const RJSF_PROPS = RJSF_SETTINGS;
 const roots = [];
 
 after(async () => {

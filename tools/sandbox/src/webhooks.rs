@@ -269,6 +269,12 @@ async fn deliver(
         }
     }
     lock(stats).failed += 1;
+    // The receiver's address holds no secret; the body (user data) is not logged.
+    tracing::warn!(
+        url = %target.url,
+        attempts,
+        "sandbox: webhook not delivered (is the receiver running, and does it know the secret and the tenant?)"
+    );
 }
 
 /// `sha256=<lowercase hex>` of HMAC-SHA256(secret, body).

@@ -22,6 +22,7 @@ pub struct SyncAudienceMembers;
 pub struct SyncAudienceMembersParams {
     /// The audience id or audience reference.
     #[schemars(extend("x-options" = crate::options::AUDIENCE))]
+    #[schemars(with = "crate::params::Required")]
     pub audience_id: String,
     /// JSON array of user emails/refs/ids the audience must hold afterwards,
     /// of any length. Example: `["jane@example.com", "EMP-00042"]`.
