@@ -72,6 +72,10 @@ pub(super) fn enum_values(prop: &Value) -> Vec<String> {
     if let Some(values) = prop.get("enum").and_then(Value::as_array) {
         return values.iter().filter(|v| !v.is_null()).map(show).collect();
     }
+    // A list of documented values (a trigger's event types).
+    if let Some(values) = prop.pointer("/items/enum").and_then(Value::as_array) {
+        return values.iter().filter(|v| !v.is_null()).map(show).collect();
+    }
     ["oneOf", "anyOf"]
         .iter()
         .filter_map(|k| prop.get(*k).and_then(Value::as_array))
@@ -162,7 +166,11 @@ pub(super) fn example_of(
         return first.clone();
     }
     if let Some(first) = allowed.first() {
-        return Value::String(first.clone());
+        return if kind == "array" {
+            json!([first])
+        } else {
+            Value::String(first.clone())
+        };
     }
     // A list given as JSON text: its help states one item in words.
     if kind.contains("JSON text") {

@@ -56,3 +56,34 @@ fn a_list_of_objects_gets_an_object_with_its_required_fields() {
         .expect("a managers input");
     assert_eq!(managers.default, None);
 }
+
+#[test]
+fn describe_takes_a_trigger_id_and_offers_its_own_event_types() {
+    let cat = crate::Catalogue::global();
+    let trigger = cat.trigger("thrive_on_user_changed").unwrap();
+    let text = trigger_text(trigger);
+    assert!(text.starts_with(
+        "thrive_on_user_changed: When a user is created, activated, deactivated or updated\n"
+    ));
+    assert!(
+        text.contains("Starts on: user.created, user.activated, user.deactivated, user.updated\n")
+    );
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("eventTypes"))
+        .unwrap();
+    assert!(
+        row.contains("user.created|user.activated|user.deactivated|user.updated"),
+        "{row}"
+    );
+    assert!(row.ends_with("[\"user.created\"]"), "{row}");
+    let json = trigger_json(trigger);
+    assert_eq!(
+        json["filters"][0]["example"],
+        serde_json::json!(["user.created"])
+    );
+    // The example passes the trigger's own validation as printed.
+    trigger
+        .validate(&serde_json::json!({"eventTypes": json["filters"][0]["example"]}))
+        .unwrap();
+}
