@@ -157,8 +157,8 @@ pub fn text(tool: &CatalogueTool) -> String {
     }
     let _ = writeln!(
         out,
-        "Connection inputs (every tool): tenantId, apiKey, host, clientId, scope; \
-         taken from THRIVE_TENANT_ID, THRIVE_API_KEY, THRIVE_HOST, THRIVE_CLIENT_ID, \
+        "Connection inputs (every tool): tenantId, apiKey, host, clientId, scope;\n\
+         taken from THRIVE_TENANT_ID, THRIVE_API_KEY, THRIVE_HOST, THRIVE_CLIENT_ID,\n\
          THRIVE_SCOPE when left out, or from the sandbox with --sandbox."
     );
     let fields = outputs(tool);
