@@ -295,6 +295,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Describe { id, json } if id.starts_with("thrive_on_") => {
+            let trigger = catalogue.trigger(&id)?;
+            if json {
+                print_json(&crate::host::describe::trigger_json(trigger), false);
+            } else {
+                let text = crate::host::describe::trigger_text(trigger);
+                let _ = write!(std::io::stdout(), "{text}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Describe { id, json } => {
             let tool = catalogue.get(&id)?;
             if json {

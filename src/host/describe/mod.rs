@@ -33,7 +33,17 @@ pub struct InputRow {
 
 /// The tool's own inputs (connection inputs left out), in schema order.
 pub fn inputs(tool: &CatalogueTool) -> Vec<InputRow> {
-    let schema = tool.input_schema();
+    // The sandbox's demo users are EMP-00001..EMP-00300: a create's example
+    // takes a free reference so it runs there as printed.
+    inputs_of(
+        tool.input_schema(),
+        tool.meta().id.starts_with("thrive_create_"),
+    )
+}
+
+/// The inputs of `schema` (connection inputs left out), in schema order;
+/// `creates` gives reference examples that are free in the sandbox.
+fn inputs_of(schema: &Value, creates: bool) -> Vec<InputRow> {
     let required: Vec<&str> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -42,9 +52,6 @@ pub fn inputs(tool: &CatalogueTool) -> Vec<InputRow> {
     let Some(props) = schema.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
-    // The sandbox's demo users are EMP-00001..EMP-00300: a create's example
-    // takes a free reference so it runs there as printed.
-    let creates = tool.meta().id.starts_with("thrive_create_");
     props
         .iter()
         .filter(|(_, p)| p.get("x-thrive-credential") != Some(&Value::Bool(true)))
@@ -146,36 +153,12 @@ pub fn text(tool: &CatalogueTool) -> String {
     if rows.is_empty() {
         let _ = writeln!(out, "  (none besides the connection)");
     } else {
-        let table: Vec<[String; 7]> = rows
-            .iter()
-            .map(|r| {
-                [
-                    r.name.clone(),
-                    if r.required { "yes" } else { "no" }.to_owned(),
-                    r.kind.clone(),
-                    r.allowed.join("|"),
-                    r.default.clone().unwrap_or_default(),
-                    r.summary.clone(),
-                    r.example.to_string(),
-                ]
-            })
-            .collect();
-        let header = [
-            "name",
-            "required",
-            "type",
-            "allowed values",
-            "default",
-            "description",
-            "example",
-        ]
-        .map(str::to_owned);
-        write_table(&mut out, &header, &table);
+        write_inputs(&mut out, &rows);
     }
     let _ = writeln!(
         out,
-        "Connection inputs (every tool): tenantId, apiKey, host, clientId, scope; \
-         taken from THRIVE_TENANT_ID, THRIVE_API_KEY, THRIVE_HOST, THRIVE_CLIENT_ID, \
+        "Connection inputs (every tool): tenantId, apiKey, host, clientId, scope;\n\
+         taken from THRIVE_TENANT_ID, THRIVE_API_KEY, THRIVE_HOST, THRIVE_CLIENT_ID,\n\
          THRIVE_SCOPE when left out, or from the sandbox with --sandbox."
     );
     let fields = outputs(tool);
@@ -192,6 +175,95 @@ pub fn text(tool: &CatalogueTool) -> String {
     }
     let _ = writeln!(out, "\nExample:\n  {}", example_run(tool));
     out
+}
+
+/// The inputs table: name, required, type, allowed values, default,
+/// description and example.
+fn write_inputs(out: &mut String, rows: &[InputRow]) {
+    let table: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.name.clone(),
+                if r.required { "yes" } else { "no" }.to_owned(),
+                r.kind.clone(),
+                r.allowed.join("|"),
+                r.default.clone().unwrap_or_default(),
+                r.summary.clone(),
+                r.example.to_string(),
+            ]
+        })
+        .collect();
+    let header = [
+        "name",
+        "required",
+        "type",
+        "allowed values",
+        "default",
+        "description",
+        "example",
+    ]
+    .map(str::to_owned);
+    write_table(out, &header, &table);
+}
+
+/// A trigger described as a tool is: what starts it, the filters a user
+/// may set (a table) and the payload's top-level fields.
+pub fn trigger_text(trigger: &crate::triggers::CatalogueTrigger) -> String {
+    let meta = trigger.meta();
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", meta.id, meta.title);
+    let _ = writeln!(out, "{}", meta.description);
+    let _ = writeln!(out, "Starts on: {}", meta.event_types.join(", "));
+    let rows = inputs_of(trigger.filters_schema(), false);
+    let _ = writeln!(out, "\nFilters:");
+    if rows.is_empty() {
+        let _ = writeln!(out, "  (none)");
+    } else {
+        write_inputs(&mut out, &rows);
+    }
+    let fields: Vec<[String; 3]> = trigger
+        .payload_schema()
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, prop)| {
+            [
+                name.clone(),
+                kind_of(prop),
+                first_sentence(description_of(prop)),
+            ]
+        })
+        .collect();
+    let _ = writeln!(out, "\nPayload (top-level fields):");
+    write_table(
+        &mut out,
+        &["name", "type", "description"].map(str::to_owned),
+        &fields,
+    );
+    let _ = writeln!(out, "\nAll schemas: thrive-blocks schema {}", meta.id);
+    out
+}
+
+/// A trigger's description as JSON (`describe --json` for a trigger id).
+pub fn trigger_json(trigger: &crate::triggers::CatalogueTrigger) -> Value {
+    let meta = trigger.meta();
+    json!({
+        "id": meta.id,
+        "title": meta.title,
+        "description": meta.description,
+        "eventTypes": meta.event_types,
+        "filters": inputs_of(trigger.filters_schema(), false).into_iter().map(|r| json!({
+            "name": r.name,
+            "required": r.required,
+            "type": r.kind,
+            "allowed": r.allowed,
+            "default": r.default,
+            "description": r.summary,
+            "example": r.example,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The description as JSON (`describe --json`).

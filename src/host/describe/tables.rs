@@ -2,25 +2,106 @@
 
 use super::*;
 
+/// The widest line a table is drawn to (a terminal of 100 columns).
+pub(super) const TABLE_WIDTH: usize = 100;
+
+/// The columns a table may wrap to fit [`TABLE_WIDTH`]: running text and
+/// lists of values, never names, types or examples.
+const WRAPPED: [&str; 3] = ["description", "allowed values", "example"];
+
+/// `text` broken into lines of at most `width` characters, at spaces or
+/// after a `|`, a word longer than the width cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let pieces = text.split_inclusive([' ', '|']);
+    for piece in pieces {
+        if current.chars().count() + piece.trim_end().chars().count() > width && !current.is_empty()
+        {
+            lines.push(current.trim_end().to_owned());
+            current.clear();
+        }
+        let mut piece = piece.to_owned();
+        while piece.chars().count() > width {
+            let head: String = piece.chars().take(width).collect();
+            lines.push(head);
+            piece = piece.chars().skip(width).collect();
+        }
+        current.push_str(&piece);
+    }
+    if !current.trim().is_empty() || lines.is_empty() {
+        lines.push(current.trim_end().to_owned());
+    }
+    lines
+}
+
 pub(super) fn write_table<const N: usize>(
     out: &mut String,
     header: &[String; N],
     rows: &[[String; N]],
 ) {
+    // A column no row fills (no allowed values, no defaults) is left out.
+    let shown: [bool; N] = std::array::from_fn(|i| i == 0 || rows.iter().any(|r| !r[i].is_empty()));
     let mut widths = header.each_ref().map(|h| h.chars().count());
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
+    for (w, shown) in widths.iter_mut().zip(shown) {
+        if !shown {
+            *w = 0;
+        }
+    }
+    // Narrow the wrapped columns until the table fits, each to no less
+    // than its header or 16 characters.
+    let columns = shown.iter().filter(|s| **s).count();
+    let total = |widths: &[usize; N]| 2 + widths.iter().sum::<usize>() + 2 * (columns - 1);
+    let wrapped: Vec<usize> = (0..N)
+        .filter(|i| shown[*i] && WRAPPED.contains(&header[*i].as_str()))
+        .collect();
+    while total(&widths) > TABLE_WIDTH {
+        let Some(widest) = wrapped
+            .iter()
+            .copied()
+            .filter(|i| widths[*i] > header[*i].chars().count().max(12))
+            .max_by_key(|i| widths[*i])
+        else {
+            break;
+        };
+        widths[widest] -= 1;
+    }
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .flat_map(|row| {
+            let cells: Vec<Vec<String>> = row
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    if wrapped.contains(&i) {
+                        wrap(cell, widths[i])
+                    } else {
+                        vec![cell.clone()]
+                    }
+                })
+                .collect();
+            let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+            (0..height)
+                .map(|l| std::array::from_fn(|i| cells[i].get(l).cloned().unwrap_or_default()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let rows = rows.as_slice();
+    let last = (0..N).rev().find(|i| shown[*i]).unwrap_or(0);
     let mut line = |cells: &[String; N]| {
         let mut text = String::from("  ");
         for (i, cell) in cells.iter().enumerate() {
-            if i + 1 == N {
-                text.push_str(cell);
-            } else {
-                let pad = widths[i] - cell.chars().count();
-                text.push_str(cell);
+            if !shown[i] {
+                continue;
+            }
+            text.push_str(cell);
+            if i != last {
+                let pad = widths[i].saturating_sub(cell.chars().count());
                 text.push_str(&" ".repeat(pad + 2));
             }
         }
@@ -70,6 +151,10 @@ pub(super) fn kind_of(prop: &Value) -> String {
 pub(super) fn enum_values(prop: &Value) -> Vec<String> {
     let show = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
     if let Some(values) = prop.get("enum").and_then(Value::as_array) {
+        return values.iter().filter(|v| !v.is_null()).map(show).collect();
+    }
+    // A list of documented values (a trigger's event types).
+    if let Some(values) = prop.pointer("/items/enum").and_then(Value::as_array) {
         return values.iter().filter(|v| !v.is_null()).map(show).collect();
     }
     ["oneOf", "anyOf"]
@@ -122,7 +207,9 @@ pub(super) fn stated_default(description: &str) -> Option<String> {
         .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | ',' | ';'))
         .collect();
     let word = word.trim_end_matches('.').trim_matches('`');
-    (!word.is_empty() && word != "is" && word != "when" && word != "the").then(|| word.to_owned())
+    // "tenant default if omitted" states no value.
+    (!word.is_empty() && !matches!(word, "is" | "when" | "the" | "if" | "of" | "for"))
+        .then(|| word.to_owned())
 }
 
 /// [`example_of`] for property `name`, reading its kind, allowed values
@@ -162,7 +249,11 @@ pub(super) fn example_of(
         return first.clone();
     }
     if let Some(first) = allowed.first() {
-        return Value::String(first.clone());
+        return if kind == "array" {
+            json!([first])
+        } else {
+            Value::String(first.clone())
+        };
     }
     // A list given as JSON text: its help states one item in words.
     if kind.contains("JSON text") {
@@ -188,7 +279,13 @@ pub(super) fn example_of(
                     .collect();
                 json!([object])
             }
-            None => json!([stated_example(description).unwrap_or_else(|| SEEDED_REF.to_owned())]),
+            None => match stated_example(description) {
+                Some(stated) if stated.starts_with('[') => {
+                    serde_json::from_str(&stated).unwrap_or_else(|_| json!([stated]))
+                }
+                Some(stated) => json!([stated]),
+                None => json!([SEEDED_REF]),
+            },
         };
         return Value::String(example.to_string());
     }
@@ -251,7 +348,11 @@ pub(super) fn stated_example(description: &str) -> Option<String> {
                     .take_while(|c| !c.is_whitespace() && !matches!(c, ')' | ';'))
                     .collect()
             };
-            let word = word.trim_end_matches(['.', ',']).to_owned();
+            // `(e.g. 'en-gb')`: the quotes are not part of the value.
+            let word = word
+                .trim_end_matches(['.', ','])
+                .trim_matches(['\'', '"'])
+                .to_owned();
             if !word.is_empty() {
                 return Some(word);
             }
