@@ -97,7 +97,7 @@ struct Inner {
     /// What each `host` input resolved to under this context's policy, by
     /// the text given (`""` for absent), for REST and for user API calls:
     /// a call looks its host up instead of parsing and checking it again.
-    resolved: Arc<Mutex<[HashMap<String, Arc<Endpoint>>; 2]>>,
+    resolved: Arc<Mutex<[Resolved; 2]>>,
     progress: Option<ProgressFn>,
 }
 
@@ -274,6 +274,9 @@ impl Context {
         }
     }
 }
+
+/// Host texts and what they resolved to, for one kind of call.
+type Resolved = HashMap<String, Arc<Endpoint>>;
 
 /// How many parsed origins a [`Context`] keeps (see `Context::endpoint`).
 const MAX_ENDPOINTS: usize = 64;
