@@ -94,6 +94,10 @@ struct Inner {
     gates: Arc<Mutex<HashMap<Origin, HashMap<String, Instant>>>>,
     semaphores: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     endpoints: Arc<Mutex<HashMap<Origin, Arc<Endpoint>>>>,
+    /// What each `host` input resolved to under this context's policy, by
+    /// the text given (`""` for absent), for REST and for user API calls:
+    /// a call looks its host up instead of parsing and checking it again.
+    resolved: Arc<Mutex<[Resolved; 2]>>,
     progress: Option<ProgressFn>,
 }
 
@@ -192,9 +196,44 @@ impl Context {
         if let Some(found) = map.get(origin) {
             return Ok(found.clone());
         }
-        let endpoint = Arc::new(Endpoint::new(origin)?);
+        let endpoint = Arc::new(Endpoint::new(origin.clone())?);
         if map.len() < MAX_ENDPOINTS {
             map.insert(origin.clone(), endpoint.clone());
+        }
+        Ok(endpoint)
+    }
+
+    /// Where a call of `version` with the `host` input goes: the host
+    /// resolved under this context's policy ([`HostPolicy::resolve_for`])
+    /// with its parsed base URL. Each host text is parsed and checked once
+    /// per context (at most [`MAX_ENDPOINTS`] of them are kept); a refused
+    /// host is checked again each time, so its error is always fresh.
+    pub(crate) fn resolve(
+        &self,
+        host: Option<&str>,
+        version: ApiVersion,
+    ) -> Result<Arc<Endpoint>, crate::Error> {
+        let slot = usize::from(version == ApiVersion::UserApi);
+        let key = host.unwrap_or("");
+        {
+            let resolved = self
+                .inner
+                .resolved
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if let Some(found) = resolved[slot].get(key) {
+                return Ok(found.clone());
+            }
+        }
+        let origin = self.hosts().resolve_for(host, version)?;
+        let endpoint = self.endpoint(&origin)?;
+        let mut resolved = self
+            .inner
+            .resolved
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if resolved[slot].len() < MAX_ENDPOINTS {
+            resolved[slot].insert(key.to_owned(), endpoint.clone());
         }
         Ok(endpoint)
     }
@@ -229,11 +268,15 @@ impl Context {
                 gates: i.gates.clone(),
                 semaphores: i.semaphores.clone(),
                 endpoints: i.endpoints.clone(),
+                resolved: i.resolved.clone(),
                 progress: Some(f),
             }),
         }
     }
 }
+
+/// Host texts and what they resolved to, for one kind of call.
+type Resolved = HashMap<String, Arc<Endpoint>>;
 
 /// How many parsed origins a [`Context`] keeps (see `Context::endpoint`).
 const MAX_ENDPOINTS: usize = 64;
@@ -242,6 +285,8 @@ const MAX_ENDPOINTS: usize = 64;
 /// limiter) and parsed (the template each call's URL is copied from).
 #[derive(Debug)]
 pub(crate) struct Endpoint {
+    /// The origin.
+    pub(crate) origin: Origin,
     /// `https://public.api.learn.link`, no trailing slash.
     pub(crate) base: String,
     /// The same, parsed.
@@ -249,7 +294,7 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    fn new(origin: &Origin) -> Result<Self, crate::Error> {
+    fn new(origin: Origin) -> Result<Self, crate::Error> {
         let base = origin.base_url();
         let url = reqwest::Url::parse(&base).map_err(|e| {
             crate::Error::new(
@@ -257,7 +302,7 @@ impl Endpoint {
                 format!("{base} is not a valid base URL: {e}"),
             )
         })?;
-        Ok(Self { base, url })
+        Ok(Self { origin, base, url })
     }
 
     /// The URL of `request` on this origin. Path and query come encoded
@@ -364,6 +409,7 @@ impl ContextBuilder {
                 gates: Arc::default(),
                 semaphores: Arc::default(),
                 endpoints: Arc::default(),
+                resolved: Arc::default(),
                 progress: self.progress,
             }),
         }

@@ -184,12 +184,10 @@ impl CompositeEntry {
 
 inventory::collect!(CompositeEntry);
 
-/// The registered composite with `id`, if any.
+/// The registered composite with `id`, if any (looked up in the
+/// process-wide catalogue's map, not by searching the registrations).
 pub fn find(id: &str) -> Option<&'static dyn DynComposite> {
-    inventory::iter::<CompositeEntry>
-        .into_iter()
-        .find(|e| e.composite.id() == id)
-        .map(|e| e.composite)
+    Catalogue::global().get(id).ok()?.composite
 }
 
 /// Registers a [`CompositeTool`] with the catalogue:

@@ -16,29 +16,40 @@ pub mod composite;
 mod registry;
 pub use registry::*;
 
-/// One tool in the catalogue, with its schemas generated once.
+/// One tool in the catalogue. Only its static facts are read when the
+/// catalogue is built; each schema, the flavours and the compiled validator
+/// are made the first time something asks for them, then kept. Listing the
+/// catalogue builds no schema; running one tool builds that tool's input
+/// schema and validator only.
 pub struct CatalogueTool {
     tool: &'static dyn DynTool,
     meta: ToolMeta,
     resource: &'static str,
-    input_schema: Value,
-    output_schema: Value,
-    /// The inputs whose schema states a documented layout (a date, an
-    /// email, a comma list), found once so a call checks only those.
-    layout_fields: Vec<String>,
+    /// The runner of a composite tool (several calls), found when the
+    /// catalogue is built, so `execute` does not search the registrations.
+    composite: Option<&'static dyn composite::DynComposite>,
+    input: OnceLock<InputSchema>,
+    output_schema: OnceLock<Value>,
     flavours: OnceLock<flavours::Derived>,
     validator: OnceLock<std::result::Result<Arc<jsonschema::Validator>, String>>,
 }
 
-impl CatalogueTool {
-    fn new(tool: &'static dyn DynTool, resource: &'static str) -> Self {
-        let meta = tool.meta();
-        let input_schema = schema::full_input_schema(
+/// A tool's full input schema and what a call reads from it.
+struct InputSchema {
+    schema: Value,
+    /// The inputs whose schema states a documented layout (a date, an
+    /// email, a comma list), found once so a call checks only those.
+    layout_fields: Vec<String>,
+}
+
+impl InputSchema {
+    fn of(tool: &dyn DynTool, meta: &ToolMeta) -> Self {
+        let schema = schema::full_input_schema(
             &tool.params_schema(),
             meta.paging.is_paginated(),
             meta.rules,
         );
-        let layout_fields = input_schema
+        let layout_fields = schema
             .get("properties")
             .and_then(Value::as_object)
             .map(|props| {
@@ -50,15 +61,33 @@ impl CatalogueTool {
             })
             .unwrap_or_default();
         Self {
-            tool,
-            meta,
-            resource,
-            input_schema,
+            schema,
             layout_fields,
-            output_schema: tool.output_schema(),
+        }
+    }
+}
+
+impl CatalogueTool {
+    fn new(
+        tool: &'static dyn DynTool,
+        resource: &'static str,
+        composite: Option<&'static dyn composite::DynComposite>,
+    ) -> Self {
+        Self {
+            tool,
+            meta: tool.meta(),
+            resource,
+            composite,
+            input: OnceLock::new(),
+            output_schema: OnceLock::new(),
             flavours: OnceLock::new(),
             validator: OnceLock::new(),
         }
+    }
+
+    fn input(&self) -> &InputSchema {
+        self.input
+            .get_or_init(|| InputSchema::of(self.tool, &self.meta))
     }
 
     /// The resource group (`users`, `audiences`, `members`, ...), for
@@ -70,8 +99,8 @@ impl CatalogueTool {
     fn flavours(&self) -> &flavours::Derived {
         self.flavours.get_or_init(|| {
             flavours::Derived::of(
-                &self.input_schema,
-                &self.output_schema,
+                self.input_schema(),
+                self.output_schema(),
                 self.meta.title,
                 self.meta.description,
             )
@@ -81,8 +110,8 @@ impl CatalogueTool {
     /// The tool's schema in one flavour (see [`Flavour`]).
     pub fn schema(&self, flavour: Flavour) -> Value {
         match flavour {
-            Flavour::Input => self.input_schema.clone(),
-            Flavour::Output => self.output_schema.clone(),
+            Flavour::Input => self.input_schema().clone(),
+            Flavour::Output => self.output_schema().clone(),
             Flavour::Form => self.flavours().form.clone(),
             Flavour::Ui => self.flavours().ui.clone(),
             Flavour::JsonFormsUi => self.flavours().jsonforms_ui.clone(),
@@ -101,12 +130,12 @@ impl CatalogueTool {
 
     /// The full input JSON Schema (connection inputs included).
     pub fn input_schema(&self) -> &Value {
-        &self.input_schema
+        &self.input().schema
     }
 
     /// The output JSON Schema.
     pub fn output_schema(&self) -> &Value {
-        &self.output_schema
+        self.output_schema.get_or_init(|| self.tool.output_schema())
     }
 
     /// The input names that are credentials (connection inputs).
@@ -146,7 +175,7 @@ impl CatalogueTool {
     fn validator(&self) -> Result<Arc<jsonschema::Validator>> {
         self.validator
             .get_or_init(|| {
-                jsonschema::validator_for(&schema::checking_schema(&self.input_schema))
+                jsonschema::validator_for(&schema::checking_schema(self.input_schema()))
                     .map(Arc::new)
                     .map_err(|e| e.to_string())
             })
@@ -171,9 +200,10 @@ impl CatalogueTool {
                 ),
             ));
         }
-        schema::normalise(&self.input_schema, &mut input);
+        let input_schema = self.input_schema();
+        schema::normalise(input_schema, &mut input);
         let mut problems =
-            schema::schema_violations(self.validator()?.as_ref(), &self.input_schema, &input);
+            schema::schema_violations(self.validator()?.as_ref(), input_schema, &input);
         // Documented layouts (dates, comma lists) are checked like the
         // tool's own rules: they do not keep the tool from checking the
         // other fields.
@@ -228,7 +258,7 @@ impl CatalogueTool {
         // the tool's own check: keep the first of each.
         let mut seen = std::collections::HashSet::new();
         problems.retain(|v| seen.insert((v.pointer.clone(), v.message.clone())));
-        crate::suggest::unknown_fields(&self.input_schema, &mut problems);
+        crate::suggest::unknown_fields(input_schema, &mut problems);
         Err(Error::invalid_input(problems))
     }
 
@@ -236,18 +266,20 @@ impl CatalogueTool {
     /// an email, a comma list), so the rule in the schema is the rule
     /// applied. (`prepare` sorts the problems by field afterwards.)
     fn check_layouts(&self, input: &Value, problems: &mut Vec<Violation>) {
-        if self.layout_fields.is_empty() {
+        let InputSchema {
+            schema,
+            layout_fields,
+        } = self.input();
+        if layout_fields.is_empty() {
             return;
         }
         let (Some(props), Some(values)) = (
-            self.input_schema
-                .get("properties")
-                .and_then(Value::as_object),
+            schema.get("properties").and_then(Value::as_object),
             input.as_object(),
         ) else {
             return;
         };
-        for name in &self.layout_fields {
+        for name in layout_fields {
             if let (Some(value), Some(prop)) = (values.get(name), props.get(name)) {
                 crate::params::check_by_schema(prop, name, value, problems);
             }
@@ -261,11 +293,9 @@ impl CatalogueTool {
     /// optional one is removed, so it cannot trigger rules of its own.
     fn repaired(&self, input: &Value, problems: &[Violation]) -> Value {
         let mut repaired = input.clone();
-        let props = self
-            .input_schema
-            .get("properties")
-            .and_then(Value::as_object);
-        let required = self.input_schema.get("required").and_then(Value::as_array);
+        let input_schema = self.input_schema();
+        let props = input_schema.get("properties").and_then(Value::as_object);
+        let required = input_schema.get("required").and_then(Value::as_array);
         let (Some(map), Some(props)) = (repaired.as_object_mut(), props) else {
             return repaired;
         };
@@ -294,5 +324,61 @@ impl CatalogueTool {
     /// Gives what [`CatalogueTool::output`] gives for the parsed body.
     pub fn output_raw(&self, raw: crate::wire::RawResponse) -> Result<Value> {
         self.tool.output_raw(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn built(tool: &CatalogueTool) -> [bool; 4] {
+        [
+            tool.input.get().is_some(),
+            tool.output_schema.get().is_some(),
+            tool.flavours.get().is_some(),
+            tool.validator.get().is_some(),
+        ]
+    }
+
+    #[test]
+    fn a_catalogue_builds_only_what_is_asked_for() {
+        let catalogue = Catalogue::new();
+        // Listing reads the static facts only.
+        let ids: Vec<&str> = catalogue.tools().map(|t| t.meta().id).collect();
+        assert!(ids.len() > 40, "{ids:?}");
+        assert!(catalogue.tools().all(|t| built(t) == [false; 4]));
+
+        // Checking one tool's input builds its input schema and validator,
+        // and nothing of any other tool.
+        let input = serde_json::json!({"tenantId": "t", "apiKey": "k", "ref": "R1"});
+        assert!(catalogue.validate("thrive_get_user_by_ref", input).is_ok());
+        for tool in catalogue.tools() {
+            let expected = if tool.meta().id == "thrive_get_user_by_ref" {
+                [true, false, false, true]
+            } else {
+                [false; 4]
+            };
+            assert_eq!(built(tool), expected, "{}", tool.meta().id);
+        }
+
+        // A manifest needs every flavour; what was built is kept.
+        let tool = catalogue.get("thrive_get_tag").unwrap();
+        let first = tool.manifest();
+        assert_eq!(built(tool), [true, true, true, false]);
+        assert_eq!(tool.manifest(), first);
+    }
+
+    #[test]
+    fn a_composite_is_found_through_the_map() {
+        let catalogue = Catalogue::new();
+        let composites: Vec<&str> = catalogue
+            .tools()
+            .filter(|t| t.composite.is_some())
+            .map(|t| t.meta().id)
+            .collect();
+        assert_eq!(composites, ["thrive_sync_audience_members"]);
+        let found = composite::find("thrive_sync_audience_members").map(|c| c.id());
+        assert_eq!(found, Some("thrive_sync_audience_members"));
+        assert!(composite::find("thrive_get_user").is_none());
     }
 }

@@ -12,14 +12,16 @@ impl Catalogue {
     /// Builds the catalogue from every tool registered with `inventory`.
     pub fn new() -> Self {
         let mut tools = BTreeMap::new();
+        // Only each tool's static facts are read here; schemas, flavours
+        // and validators are made on first use (see [`CatalogueTool`]).
         for entry in inventory::iter::<ToolEntry> {
-            let tool = CatalogueTool::new(entry.0, entry.resource());
+            let tool = CatalogueTool::new(entry.0, entry.resource(), None);
             tools.insert(tool.meta.id, tool);
         }
         // Composite tools (several calls of other tools) are described and
         // validated like any tool; `execute` routes them to their runner.
         for entry in inventory::iter::<crate::catalogue::composite::CompositeEntry> {
-            let tool = CatalogueTool::new(entry.tool, entry.resource());
+            let tool = CatalogueTool::new(entry.tool, entry.resource(), Some(entry.composite));
             tools.insert(tool.meta.id, tool);
         }
         Self { tools }
@@ -85,10 +87,10 @@ impl Catalogue {
 
     /// Validates `input`, calls Thrive and returns the tool's output JSON.
     pub async fn execute(&self, id: &str, input: Value, ctx: &Context) -> Result<Value> {
-        if let Some(composite) = crate::catalogue::composite::find(id) {
+        let tool = self.get(id)?;
+        if let Some(composite) = tool.composite {
             return composite.execute(self, input, ctx).await;
         }
-        let tool = self.get(id)?;
         let prepared = tool.prepare(input)?;
         let started = std::time::Instant::now();
         if prepared.returns_all()

@@ -48,20 +48,27 @@ fn restrict_event_types(prop: &mut Value, event_types: &[&'static str]) {
     }
 }
 
-/// One trigger in the catalogue, with its schemas generated once.
+/// One trigger in the catalogue. As for a tool, only its static facts are
+/// read when the registry is built; its schemas, flavours and validator are
+/// made the first time something asks for them, then kept.
 pub struct CatalogueTrigger {
     trigger: &'static dyn DynTrigger,
     meta: TriggerMeta,
-    payload_schema: Value,
-    filters_schema: Value,
-    input_schema: Value,
+    schemas: OnceLock<Schemas>,
     flavours: OnceLock<flavours::Derived>,
     validator: OnceLock<std::result::Result<jsonschema::Validator, String>>,
 }
 
-impl CatalogueTrigger {
-    fn new(trigger: &'static dyn DynTrigger) -> Self {
-        let meta = trigger.meta();
+/// A trigger's own schemas, made together (the input is the filters plus,
+/// for a polling trigger, the polled tool's connection inputs).
+struct Schemas {
+    payload: Value,
+    filters: Value,
+    input: Value,
+}
+
+impl Schemas {
+    fn of(trigger: &dyn DynTrigger, meta: &TriggerMeta) -> Self {
         let mut filters_schema = crate::schema::input_schema_for::<TriggerFilters>();
         if let Some(Value::Object(props)) = filters_schema.get_mut("properties") {
             props.retain(|name, _| meta.filters.contains(&name.as_str()));
@@ -93,14 +100,33 @@ impl CatalogueTrigger {
             TriggerSource::Webhook { .. } => filters_schema.clone(),
         };
         Self {
+            payload: payload_schema,
+            filters: filters_schema,
+            input: input_schema,
+        }
+    }
+}
+
+impl CatalogueTrigger {
+    fn new(trigger: &'static dyn DynTrigger) -> Self {
+        Self {
             trigger,
-            meta,
-            payload_schema,
-            filters_schema,
-            input_schema,
+            meta: trigger.meta(),
+            schemas: OnceLock::new(),
             flavours: OnceLock::new(),
             validator: OnceLock::new(),
         }
+    }
+
+    fn schemas(&self) -> &Schemas {
+        self.schemas
+            .get_or_init(|| Schemas::of(self.trigger, &self.meta))
+    }
+
+    /// The JSON Schema of what a user sets in the trigger's form: the
+    /// filters, plus the connection for polling triggers.
+    fn input_schema(&self) -> &Value {
+        &self.schemas().input
     }
 
     /// Checks a value a user entered in the trigger's form (plus, for
@@ -135,7 +161,7 @@ impl CatalogueTrigger {
         let validator = self
             .validator
             .get_or_init(|| {
-                jsonschema::validator_for(&self.input_schema).map_err(|e| e.to_string())
+                jsonschema::validator_for(self.input_schema()).map_err(|e| e.to_string())
             })
             .as_ref()
             .map_err(|e| {
@@ -145,7 +171,7 @@ impl CatalogueTrigger {
                 )
             })?;
         let violations =
-            crate::schema::schema_violations(validator, &self.input_schema, &Value::Object(input));
+            crate::schema::schema_violations(validator, self.input_schema(), &Value::Object(input));
         if !violations.is_empty() {
             return Err(Error::invalid_input(violations));
         }
@@ -155,8 +181,8 @@ impl CatalogueTrigger {
     fn flavours(&self) -> &flavours::Derived {
         self.flavours.get_or_init(|| {
             flavours::Derived::of(
-                &self.input_schema,
-                &self.payload_schema,
+                self.input_schema(),
+                self.payload_schema(),
                 self.meta.title,
                 self.meta.description,
             )
@@ -176,8 +202,8 @@ impl CatalogueTrigger {
     pub fn schema(&self, flavour: Flavour) -> Option<Value> {
         let polls = self.polls();
         Some(match flavour {
-            Flavour::Input => self.input_schema.clone(),
-            Flavour::Output => self.payload_schema.clone(),
+            Flavour::Input => self.input_schema().clone(),
+            Flavour::Output => self.payload_schema().clone(),
             Flavour::Form => self.flavours().form.clone(),
             Flavour::Ui => self.flavours().ui.clone(),
             Flavour::JsonFormsUi => self.flavours().jsonforms_ui.clone(),
@@ -197,12 +223,12 @@ impl CatalogueTrigger {
 
     /// The JSON Schema of the typed payload.
     pub fn payload_schema(&self) -> &Value {
-        &self.payload_schema
+        &self.schemas().payload
     }
 
     /// The JSON Schema of the filters a user may set.
     pub fn filters_schema(&self) -> &Value {
-        &self.filters_schema
+        &self.schemas().filters
     }
 
     /// Whether this trigger covers `event_type`.
@@ -269,8 +295,8 @@ impl CatalogueTrigger {
             "version": m.version,
             "source": m.source,
             "eventTypes": m.event_types,
-            "filtersSchema": self.filters_schema,
-            "payloadSchema": self.payload_schema,
+            "filtersSchema": self.filters_schema(),
+            "payloadSchema": self.payload_schema(),
         });
         if let Value::Object(map) = &mut manifest {
             for flavour in Flavour::ALL {
@@ -391,3 +417,34 @@ pub fn for_webhook(subscription: super::Subscription, event_type: &str) -> &'sta
 }
 
 use super::Trigger as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trigger_builds_its_schemas_on_first_use_only() {
+        let fresh: Vec<CatalogueTrigger> = inventory::iter::<TriggerEntry>
+            .into_iter()
+            .map(|e| CatalogueTrigger::new(e.0))
+            .collect();
+        assert!(fresh.len() >= 9);
+        assert!(
+            fresh
+                .iter()
+                .all(|t| t.schemas.get().is_none() && t.flavours.get().is_none())
+        );
+        let polled = fresh
+            .iter()
+            .find(|t| t.meta.id == "thrive_on_completion_recorded")
+            .unwrap();
+        let input = polled.schema(Flavour::Input).unwrap();
+        // The polling trigger's input has the polled tool's connection.
+        assert!(input["properties"]["tenantId"].is_object(), "{input}");
+        assert!(polled.schemas.get().is_some());
+        assert!(polled.flavours.get().is_none());
+        let others = fresh.iter().filter(|t| t.meta.id != polled.meta.id);
+        assert!(others.clone().all(|t| t.schemas.get().is_none()));
+        assert_eq!(polled.manifest(), find(polled.meta.id).unwrap().manifest());
+    }
+}

@@ -49,16 +49,17 @@ pub async fn run_raw(ctx: &Context, prepared: &Prepared) -> Result<Answer> {
         // The pager resolves (and checks) the host itself.
         return pager::collect_all(ctx, prepared).await.map(Answer::Parsed);
     }
-    let origin = ctx.hosts().resolve_for(
+    // Parsed and checked once per host and context, not per call.
+    let endpoint = ctx.resolve(
         prepared.connection.host.as_deref(),
         prepared.request.version,
     )?;
     if let Some((pointer, size)) = prepared.chunking() {
-        return chunked::send_chunked(ctx, &origin, prepared, pointer, size)
+        return chunked::send_chunked(ctx, &endpoint.origin, prepared, pointer, size)
             .await
             .map(Answer::Parsed);
     }
-    send_raw(ctx, &origin, &prepared.connection, &prepared.request)
+    send::send_to(ctx, &endpoint, &prepared.connection, &prepared.request)
         .await
         .map(Answer::Raw)
 }

@@ -4,7 +4,7 @@
 use crate::api::auth::{AuthMethod, basic_header};
 use crate::api::retry::{Failure, parse_retry_after};
 use crate::api::transport::{describe, is_certificate_error};
-use crate::api::{ApiRequest, ApiResponse, Context, Method, Origin};
+use crate::api::{ApiRequest, ApiResponse, Context, Endpoint, Method, Origin};
 use crate::error::{Error, ErrorCode, Result};
 use crate::params::{Connection, Secret};
 use crate::wire::RawResponse;
@@ -30,13 +30,25 @@ pub async fn send_raw(
     connection: &Connection,
     request: &ApiRequest,
 ) -> Result<RawResponse> {
-    let policy = ctx.retry().clone();
+    // The origin's base URL is formatted and parsed once per context, not
+    // per call.
+    let endpoint = ctx.endpoint(origin)?;
+    send_to(ctx, &endpoint, connection, request).await
+}
+
+/// [`send_raw`] to an origin already resolved by the context.
+pub(crate) async fn send_to(
+    ctx: &Context,
+    endpoint: &Endpoint,
+    connection: &Connection,
+    request: &ApiRequest,
+) -> Result<RawResponse> {
+    let policy = ctx.retry();
     let started = Instant::now();
     let deadline = started + policy.deadline;
+    let origin = &endpoint.origin;
     // The query is encoded by the request (spaces as %20, as Thrive's docs
-    // show them), not by the HTTP client's form encoder. The origin's base
-    // URL is formatted and parsed once per context, not per call.
-    let endpoint = ctx.endpoint(origin)?;
+    // show them), not by the HTTP client's form encoder.
     let base = endpoint.base.as_str();
     let url = endpoint.url_for(request);
     let method = AuthMethod::of(connection);

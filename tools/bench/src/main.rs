@@ -5,6 +5,7 @@
 //! Run: `cargo run --release -p thrive-bench -- --quick` (see README.md).
 
 mod alloc;
+mod instructions;
 mod measure;
 mod paging;
 mod paths;
@@ -59,6 +60,10 @@ struct Args {
     /// Calls for --profile.
     #[arg(long, default_value_t = 1000)]
     profile_calls: usize,
+    /// Skip the instruction counts under callgrind (taken when `valgrind`
+    /// is on PATH; about half a minute).
+    #[arg(long)]
+    no_instructions: bool,
     /// Internal: serve a sandbox in this process until stdin closes.
     #[arg(long, hide = true)]
     serve_sandbox: bool,
@@ -193,6 +198,7 @@ fn run(args: &Args) -> Result<(), String> {
             started.elapsed().as_secs_f64()
         ));
     }
+    let instructions = instruction_counts(args, &clients, &ep);
     drop(sb);
 
     let mut paging = Vec::new();
@@ -219,7 +225,15 @@ fn run(args: &Args) -> Result<(), String> {
     }
 
     let table = summarise(&samples);
-    let report = build_report(args, rounds, &table, &startup, &paging, started);
+    let report = build_report(
+        args,
+        rounds,
+        &table,
+        &startup,
+        &instructions,
+        &paging,
+        started,
+    );
     if args.json {
         println!(
             "{}",
@@ -255,6 +269,39 @@ fn summarise(samples: &BTreeMap<(usize, Path), Vec<Sample>>) -> BTreeMap<(usize,
             )
         })
         .collect()
+}
+
+/// Instruction counts per call under callgrind (see [`instructions`]), or
+/// `null` when valgrind is missing or `--no-instructions` is given.
+fn instruction_counts(args: &Args, clients: &Clients, ep: &sandbox::Endpoint) -> Value {
+    if args.no_instructions {
+        return Value::Null;
+    }
+    let Some(valgrind) = instructions::valgrind() else {
+        log("skipping instruction counts: valgrind not on PATH (apt-get install valgrind)");
+        return Value::Null;
+    };
+    let Ok(bench) = std::env::current_exe() else {
+        return Value::Null;
+    };
+    let calls = if args.quick { 500 } else { 2000 };
+    log(format!(
+        "instruction counts under callgrind ({calls} calls)…"
+    ));
+    let t = Instant::now();
+    match instructions::measure(&valgrind, &bench, clients.cli.as_deref(), ep, calls) {
+        Ok(v) => {
+            log(format!(
+                "instruction counts done ({:.0} s)",
+                t.elapsed().as_secs_f64()
+            ));
+            v
+        }
+        Err(e) => {
+            log(format!("instruction counts failed: {e}"));
+            Value::Null
+        }
+    }
 }
 
 /// Start-up figures: catalogue build, first validation, `list`.
@@ -304,6 +351,7 @@ fn build_report(
     rounds: usize,
     table: &BTreeMap<(usize, Path), Sample>,
     startup: &Value,
+    instructions: &Value,
     paging: &[paging::PagingSample],
     started: Instant,
 ) -> Value {
@@ -363,7 +411,11 @@ fn build_report(
         "node_ratio": ratio(get(1, Path::Node, p50), ours),
         "python_ratio": ratio(python, ours),
         "startup_ms": startup["cli_list_process_ms"],
+        "catalogue_build_ms": startup["catalogue_build_ms"],
+        "first_validate_ms": startup["first_validate_ms"],
         "cli_batch_ms_per_step": get(1, Path::CliBatch, p50),
+        "instructions_over_reqwest": instructions["catalogue_over_reqwest"],
+        "instructions": instructions,
         "startup": startup,
         "concurrency": per_concurrency,
         "paging": paging,
@@ -424,7 +476,10 @@ fn print_tables(
         "node_ratio",
         "python_ratio",
         "startup_ms",
+        "catalogue_build_ms",
+        "first_validate_ms",
         "cli_batch_ms_per_step",
+        "instructions_over_reqwest",
     ] {
         println!(
             "| {key} | {} |",
@@ -438,6 +493,18 @@ fn print_tables(
         fmt(s["first_validate_ms"].as_f64().unwrap_or(f64::NAN), 2),
         fmt(s["cli_list_process_ms"].as_f64().unwrap_or(f64::NAN), 1),
     );
+    let i = &report["instructions"];
+    if !i.is_null() {
+        let n = |k: &str| i[k].as_f64().map_or("–".into(), |v| fmt(v, 0));
+        println!(
+            "\ninstructions per call (callgrind, {} calls): raw reqwest {}, catalogue {}, over reqwest {}, run --batch step {}",
+            i["calls"],
+            n("reqwest_per_call"),
+            n("catalogue_per_call"),
+            n("catalogue_over_reqwest"),
+            n("cli_batch_per_step"),
+        );
+    }
     if !paging.is_empty() {
         println!(
             "\n| paging | users | pages | ms | pages/s | CPU µs/user | peak heap MiB |\n|---|---|---|---|---|---|---|"
@@ -492,7 +559,7 @@ fn find_clients(args: &Args) -> Result<Clients, String> {
     })
 }
 
-fn on_path(name: &str) -> Option<PathBuf> {
+pub(crate) fn on_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|d| d.join(name))
