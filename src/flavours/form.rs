@@ -41,6 +41,17 @@ pub fn form(input: &Value, title: &str, description: &str) -> Value {
         }
     }
     let required: Vec<Value> = own_required(input);
+    // The catalogue reads a blank optional input as not given (see
+    // `schema::normalise`), so the form must not refuse one either: an
+    // optional input with a layout also accepts text that is only spaces.
+    for (name, prop) in properties.iter_mut() {
+        if required.iter().any(|r| r.as_str() == Some(name)) {
+            continue;
+        }
+        if let Some(Value::String(pattern)) = prop.get_mut("pattern") {
+            *pattern = format!("{BLANK_PATTERN}|{pattern}");
+        }
+    }
     let mut schema = Map::new();
     schema.insert("$schema".into(), DRAFT_07.into());
     schema.insert("title".into(), title.into());
@@ -64,6 +75,9 @@ pub fn form(input: &Value, title: &str, description: &str) -> Value {
     }
     Value::Object(schema)
 }
+
+/// What a blank optional input matches, in front of its layout's pattern.
+const BLANK_PATTERN: &str = r"^\s*$";
 
 /// The required inputs that are the tool's own (not the connection's).
 pub(super) fn own_required(input: &Value) -> Vec<Value> {

@@ -248,7 +248,16 @@ impl<T: JsonSchema, const MIN: usize, const MAX: usize> JsonSchema for JsonList<
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let mut content = Map::new();
         content.insert("type".into(), "array".into());
-        content.insert("items".into(), generator.subschema_for::<T>().to_value());
+        let mut items = generator.subschema_for::<T>().to_value();
+        // Every list of text refuses a blank item (`check_not_blank`), so
+        // its schema says so too and a form refuses the same rows.
+        if items == serde_json::json!({"type": "string"})
+            && let Value::Object(map) = &mut items
+        {
+            map.insert("minLength".into(), 1.into());
+            map.insert("pattern".into(), <NonBlank as TextKind>::PATTERN.into());
+        }
+        content.insert("items".into(), items);
         content.insert("minItems".into(), MIN.into());
         if MAX > 0 {
             content.insert("maxItems".into(), MAX.into());

@@ -130,11 +130,27 @@ fn form_fields_read_as_people_expect() {
         .unwrap()
         .schema(Flavour::Form);
     assert_eq!(form["properties"]["audienceId"]["title"], "Audience");
+    // A blank row is refused by the form as by the tool (`check_not_blank`).
     assert_eq!(
         form["properties"]["users"]["items"],
-        json!({"type": "string"})
+        json!({"type": "string", "minLength": 1, "pattern": "\\S"})
     );
     assert_eq!(form["properties"]["users"]["minItems"], 1);
+    // A blank optional input is "not given" to the tool, so the form's
+    // layout pattern lets it through too; a required one stays refused.
+    let form = cat
+        .get("thrive_query_cpd_entries")
+        .unwrap()
+        .schema(Flavour::Form);
+    assert_eq!(
+        form["properties"]["entryDateFrom"]["pattern"],
+        r"^\s*$|^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$"
+    );
+    let checked = cat.validate(
+        "thrive_query_cpd_entries",
+        json!({"tenantId": "t", "apiKey": "k", "entryDateFrom": "   "}),
+    );
+    assert!(checked.is_ok(), "{checked:?}");
     let form = cat
         .get("thrive_replace_audience_members")
         .unwrap()

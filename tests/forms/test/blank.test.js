@@ -19,18 +19,6 @@ const BLANK = '   ';
 // probed on two tools, not 53 times.
 const CONNECTION_PROBED = new Set(['thrive_test_connection', 'thrive_create_user']);
 
-/**
- * Disagreements still open on the schema side of issue 24 when this test
- * was written: a blank entry of a list of values passes the form, and a
- * blank optional date is refused by the form but read as "not given" by the
- * tool. A test whose every disagreement is listed here is reported as TODO
- * (still run, still printed); any other disagreement fails. Remove entries
- * as the schemas and the tool come to agree.
- */
-const KNOWN_GAPS = [
-  /^\/(tags|users|alternativeContentIds)\/0 = /,
-  /^\/(entryDateFrom|entryDateTo|timestampFrom|timestampTo) = /,
-];
 
 /** JSON pointer of an RJSF error (`.managers.0.reference`, `lastName`). */
 function pointerOf(error) {
@@ -79,7 +67,7 @@ for (const { id, manifest } of loadManifests()) {
   const form = manifest.formSchema;
   if (!form) continue;
   describe(id, () => {
-    it('blank text and empty lists: the form and the tool agree, naming the same field', { skip: CLI_SKIP }, (t) => {
+    it('blank text and empty lists: the form and the tool agree, naming the same field', { skip: CLI_SKIP }, () => {
       const { value, errors } = validValueFor(form, formAjv().compile(form));
       assert.deepEqual(errors, [], 'the base value is valid');
       const disagree = [];
@@ -93,9 +81,6 @@ for (const { id, manifest } of loadManifests()) {
           (formErrors.length === 0 && tool.status === 0) ||
           (formErrors.length > 0 && tool.status !== 0 && names(formErrors, pointer) && names(toolPointers, pointer));
         if (!agree) disagree.push(`${pointer} = ${JSON.stringify(pointer.split('/').slice(1).reduce((v, k) => v?.[k], data))}: form ${formSays}; tool ${toolSays}`);
-      }
-      if (disagree.length > 0 && disagree.every((d) => KNOWN_GAPS.some((re) => re.test(d)))) {
-        t.todo('issue 24: a known form/tool disagreement (KNOWN_GAPS)');
       }
       assert.deepEqual(disagree, []);
     });
