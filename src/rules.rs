@@ -50,7 +50,7 @@ pub enum Rule {
     /// The date `field` must not be before the date `start` when both are
     /// given: the end of a range. JSON Schema cannot compare two values, so
     /// the schema states it in words (`x-rules`, the field's description)
-    /// and [`check`] applies it.
+    /// and the catalogue checks it with the tool's other rules.
     NotBefore {
         /// The end of the range.
         field: &'static str,
