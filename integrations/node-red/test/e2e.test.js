@@ -86,6 +86,20 @@ async function admin(method, route, body) {
     return { status: res.status, body: parsed };
 }
 
+/**
+ * Fires an inject node. A deploy answers before every flow has started, and
+ * an inject node not started yet is a 404 (nothing fired), so a 404 is tried
+ * again; any other answer than 200 fails.
+ */
+async function inject(id) {
+    await eventually(`inject node ${id}`, async () => {
+        const r = await admin("POST", `/inject/${id}`);
+        if (r.status === 404) return false;
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return true;
+    });
+}
+
 /** The three example flows, each on its own tab, pointed at this test's servers. */
 function exampleFlows(csvFile) {
     const read = (name) => JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, "examples", name), "utf8"));
@@ -156,7 +170,7 @@ test("the example flows deploy and run against the sandbox; a completion reaches
     for (const t of ["thrive-config", "thrive-users", "thrive-members", "thrive-trigger", "thrive-provisioning"]) assert.ok(types.includes(t), t);
 
     // Onboarding: the user exists, is a member, and the course is assigned to the audience.
-    assert.equal((await admin("POST", "/inject/onb-inject")).status, 200);
+    await inject("onb-inject");
     const user = await eventually("the new user", async () => {
         const r = await serve.call("/tools/thrive_get_user_by_ref/run", { ref: "NEW-0001" });
         return r.status === 200 && r.body.user;
@@ -171,7 +185,7 @@ test("the example flows deploy and run against the sandbox; a completion reaches
     assert.ok(members.body.results.some((m) => m.reference === "NEW-0001" && m.userId === user.id), JSON.stringify(members.body).slice(0, 300));
 
     // Nightly sync: the audience's members become exactly the CSV's.
-    assert.equal((await admin("POST", "/inject/sync-inject")).status, 200);
+    await inject("sync-inject");
     await eventually("the synced audience", async () => {
         const r = await serve.call("/tools/thrive_list_audience_members/run", { audienceId: "aud-account-execs", returnAll: true });
         const emails = r.body.results.map((m) => m.email).sort();
