@@ -144,7 +144,9 @@ fn dry_run_schema() -> Value {
 
 /// The OpenAPI 3.1 document of a block server serving `catalogue`.
 pub fn document(catalogue: &Catalogue, options: OpenApiOptions) -> Value {
-    let all_errors = ["400", "401", "403", "408", "413", "422", "429", "502", "504"];
+    let all_errors = [
+        "400", "401", "403", "408", "413", "422", "429", "502", "504",
+    ];
     let local_errors = ["400", "401", "403", "408", "413", "422"];
     let ids: Vec<&str> = catalogue.tools().map(|t| t.meta().id).collect();
     let mut paths = Map::new();

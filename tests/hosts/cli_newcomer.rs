@@ -242,6 +242,86 @@ fn sandbox_connection_replaces_every_connection_input_and_variable() {
 }
 
 #[test]
+fn a_missing_connection_says_how_to_give_one() {
+    let o = cli(
+        &["run", "thrive_get_user_by_id", "--params", r#"{"id": "x"}"#],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let error: Value = serde_json::from_str(&stderr(&o))
+        .unwrap_or_else(|e| panic!("stderr is not one JSON document ({e}): {}", stderr(&o)));
+    assert_eq!(
+        error["error"]["details"],
+        serde_json::json!([
+            {"pointer": "/apiKey", "message": "apiKey is required"},
+            {"pointer": "/tenantId", "message": "tenantId is required (no connection given: \
+              set THRIVE_TENANT_ID and THRIVE_API_KEY, with THRIVE_HOST for a tenant outside \
+              the default region, or give tenantId and apiKey in --params, or add --sandbox \
+              to try the tool without a tenant)"}
+        ])
+    );
+}
+
+#[test]
+fn a_resource_named_id_is_matched_to_the_tools_id() {
+    let o = cli(
+        &[
+            "validate",
+            "thrive_get_user_by_id",
+            "--no-connection",
+            "--params",
+            r#"{"userId": "5f0c4bc1a3e5d2001c000001"}"#,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = error_json(&o);
+    assert_eq!(
+        e["error"]["details"],
+        serde_json::json!([
+            {"pointer": "/id", "message": "id is required"},
+            {"pointer": "/userId", "message": "userId is not an input of this tool (did you \
+              mean `id`?); its inputs: id (connection: tenantId, apiKey, host, clientId, scope)"}
+        ])
+    );
+
+    let o = cli(
+        &[
+            "validate",
+            "thrive_list_audience_members",
+            "--no-connection",
+            "--params",
+            r#"{"audience_id": "x"}"#,
+        ],
+        &[],
+    );
+    let e = error_json(&o);
+    let details = e["error"]["details"].as_array().unwrap();
+    let unknown = details
+        .iter()
+        .find(|d| d["pointer"] == "/audience_id")
+        .unwrap();
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("audience_id is not an input of this tool (did you mean `audienceId`?); "),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_a_run_quietly() {
+    let mut child = command(&["run", "thrive_list_tags", "--sandbox"], &[])
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
 fn a_failed_sandbox_run_with_connection_inputs_has_one_json_document_on_stderr() {
     let o = cli(
         &[

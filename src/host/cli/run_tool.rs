@@ -67,11 +67,16 @@ pub(super) async fn run_tool(
         return crate::host::batch::run_stdio(catalogue, &ctx, params, args.concurrency).await;
     };
     if args.dry_run {
-        let dry = catalogue.dry_run(id, params, &ctx)?;
+        let dry = catalogue
+            .dry_run(id, params, &ctx)
+            .map_err(connection_hint)?;
         print_json(&dry.to_json(), args.compact);
         return Ok(ExitCode::SUCCESS);
     }
-    let output = catalogue.execute(id, params, &ctx).await?;
+    let output = catalogue
+        .execute(id, params, &ctx)
+        .await
+        .map_err(connection_hint)?;
     print_json(&output, args.compact);
     if output.get("partial") == Some(&Value::Bool(true)) {
         let failed = output
@@ -93,6 +98,32 @@ pub(super) async fn run_tool(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ends the message of a missing `tenantId`/`apiKey` with the ways to give
+/// a connection on the command line, so a first run says what to do next.
+/// Other errors are returned as they are.
+fn connection_hint(error: Error) -> Error {
+    let Some(crate::error::Details::Violations(problems)) = error.typed_details() else {
+        return error;
+    };
+    let missing = |v: &crate::error::Violation| {
+        matches!(v.pointer.as_str(), "/tenantId" | "/apiKey") && v.message.ends_with("is required")
+    };
+    let Some(last) = problems.iter().rposition(missing) else {
+        return error;
+    };
+    let mut problems = problems.clone();
+    #[cfg(feature = "sandbox")]
+    let sandbox = ", or add --sandbox to try the tool without a tenant";
+    #[cfg(not(feature = "sandbox"))]
+    let sandbox = "";
+    problems[last].message.push_str(&format!(
+        " (no connection given: set THRIVE_TENANT_ID and THRIVE_API_KEY, with THRIVE_HOST \
+         for a tenant outside the default region, or give tenantId and apiKey in \
+         --params{sandbox})"
+    ));
+    Error::invalid_input(problems)
 }
 
 /// The longest `--timeout` accepted (a day; the call's own deadline is
