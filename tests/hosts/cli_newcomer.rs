@@ -463,6 +463,65 @@ fn partial_success_exits_0_with_a_note_or_4_on_request() {
 }
 
 #[test]
+fn the_sync_says_where_failures_are_and_its_dry_run_names_who_goes() {
+    let params = r#"{"audienceId": "aud-account-execs", "users": ["EMP-00001", "NOBODY-1"]}"#;
+    let o = cli(
+        &[
+            "run",
+            "thrive_sync_audience_members",
+            "--sandbox",
+            "--params",
+            params,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        out["failures"],
+        serde_json::json!([{"operation": "add", "user": "NOBODY-1", "reason": "User does not exist."}])
+    );
+    assert_eq!(
+        stderr(&o),
+        "note: partial success: 1 item(s) failed; see failures in the output \
+         (exit 0; --fail-on-partial exits 4)\n"
+    );
+
+    let dry = r#"{"audienceId": "aud-account-execs", "users": ["EMP-00001"], "dryRun": true}"#;
+    let o = cli(
+        &[
+            "run",
+            "thrive_sync_audience_members",
+            "--sandbox",
+            "--params",
+            dry,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids = out["planRemove"].as_array().unwrap();
+    let users = out["planRemoveUsers"].as_array().unwrap();
+    assert!(!ids.is_empty());
+    assert_eq!(users.len(), ids.len());
+    for (id, user) in ids.iter().zip(users) {
+        assert_eq!(&user["userId"], id);
+        let reference = user["reference"].as_str().unwrap();
+        assert!(
+            reference.starts_with("EMP-") && reference != "EMP-00001",
+            "{user}"
+        );
+        assert!(
+            user["email"]
+                .as_str()
+                .unwrap()
+                .ends_with("@thrive-sandbox.example"),
+            "{user}"
+        );
+    }
+}
+
+#[test]
 fn logs_are_plain_when_stderr_is_not_a_terminal() {
     let o = cli(
         &["run", "thrive_get_skill_levels", "--sandbox"],

@@ -79,14 +79,22 @@ pub(super) async fn run_tool(
         .map_err(connection_hint)?;
     print_json(&output, args.compact);
     if output.get("partial") == Some(&Value::Bool(true)) {
-        let failed = output
-            .pointer("/result/failure/count")
-            .and_then(Value::as_u64)
+        // A 207 answer keeps Thrive's `result.failure`; a sync lists every
+        // user that failed in `failures`.
+        let (what, count, place) = match output.pointer("/result/failure/count") {
+            Some(n) => ("partial success (HTTP 207)", n.as_u64(), "result.failure"),
+            None => (
+                "partial success",
+                output.get("failed").and_then(Value::as_u64),
+                "failures",
+            ),
+        };
+        let failed = count
             .map(|n| format!("{n} item(s)"))
             .unwrap_or_else(|| "some items".to_owned());
         let _ = writeln!(
             std::io::stderr(),
-            "note: partial success (HTTP 207): {failed} failed; see result.failure in the output{}",
+            "note: {what}: {failed} failed; see {place} in the output{}",
             if args.fail_on_partial {
                 ""
             } else {
