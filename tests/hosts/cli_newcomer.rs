@@ -522,6 +522,73 @@ fn the_sync_says_where_failures_are_and_its_dry_run_names_who_goes() {
 }
 
 #[test]
+fn ctrl_c_during_a_write_says_it_was_sent_without_an_answer_and_exits_130() {
+    use std::io::Read;
+    // A loopback "Thrive" that takes the request and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let host = format!("http://{}", listener.local_addr().unwrap());
+    let params = serde_json::json!({
+        "ref": "EMP-9",
+        "tenantId": "eu-west-2_Test",
+        "apiKey": "k",
+        "host": host,
+    })
+    .to_string();
+    let mut child = command(
+        &[
+            "run",
+            "thrive_delete_user",
+            "--params",
+            &params,
+            "--retries",
+            "0",
+        ],
+        &[("THRIVE_ALLOWED_HOSTS", &host)],
+    )
+    .spawn()
+    .unwrap();
+    // Wait for the request, but not for ever if the run ended before it.
+    listener.set_nonblocking(true).unwrap();
+    let mut conn = loop {
+        match listener.accept() {
+            Ok((conn, _)) => break conn,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if let Some(status) = child.try_wait().unwrap() {
+                    let o = child.wait_with_output().unwrap();
+                    panic!("the run ended ({status}) without a request: {}", stderr(&o));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    conn.set_nonblocking(false).unwrap();
+    let mut head = [0u8; 16];
+    conn.read_exact(&mut head).unwrap();
+    assert!(head.starts_with(b"DELETE "), "{head:?}");
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let error: Value = serde_json::from_str(&stderr(&o))
+        .unwrap_or_else(|e| panic!("stderr is not one JSON document ({e}): {}", stderr(&o)));
+    assert_eq!(
+        error,
+        serde_json::json!({"error": {
+            "code": "transport",
+            "message": "interrupted (Ctrl-C) after the request was sent, before Thrive \
+                answered: a write may or may not have taken effect; check before running it again",
+            "retryable": false,
+            "delivery": "sent_no_answer",
+            "attempts": 0
+        }})
+    );
+}
+
+#[test]
 fn logs_are_plain_when_stderr_is_not_a_terminal() {
     let o = cli(
         &["run", "thrive_get_skill_levels", "--sandbox"],

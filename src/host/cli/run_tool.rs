@@ -73,10 +73,13 @@ pub(super) async fn run_tool(
         print_json(&dry.to_json(), args.compact);
         return Ok(ExitCode::SUCCESS);
     }
-    let output = catalogue
-        .execute(id, params, &ctx)
-        .await
-        .map_err(connection_hint)?;
+    let output = tokio::select! {
+        output = catalogue.execute(id, params, &ctx) => output.map_err(connection_hint)?,
+        _ = tokio::signal::ctrl_c() => {
+            print_error(&interrupted(&ctx));
+            return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        }
+    };
     print_json(&output, args.compact);
     if output.get("partial") == Some(&Value::Bool(true)) {
         // A 207 answer keeps Thrive's `result.failure`; a sync lists every
@@ -106,6 +109,30 @@ pub(super) async fn run_tool(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The exit code of a run stopped by Ctrl-C (SIGINT): 128 + 2, as shells
+/// report it.
+pub(super) const EXIT_INTERRUPTED: u8 = 130;
+
+/// The error printed when Ctrl-C stops a step: whether its request may have
+/// reached Thrive (`sent_no_answer`: for a write, check before running it
+/// again) or not (`not_sent`: safe to run again).
+fn interrupted(ctx: &Context) -> Error {
+    let (delivery, what) = if ctx.requests_started() == 0 {
+        (
+            crate::error::Delivery::NotSent,
+            "interrupted (Ctrl-C) before the request was sent: nothing reached Thrive",
+        )
+    } else {
+        (
+            crate::error::Delivery::SentNoAnswer,
+            "interrupted (Ctrl-C) after the request was sent, before Thrive answered: a write \
+             may or may not have taken effect; check before running it again",
+        )
+    };
+    Error::new(ErrorCode::Transport, what)
+        .with_retry(delivery, delivery == crate::error::Delivery::NotSent)
 }
 
 /// Ends the message of a missing `tenantId`/`apiKey` with the ways to give
