@@ -39,6 +39,27 @@ pub fn did_you_mean<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -
         .unwrap_or_default()
 }
 
+/// The input a common alias stands for, when spelling alone does not tell:
+/// an id named after its resource (`userId`, `user_id` or `contentID` where
+/// the tool's input is `id`), or a bare `id` where the tool has exactly one
+/// `…Id` input.
+fn alias<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = given.to_lowercase().replace(['_', '-'], "");
+    let known: Vec<&str> = known.into_iter().collect();
+    if wanted.len() > 2 && wanted.ends_with("id") {
+        return known.into_iter().find(|k| *k == "id");
+    }
+    if wanted == "id" {
+        let mut ids = known
+            .into_iter()
+            .filter(|k| k.ends_with("Id") && !matches!(*k, "tenantId" | "clientId"));
+        if let (Some(one), None) = (ids.next(), ids.next()) {
+            return Some(one);
+        }
+    }
+    None
+}
+
 /// Adds a suggestion and the list of the tool's inputs to every violation
 /// about a top-level field that `input_schema` does not have (the
 /// "is not an input of this tool" kind). Connection inputs are listed last.
@@ -60,7 +81,12 @@ pub fn unknown_fields(input_schema: &Value, problems: &mut [Violation]) {
             continue;
         }
         let name = name.replace("~1", "/").replace("~0", "~");
-        let hint = did_you_mean(&name, props.keys().map(String::as_str));
+        let mut hint = did_you_mean(&name, props.keys().map(String::as_str));
+        if hint.is_empty()
+            && let Some(alias) = alias(&name, props.keys().map(String::as_str))
+        {
+            hint = format!(" (did you mean `{alias}`?)");
+        }
         v.message = if own.is_empty() {
             format!(
                 "{name} is not an input of this tool{hint}; it takes only the connection \
@@ -98,6 +124,24 @@ mod tests {
             Some("audienceId")
         );
         assert_eq!(closest("zzz", ids), None);
+        assert_eq!(
+            closest("audience_id", ["audienceId", "users"]),
+            Some("audienceId")
+        );
+    }
+
+    #[test]
+    fn aliases_of_an_id() {
+        let get_user = ["id", "tenantId", "apiKey"];
+        assert_eq!(alias("userId", get_user), Some("id"));
+        assert_eq!(alias("user_id", get_user), Some("id"));
+        assert_eq!(alias("userId", ["audienceId", "users"]), None);
+        assert_eq!(
+            alias("id", ["audienceId", "users", "tenantId", "clientId"]),
+            Some("audienceId")
+        );
+        assert_eq!(alias("id", ["audienceId", "userId"]), None);
+        assert_eq!(alias("name", get_user), None);
     }
 
     #[test]

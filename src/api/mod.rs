@@ -99,6 +99,10 @@ struct Inner {
     /// a call looks its host up instead of parsing and checking it again.
     resolved: Arc<Mutex<[Resolved; 2]>>,
     progress: Option<ProgressFn>,
+    /// HTTP attempts started (handed to the HTTP client) through this
+    /// context and its copies, so a host interrupted mid-step can tell whether anything
+    /// may have reached Thrive.
+    started: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl fmt::Debug for Context {
@@ -149,6 +153,20 @@ impl Context {
 
     pub(crate) fn tokens(&self) -> &auth::TokenCache {
         &self.inner.tokens
+    }
+
+    /// How many HTTP requests this context has handed to its HTTP client
+    /// (token fetches excluded). When it is unchanged across an interrupted
+    /// step, nothing of that step reached Thrive; when it grew, the request
+    /// was (or may have been) sent.
+    pub fn requests_started(&self) -> u64 {
+        self.inner.started.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub(crate) fn note_request_started(&self) {
+        self.inner
+            .started
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub(crate) fn report(&self, progress: Progress) {
@@ -270,6 +288,7 @@ impl Context {
                 endpoints: i.endpoints.clone(),
                 resolved: i.resolved.clone(),
                 progress: Some(f),
+                started: i.started.clone(),
             }),
         }
     }
@@ -411,6 +430,7 @@ impl ContextBuilder {
                 endpoints: Arc::default(),
                 resolved: Arc::default(),
                 progress: self.progress,
+                started: Default::default(),
             }),
         }
     }

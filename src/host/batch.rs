@@ -91,6 +91,11 @@ where
     let mut line_no = 0u64;
     let mut bytes = Vec::new();
     loop {
+        // The writer stops when the output is closed (a reader such as
+        // `head` has had enough): read and run no further step.
+        if tx.is_closed() {
+            break;
+        }
         let read = read_line(&mut input, &mut bytes, max_line_bytes).await?;
         if read == LineRead::End {
             break;
@@ -316,7 +321,7 @@ pub(crate) async fn run_stdio(
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let max_line =
         usize::try_from(crate::host::cli::input::max_input_bytes()).unwrap_or(usize::MAX);
-    let summary = run(
+    let summary = match run(
         catalogue,
         ctx,
         defaults,
@@ -326,6 +331,15 @@ pub(crate) async fn run_stdio(
         StdoutInPlace,
     )
     .await
+    {
+        // The reader closed standard output (`| head -1`): it has all it
+        // wanted, so the run ends quietly and successfully; steps not yet
+        // read are not run.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        other => other,
+    }
     .map_err(|e| {
         Error::new(
             ErrorCode::Transport,

@@ -236,6 +236,33 @@ fn a_host_can_write_a_step_and_read_its_result_before_the_next() {
     assert!(child.wait().unwrap().success());
 }
 
+#[cfg(feature = "sandbox")]
+#[test]
+fn a_closed_stdout_ends_the_batch_quietly_with_exit_0() {
+    // As `run --batch --sandbox < steps | head -1`: the reader takes one
+    // line and goes away.
+    let mut child = batch(&["--sandbox"], &[]).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let step = json!({"tool": "thrive_list_tags", "params": {}});
+    writeln!(stdin, "{step}").unwrap();
+    stdin.flush().unwrap();
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.starts_with(r#"{"id":1,"result":"#), "{first}");
+    drop(stdout);
+    // The process may stop reading at any of these: a refused write is fine.
+    for _ in 0..50 {
+        if writeln!(stdin, "{step}").is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    assert_eq!(o.status.code(), Some(0));
+}
+
 #[test]
 fn batch_refuses_a_tool_id_and_a_zero_concurrency() {
     let o = Command::new(env!("CARGO_BIN_EXE_thrive-blocks"))

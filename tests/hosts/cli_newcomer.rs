@@ -242,6 +242,86 @@ fn sandbox_connection_replaces_every_connection_input_and_variable() {
 }
 
 #[test]
+fn a_missing_connection_says_how_to_give_one() {
+    let o = cli(
+        &["run", "thrive_get_user_by_id", "--params", r#"{"id": "x"}"#],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let error: Value = serde_json::from_str(&stderr(&o))
+        .unwrap_or_else(|e| panic!("stderr is not one JSON document ({e}): {}", stderr(&o)));
+    assert_eq!(
+        error["error"]["details"],
+        serde_json::json!([
+            {"pointer": "/apiKey", "message": "apiKey is required"},
+            {"pointer": "/tenantId", "message": "tenantId is required (no connection given: \
+              set THRIVE_TENANT_ID and THRIVE_API_KEY, with THRIVE_HOST for a tenant outside \
+              the default region, or give tenantId and apiKey in --params, or add --sandbox \
+              to try the tool without a tenant)"}
+        ])
+    );
+}
+
+#[test]
+fn a_resource_named_id_is_matched_to_the_tools_id() {
+    let o = cli(
+        &[
+            "validate",
+            "thrive_get_user_by_id",
+            "--no-connection",
+            "--params",
+            r#"{"userId": "5f0c4bc1a3e5d2001c000001"}"#,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = error_json(&o);
+    assert_eq!(
+        e["error"]["details"],
+        serde_json::json!([
+            {"pointer": "/id", "message": "id is required"},
+            {"pointer": "/userId", "message": "userId is not an input of this tool (did you \
+              mean `id`?); its inputs: id (connection: tenantId, apiKey, host, clientId, scope)"}
+        ])
+    );
+
+    let o = cli(
+        &[
+            "validate",
+            "thrive_list_audience_members",
+            "--no-connection",
+            "--params",
+            r#"{"audience_id": "x"}"#,
+        ],
+        &[],
+    );
+    let e = error_json(&o);
+    let details = e["error"]["details"].as_array().unwrap();
+    let unknown = details
+        .iter()
+        .find(|d| d["pointer"] == "/audience_id")
+        .unwrap();
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("audience_id is not an input of this tool (did you mean `audienceId`?); "),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_a_run_quietly() {
+    let mut child = command(&["run", "thrive_list_tags", "--sandbox"], &[])
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
 fn a_failed_sandbox_run_with_connection_inputs_has_one_json_document_on_stderr() {
     let o = cli(
         &[
@@ -379,6 +459,132 @@ fn partial_success_exits_0_with_a_note_or_4_on_request() {
     assert_eq!(
         serde_json::from_slice::<Value>(&o.stdout).unwrap()["partial"],
         true
+    );
+}
+
+#[test]
+fn the_sync_says_where_failures_are_and_its_dry_run_names_who_goes() {
+    let params = r#"{"audienceId": "aud-account-execs", "users": ["EMP-00001", "NOBODY-1"]}"#;
+    let o = cli(
+        &[
+            "run",
+            "thrive_sync_audience_members",
+            "--sandbox",
+            "--params",
+            params,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        out["failures"],
+        serde_json::json!([{"operation": "add", "user": "NOBODY-1", "reason": "User does not exist."}])
+    );
+    assert_eq!(
+        stderr(&o),
+        "note: partial success: 1 item(s) failed; see failures in the output \
+         (exit 0; --fail-on-partial exits 4)\n"
+    );
+
+    let dry = r#"{"audienceId": "aud-account-execs", "users": ["EMP-00001"], "dryRun": true}"#;
+    let o = cli(
+        &[
+            "run",
+            "thrive_sync_audience_members",
+            "--sandbox",
+            "--params",
+            dry,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids = out["planRemove"].as_array().unwrap();
+    let users = out["planRemoveUsers"].as_array().unwrap();
+    assert!(!ids.is_empty());
+    assert_eq!(users.len(), ids.len());
+    for (id, user) in ids.iter().zip(users) {
+        assert_eq!(&user["userId"], id);
+        let reference = user["reference"].as_str().unwrap();
+        assert!(
+            reference.starts_with("EMP-") && reference != "EMP-00001",
+            "{user}"
+        );
+        assert!(
+            user["email"]
+                .as_str()
+                .unwrap()
+                .ends_with("@thrive-sandbox.example"),
+            "{user}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_during_a_write_says_it_was_sent_without_an_answer_and_exits_130() {
+    use std::io::Read;
+    // A loopback "Thrive" that takes the request and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let host = format!("http://{}", listener.local_addr().unwrap());
+    let params = serde_json::json!({
+        "ref": "EMP-9",
+        "tenantId": "eu-west-2_Test",
+        "apiKey": "k",
+        "host": host,
+    })
+    .to_string();
+    let mut child = command(
+        &[
+            "run",
+            "thrive_delete_user",
+            "--params",
+            &params,
+            "--retries",
+            "0",
+        ],
+        &[("THRIVE_ALLOWED_HOSTS", &host)],
+    )
+    .spawn()
+    .unwrap();
+    // Wait for the request, but not for ever if the run ended before it.
+    listener.set_nonblocking(true).unwrap();
+    let mut conn = loop {
+        match listener.accept() {
+            Ok((conn, _)) => break conn,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if let Some(status) = child.try_wait().unwrap() {
+                    let o = child.wait_with_output().unwrap();
+                    panic!("the run ended ({status}) without a request: {}", stderr(&o));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    conn.set_nonblocking(false).unwrap();
+    let mut head = [0u8; 16];
+    conn.read_exact(&mut head).unwrap();
+    assert!(head.starts_with(b"DELETE "), "{head:?}");
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let error: Value = serde_json::from_str(&stderr(&o))
+        .unwrap_or_else(|e| panic!("stderr is not one JSON document ({e}): {}", stderr(&o)));
+    assert_eq!(
+        error,
+        serde_json::json!({"error": {
+            "code": "transport",
+            "message": "interrupted (Ctrl-C) after the request was sent, before Thrive \
+                answered: a write may or may not have taken effect; check before running it again",
+            "retryable": false,
+            "delivery": "sent_no_answer",
+            "attempts": 0
+        }})
     );
 }
 

@@ -177,6 +177,12 @@ async fn dry_run_returns_the_plan_and_sends_no_write() {
         .collect();
     let expected: BTreeSet<String> = before.difference(&s.expected).cloned().collect();
     assert_eq!(removed, expected);
+    // ... and shown with their references, for a person reading the plan.
+    let named: BTreeSet<String> = array(&out["planRemoveUsers"])
+        .iter()
+        .map(|u| text(&u["reference"]))
+        .collect();
+    assert_eq!(named, expected);
 }
 
 fn strings_of(v: &Value) -> Vec<String> {

@@ -275,6 +275,7 @@ async fn send_once(
         };
         (failure, Error::new(code, what))
     };
+    ctx.note_request_started();
     let response = builder.send().await.map_err(classify)?;
     let status = response.status().as_u16();
     let retry_after = if (200..300).contains(&status) {

@@ -67,21 +67,37 @@ pub(super) async fn run_tool(
         return crate::host::batch::run_stdio(catalogue, &ctx, params, args.concurrency).await;
     };
     if args.dry_run {
-        let dry = catalogue.dry_run(id, params, &ctx)?;
+        let dry = catalogue
+            .dry_run(id, params, &ctx)
+            .map_err(connection_hint)?;
         print_json(&dry.to_json(), args.compact);
         return Ok(ExitCode::SUCCESS);
     }
-    let output = catalogue.execute(id, params, &ctx).await?;
+    let output = tokio::select! {
+        output = catalogue.execute(id, params, &ctx) => output.map_err(connection_hint)?,
+        _ = tokio::signal::ctrl_c() => {
+            print_error(&interrupted(&ctx));
+            return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        }
+    };
     print_json(&output, args.compact);
     if output.get("partial") == Some(&Value::Bool(true)) {
-        let failed = output
-            .pointer("/result/failure/count")
-            .and_then(Value::as_u64)
+        // A 207 answer keeps Thrive's `result.failure`; a sync lists every
+        // user that failed in `failures`.
+        let (what, count, place) = match output.pointer("/result/failure/count") {
+            Some(n) => ("partial success (HTTP 207)", n.as_u64(), "result.failure"),
+            None => (
+                "partial success",
+                output.get("failed").and_then(Value::as_u64),
+                "failures",
+            ),
+        };
+        let failed = count
             .map(|n| format!("{n} item(s)"))
             .unwrap_or_else(|| "some items".to_owned());
         let _ = writeln!(
             std::io::stderr(),
-            "note: partial success (HTTP 207): {failed} failed; see result.failure in the output{}",
+            "note: {what}: {failed} failed; see {place} in the output{}",
             if args.fail_on_partial {
                 ""
             } else {
@@ -93,6 +109,56 @@ pub(super) async fn run_tool(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The exit code of a run stopped by Ctrl-C (SIGINT): 128 + 2, as shells
+/// report it.
+pub(super) const EXIT_INTERRUPTED: u8 = 130;
+
+/// The error printed when Ctrl-C stops a step: whether its request may have
+/// reached Thrive (`sent_no_answer`: for a write, check before running it
+/// again) or not (`not_sent`: safe to run again).
+fn interrupted(ctx: &Context) -> Error {
+    let (delivery, what) = if ctx.requests_started() == 0 {
+        (
+            crate::error::Delivery::NotSent,
+            "interrupted (Ctrl-C) before the request was sent: nothing reached Thrive",
+        )
+    } else {
+        (
+            crate::error::Delivery::SentNoAnswer,
+            "interrupted (Ctrl-C) after the request was sent, before Thrive answered: a write \
+             may or may not have taken effect; check before running it again",
+        )
+    };
+    Error::new(ErrorCode::Transport, what)
+        .with_retry(delivery, delivery == crate::error::Delivery::NotSent)
+}
+
+/// Ends the message of a missing `tenantId`/`apiKey` with the ways to give
+/// a connection on the command line, so a first run says what to do next.
+/// Other errors are returned as they are.
+fn connection_hint(error: Error) -> Error {
+    let Some(crate::error::Details::Violations(problems)) = error.typed_details() else {
+        return error;
+    };
+    let missing = |v: &crate::error::Violation| {
+        matches!(v.pointer.as_str(), "/tenantId" | "/apiKey") && v.message.ends_with("is required")
+    };
+    let Some(last) = problems.iter().rposition(missing) else {
+        return error;
+    };
+    let mut problems = problems.clone();
+    #[cfg(feature = "sandbox")]
+    let sandbox = ", or add --sandbox to try the tool without a tenant";
+    #[cfg(not(feature = "sandbox"))]
+    let sandbox = "";
+    problems[last].message.push_str(&format!(
+        " (no connection given: set THRIVE_TENANT_ID and THRIVE_API_KEY, with THRIVE_HOST \
+         for a tenant outside the default region, or give tenantId and apiKey in \
+         --params{sandbox})"
+    ));
+    Error::invalid_input(problems)
 }
 
 /// The longest `--timeout` accepted (a day; the call's own deadline is

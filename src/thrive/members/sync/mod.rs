@@ -25,7 +25,9 @@
 mod plan;
 mod run;
 
-pub use plan::{ADD_CHUNK, READ_PAGE, REMOVE_CHUNK, RequestCount, SyncPlan, SyncStep};
+pub use plan::{
+    ADD_CHUNK, PlannedRemoval, READ_PAGE, REMOVE_CHUNK, RequestCount, SyncPlan, SyncStep,
+};
 pub use run::{MemberSync, StepOutcome, SyncFailure, SyncOperation, SyncReport};
 
 mod tool;

@@ -36,6 +36,26 @@ pub struct SyncPlan {
     /// Members to remove, by user id (or reference, or email, when Thrive
     /// gave no id), in the order Thrive listed them.
     pub to_remove: Vec<String>,
+    /// The same members with every name Thrive gave (id, reference,
+    /// email), so a person reading a dry run can tell who they are. Only
+    /// shown; the steps use [`SyncPlan::to_remove`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removals: Vec<PlannedRemoval>,
+}
+
+/// A member a plan would remove, as Thrive listed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedRemoval {
+    /// The user's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The user's reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The user's email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// One resumable step of a [`SyncPlan`]: `index` counts from 0 over all
@@ -156,6 +176,17 @@ impl SyncPlan {
             .filter(|(_, kept)| !**kept)
             .filter_map(|(m, _)| member_key(m))
             .collect();
+        let given = |s: &Option<String>| s.clone().filter(|s| !s.is_empty());
+        let removals = current
+            .iter()
+            .zip(&kept)
+            .filter(|(m, kept)| !**kept && member_key(m).is_some())
+            .map(|(m, _)| PlannedRemoval {
+                user_id: given(&m.user_id),
+                reference: given(&m.reference),
+                email: given(&m.email),
+            })
+            .collect();
         Self {
             audience_id: audience_id.to_owned(),
             current: current.len(),
@@ -164,6 +195,7 @@ impl SyncPlan {
             duplicates,
             to_add,
             to_remove,
+            removals,
         }
     }
 
@@ -249,6 +281,14 @@ mod tests {
         assert_eq!(plan.target, 4);
         assert_eq!(plan.to_add, strings(&["new@x.io"]));
         assert_eq!(plan.to_remove, strings(&["u4"]));
+        assert_eq!(
+            plan.removals,
+            [PlannedRemoval {
+                user_id: Some("u4".into()),
+                reference: Some("EMP-4".into()),
+                email: Some("four@x.io".into()),
+            }]
+        );
     }
 
     #[test]

@@ -275,6 +275,10 @@ pub struct SyncReport {
     /// With `dryRun`: the members that would be removed (by id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_remove: Option<Vec<String>>,
+    /// With `dryRun`: who would be removed, with the reference and email
+    /// Thrive listed for each (same order as `planRemove`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_remove_users: Option<Vec<super::PlannedRemoval>>,
 }
 
 impl SyncReport {
@@ -304,6 +308,7 @@ impl SyncReport {
             failures,
             plan_add: dry_run.then(|| plan.to_add.clone()),
             plan_remove: dry_run.then(|| plan.to_remove.clone()),
+            plan_remove_users: dry_run.then(|| plan.removals.clone()),
         }
     }
 }
