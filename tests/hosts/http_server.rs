@@ -244,7 +244,7 @@ async fn validate_accepts_good_input_and_lists_every_problem() {
         reply.json["error"]["details"],
         json!([
             {"pointer": "/apiKey", "message": "apiKey is required"},
-            {"pointer": "/email", "message": "email is required unless loginMethod is 'ref'"},
+            {"pointer": "/email", "message": "email is required unless the user signs in with their reference (loginMethod \"ref\")"},
             {"pointer": "/firstName", "message": "firstName is required"},
             {"pointer": "/lastName", "message": "lastName is required"},
             {"pointer": "/tenantId", "message": "tenantId is required"},

@@ -91,7 +91,7 @@ fn create_user_validation_reports_everything() {
         ),
         vec![
             ("/additionalFields".to_owned(), "additionalFields must hold custom fields such as {\"department\":\"Sales\"}, got a number".to_owned()),
-            ("/email".to_owned(), "email is required unless loginMethod is 'ref'".to_owned()),
+            ("/email".to_owned(), "email is required unless the user signs in with their reference (loginMethod \"ref\")".to_owned()),
             ("/firstName".to_owned(), "firstName is required".to_owned()),
             ("/lastName".to_owned(), "lastName is required".to_owned()),
             ("/ref".to_owned(), "ref is required".to_owned()),
@@ -104,7 +104,7 @@ fn create_user_validation_reports_everything() {
             "additionalFields": "7", "startDate": "soon"})),
         vec![
             ("/additionalFields".to_owned(), "additionalFields must hold custom fields such as {\"department\":\"Sales\"}, got a number".to_owned()),
-            ("/email".to_owned(), "email is required unless loginMethod is 'ref'".to_owned()),
+            ("/email".to_owned(), "email is required unless the user signs in with their reference (loginMethod \"ref\")".to_owned()),
             ("/startDate".to_owned(), "startDate must be an ISO 8601 date or date-time such as 2024-04-02T13:45:00Z, got \"soon\"".to_owned()),
         ]
     );

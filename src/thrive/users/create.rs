@@ -25,7 +25,8 @@ pub struct CreateUserParams {
     /// user signs in with their reference.
     #[schemars(email)]
     pub email: Option<String>,
-    /// How the user logs in: 'email' or 'ref' (defaults to 'email').
+    /// How the user signs in: with their email address (the default) or
+    /// with their reference.
     pub login_method: Option<LoginMethod>,
     /// Role assigned: 'administrator', 'learneradmin', or 'learner' (defaults to 'learner').
     pub role: Option<Role>,
@@ -78,7 +79,7 @@ declare_tool! {
             if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
                 out.push(Violation::new(
                     "/email",
-                    "email is required unless loginMethod is 'ref'",
+                    "email is required unless the user signs in with their reference (loginMethod \"ref\")",
                 ));
             }
             super::check_profile(

@@ -32,7 +32,8 @@ pub struct UpdateUserParams {
     /// The email address for the user.
     #[schemars(email)]
     pub email: Option<String>,
-    /// How the user logs in: 'email' or 'ref'.
+    /// How the user signs in: with their email address or with their
+    /// reference.
     pub login_method: Option<LoginMethod>,
     /// Role assigned: 'administrator', 'learneradmin', or 'learner'.
     pub role: Option<Role>,
