@@ -243,17 +243,23 @@ fn tool_help(resource: &Value) -> String {
          <h3>Errors</h3><p>A failed call goes to a Catch node; <code>msg.thrive.error</code> is the tool's error object (<code>code</code>, <code>message</code>, <code>status</code>, <code>retryable</code>, <code>delivery</code>).</p>\n\
          <h3>Operations</h3><dl>\n",
     );
-    for tool in resource["tools"].as_array().into_iter().flatten() {
+    close_entries(&mut out, resource["tools"].as_array().into_iter().flatten());
+    out
+}
+
+/// Writes one help entry (title, id, description) per tool or trigger, then
+/// closes the help's list and script.
+fn close_entries<'a>(out: &mut String, entries: impl IntoIterator<Item = &'a Value>) {
+    for entry in entries {
         let _ = writeln!(
             out,
             "<dt>{} <code>{}</code></dt><dd>{}</dd>",
-            escape(str_of(tool, "title")),
-            escape(str_of(tool, "id")),
-            escape(str_of(tool, "description"))
+            escape(str_of(entry, "title")),
+            escape(str_of(entry, "id")),
+            escape(str_of(entry, "description"))
         );
     }
     out.push_str("</dl>\n</script>");
-    out
 }
 
 fn trigger_template() -> String {
@@ -274,16 +280,7 @@ fn trigger_help(triggers: &[Value]) -> String {
          <h3>Outputs</h3><dl class=\"message-properties\"><dt>payload <span class=\"property-type\">object</span></dt><dd>the event's typed payload.</dd>\
          <dt>thrive <span class=\"property-type\">object</span></dt><dd><code>{trigger, eventType, cursor, receivedAt, tenantId}</code></dd></dl>\n<h3>Triggers</h3><dl>\n",
     );
-    for t in triggers {
-        let _ = writeln!(
-            out,
-            "<dt>{} <code>{}</code></dt><dd>{}</dd>",
-            escape(str_of(t, "title")),
-            escape(str_of(t, "id")),
-            escape(str_of(t, "description"))
-        );
-    }
-    out.push_str("</dl>\n</script>");
+    close_entries(&mut out, triggers);
     out
 }
 

@@ -254,15 +254,20 @@ pub fn trigger_json(trigger: &crate::triggers::CatalogueTrigger) -> Value {
         "title": meta.title,
         "description": meta.description,
         "eventTypes": meta.event_types,
-        "filters": inputs_of(trigger.filters_schema(), false).into_iter().map(|r| json!({
-            "name": r.name,
-            "required": r.required,
-            "type": r.kind,
-            "allowed": r.allowed,
-            "default": r.default,
-            "description": r.summary,
-            "example": r.example,
-        })).collect::<Vec<_>>(),
+        "filters": inputs_of(trigger.filters_schema(), false).iter().map(input_json).collect::<Vec<_>>(),
+    })
+}
+
+/// One input (or trigger filter) row as `describe --json` writes it.
+fn input_json(r: &InputRow) -> Value {
+    json!({
+        "name": r.name,
+        "required": r.required,
+        "type": r.kind,
+        "allowed": r.allowed,
+        "default": r.default,
+        "description": r.summary,
+        "example": r.example,
     })
 }
 
@@ -274,15 +279,7 @@ pub fn to_json(tool: &CatalogueTool) -> Value {
         "title": meta.title,
         "description": meta.description,
         "endpoint": meta.endpoint,
-        "inputs": inputs(tool).into_iter().map(|r| json!({
-            "name": r.name,
-            "required": r.required,
-            "type": r.kind,
-            "allowed": r.allowed,
-            "default": r.default,
-            "description": r.summary,
-            "example": r.example,
-        })).collect::<Vec<_>>(),
+        "inputs": inputs(tool).iter().map(input_json).collect::<Vec<_>>(),
         "outputs": outputs(tool).into_iter().map(|(name, kind, summary)| json!({
             "name": name, "type": kind, "description": summary,
         })).collect::<Vec<_>>(),
