@@ -42,8 +42,11 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod block;
+pub mod call;
 pub mod catalogue;
 pub mod clock;
+pub mod composite;
 
 pub mod error;
 pub mod flavours;
@@ -62,6 +65,8 @@ pub mod wire;
 pub mod host;
 
 pub use api::{Context, ContextBuilder, HostPolicy, RetryPolicy};
+pub use block::Block;
+pub use call::DynTool;
 pub use catalogue::{Catalogue, CatalogueTool};
 pub use error::{Delivery, Details, Error, ErrorCode, Result, Violation};
-pub use tool::{DynTool, Hints, Tool, ToolMeta};
+pub use tool::{Hints, Tool, ToolMeta};

@@ -1,20 +1,51 @@
 //! The catalogue of tools: discover, describe, validate, execute, export.
 
-use crate::api::{ApiRequest, Context, Prepared, exchange};
+use crate::api::{ApiRequest, Prepared};
+use crate::block::DynBlock;
+use crate::call::DynTool;
+use crate::composite::DynComposite;
 use crate::error::{Error, ErrorCode, Result, Violation};
 use crate::flavours::{self, Flavour};
 use crate::params::{Connection, PagingOptions};
 use crate::schema;
-use crate::tool::{DynTool, ToolEntry, ToolMeta};
+use crate::wire::ToolMeta;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 mod collect;
-pub mod composite;
+mod entry;
 mod registry;
-pub use registry::*;
+mod trigger;
+pub use entry::{BlockEntry, Kind};
+pub use registry::{Catalogue, DryRun};
+use registry::{field_of, placeholder};
+pub use trigger::CatalogueTrigger;
+
+/// How a catalogue entry that takes an input runs.
+#[derive(Clone, Copy)]
+enum Runner {
+    /// One call.
+    Tool(&'static dyn DynTool),
+    /// Several calls of other tools.
+    Composite(&'static dyn DynComposite),
+}
+
+impl Runner {
+    fn block(self) -> &'static dyn DynBlock {
+        match self {
+            Self::Tool(t) => t,
+            Self::Composite(c) => c,
+        }
+    }
+
+    fn build(self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>> {
+        match self {
+            Self::Tool(t) => t.build(input),
+            Self::Composite(c) => c.build(input),
+        }
+    }
+}
 
 /// One tool in the catalogue. Only its static facts are read when the
 /// catalogue is built; each schema, the flavours and the compiled validator
@@ -22,12 +53,9 @@ pub use registry::*;
 /// catalogue builds no schema; running one tool builds that tool's input
 /// schema and validator only.
 pub struct CatalogueTool {
-    tool: &'static dyn DynTool,
+    runner: Runner,
     meta: ToolMeta,
     resource: &'static str,
-    /// The runner of a composite tool (several calls), found when the
-    /// catalogue is built, so `execute` does not search the registrations.
-    composite: Option<&'static dyn composite::DynComposite>,
     input: OnceLock<InputSchema>,
     output_schema: OnceLock<Value>,
     flavours: OnceLock<flavours::Derived>,
@@ -43,7 +71,7 @@ struct InputSchema {
 }
 
 impl InputSchema {
-    fn of(tool: &dyn DynTool, meta: &ToolMeta) -> Self {
+    fn of(tool: &dyn DynBlock, meta: &ToolMeta) -> Self {
         let schema = schema::full_input_schema(
             &tool.params_schema(),
             meta.paging.is_paginated(),
@@ -68,16 +96,11 @@ impl InputSchema {
 }
 
 impl CatalogueTool {
-    fn new(
-        tool: &'static dyn DynTool,
-        resource: &'static str,
-        composite: Option<&'static dyn composite::DynComposite>,
-    ) -> Self {
+    fn new(runner: Runner, resource: &'static str) -> Self {
         Self {
-            tool,
-            meta: tool.meta(),
+            runner,
+            meta: runner.block().meta(),
             resource,
-            composite,
             input: OnceLock::new(),
             output_schema: OnceLock::new(),
             flavours: OnceLock::new(),
@@ -87,7 +110,7 @@ impl CatalogueTool {
 
     fn input(&self) -> &InputSchema {
         self.input
-            .get_or_init(|| InputSchema::of(self.tool, &self.meta))
+            .get_or_init(|| InputSchema::of(self.runner.block(), &self.meta))
     }
 
     /// The resource group (`users`, `audiences`, `members`, ...), for
@@ -135,7 +158,8 @@ impl CatalogueTool {
 
     /// The output JSON Schema.
     pub fn output_schema(&self) -> &Value {
-        self.output_schema.get_or_init(|| self.tool.output_schema())
+        self.output_schema
+            .get_or_init(|| self.runner.block().output_schema())
     }
 
     /// The input names that are credentials (connection inputs).
@@ -190,7 +214,13 @@ impl CatalogueTool {
 
     /// Normalises and checks `input`; returns every problem at once, or the
     /// connection, paging options and request to send.
-    pub fn prepare(&self, mut input: Value) -> Result<Prepared> {
+    pub fn prepare(&self, input: Value) -> Result<Prepared> {
+        self.checked(input).map(|(_, prepared)| prepared)
+    }
+
+    /// [`CatalogueTool::prepare`], also giving back the normalised input
+    /// (for a composite, which reads its params from it).
+    fn checked(&self, mut input: Value) -> Result<(Value, Prepared)> {
         if !input.is_object() {
             return Err(Error::field(
                 "",
@@ -217,17 +247,18 @@ impl CatalogueTool {
         }
         if problems.is_empty() {
             // The schema passed, so the tool's own types can read the input.
-            match self.tool.build(&input) {
+            match self.runner.build(&input) {
                 Ok(request) if layout.is_empty() => {
                     let (Ok(connection), Ok(paging)) = (connection, paging) else {
                         return Err(Error::field("", "connection inputs could not be read"));
                     };
-                    return Ok(Prepared {
+                    let prepared = Prepared {
                         tool: self.meta,
                         connection,
                         paging,
                         request,
-                    });
+                    };
+                    return Ok((input, prepared));
                 }
                 Ok(_) => {}
                 Err(more) => {
@@ -241,7 +272,7 @@ impl CatalogueTool {
                     );
                 }
             }
-        } else if let Err(more) = self.tool.build(&self.repaired(&input, &problems)) {
+        } else if let Err(more) = self.runner.build(&self.repaired(&input, &problems)) {
             // Report the tool's own checks on the other fields too, so every
             // problem is listed at once.
             // A field the schema already faulted is not reported twice.
@@ -314,16 +345,36 @@ impl CatalogueTool {
         repaired
     }
 
+    /// The tool's JSON side, or `None` for a composite (several calls).
+    pub fn dyn_tool(&self) -> Option<&'static dyn DynTool> {
+        match self.runner {
+            Runner::Tool(t) => Some(t),
+            Runner::Composite(_) => None,
+        }
+    }
+
     /// Turns a 2xx response into this tool's output.
     pub fn output(&self, response: crate::api::ApiResponse) -> Result<Value> {
-        self.tool.output(response)
+        self.single_call()?.output(response)
     }
 
     /// Turns a single call's unparsed 2xx answer into this tool's output,
     /// reading the body straight from its bytes where the output type can.
     /// Gives what [`CatalogueTool::output`] gives for the parsed body.
     pub fn output_raw(&self, raw: crate::wire::RawResponse) -> Result<Value> {
-        self.tool.output_raw(raw)
+        self.single_call()?.output_raw(raw)
+    }
+
+    fn single_call(&self) -> Result<&'static dyn DynTool> {
+        self.dyn_tool().ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "{} makes several calls; run it with Catalogue::execute",
+                    self.meta.id
+                ),
+            )
+        })
     }
 }
 
@@ -373,12 +424,9 @@ mod tests {
         let catalogue = Catalogue::new();
         let composites: Vec<&str> = catalogue
             .tools()
-            .filter(|t| t.composite.is_some())
+            .filter(|t| t.dyn_tool().is_none())
             .map(|t| t.meta().id)
             .collect();
         assert_eq!(composites, ["thrive_sync_audience_members"]);
-        let found = composite::find("thrive_sync_audience_members").map(|c| c.id());
-        assert_eq!(found, Some("thrive_sync_audience_members"));
-        assert!(composite::find("thrive_get_user").is_none());
     }
 }

@@ -1,30 +1,58 @@
 //! The catalogue of every registered tool, and what it does with an id and an
 //! input: validate, dry-run, execute, page.
 
-use super::*;
+use super::entry::{BlockEntry, Kind};
+use super::{CatalogueTool, CatalogueTrigger, Runner, collect};
+use crate::api::{ApiRequest, Context, exchange};
+use crate::error::{Error, ErrorCode, Result};
+use crate::triggers::{DynTrigger, TriggerSource, WebhookRoutes};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-/// All registered tools, in id order. Build it once and share it.
+/// Every registered block: the tools (and composites) and the triggers, in
+/// id order. Build it once and share it.
 pub struct Catalogue {
     pub(super) tools: BTreeMap<&'static str, CatalogueTool>,
+    triggers: BTreeMap<&'static str, CatalogueTrigger>,
 }
 
 impl Catalogue {
-    /// Builds the catalogue from every tool registered with `inventory`.
+    /// Builds the catalogue from every block registered with `inventory`
+    /// ([`BlockEntry`]), read once into two maps by id.
     pub fn new() -> Self {
         let mut tools = BTreeMap::new();
-        // Only each tool's static facts are read here; schemas, flavours
+        let mut triggers: Vec<&'static dyn DynTrigger> = Vec::new();
+        // Only each block's static facts are read here; schemas, flavours
         // and validators are made on first use (see [`CatalogueTool`]).
-        for entry in inventory::iter::<ToolEntry> {
-            let tool = CatalogueTool::new(entry.0, entry.resource(), None);
+        for entry in inventory::iter::<BlockEntry> {
+            let runner = match entry.kind {
+                Kind::Tool(tool) => Runner::Tool(tool),
+                Kind::Composite(composite) => Runner::Composite(composite),
+                Kind::Trigger(trigger) => {
+                    triggers.push(trigger);
+                    continue;
+                }
+            };
+            let tool = CatalogueTool::new(runner, entry.resource());
             tools.insert(tool.meta.id, tool);
         }
-        // Composite tools (several calls of other tools) are described and
-        // validated like any tool; `execute` routes them to their runner.
-        for entry in inventory::iter::<crate::catalogue::composite::CompositeEntry> {
-            let tool = CatalogueTool::new(entry.tool, entry.resource(), Some(entry.composite));
-            tools.insert(tool.meta.id, tool);
-        }
-        Self { tools }
+        // A polling trigger is handed the tool it polls, so its form can
+        // show that tool's connection inputs and its payload that tool's items.
+        let triggers = triggers
+            .into_iter()
+            .map(|trigger| {
+                let meta = trigger.trigger_meta();
+                let polled = match meta.source {
+                    TriggerSource::Polling { tool, .. } => {
+                        tools.get(tool).and_then(CatalogueTool::dyn_tool)
+                    }
+                    TriggerSource::Webhook { .. } => None,
+                };
+                (meta.id, CatalogueTrigger::new(trigger, polled))
+            })
+            .collect();
+        Self { tools, triggers }
     }
 
     /// The process-wide catalogue, built on first use.
@@ -88,25 +116,25 @@ impl Catalogue {
     /// Validates `input`, calls Thrive and returns the tool's output JSON.
     pub async fn execute(&self, id: &str, input: Value, ctx: &Context) -> Result<Value> {
         let tool = self.get(id)?;
-        if let Some(composite) = tool.composite {
-            return composite.execute(self, input, ctx).await;
-        }
-        let prepared = tool.prepare(input)?;
-        let started = std::time::Instant::now();
-        if prepared.returns_all()
-            && let Some(all) = super::collect::all_pages(ctx, &prepared, tool).await
-        {
-            return all.or_else(|e| {
-                let meta = exchange::failure_meta(ctx, &prepared, &e, started);
-                tool.tool.recover(e, &meta)
-            });
-        }
-        match exchange::run_raw(ctx, &prepared).await {
-            Ok(exchange::Answer::Raw(raw)) => tool.output_raw(raw),
-            Ok(exchange::Answer::Parsed(response)) => tool.output(response),
-            Err(e) => {
-                let meta = exchange::failure_meta(ctx, &prepared, &e, started);
-                tool.tool.recover(e, &meta)
+        match tool.runner {
+            Runner::Composite(composite) => {
+                let (input, prepared) = tool.checked(input)?;
+                composite.execute(ctx, &prepared.connection, &input).await
+            }
+            Runner::Tool(dyn_tool) => {
+                let prepared = tool.prepare(input)?;
+                let started = std::time::Instant::now();
+                if prepared.returns_all()
+                    && let Some(all) = collect::all_pages(ctx, &prepared, tool).await
+                {
+                    return all.or_else(|e| {
+                        let meta = exchange::failure_meta(ctx, &prepared, &e, started);
+                        dyn_tool.recover(e, &meta)
+                    });
+                }
+                // The typed path: the params were read once by `prepare`;
+                // the output is serialised once.
+                dyn_tool.send(ctx, &prepared).await
             }
         }
     }
@@ -123,13 +151,27 @@ impl Catalogue {
     }
 
     /// Every trigger, in id order (see [`crate::triggers`]).
-    pub fn triggers(&self) -> impl Iterator<Item = &'static crate::triggers::CatalogueTrigger> {
-        crate::triggers::all()
+    pub fn triggers(&self) -> impl Iterator<Item = &CatalogueTrigger> {
+        self.triggers.values()
     }
 
     /// The trigger with `id`, or `unknown_tool`.
-    pub fn trigger(&self, id: &str) -> Result<&'static crate::triggers::CatalogueTrigger> {
-        crate::triggers::find(id)
+    pub fn trigger(&self, id: &str) -> Result<&CatalogueTrigger> {
+        self.triggers.get(id).ok_or_else(|| {
+            Error::new(
+                ErrorCode::UnknownTool,
+                format!(
+                    "no trigger has the id {id:?}{}; `thrive-blocks list --triggers` shows them all",
+                    crate::suggest::did_you_mean(id, self.triggers.keys().copied())
+                ),
+            )
+        })
+    }
+
+    /// The webhook triggers a [`Receiver`](crate::triggers::Receiver) files
+    /// events under.
+    pub fn webhook_routes(&self) -> WebhookRoutes {
+        WebhookRoutes::new(self.triggers.values().map(CatalogueTrigger::dyn_trigger))
     }
 
     /// Every trigger's manifest, keyed by id (the index from

@@ -46,6 +46,7 @@ impl DemoReceiver {
             ReceiverConfig::for_tenant(tenant)
                 .subscription(Subscription::Completion, Some(&secret)),
             log.clone(),
+            crate::Catalogue::global().webhook_routes(),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -135,7 +135,10 @@ impl ServeTriggerArgs {
                 tracing::warn!(%sub, "no secret for {sub} ({}): unsigned events are accepted", sub.secret_env());
             }
         }
-        Ok((Receiver::new(config, log), path))
+        Ok((
+            Receiver::new(config, log, crate::Catalogue::global().webhook_routes()),
+            path,
+        ))
     }
 
     /// Starts every `--poll` trigger on `log` with `connection`.
@@ -145,6 +148,7 @@ impl ServeTriggerArgs {
         ctx: &crate::api::Context,
         connection: serde_json::Map<String, Value>,
     ) -> Result<(), Error> {
+        let connection = crate::params::Connection::from_map(connection)?;
         if !self.poll_interval.is_finite() || self.poll_interval <= 0.0 {
             return Err(Error::field(
                 "",
@@ -161,7 +165,7 @@ impl ServeTriggerArgs {
                 ),
                 None => (spec.as_str(), Value::Null),
             };
-            let trigger = crate::triggers::find(id)?;
+            let trigger = crate::Catalogue::global().trigger(id)?;
             let filters = trigger.filters(&filters)?;
             let poller = crate::triggers::Poller::new(
                 crate::triggers::PollSpec {
@@ -171,7 +175,7 @@ impl ServeTriggerArgs {
                     interval: Duration::from_secs_f64(self.poll_interval),
                     start: None,
                 },
-                crate::Catalogue::global(),
+                trigger.dyn_trigger(),
                 ctx.clone(),
                 log.clone(),
             )?;
@@ -198,7 +202,7 @@ fn store_error(e: crate::triggers::StoreError) -> Error {
 pub async fn listen(args: ListenArgs) -> Result<ExitCode, Error> {
     let filter: Option<(String, TriggerFilters)> = match &args.trigger {
         Some(id) => {
-            let trigger = crate::triggers::find(id)?;
+            let trigger = crate::Catalogue::global().trigger(id)?;
             let filters = match &args.filters {
                 Some(text) => serde_json::from_str(text)
                     .map_err(|e| Error::field("", format!("--filters is not valid JSON: {e}")))?,

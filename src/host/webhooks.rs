@@ -17,7 +17,7 @@
 //! 503 (the store failed: nothing was acknowledged, Thrive retries).
 
 use crate::host::refusal::Refusal;
-use crate::triggers::{Receiver, find};
+use crate::triggers::Receiver;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -135,7 +135,7 @@ async fn events(
     }
     let mut filters = None;
     if let Some(t) = &q.trigger {
-        let trigger = match find(t) {
+        let trigger = match crate::Catalogue::global().trigger(t) {
             Ok(trigger) => trigger,
             Err(e) => {
                 return error(
@@ -200,7 +200,8 @@ async fn events(
 }
 
 async fn list_triggers() -> Response {
-    let list: Vec<Value> = crate::triggers::all()
+    let list: Vec<Value> = crate::Catalogue::global()
+        .triggers()
         .map(|t| {
             let m = t.meta();
             json!({"id": m.id, "title": m.title, "description": m.description,
@@ -211,7 +212,7 @@ async fn list_triggers() -> Response {
 }
 
 async fn trigger_manifest(Path(id): Path<String>) -> Response {
-    match find(&id) {
+    match crate::Catalogue::global().trigger(&id) {
         Ok(t) => Json(t.manifest()).into_response(),
         Err(e) => error(
             StatusCode::NOT_FOUND,

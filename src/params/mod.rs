@@ -120,6 +120,21 @@ impl Connection {
         self
     }
 
+    /// Reads the connection inputs of a tool input (its other fields are
+    /// ignored), checked as a run checks them: every problem at once.
+    pub fn from_map(input: serde_json::Map<String, serde_json::Value>) -> crate::Result<Self> {
+        let connection = Self::deserialize(serde_json::Value::Object(input)).map_err(|e| {
+            crate::Error::field("", format!("connection inputs could not be read: {e}"))
+        })?;
+        let mut problems = Vec::new();
+        connection.check(&mut problems);
+        if problems.is_empty() {
+            Ok(connection)
+        } else {
+            Err(crate::Error::invalid_input(problems))
+        }
+    }
+
     /// The input names that belong to the connection.
     pub const FIELDS: [&'static str; 5] = ["tenantId", "apiKey", "host", "clientId", "scope"];
 

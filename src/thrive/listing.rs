@@ -35,7 +35,7 @@ macro_rules! updated_since_list {
             pub updated_since: Option<$crate::params::DateText<$crate::params::Instant>>,
         }
 
-        impl $crate::Tool for $name {
+        impl $crate::block::Block for $name {
             type Params = $params;
             type Output = $crate::thrive::common::Page<$item>;
 
@@ -49,9 +49,11 @@ macro_rules! updated_since_list {
             fn validate(p: &Self::Params, out: &mut Vec<$crate::error::Violation>) {
                 $crate::params::check_date_input("updatedSince", p.updated_since.as_ref(), out);
             }
+        }
 
+        impl $crate::Tool for $name {
             fn request(p: &Self::Params) -> $crate::error::Result<$crate::api::ApiRequest> {
-                $crate::api::ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+                $crate::api::ApiRequest::endpoint(<Self as $crate::block::Block>::ENDPOINT, &[])?.query_fields(p)
             }
         }
 

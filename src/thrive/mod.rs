@@ -11,6 +11,7 @@ pub mod connection;
 pub mod content;
 pub mod cpd;
 pub mod enrolments;
+pub mod events;
 mod listing;
 pub mod managers;
 pub mod members;

@@ -21,63 +21,27 @@
 //! Both kinds end up in the same [`EventLog`]: one stream of events with
 //! monotonically increasing cursors.
 
-/// Declares a trigger: the unit struct with its doc, its [`Trigger`] impl
-/// and its registration, each fact written once. `filters` may be left out
-/// (then only `eventTypes`, the trait's default).
-macro_rules! trigger {
-    (
-        $(#[$doc:meta])*
-        $name:ident: $payload:ty {
-            id: $id:literal,
-            title: $title:literal,
-            description: $description:literal,
-            event_types: [$($event:literal),* $(,)?],
-            source: $source:expr
-            $(, filters: [$($filter:literal),* $(,)?])? $(,)?
-        }
-    ) => {
-        $(#[$doc])*
-        pub struct $name;
-
-        impl $crate::triggers::Trigger for $name {
-            type Payload = $payload;
-            const ID: &'static str = $id;
-            const TITLE: &'static str = $title;
-            const DESCRIPTION: &'static str = $description;
-            const EVENT_TYPES: &'static [&'static str] = &[$($event),*];
-            const SOURCE: $crate::triggers::TriggerSource = $source;
-            $(const FILTERS: &'static [&'static str] = &[$($filter),*];)?
-        }
-
-        $crate::register_trigger!($name);
-    };
-}
-
-mod catalogue;
 mod filters;
 mod forward;
 mod log;
 pub mod payloads;
 mod poll;
-mod polled;
 mod receiver;
 mod store;
 
-pub use catalogue::{CatalogueTrigger, all, find};
+pub(crate) use filters::ENROLMENT_STATUSES;
 pub use filters::TriggerFilters;
 pub use forward::Forwarder;
 pub use log::{Delivery, EventLog, EventStream};
-pub use poll::{PollSpec, Poller};
-pub use polled::{
-    OnCompletionRecorded, OnCpdEntryLogged, OnEnrolmentStatusChanged, OnUsersUpdated,
-};
+pub use poll::{DynPolled, ErasedPolled, PollSpec, Polled, PolledItem, Poller};
 pub use receiver::{
-    Ack, ReceiveError, Receiver, ReceiverConfig, SIGNATURE_HEADER, Subscription, WebhookSecret,
-    sign,
+    Ack, OTHER_EVENT, ReceiveError, Receiver, ReceiverConfig, SIGNATURE_HEADER, Subscription,
+    WebhookRoutes, WebhookSecret, sign,
 };
 pub use store::{Appended, EventStore, NewEvent, SqliteStore, StoreError, StoredEvent};
 
-use schemars::JsonSchema;
+use crate::block::{Block, DynBlock};
+use crate::wire::ToolMeta;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -103,20 +67,11 @@ pub enum TriggerSource {
     },
 }
 
-/// One trigger: Thrive events of some types, with a typed payload.
+/// One trigger: Thrive events of some types, with a typed payload. A
+/// [`Block`] whose params are the filters a user sets and whose output is
+/// the event payload; this trait adds where the events come from.
 /// Implementations are unit structs, like tools.
-pub trait Trigger: Send + Sync + 'static {
-    /// The typed, lossless payload (unknown fields kept in a flattened map).
-    type Payload: Serialize + DeserializeOwned + JsonSchema;
-
-    /// The stable id, e.g. `thrive_on_content_completed`.
-    const ID: &'static str;
-    /// A short title for a palette.
-    const TITLE: &'static str;
-    /// A one-line description.
-    const DESCRIPTION: &'static str;
-    /// The trigger's version; bumped when its payload changes shape.
-    const VERSION: &'static str = "1.0.0";
+pub trait Trigger: Block<Params = TriggerFilters, Output: DeserializeOwned> {
     /// The event types covered; a trailing `*` matches any suffix
     /// (`assignment.*`).
     const EVENT_TYPES: &'static [&'static str];
@@ -148,13 +103,15 @@ pub struct TriggerMeta {
 }
 
 /// The object-safe form of a [`Trigger`] that the registry stores.
-pub trait DynTrigger: Send + Sync {
+pub trait DynTrigger: DynBlock {
     /// Static facts.
-    fn meta(&self) -> TriggerMeta;
-    /// The payload's JSON Schema (2020-12).
-    fn payload_schema(&self) -> Value;
+    fn trigger_meta(&self) -> TriggerMeta;
     /// Whether `payload` reads as this trigger's typed payload.
     fn check_payload(&self, payload: &Value) -> Result<(), String>;
+    /// How a polling trigger polls; `None` for a webhook trigger.
+    fn polling(&self) -> Option<&dyn DynPolled> {
+        None
+    }
 }
 
 /// Adapts a [`Trigger`] to [`DynTrigger`].
@@ -165,46 +122,51 @@ impl<T> ErasedTrigger<T> {
     pub const NEW: Self = Self(std::marker::PhantomData);
 }
 
-impl<T: Trigger> DynTrigger for ErasedTrigger<T> {
-    fn meta(&self) -> TriggerMeta {
-        TriggerMeta {
-            id: T::ID,
-            title: T::TITLE,
-            description: T::DESCRIPTION,
-            version: T::VERSION,
-            event_types: T::EVENT_TYPES,
-            source: T::SOURCE,
-            filters: T::FILTERS,
-        }
+impl<T: Trigger> DynBlock for ErasedTrigger<T> {
+    fn meta(&self) -> ToolMeta {
+        crate::block::meta_of::<T>()
     }
 
-    fn payload_schema(&self) -> Value {
-        crate::schema::output_schema_for::<T::Payload>()
+    fn params_schema(&self) -> Value {
+        crate::block::params_schema_of::<T>()
+    }
+
+    fn output_schema(&self) -> Value {
+        crate::block::output_schema_of::<T>()
+    }
+}
+
+impl<T: Trigger> DynTrigger for ErasedTrigger<T> {
+    fn trigger_meta(&self) -> TriggerMeta {
+        trigger_meta_of::<T>()
     }
 
     fn check_payload(&self, payload: &Value) -> Result<(), String> {
-        T::Payload::deserialize(payload)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        check_payload_of::<T>(payload)
     }
 }
 
-use serde::Deserialize as _;
-
-/// An `inventory` registration of one trigger.
-pub struct TriggerEntry(pub &'static dyn DynTrigger);
-
-inventory::collect!(TriggerEntry);
-
-/// Registers a [`Trigger`]: `register_trigger!(OnContentCompleted);`
-#[macro_export]
-macro_rules! register_trigger {
-    ($trigger:ty) => {
-        ::inventory::submit! {
-            $crate::triggers::TriggerEntry(&$crate::triggers::ErasedTrigger::<$trigger>::NEW)
-        }
-    };
+/// The [`TriggerMeta`] of `T`.
+pub(crate) fn trigger_meta_of<T: Trigger>() -> TriggerMeta {
+    TriggerMeta {
+        id: T::ID,
+        title: T::TITLE,
+        description: T::DESCRIPTION,
+        version: T::VERSION,
+        event_types: T::EVENT_TYPES,
+        source: T::SOURCE,
+        filters: T::FILTERS,
+    }
 }
+
+/// Whether `payload` reads as `T`'s payload.
+pub(crate) fn check_payload_of<T: Trigger>(payload: &Value) -> Result<(), String> {
+    T::Output::deserialize(payload)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+use serde::Deserialize as _;
 
 pub use crate::clock::now_iso;
 

@@ -7,7 +7,6 @@
 //! sent, with documented-nullable fields that were left out written as
 //! `null`.
 
-use super::{Subscription, TriggerSource};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -215,95 +214,4 @@ pub struct PolledEvent {
     pub changed_at: String,
     /// The item, exactly as the polled tool returned it.
     pub item: Map<String, Value>,
-}
-
-trigger! {
-    /// When a user is created, activated, deactivated or updated.
-    OnUserChanged: UserEvent {
-        id: "thrive_on_user_changed",
-        title: "When a user is created, activated, deactivated or updated",
-        description: "Starts when Thrive reports a user event (user_subscription webhook).",
-        event_types: [
-            "user.created",
-            "user.activated",
-            "user.deactivated",
-            "user.updated",
-        ],
-        source: TriggerSource::Webhook {
-            subscriptions: &[Subscription::User],
-        },
-    }
-}
-
-trigger! {
-    /// When a learner completes or passes content.
-    OnContentCompleted: CompletionEvent {
-        id: "thrive_on_content_completed",
-        title: "When a learner completes content",
-        description: "Starts when a learner completes or passes content (completion_subscription webhook).",
-        event_types: ["content.completed", "content.passed"],
-        source: TriggerSource::Webhook {
-            subscriptions: &[Subscription::Completion],
-        },
-        filters: ["eventTypes", "contentIds"],
-    }
-}
-
-trigger! {
-    /// When content is created, updated, published, deleted, archived or restored.
-    OnContentChanged: ContentEvent {
-        id: "thrive_on_content_changed",
-        title: "When content is created, published, archived, ...",
-        description: "Starts on a content lifecycle event (content_subscription webhook).",
-        event_types: [
-            "content.created",
-            "content.updated",
-            "content.published",
-            "content.deleted",
-            "content.archived",
-            "content.restored",
-        ],
-        source: TriggerSource::Webhook {
-            subscriptions: &[Subscription::Content],
-        },
-        filters: ["eventTypes", "contentIds"],
-    }
-}
-
-trigger! {
-    /// When an assignment is assigned, updated or removed.
-    OnAssignmentChanged: AssignmentEvent {
-        id: "thrive_on_assignment_changed",
-        title: "When an assignment is assigned, updated or removed",
-        description: "Starts on an assignment event (assignment_subscription webhook).",
-        event_types: ["assignment.*"],
-        source: TriggerSource::Webhook {
-            subscriptions: &[Subscription::Assignment],
-        },
-        filters: ["eventTypes", "contentIds", "audienceId"],
-    }
-}
-
-trigger! {
-    /// Any event whose fields Thrive has not documented, passed through untyped.
-    OnOtherEvent: UntypedEvent {
-        id: "thrive_on_other_event",
-        title: "When another Thrive event arrives",
-        description: "Starts on enrolment, page, post, comment, moderation or notification events, passed through untyped with their eventType.",
-        event_types: [
-            "enrolment.*",
-            "page.*",
-            "post.*",
-            "comment.*",
-            "moderation.*",
-            "notification.*",
-        ],
-        source: TriggerSource::Webhook {
-            subscriptions: &[
-                Subscription::Assignment,
-                Subscription::Content,
-                Subscription::Notification,
-            ],
-        },
-    }
 }

@@ -1,9 +1,9 @@
 //! Polling triggers: what Thrive does not push, read on an interval with a
 //! cursor that survives restarts.
 //!
-//! Each poll calls the trigger's tool through [`Catalogue::execute`] with
-//! `returnAll: true` (so paging, retries with backoff and the per-tenant 429
-//! gate apply), from the cursor's timestamp (inclusive). An item is new when
+//! Each poll calls the trigger's tool by type ([`crate::call::call_all`],
+//! every page, so paging, retries with backoff and the per-tenant 429 gate
+//! apply), from the cursor's timestamp (inclusive). An item is new when
 //! its change time is after the cursor's, or equal to it with an id not yet
 //! seen at that instant. The new events and the advanced cursor are written
 //! in **one** transaction ([`EventStore::append_polled`]), so a crash
@@ -17,18 +17,148 @@
 
 use super::log::{EventLog, format_ms, now_ms};
 use super::payloads::PolledEvent;
-use super::polled::{
-    OnCompletionRecorded, OnCpdEntryLogged, OnEnrolmentStatusChanged, OnUsersUpdated,
-};
 use super::store::NewEvent;
-use super::{Trigger, TriggerFilters};
+use super::{DynTrigger, ErasedTrigger, Trigger, TriggerFilters, TriggerMeta};
 use crate::api::Context;
-use crate::catalogue::Catalogue;
+use crate::block::{Block, DynBlock};
+use crate::call::BoxFuture;
 use crate::error::{Error, ErrorCode, Result};
+use crate::params::Connection;
+use crate::tool::Tool;
+use crate::wire::ToolMeta;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
+
+/// One item a poll read: its id, its change time (the polled tool's date
+/// format) and the item as Thrive sent it (the event's `item`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolledItem {
+    /// The item's id.
+    pub id: String,
+    /// When it last changed.
+    pub at: String,
+    /// The item, every field Thrive sent.
+    pub item: Map<String, Value>,
+}
+
+impl PolledItem {
+    /// The item of a typed record with `id` and `at`, or `None` when either
+    /// is missing (an item without them cannot be placed on the cursor).
+    pub fn of(id: Option<&String>, at: Option<&String>, record: &impl Serialize) -> Option<Self> {
+        let Ok(Value::Object(item)) = serde_json::to_value(record) else {
+            return None;
+        };
+        Some(Self {
+            id: id?.clone(),
+            at: at?.clone(),
+            item,
+        })
+    }
+}
+
+/// A trigger that polls a tool: the typed tool it calls, the params of one
+/// poll from a cursor time, and the items of the tool's output.
+pub trait Polled: Trigger {
+    /// The tool polled (called with `returnAll`).
+    type Tool: Tool;
+    /// Whether the tool writes times as `YYYY-MM-DD hh:mm:ss` (CPD) rather
+    /// than ISO 8601, for the cursor's starting point.
+    const SPACE_DATE: bool = false;
+    /// The params of one poll of everything changed at or after `from`.
+    /// `Err` names a filter the trigger requires and the user left out.
+    fn params(filters: &TriggerFilters, from: &str) -> Result<<Self::Tool as Block>::Params>;
+    /// The items of the tool's output.
+    fn items(output: <Self::Tool as Block>::Output) -> Vec<PolledItem>;
+    /// Whether a new item starts the trigger (the cursor passes it either
+    /// way). Default: every new item.
+    fn keep(_filters: &TriggerFilters, _item: &PolledItem) -> bool {
+        true
+    }
+}
+
+/// The object-safe form of a [`Polled`] trigger: one poll's items.
+pub trait DynPolled: Send + Sync {
+    /// Checks the filters before a poller starts.
+    fn check(&self, filters: &TriggerFilters) -> Result<()>;
+    /// Reads every item changed at or after `from`, typed through the tool.
+    fn poll<'a>(
+        &'a self,
+        ctx: &'a Context,
+        connection: &'a Connection,
+        filters: &'a TriggerFilters,
+        from: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<PolledItem>>>;
+    /// See [`Polled::keep`].
+    fn keep(&self, filters: &TriggerFilters, item: &PolledItem) -> bool;
+    /// See [`Polled::SPACE_DATE`].
+    fn space_date(&self) -> bool;
+}
+
+/// Adapts a [`Polled`] trigger to [`DynTrigger`] and [`DynPolled`].
+pub struct ErasedPolled<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> ErasedPolled<T> {
+    /// The adapter value (zero-sized).
+    pub const NEW: Self = Self(std::marker::PhantomData);
+}
+
+impl<T: Polled> DynBlock for ErasedPolled<T> {
+    fn meta(&self) -> ToolMeta {
+        ErasedTrigger::<T>::NEW.meta()
+    }
+
+    fn params_schema(&self) -> Value {
+        ErasedTrigger::<T>::NEW.params_schema()
+    }
+
+    fn output_schema(&self) -> Value {
+        ErasedTrigger::<T>::NEW.output_schema()
+    }
+}
+
+impl<T: Polled> DynTrigger for ErasedPolled<T> {
+    fn trigger_meta(&self) -> TriggerMeta {
+        ErasedTrigger::<T>::NEW.trigger_meta()
+    }
+
+    fn check_payload(&self, payload: &Value) -> std::result::Result<(), String> {
+        ErasedTrigger::<T>::NEW.check_payload(payload)
+    }
+
+    fn polling(&self) -> Option<&dyn DynPolled> {
+        Some(self)
+    }
+}
+
+impl<T: Polled> DynPolled for ErasedPolled<T> {
+    fn check(&self, filters: &TriggerFilters) -> Result<()> {
+        T::params(filters, "").map(|_| ())
+    }
+
+    fn poll<'a>(
+        &'a self,
+        ctx: &'a Context,
+        connection: &'a Connection,
+        filters: &'a TriggerFilters,
+        from: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<PolledItem>>> {
+        Box::pin(async move {
+            let params = T::params(filters, from)?;
+            let output = crate::call::call_all::<T::Tool>(ctx, connection, &params).await?;
+            Ok(T::items(output))
+        })
+    }
+
+    fn keep(&self, filters: &TriggerFilters, item: &PolledItem) -> bool {
+        T::keep(filters, item)
+    }
+
+    fn space_date(&self) -> bool {
+        T::SPACE_DATE
+    }
+}
 
 /// What to poll: a polling trigger, the connection, the user's filters.
 /// `Debug` never shows the connection (it holds the API key).
@@ -36,8 +166,8 @@ use std::time::Duration;
 pub struct PollSpec {
     /// The polling trigger's id, e.g. `thrive_on_enrolment_status_changed`.
     pub trigger: String,
-    /// Connection inputs (`tenantId`, `apiKey`, `host`, ...), as for a tool.
-    pub connection: Map<String, Value>,
+    /// Where to poll and as whom.
+    pub connection: Connection,
     /// The user's filters (e.g. `assignmentId`, `statuses`).
     pub filters: TriggerFilters,
     /// Time between polls.
@@ -66,67 +196,11 @@ struct Cursor {
     ids: Vec<String>,
 }
 
-/// How one polling trigger reads its tool's output.
-struct Plan {
-    tool: &'static str,
-    event_type: &'static str,
-    /// The input field taking the cursor time.
-    from_field: &'static str,
-    /// Where the items are in the output.
-    list: &'static str,
-    /// The item's id and change-time fields.
-    id_field: &'static str,
-    time_field: &'static str,
-}
-
-fn plan(trigger: &str) -> Result<Plan> {
-    Ok(match trigger {
-        OnEnrolmentStatusChanged::ID => Plan {
-            tool: "thrive_list_enrolments",
-            event_type: "poll.enrolment.status_changed",
-            from_field: "updatedAtFrom",
-            list: "enrolments",
-            id_field: "id",
-            time_field: "updatedAt",
-        },
-        OnCompletionRecorded::ID => Plan {
-            tool: "thrive_list_completions",
-            event_type: "poll.completion.created",
-            from_field: "completedDateRangeStart",
-            list: "completions",
-            id_field: "id",
-            time_field: "completedAt",
-        },
-        OnUsersUpdated::ID => Plan {
-            tool: "thrive_search_users",
-            event_type: "poll.user.changed",
-            from_field: "updatedSince",
-            list: "results",
-            id_field: "id",
-            time_field: "updatedAt",
-        },
-        OnCpdEntryLogged::ID => Plan {
-            tool: "thrive_query_cpd_entries",
-            event_type: "poll.cpd_entry.created",
-            from_field: "entryDateFrom",
-            list: "results",
-            id_field: "logEntryId",
-            time_field: "entryDate",
-        },
-        other => {
-            return Err(Error::field(
-                "/trigger",
-                format!("{other:?} is not a polling trigger"),
-            ));
-        }
-    })
-}
-
 /// Polls one trigger into an [`EventLog`].
 pub struct Poller {
     spec: PollSpec,
-    plan: Plan,
-    catalogue: &'static Catalogue,
+    trigger: &'static dyn DynTrigger,
+    polled: &'static dyn DynPolled,
     ctx: Context,
     log: EventLog,
 }
@@ -140,28 +214,29 @@ impl std::fmt::Debug for Poller {
 }
 
 impl Poller {
-    /// A poller for `spec`; refuses a trigger that does not poll and a
-    /// missing `assignmentId` for enrolments.
+    /// A poller of `trigger` (from [`CatalogueTrigger::dyn_trigger`]) for
+    /// `spec`; refuses a trigger that does not poll and filters it cannot
+    /// poll with (a missing `assignmentId` for enrolments).
+    ///
+    /// [`CatalogueTrigger::dyn_trigger`]: crate::catalogue::CatalogueTrigger::dyn_trigger
     pub fn new(
         spec: PollSpec,
-        catalogue: &'static Catalogue,
+        trigger: &'static dyn DynTrigger,
         ctx: Context,
         log: EventLog,
     ) -> Result<Self> {
-        let plan = plan(&spec.trigger)?;
-        if spec.trigger == OnEnrolmentStatusChanged::ID
-            && spec
-                .filters
-                .assignment_id
-                .as_deref()
-                .is_none_or(str::is_empty)
-        {
-            return Err(Error::field("/assignmentId", "assignmentId is required"));
-        }
+        let id = trigger.trigger_meta().id;
+        let Some(polled) = trigger.polling() else {
+            return Err(Error::field(
+                "/trigger",
+                format!("{id:?} is not a polling trigger"),
+            ));
+        };
+        polled.check(&spec.filters)?;
         Ok(Self {
             spec,
-            plan,
-            catalogue,
+            trigger,
+            polled,
             ctx,
             log,
         })
@@ -169,16 +244,10 @@ impl Poller {
 
     /// The name the cursor is stored under: trigger, tenant and assignment.
     pub fn cursor_name(&self) -> String {
-        let tenant = self
-            .spec
-            .connection
-            .get("tenantId")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
         format!(
             "poll:{}:{}:{}",
             self.spec.trigger,
-            tenant,
+            self.spec.connection.tenant_id,
             self.spec.filters.assignment_id.as_deref().unwrap_or("")
         )
     }
@@ -188,7 +257,7 @@ impl Poller {
             return start.clone();
         }
         let now = format_ms(now_ms());
-        if self.plan.from_field == "entryDateFrom" {
+        if self.polled.space_date() {
             // `YYYY-MM-DD hh:mm:ss`
             now[..19].replace('T', " ")
         } else {
@@ -217,91 +286,64 @@ impl Poller {
                 ids: Vec::new(),
             },
         };
-        let mut input = self.spec.connection.clone();
-        input.insert(self.plan.from_field.into(), cursor.at.clone().into());
-        input.insert("returnAll".into(), true.into());
-        if let Some(a) = &self.spec.filters.assignment_id {
-            input.insert("assignmentId".into(), a.clone().into());
-        }
-        let output = self
-            .catalogue
-            .execute(self.plan.tool, Value::Object(input), &self.ctx)
+        let items = self
+            .polled
+            .poll(
+                &self.ctx,
+                &self.spec.connection,
+                &self.spec.filters,
+                &cursor.at,
+            )
             .await?;
-        let items = output
-            .get(self.plan.list)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let tenant = self
-            .spec
-            .connection
-            .get("tenantId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let statuses: Vec<String> = self
-            .spec
-            .filters
-            .statuses
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| vec!["overdue".into(), "complete".into()]);
-        let mut fresh: Vec<(String, String, Map<String, Value>)> = Vec::new();
-        for item in items {
-            let Value::Object(item) = item else { continue };
-            let (Some(id), Some(at)) = (
-                item.get(self.plan.id_field).and_then(Value::as_str),
-                item.get(self.plan.time_field).and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            let seen =
-                at < cursor.at.as_str() || (at == cursor.at && cursor.ids.iter().any(|i| i == id));
-            if !seen {
-                fresh.push((id.to_owned(), at.to_owned(), item.clone()));
-            }
-        }
-        fresh.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        let tenant = &self.spec.connection.tenant_id;
+        let mut fresh: Vec<PolledItem> = items
+            .into_iter()
+            .filter(|i| {
+                let seen = i.at < cursor.at || (i.at == cursor.at && cursor.ids.contains(&i.id));
+                !seen
+            })
+            .collect();
+        fresh.sort_by(|a, b| (&a.at, &a.id).cmp(&(&b.at, &b.id)));
         // Advance the cursor over everything new, matching the filters or not.
-        for (id, at, _) in &fresh {
-            if *at > cursor.at {
-                cursor.at = at.clone();
+        for item in &fresh {
+            if item.at > cursor.at {
+                cursor.at = item.at.clone();
                 cursor.ids.clear();
             }
-            if *at == cursor.at && !cursor.ids.contains(id) {
-                cursor.ids.push(id.clone());
+            if item.at == cursor.at && !cursor.ids.contains(&item.id) {
+                cursor.ids.push(item.id.clone());
             }
         }
+        let event_type = self
+            .trigger
+            .trigger_meta()
+            .event_types
+            .first()
+            .copied()
+            .unwrap_or_default();
         let now = now_ms();
         let mut events = Vec::new();
-        for (id, at, item) in fresh {
-            if self.spec.trigger == OnEnrolmentStatusChanged::ID {
-                let status = item.get("status").and_then(Value::as_str).unwrap_or("");
-                if !statuses.iter().any(|s| s == status) {
-                    continue;
-                }
+        for item in fresh {
+            if !self.polled.keep(&self.spec.filters, &item) {
+                continue;
             }
             let payload = PolledEvent {
-                event_type: self.plan.event_type.into(),
+                event_type: event_type.into(),
                 tenant_id: tenant.clone(),
-                item_id: id,
-                changed_at: at,
-                item,
+                item_id: item.id,
+                changed_at: item.at,
+                item: item.item,
             };
             let payload_json = serde_json::to_value(&payload)
                 .map_err(|e| Error::new(ErrorCode::InvalidResponse, e.to_string()))?;
-            if !self
-                .spec
-                .filters
-                .matches(self.plan.event_type, &payload_json)
-            {
+            if !self.spec.filters.matches(event_type, &payload_json) {
                 continue;
             }
             let body = payload_json.to_string();
             events.push(NewEvent {
                 source: self.spec.trigger.clone(),
                 trigger: self.spec.trigger.clone(),
-                event_type: self.plan.event_type.into(),
+                event_type: event_type.into(),
                 tenant_id: tenant.clone(),
                 body_sha256: Sha256::digest(body.as_bytes()).into(),
                 received_at_ms: now,

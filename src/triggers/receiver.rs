@@ -20,6 +20,7 @@
 
 use super::log::{EventLog, now_ms};
 use super::store::{Appended, NewEvent, StoreError};
+use super::{DynTrigger, TriggerSource, event_type_matches};
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -235,18 +236,77 @@ impl ReceiveError {
     }
 }
 
+/// The webhook triggers a receiver files events under, handed to it by
+/// the catalogue ([`Catalogue::webhook_routes`](crate::Catalogue::webhook_routes)):
+/// an event goes to the first trigger whose subscriptions and event types
+/// cover it, else to the untyped pass-through ([`OTHER_EVENT`]).
+#[derive(Clone, Default)]
+pub struct WebhookRoutes(Vec<&'static dyn DynTrigger>);
+
+impl WebhookRoutes {
+    /// Routes over `triggers` (the webhook ones among them are used).
+    pub fn new(triggers: impl IntoIterator<Item = &'static dyn DynTrigger>) -> Self {
+        Self(
+            triggers
+                .into_iter()
+                .filter(|t| matches!(t.trigger_meta().source, TriggerSource::Webhook { .. }))
+                .collect(),
+        )
+    }
+
+    /// The trigger that delivers `event_type` from `subscription`.
+    fn route(
+        &self,
+        subscription: Subscription,
+        event_type: &str,
+    ) -> Option<&'static dyn DynTrigger> {
+        let covers = |t: &&'static dyn DynTrigger| {
+            let meta = t.trigger_meta();
+            let TriggerSource::Webhook { subscriptions } = meta.source else {
+                return false;
+            };
+            meta.id != OTHER_EVENT
+                && subscriptions.contains(&subscription)
+                && meta
+                    .event_types
+                    .iter()
+                    .any(|p| event_type_matches(p, event_type))
+        };
+        self.0
+            .iter()
+            .find(|t| covers(t))
+            .or_else(|| self.0.iter().find(|t| t.trigger_meta().id == OTHER_EVENT))
+            .copied()
+    }
+}
+
+impl std::fmt::Debug for WebhookRoutes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|t| t.trigger_meta().id))
+            .finish()
+    }
+}
+
+/// The id of the trigger that passes through, untyped, every event no other
+/// webhook trigger covers.
+pub const OTHER_EVENT: &str = "thrive_on_other_event";
+
 /// Verifies, deduplicates and durably stores Thrive's webhook events.
 #[derive(Debug, Clone)]
 pub struct Receiver {
     config: std::sync::Arc<ReceiverConfig>,
+    routes: std::sync::Arc<WebhookRoutes>,
     log: EventLog,
 }
 
 impl Receiver {
-    /// A receiver writing to `log`.
-    pub fn new(config: ReceiverConfig, log: EventLog) -> Self {
+    /// A receiver writing to `log`, filing each event under the trigger
+    /// `routes` names for it.
+    pub fn new(config: ReceiverConfig, log: EventLog, routes: WebhookRoutes) -> Self {
         Self {
             config: std::sync::Arc::new(config),
+            routes: std::sync::Arc::new(routes),
             log,
         }
     }
@@ -327,8 +387,9 @@ impl Receiver {
         if !self.config.tenants.contains(&tenant_id) {
             return Err(ReceiveError::UnknownTenant);
         }
-        let trigger = super::catalogue::for_webhook(sub, &event_type);
-        if let Ok(t) = super::catalogue::find(trigger)
+        let routed = self.routes.route(sub, &event_type);
+        let trigger = routed.map_or(OTHER_EVENT, |t| t.trigger_meta().id);
+        if let Some(t) = routed
             && let Err(problem) = t.check_payload(&value)
         {
             // Never lost: stored as sent, delivered under its trigger.

@@ -31,7 +31,10 @@ const READS_CALL_META: &[&str] = &["thrive_test_connection"];
 /// from the call's metadata). Its input may still need a server (see
 /// [`Offline::run`]).
 pub fn runs_offline(id: &str) -> bool {
-    thrive_blocks::catalogue::composite::find(id).is_none() && !READS_CALL_META.contains(&id)
+    thrive_blocks::Catalogue::global()
+        .get(id)
+        .is_ok_and(|t| t.dyn_tool().is_some())
+        && !READS_CALL_META.contains(&id)
 }
 
 /// The pure stand-in for [`super::CaptureServer`] (same methods), for single

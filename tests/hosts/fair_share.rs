@@ -359,7 +359,11 @@ async fn a_chunked_webhook_body_over_the_limit_gets_the_json_error() {
     let addr = serve(
         &env,
         ServerOptions {
-            webhooks: Some(Receiver::new(config, log)),
+            webhooks: Some(Receiver::new(
+                config,
+                log,
+                thrive_blocks::Catalogue::global().webhook_routes(),
+            )),
             ..ServerOptions::default()
         },
     )

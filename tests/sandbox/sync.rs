@@ -6,7 +6,6 @@
 use crate::support_sandbox::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use thrive_blocks::catalogue::composite::connection_inputs;
 use thrive_blocks::sync::{MemberSync, SyncStep};
 use thrive_blocks::{Catalogue, ErrorCode};
 
@@ -218,9 +217,11 @@ async fn reading_more_than_one_page_follows_every_page() {
 #[tokio::test]
 async fn a_step_run_again_after_an_interruption_changes_nothing_and_counts_absent_members() {
     let s = scenario().await;
-    let catalogue = Catalogue::global();
-    let connection = connection_inputs(&s.env.connection());
-    let sync = MemberSync::new(catalogue, &s.env.ctx, connection);
+    let connection = thrive_blocks::params::Connection::from_map(
+        s.env.connection().as_object().cloned().unwrap_or_default(),
+    )
+    .expect("the sandbox connection");
+    let sync = MemberSync::new(&s.env.ctx, connection);
     let plan = sync.plan(&s.audience, &s.target).await.expect("plan");
     let steps = plan.steps();
     assert_eq!(steps.len(), 3);
@@ -249,9 +250,11 @@ async fn a_step_run_again_after_an_interruption_changes_nothing_and_counts_absen
 #[tokio::test]
 async fn a_failed_call_of_a_remove_step_is_the_only_one_run_again() {
     let s = scenario().await;
-    let catalogue = Catalogue::global();
-    let connection = connection_inputs(&s.env.connection());
-    let sync = MemberSync::new(catalogue, &s.env.ctx, connection);
+    let connection = thrive_blocks::params::Connection::from_map(
+        s.env.connection().as_object().cloned().unwrap_or_default(),
+    )
+    .expect("the sandbox connection");
+    let sync = MemberSync::new(&s.env.ctx, connection);
     let plan = sync.plan(&s.audience, &s.target).await.expect("plan");
     let steps = plan.steps();
     for step in &steps[..2] {

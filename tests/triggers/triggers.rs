@@ -41,7 +41,7 @@ async fn server(path: &PathBuf) -> (String, Receiver) {
     let config = ReceiverConfig::for_tenant(TENANT)
         .subscription(Subscription::Completion, Some(SECRET))
         .subscription(Subscription::User, Some(SECRET));
-    let receiver = Receiver::new(config, log);
+    let receiver = Receiver::new(config, log, Catalogue::global().webhook_routes());
     let options = ServerOptions {
         webhooks: Some(receiver.clone()),
         ..ServerOptions::default()
@@ -307,7 +307,7 @@ async fn the_dedup_window_is_configurable() {
         dedup_window: Duration::ZERO,
         ..ReceiverConfig::for_tenant(TENANT).subscription(Subscription::Completion, None)
     };
-    let receiver = Receiver::new(config, log);
+    let receiver = Receiver::new(config, log, Catalogue::global().webhook_routes());
     let body = completion_body(5);
     let headers = http_headers();
     let first = receiver
@@ -386,6 +386,7 @@ async fn the_stream_is_at_least_once_and_resumes_after_the_last_ack() {
     let receiver = Receiver::new(
         ReceiverConfig::for_tenant(TENANT).subscription(Subscription::Completion, None),
         log.clone(),
+        Catalogue::global().webhook_routes(),
     );
     for n in 0..3 {
         receiver
@@ -509,7 +510,8 @@ fn every_trigger_is_in_the_catalogue_with_schemas_and_filters() {
     );
     // Untyped events of undocumented families pass through under their eventType.
     assert!(
-        triggers::find("thrive_on_other_event")
+        Catalogue::global()
+            .trigger("thrive_on_other_event")
             .expect("other")
             .covers("enrolment.overdue")
     );
@@ -567,11 +569,16 @@ async fn a_polling_trigger_resumes_from_its_cursor_after_a_restart_without_repea
     };
     let spec = PollSpec {
         trigger: "thrive_on_completion_recorded".into(),
-        connection: connection.clone(),
+        connection: thrive_blocks::params::Connection::from_map(connection.clone())
+            .expect("connection"),
         filters: TriggerFilters::default(),
         interval: Duration::from_secs(60),
         start: Some("2031-01-01T00:00:00.000Z".into()),
     };
+    let polled = Catalogue::global()
+        .trigger("thrive_on_completion_recorded")
+        .expect("trigger")
+        .dyn_trigger();
     // Two completions at the same instant, one later.
     complete(&users[0], "2031-02-01T09:00:00.000Z").await;
     complete(&users[1], "2031-02-01T09:00:00.000Z").await;
@@ -580,8 +587,7 @@ async fn a_polling_trigger_resumes_from_its_cursor_after_a_restart_without_repea
     let path = temp_store();
     let open = || EventLog::new(SqliteStore::open(&path).expect("store")).expect("log");
     let log = open();
-    let poller =
-        Poller::new(spec.clone(), Catalogue::global(), ctx.clone(), log.clone()).expect("poller");
+    let poller = Poller::new(spec.clone(), polled, ctx.clone(), log.clone()).expect("poller");
     assert_eq!(poller.poll_once().await.expect("poll"), 3);
     assert_eq!(
         poller.poll_once().await.expect("poll"),
@@ -596,7 +602,7 @@ async fn a_polling_trigger_resumes_from_its_cursor_after_a_restart_without_repea
     complete(&users[0], "2031-02-03T09:00:00.000Z").await;
 
     let log = open();
-    let poller = Poller::new(spec, Catalogue::global(), ctx.clone(), log.clone()).expect("poller");
+    let poller = Poller::new(spec, polled, ctx.clone(), log.clone()).expect("poller");
     assert_eq!(
         poller.poll_once().await.expect("poll"),
         2,
@@ -810,6 +816,7 @@ async fn the_forwarder_posts_each_event_retrying_until_accepted() {
     let receiver = Receiver::new(
         ReceiverConfig::for_tenant(TENANT).subscription(Subscription::Completion, None),
         log.clone(),
+        Catalogue::global().webhook_routes(),
     );
     for n in 0..3 {
         receiver

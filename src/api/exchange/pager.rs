@@ -129,6 +129,25 @@ impl Pager {
             .await
     }
 
+    /// The next page of items read as `I`, or `None` after the last one.
+    /// An item that does not read as `I` is an `invalid_response`.
+    pub async fn next_page_as<I: serde::de::DeserializeOwned>(&mut self) -> Option<Result<Vec<I>>> {
+        let page = self.next_page().await?;
+        Some(page.and_then(|items| {
+            items
+                .into_iter()
+                .map(|item| {
+                    I::deserialize(item).map_err(|e| {
+                        crate::Error::new(
+                            crate::ErrorCode::InvalidResponse,
+                            format!("an item of the page could not be read: {e}"),
+                        )
+                    })
+                })
+                .collect()
+        }))
+    }
+
     /// [`Pager::next_page`], with each page's answer taken apart by `read`
     /// instead of parsed as a body: a host that wants the tool's output
     /// shape reads the page with the tool's output reader, straight from

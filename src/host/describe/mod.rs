@@ -209,7 +209,7 @@ fn write_inputs(out: &mut String, rows: &[InputRow]) {
 
 /// A trigger described as a tool is: what starts it, the filters a user
 /// may set (a table) and the payload's top-level fields.
-pub fn trigger_text(trigger: &crate::triggers::CatalogueTrigger) -> String {
+pub fn trigger_text(trigger: &crate::catalogue::CatalogueTrigger) -> String {
     let meta = trigger.meta();
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", meta.id, meta.title);
@@ -247,7 +247,7 @@ pub fn trigger_text(trigger: &crate::triggers::CatalogueTrigger) -> String {
 }
 
 /// A trigger's description as JSON (`describe --json` for a trigger id).
-pub fn trigger_json(trigger: &crate::triggers::CatalogueTrigger) -> Value {
+pub fn trigger_json(trigger: &crate::catalogue::CatalogueTrigger) -> Value {
     let meta = trigger.meta();
     json!({
         "id": meta.id,

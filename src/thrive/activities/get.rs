@@ -2,9 +2,11 @@
 
 use super::ActivityOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::{HexId, Text};
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -18,20 +20,25 @@ pub struct GetActivityParams {
     pub id: Text<HexId>,
 }
 
-declare_tool! {
-    GetActivity {
-        id: "thrive_get_activity",
-        title: "Get activity",
-        description: "Get a single activity record in Thrive by its ID.",
-        endpoint: "GET /rest/v1/activity/{id}",
-        hints: READ,
-        params: GetActivityParams,
-        output: ActivityOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            // One activity is the singular `/activity/{id}`; the query is `/activities`.
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
-        }
+/// Get a single activity record in Thrive by its ID.
+pub struct GetActivity;
+
+impl Block for GetActivity {
+    type Params = GetActivityParams;
+    type Output = ActivityOutput;
+
+    const ID: &'static str = "thrive_get_activity";
+    const TITLE: &'static str = "Get activity";
+    const DESCRIPTION: &'static str = "Get a single activity record in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/activity/{id}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetActivity {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        // One activity is the singular `/activity/{id}`; the query is `/activities`.
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
     }
 }
+
+register_tool!(GetActivity);

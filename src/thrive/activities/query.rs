@@ -2,13 +2,15 @@
 
 use super::{ACTIVITY_TYPES, Activity};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::{CommaList, DateText, HexIds, SpaceDateTime};
 use crate::params::{DateFormat, check_date};
+use crate::register_tool;
 use crate::rules::Rule;
 use crate::thrive::common::Page;
 use crate::thrive::{check_comma_list, comma_list};
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -37,47 +39,51 @@ pub struct QueryActivitiesParams {
     pub timestamp_to: Option<DateText<SpaceDateTime>>,
 }
 
-declare_tool! {
-    QueryActivities {
-        id: "thrive_query_activities",
-        title: "Query activities",
-        description: "Query activity records in Thrive with pagination and filtering options.",
-        endpoint: "GET /rest/v1/activities",
-        hints: READ,
-        params: QueryActivitiesParams,
-        output: Page<Activity>,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
+/// Query activity records in Thrive with pagination and filtering options.
+pub struct QueryActivities;
 
-        const RULES: &'static [Rule] = &[Rule::NotBefore {
-            field: "timestampTo",
-            start: "timestampFrom",
-        }];
+impl Block for QueryActivities {
+    type Params = QueryActivitiesParams;
+    type Output = Page<Activity>;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            check_comma_list("actions", p.actions.as_deref(), Some(&ACTIVITY_TYPES), out);
-            check_comma_list(
-                "omitActions",
-                p.omit_actions.as_deref(),
-                Some(&ACTIVITY_TYPES),
-                out,
-            );
-            check_comma_list("contentIds", p.content_ids.as_deref(), None, out);
-            let (from, to) = (p.timestamp_from.as_deref(), p.timestamp_to.as_deref());
-            check_date("timestampFrom", from, DateFormat::SpaceSeparated, out);
-            check_date("timestampTo", to, DateFormat::SpaceSeparated, out);
-        }
+    const ID: &'static str = "thrive_query_activities";
+    const TITLE: &'static str = "Query activities";
+    const DESCRIPTION: &'static str =
+        "Query activity records in Thrive with pagination and filtering options.";
+    const ENDPOINT: &'static str = "GET /rest/v1/activities";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
+    const RULES: &'static [Rule] = &[Rule::NotBefore {
+        field: "timestampTo",
+        start: "timestampFrom",
+    }];
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
-                .paged(&p.paging)
-                .query("actions", comma_list(p.actions.as_deref()))
-                .query("omitActions", comma_list(p.omit_actions.as_deref()))
-                .query("contentIds", comma_list(p.content_ids.as_deref()))
-                .query("contentType", p.content_type.as_deref().map(str::trim))
-                .query("timestampFrom", p.timestamp_from.as_deref())
-                .query("timestampTo", p.timestamp_to.as_deref()))
-        }
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_comma_list("actions", p.actions.as_deref(), Some(&ACTIVITY_TYPES), out);
+        check_comma_list(
+            "omitActions",
+            p.omit_actions.as_deref(),
+            Some(&ACTIVITY_TYPES),
+            out,
+        );
+        check_comma_list("contentIds", p.content_ids.as_deref(), None, out);
+        let (from, to) = (p.timestamp_from.as_deref(), p.timestamp_to.as_deref());
+        check_date("timestampFrom", from, DateFormat::SpaceSeparated, out);
+        check_date("timestampTo", to, DateFormat::SpaceSeparated, out);
     }
 }
+
+impl Tool for QueryActivities {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?
+            .paged(&p.paging)
+            .query("actions", comma_list(p.actions.as_deref()))
+            .query("omitActions", comma_list(p.omit_actions.as_deref()))
+            .query("contentIds", comma_list(p.content_ids.as_deref()))
+            .query("contentType", p.content_type.as_deref().map(str::trim))
+            .query("timestampFrom", p.timestamp_from.as_deref())
+            .query("timestampTo", p.timestamp_to.as_deref()))
+    }
+}
+
+register_tool!(QueryActivities);

@@ -2,10 +2,12 @@
 
 use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -37,37 +39,43 @@ pub struct CreateAssignmentParams {
     pub recurrence: Option<u32>,
 }
 
-declare_tool! {
-    CreateAssignment {
-        id: "thrive_create_assignment",
-        title: "Create assignment",
-        description: "Create a compliance assignment in Thrive for an audience and content item.",
-        endpoint: "POST /rest/v1/assignments",
-        hints: CREATE,
-        params: CreateAssignmentParams,
-        output: AssignmentOutput,
-    }
-    impl {
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            if let Some(ids) = &p.alternative_content_ids {
-                ids.check_texts("alternativeContentIds", out);
-            }
-        }
+/// Create a compliance assignment in Thrive for an audience and content item.
+pub struct CreateAssignment;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            let alternatives: Option<Vec<Value>> = p
-                .alternative_content_ids
-                .as_ref()
-                .map(JsonList::trimmed)
-                .filter(|ids| !ids.is_empty());
-            let body = JsonBody::new()
-                .field("audienceId", p.audience_id.as_str())
-                .field("contentId", p.content_id.as_str())
-                .optional("alternativeContentIds", alternatives)
-                .optional("hideAlternativeContent", p.hide_alternative_content)
-                .optional("completionPeriod", p.completion_period)
-                .optional("recurrence", p.recurrence);
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
+impl Block for CreateAssignment {
+    type Params = CreateAssignmentParams;
+    type Output = AssignmentOutput;
+
+    const ID: &'static str = "thrive_create_assignment";
+    const TITLE: &'static str = "Create assignment";
+    const DESCRIPTION: &'static str =
+        "Create a compliance assignment in Thrive for an audience and content item.";
+    const ENDPOINT: &'static str = "POST /rest/v1/assignments";
+    const HINTS: Hints = Hints::CREATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        if let Some(ids) = &p.alternative_content_ids {
+            ids.check_texts("alternativeContentIds", out);
         }
     }
 }
+
+impl Tool for CreateAssignment {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let alternatives: Option<Vec<Value>> = p
+            .alternative_content_ids
+            .as_ref()
+            .map(JsonList::trimmed)
+            .filter(|ids| !ids.is_empty());
+        let body = JsonBody::new()
+            .field("audienceId", p.audience_id.as_str())
+            .field("contentId", p.content_id.as_str())
+            .optional("alternativeContentIds", alternatives)
+            .optional("hideAlternativeContent", p.hide_alternative_content)
+            .optional("completionPeriod", p.completion_period)
+            .optional("recurrence", p.recurrence);
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(body))
+    }
+}
+
+register_tool!(CreateAssignment);

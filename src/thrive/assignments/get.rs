@@ -2,9 +2,11 @@
 
 use super::AssignmentOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,19 +19,24 @@ pub struct GetAssignmentParams {
     pub assignment_id: Required,
 }
 
-declare_tool! {
-    GetAssignment {
-        id: "thrive_get_assignment",
-        title: "Get assignment",
-        description: "Get a single compliance assignment in Thrive by its ID.",
-        endpoint: "GET /rest/v1/assignments/{assignmentId}",
-        hints: READ,
-        params: GetAssignmentParams,
-        output: AssignmentOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])
-        }
+/// Get a single compliance assignment in Thrive by its ID.
+pub struct GetAssignment;
+
+impl Block for GetAssignment {
+    type Params = GetAssignmentParams;
+    type Output = AssignmentOutput;
+
+    const ID: &'static str = "thrive_get_assignment";
+    const TITLE: &'static str = "Get assignment";
+    const DESCRIPTION: &'static str = "Get a single compliance assignment in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/assignments/{assignmentId}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetAssignment {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])
     }
 }
+
+register_tool!(GetAssignment);

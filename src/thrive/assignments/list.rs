@@ -2,10 +2,12 @@
 
 use super::AssignmentsOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
-use crate::tool::{Paging, declare_tool};
+use crate::register_tool;
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -25,25 +27,30 @@ pub struct ListAssignmentsParams {
     pub paging: crate::thrive::paging::PerPage100Bare,
 }
 
-declare_tool! {
-    ListAssignments {
-        id: "thrive_list_assignments",
-        title: "List assignments",
-        description: "List compliance assignments in Thrive, optionally filtered by audience.",
-        endpoint: "GET /rest/v1/assignments",
-        hints: READ,
-        params: ListAssignmentsParams,
-        output: AssignmentsOutput,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
+/// List compliance assignments in Thrive, optionally filtered by audience.
+pub struct ListAssignments;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            check_date_input("updatedSince", p.updated_since.as_ref(), out);
-        }
+impl Block for ListAssignments {
+    type Params = ListAssignmentsParams;
+    type Output = AssignmentsOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
-        }
+    const ID: &'static str = "thrive_list_assignments";
+    const TITLE: &'static str = "List assignments";
+    const DESCRIPTION: &'static str =
+        "List compliance assignments in Thrive, optionally filtered by audience.";
+    const ENDPOINT: &'static str = "GET /rest/v1/assignments";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date_input("updatedSince", p.updated_since.as_ref(), out);
     }
 }
+
+impl Tool for ListAssignments {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+    }
+}
+
+register_tool!(ListAssignments);

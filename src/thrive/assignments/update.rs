@@ -2,10 +2,12 @@
 
 use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -41,36 +43,41 @@ pub struct UpdateAssignmentParams {
     pub alternative_content_ids: Option<JsonList<String, 0, 0>>,
 }
 
-declare_tool! {
-    UpdateAssignment {
-        id: "thrive_update_assignment",
-        title: "Update assignment",
-        description: "Update a compliance assignment in Thrive.",
-        endpoint: "PATCH /rest/v1/assignments/{assignmentId}",
-        hints: UPDATE,
-        params: UpdateAssignmentParams,
-        output: AssignmentOutput,
-    }
-    impl {
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            if let Some(ids) = &p.alternative_content_ids {
-                ids.check_texts("alternativeContentIds", out);
-            }
-        }
+/// Update a compliance assignment in Thrive.
+pub struct UpdateAssignment;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            // alternativeContentIds is sent whenever given, as Sim does for a
-            // non-empty text input; so an explicit "[]" goes out as [] (a
-            // choice: the docs page is missing).
-            let alternatives: Option<Vec<Value>> =
-                p.alternative_content_ids.as_ref().map(JsonList::trimmed);
-            let body = JsonBody::new()
-                .field("audienceId", p.audience_id.as_str())
-                .optional("contentId", p.content_id.as_deref())
-                .optional("completionPeriod", p.completion_period)
-                .optional("recurrence", p.recurrence)
-                .optional("alternativeContentIds", alternatives);
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.body(body))
+impl Block for UpdateAssignment {
+    type Params = UpdateAssignmentParams;
+    type Output = AssignmentOutput;
+
+    const ID: &'static str = "thrive_update_assignment";
+    const TITLE: &'static str = "Update assignment";
+    const DESCRIPTION: &'static str = "Update a compliance assignment in Thrive.";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/assignments/{assignmentId}";
+    const HINTS: Hints = Hints::UPDATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        if let Some(ids) = &p.alternative_content_ids {
+            ids.check_texts("alternativeContentIds", out);
         }
     }
 }
+
+impl Tool for UpdateAssignment {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        // alternativeContentIds is sent whenever given, as Sim does for a
+        // non-empty text input; so an explicit "[]" goes out as [] (a
+        // choice: the docs page is missing).
+        let alternatives: Option<Vec<Value>> =
+            p.alternative_content_ids.as_ref().map(JsonList::trimmed);
+        let body = JsonBody::new()
+            .field("audienceId", p.audience_id.as_str())
+            .optional("contentId", p.content_id.as_deref())
+            .optional("completionPeriod", p.completion_period)
+            .optional("recurrence", p.recurrence)
+            .optional("alternativeContentIds", alternatives);
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.body(body))
+    }
+}
+
+register_tool!(UpdateAssignment);

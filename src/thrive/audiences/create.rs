@@ -2,9 +2,11 @@
 
 use super::{AudienceCategory, AudienceOutput};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
+use crate::register_tool;
 use crate::rules::Rule;
-use crate::tool::declare_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -32,47 +34,51 @@ pub struct CreateAudienceParams {
     pub category: Option<AudienceCategory>,
 }
 
-declare_tool! {
-    CreateAudience {
-        id: "thrive_create_audience",
-        title: "Create audience",
-        description: "Create a new audience or structure in Thrive.",
-        endpoint: "POST /rest/v1/audiences",
-        hints: CREATE,
-        params: CreateAudienceParams,
-        output: AudienceOutput,
-    }
-    impl {
-        const RULES: &'static [Rule] = &[
-            Rule::AbsentWhen {
-                field: "parentId",
-                other: "category",
-                value: "structure",
-            },
-            Rule::RequiredWhen {
-                field: "parentId",
-                other: "category",
-                value: "audience",
-            },
-        ];
+/// Create a new audience or structure in Thrive.
+pub struct CreateAudience;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            match (p.category, &p.parent_id) {
-                (Some(AudienceCategory::Structure), Some(_)) => out.push(Violation::new(
-                    "/parentId",
-                    "parentId must be left blank when category is 'structure': a structure is a top-level audience",
-                )),
-                (Some(AudienceCategory::Audience), None) => out.push(Violation::new(
-                    "/parentId",
-                    "parentId is required when category is 'audience': a child audience must belong to a structure",
-                )),
-                // Without a category the docs give no rule; Thrive decides.
-                _ => {}
-            }
-        }
+impl Block for CreateAudience {
+    type Params = CreateAudienceParams;
+    type Output = AudienceOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
+    const ID: &'static str = "thrive_create_audience";
+    const TITLE: &'static str = "Create audience";
+    const DESCRIPTION: &'static str = "Create a new audience or structure in Thrive.";
+    const ENDPOINT: &'static str = "POST /rest/v1/audiences";
+    const HINTS: Hints = Hints::CREATE;
+    const RULES: &'static [Rule] = &[
+        Rule::AbsentWhen {
+            field: "parentId",
+            other: "category",
+            value: "structure",
+        },
+        Rule::RequiredWhen {
+            field: "parentId",
+            other: "category",
+            value: "audience",
+        },
+    ];
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        match (p.category, &p.parent_id) {
+            (Some(AudienceCategory::Structure), Some(_)) => out.push(Violation::new(
+                "/parentId",
+                "parentId must be left blank when category is 'structure': a structure is a top-level audience",
+            )),
+            (Some(AudienceCategory::Audience), None) => out.push(Violation::new(
+                "/parentId",
+                "parentId is required when category is 'audience': a child audience must belong to a structure",
+            )),
+            // Without a category the docs give no rule; Thrive decides.
+            _ => {}
         }
     }
 }
+
+impl Tool for CreateAudience {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
+    }
+}
+
+register_tool!(CreateAudience);

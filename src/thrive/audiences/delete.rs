@@ -1,10 +1,12 @@
 //! `thrive_delete_audience`: `DELETE /rest/v1/audiences/{audienceId}`.
 
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::SuccessOutput;
-use crate::tool::declare_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -19,22 +21,28 @@ pub struct DeleteAudienceParams {
     pub audience_id: Required,
 }
 
-declare_tool! {
-    DeleteAudience {
-        id: "thrive_delete_audience",
-        title: "Delete audience",
-        description: "Delete an audience in Thrive (only if it has no child audiences).",
-        endpoint: "DELETE /rest/v1/audiences/{audienceId}",
-        hints: DESTROY,
-        params: DeleteAudienceParams,
-        output: SuccessOutput,
-    }
-    impl {
-        // The response is not documented: an empty body, or one without
-        // `success`, counts as success.
+/// Delete an audience in Thrive (only if it has no child audiences).
+pub struct DeleteAudience;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
-        }
+impl Block for DeleteAudience {
+    type Params = DeleteAudienceParams;
+    type Output = SuccessOutput;
+
+    const ID: &'static str = "thrive_delete_audience";
+    const TITLE: &'static str = "Delete audience";
+    const DESCRIPTION: &'static str =
+        "Delete an audience in Thrive (only if it has no child audiences).";
+    const ENDPOINT: &'static str = "DELETE /rest/v1/audiences/{audienceId}";
+    const HINTS: Hints = Hints::DESTROY;
+}
+
+impl Tool for DeleteAudience {
+    // The response is not documented: an empty body, or one without
+    // `success`, counts as success.
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
     }
 }
+
+register_tool!(DeleteAudience);

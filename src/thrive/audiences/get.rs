@@ -2,9 +2,11 @@
 
 use super::AudienceOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,19 +19,25 @@ pub struct GetAudienceParams {
     pub audience_id: Required,
 }
 
-declare_tool! {
-    GetAudience {
-        id: "thrive_get_audience",
-        title: "Get audience",
-        description: "Get a single audience or structure in Thrive by id or reference.",
-        endpoint: "GET /rest/v1/audiences/{audienceId}",
-        hints: READ,
-        params: GetAudienceParams,
-        output: AudienceOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
-        }
+/// Get a single audience or structure in Thrive by id or reference.
+pub struct GetAudience;
+
+impl Block for GetAudience {
+    type Params = GetAudienceParams;
+    type Output = AudienceOutput;
+
+    const ID: &'static str = "thrive_get_audience";
+    const TITLE: &'static str = "Get audience";
+    const DESCRIPTION: &'static str =
+        "Get a single audience or structure in Thrive by id or reference.";
+    const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetAudience {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
     }
 }
+
+register_tool!(GetAudience);

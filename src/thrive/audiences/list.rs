@@ -2,11 +2,13 @@
 
 use super::Audience;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
+use crate::register_tool;
 use crate::thrive::common::Page;
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -25,25 +27,29 @@ pub struct ListAudiencesParams {
     pub paging: crate::thrive::paging::PerPage1000Whole,
 }
 
-declare_tool! {
-    ListAudiences {
-        id: "thrive_list_audiences",
-        title: "List audiences",
-        description: "List audiences and structures in Thrive with pagination.",
-        endpoint: "GET /rest/v1/audiences",
-        hints: READ,
-        params: ListAudiencesParams,
-        output: Page<Audience>,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage1000Whole::PAGING;
+/// List audiences and structures in Thrive with pagination.
+pub struct ListAudiences;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            check_date_input("updatedSince", p.updated_since.as_ref(), out);
-        }
+impl Block for ListAudiences {
+    type Params = ListAudiencesParams;
+    type Output = Page<Audience>;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
-        }
+    const ID: &'static str = "thrive_list_audiences";
+    const TITLE: &'static str = "List audiences";
+    const DESCRIPTION: &'static str = "List audiences and structures in Thrive with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/audiences";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage1000Whole::PAGING;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date_input("updatedSince", p.updated_since.as_ref(), out);
     }
 }
+
+impl Tool for ListAudiences {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+    }
+}
+
+register_tool!(ListAudiences);

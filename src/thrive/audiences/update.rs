@@ -2,9 +2,11 @@
 
 use super::{UpdateAudienceOutput, UpdatedAudience};
 use crate::api::{ApiRequest, ApiResponse};
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -46,22 +48,28 @@ impl crate::wire::FromResponse for UpdateAudienceOutput {
     }
 }
 
-declare_tool! {
-    UpdateAudience {
-        id: "thrive_update_audience",
-        title: "Update audience",
-        description: "Update an audience in Thrive, optionally moving it to a new parent.",
-        endpoint: "PATCH /rest/v1/audiences/{audienceId}",
-        hints: UPDATE,
-        params: UpdateAudienceParams,
-        output: UpdateAudienceOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            // The newer docs print the path with a trailing slash; Sim sends it
-            // without, and so does this tool. An update with no field to change
-            // is not documented; it is sent as `{}` rather than refused.
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body_fields(p)
-        }
+/// Update an audience in Thrive, optionally moving it to a new parent.
+pub struct UpdateAudience;
+
+impl Block for UpdateAudience {
+    type Params = UpdateAudienceParams;
+    type Output = UpdateAudienceOutput;
+
+    const ID: &'static str = "thrive_update_audience";
+    const TITLE: &'static str = "Update audience";
+    const DESCRIPTION: &'static str =
+        "Update an audience in Thrive, optionally moving it to a new parent.";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/audiences/{audienceId}";
+    const HINTS: Hints = Hints::UPDATE;
+}
+
+impl Tool for UpdateAudience {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        // The newer docs print the path with a trailing slash; Sim sends it
+        // without, and so does this tool. An update with no field to change
+        // is not documented; it is sent as `{}` rather than refused.
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body_fields(p)
     }
 }
+
+register_tool!(UpdateAudience);

@@ -2,6 +2,7 @@
 
 use super::StatementOutput;
 use crate::api::{ApiRequest, ApiResponse};
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::Required;
 use crate::params::{DateFormat, check_date};
@@ -42,7 +43,7 @@ impl crate::wire::FromResponse for StatementOutput {
     }
 }
 
-impl Tool for CreateCompletion {
+impl Block for CreateCompletion {
     type Params = CreateCompletionParams;
     type Output = StatementOutput;
 
@@ -80,7 +81,9 @@ impl Tool for CreateCompletion {
             ));
         }
     }
+}
 
+impl Tool for CreateCompletion {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         Ok(ApiRequest::endpoint(Self::ENDPOINT, &[])?.body(json!({
             "userId": p.user_id,

@@ -2,9 +2,11 @@
 
 use super::CompletionOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,19 +19,25 @@ pub struct GetCompletionParams {
     pub id: Required,
 }
 
-declare_tool! {
-    GetCompletion {
-        id: "thrive_get_completion",
-        title: "Get completion",
-        description: "Get a single learning completion record in Thrive by its ID.",
-        endpoint: "GET /rest/v1/learning/completions/{id}",
-        hints: READ,
-        params: GetCompletionParams,
-        output: CompletionOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
-        }
+/// Get a single learning completion record in Thrive by its ID.
+pub struct GetCompletion;
+
+impl Block for GetCompletion {
+    type Params = GetCompletionParams;
+    type Output = CompletionOutput;
+
+    const ID: &'static str = "thrive_get_completion";
+    const TITLE: &'static str = "Get completion";
+    const DESCRIPTION: &'static str =
+        "Get a single learning completion record in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/learning/completions/{id}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetCompletion {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
     }
 }
+
+register_tool!(GetCompletion);

@@ -2,11 +2,13 @@
 
 use super::CompletionsOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
+use crate::register_tool;
 use crate::rules::Rule;
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -34,38 +36,43 @@ pub struct ListCompletionsParams {
     pub paging: crate::thrive::paging::PerPage1000Bare,
 }
 
-declare_tool! {
-    ListCompletions {
-        id: "thrive_list_completions",
-        title: "List completions",
-        description: "List learning completion records in Thrive, optionally filtered by user or content.",
-        endpoint: "GET /rest/v1/learning/completions",
-        hints: READ,
-        params: ListCompletionsParams,
-        output: CompletionsOutput,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage1000Bare::PAGING;
-        const RULES: &'static [Rule] = &[Rule::NotBefore {
-            field: "completedDateRangeEnd",
-            start: "completedDateRangeStart",
-        }];
+/// List learning completion records in Thrive, optionally filtered by user or content.
+pub struct ListCompletions;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            check_date_input(
-                "completedDateRangeStart",
-                p.completed_date_range_start.as_ref(),
-                out,
-            );
-            check_date_input(
-                "completedDateRangeEnd",
-                p.completed_date_range_end.as_ref(),
-                out,
-            );
-        }
+impl Block for ListCompletions {
+    type Params = ListCompletionsParams;
+    type Output = CompletionsOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
-        }
+    const ID: &'static str = "thrive_list_completions";
+    const TITLE: &'static str = "List completions";
+    const DESCRIPTION: &'static str =
+        "List learning completion records in Thrive, optionally filtered by user or content.";
+    const ENDPOINT: &'static str = "GET /rest/v1/learning/completions";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage1000Bare::PAGING;
+    const RULES: &'static [Rule] = &[Rule::NotBefore {
+        field: "completedDateRangeEnd",
+        start: "completedDateRangeStart",
+    }];
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date_input(
+            "completedDateRangeStart",
+            p.completed_date_range_start.as_ref(),
+            out,
+        );
+        check_date_input(
+            "completedDateRangeEnd",
+            p.completed_date_range_end.as_ref(),
+            out,
+        );
     }
 }
+
+impl Tool for ListCompletions {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+    }
+}
+
+register_tool!(ListCompletions);

@@ -1,6 +1,7 @@
 //! `thrive_test_connection`: the cheapest authenticated read, reported as data.
 
 use crate::api::{ApiRequest, ApiResponse, CallMeta, DEFAULT_HOST};
+use crate::block::Block;
 use crate::error::{Error, ErrorCode, Result};
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
@@ -77,7 +78,7 @@ impl TestConnectionOutput {
     }
 }
 
-impl Tool for TestConnection {
+impl Block for TestConnection {
     type Params = TestConnectionParams;
     type Output = TestConnectionOutput;
 
@@ -86,7 +87,9 @@ impl Tool for TestConnection {
     const DESCRIPTION: &'static str = "Check that the Thrive credentials and host work, with the auth method, region and round-trip time.";
     const ENDPOINT: &'static str = "GET /rest/v1/audiences?page=1&perPage=1";
     const HINTS: Hints = Hints::READ;
+}
 
+impl Tool for TestConnection {
     /// One audience is the smallest documented authenticated read
     /// (`perPage` is documented for audiences; the paging of tags is disputed).
     fn request(_: &Self::Params) -> Result<ApiRequest> {

@@ -2,9 +2,11 @@
 
 use super::ContentOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::{HexId, Text};
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -18,19 +20,24 @@ pub struct GetContentParams {
     pub id: Text<HexId>,
 }
 
-declare_tool! {
-    GetContent {
-        id: "thrive_get_content",
-        title: "Get content",
-        description: "Get a single content record in Thrive by its ID.",
-        endpoint: "GET /rest/v1/contents/{id}",
-        hints: READ,
-        params: GetContentParams,
-        output: ContentOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
-        }
+/// Get a single content record in Thrive by its ID.
+pub struct GetContent;
+
+impl Block for GetContent {
+    type Params = GetContentParams;
+    type Output = ContentOutput;
+
+    const ID: &'static str = "thrive_get_content";
+    const TITLE: &'static str = "Get content";
+    const DESCRIPTION: &'static str = "Get a single content record in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/contents/{id}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetContent {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
     }
 }
+
+register_tool!(GetContent);

@@ -2,12 +2,14 @@
 
 use super::{CONTENT_TYPES, Content};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::check_date_input;
 use crate::params::{CommaList, DateText, Instant};
+use crate::register_tool;
 use crate::thrive::check_comma_list;
 use crate::thrive::common::Page;
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -29,34 +31,39 @@ pub struct QueryContentParams {
     pub updated_since: Option<DateText<Instant>>,
 }
 
-declare_tool! {
-    QueryContent {
-        id: "thrive_query_content",
-        title: "Query content",
-        description: "Query content records in Thrive with pagination and filtering options.",
-        endpoint: "GET /rest/v1/contents",
-        hints: READ,
-        params: QueryContentParams,
-        output: Page<Content>,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
+/// Query content records in Thrive with pagination and filtering options.
+pub struct QueryContent;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            check_comma_list("types", p.types.as_deref(), Some(&CONTENT_TYPES), out);
-            check_comma_list(
-                "omitTypes",
-                p.omit_types.as_deref(),
-                Some(&CONTENT_TYPES),
-                out,
-            );
-            check_date_input("updatedSince", p.updated_since.as_ref(), out);
-        }
+impl Block for QueryContent {
+    type Params = QueryContentParams;
+    type Output = Page<Content>;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            // Both filters are sent when both are given; Thrive then ignores
-            // `omitTypes`, as documented.
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
-        }
+    const ID: &'static str = "thrive_query_content";
+    const TITLE: &'static str = "Query content";
+    const DESCRIPTION: &'static str =
+        "Query content records in Thrive with pagination and filtering options.";
+    const ENDPOINT: &'static str = "GET /rest/v1/contents";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage1000By20::PAGING;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_comma_list("types", p.types.as_deref(), Some(&CONTENT_TYPES), out);
+        check_comma_list(
+            "omitTypes",
+            p.omit_types.as_deref(),
+            Some(&CONTENT_TYPES),
+            out,
+        );
+        check_date_input("updatedSince", p.updated_since.as_ref(), out);
     }
 }
+
+impl Tool for QueryContent {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        // Both filters are sent when both are given; Thrive then ignores
+        // `omitTypes`, as documented.
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+    }
+}
+
+register_tool!(QueryContent);

@@ -2,9 +2,11 @@
 
 use super::CategoryOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::{HexId, Text};
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,19 +19,24 @@ pub struct GetCpdCategoryParams {
     pub category_id: Text<HexId>,
 }
 
-declare_tool! {
-    GetCpdCategory {
-        id: "thrive_get_cpd_category",
-        title: "Get CPD category",
-        description: "Get a single CPD category in Thrive by its ID.",
-        endpoint: "GET /rest/v1/cpdCategories/{categoryId}",
-        hints: READ,
-        params: GetCpdCategoryParams,
-        output: CategoryOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.category_id])
-        }
+/// Get a single CPD category in Thrive by its ID.
+pub struct GetCpdCategory;
+
+impl Block for GetCpdCategory {
+    type Params = GetCpdCategoryParams;
+    type Output = CategoryOutput;
+
+    const ID: &'static str = "thrive_get_cpd_category";
+    const TITLE: &'static str = "Get CPD category";
+    const DESCRIPTION: &'static str = "Get a single CPD category in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdCategories/{categoryId}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetCpdCategory {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.category_id])
     }
 }
+
+register_tool!(GetCpdCategory);

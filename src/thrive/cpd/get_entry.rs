@@ -2,9 +2,11 @@
 
 use super::EntryOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::{HexId, Text};
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,19 +19,24 @@ pub struct GetCpdEntryParams {
     pub log_entry_id: Text<HexId>,
 }
 
-declare_tool! {
-    GetCpdEntry {
-        id: "thrive_get_cpd_entry",
-        title: "Get CPD entry",
-        description: "Get a single CPD log entry in Thrive by its ID.",
-        endpoint: "GET /rest/v1/cpdEntries/{logEntryId}",
-        hints: READ,
-        params: GetCpdEntryParams,
-        output: EntryOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.log_entry_id])
-        }
+/// Get a single CPD log entry in Thrive by its ID.
+pub struct GetCpdEntry;
+
+impl Block for GetCpdEntry {
+    type Params = GetCpdEntryParams;
+    type Output = EntryOutput;
+
+    const ID: &'static str = "thrive_get_cpd_entry";
+    const TITLE: &'static str = "Get CPD entry";
+    const DESCRIPTION: &'static str = "Get a single CPD log entry in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdEntries/{logEntryId}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetCpdEntry {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.log_entry_id])
     }
 }
+
+register_tool!(GetCpdEntry);

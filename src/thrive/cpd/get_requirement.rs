@@ -2,9 +2,11 @@
 
 use super::RequirementOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::{HexId, Text};
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,19 +19,24 @@ pub struct GetCpdRequirementParams {
     pub audience_requirement_id: Text<HexId>,
 }
 
-declare_tool! {
-    GetCpdRequirement {
-        id: "thrive_get_cpd_requirement",
-        title: "Get CPD requirement",
-        description: "Get a single CPD requirement summary in Thrive by its ID.",
-        endpoint: "GET /rest/v1/cpdRequirementSummaries/{audienceRequirementId}",
-        hints: READ,
-        params: GetCpdRequirementParams,
-        output: RequirementOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_requirement_id])
-        }
+/// Get a single CPD requirement summary in Thrive by its ID.
+pub struct GetCpdRequirement;
+
+impl Block for GetCpdRequirement {
+    type Params = GetCpdRequirementParams;
+    type Output = RequirementOutput;
+
+    const ID: &'static str = "thrive_get_cpd_requirement";
+    const TITLE: &'static str = "Get CPD requirement";
+    const DESCRIPTION: &'static str = "Get a single CPD requirement summary in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdRequirementSummaries/{audienceRequirementId}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetCpdRequirement {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_requirement_id])
     }
 }
+
+register_tool!(GetCpdRequirement);

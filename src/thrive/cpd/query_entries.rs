@@ -2,12 +2,14 @@
 
 use super::CpdEntry;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::{DateFormat, check_date};
 use crate::params::{DateText, SpaceDateTime};
+use crate::register_tool;
 use crate::rules::Rule;
 use crate::thrive::common::Page;
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -28,32 +30,36 @@ pub struct QueryCpdEntriesParams {
     pub entry_date_to: Option<DateText<SpaceDateTime>>,
 }
 
-declare_tool! {
-    QueryCpdEntries {
-        id: "thrive_query_cpd_entries",
-        title: "Query CPD entries",
-        description: "Query CPD log entries in Thrive and return results with pagination.",
-        endpoint: "GET /rest/v1/cpdEntries",
-        hints: READ,
-        params: QueryCpdEntriesParams,
-        output: Page<CpdEntry>,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
+/// Query CPD log entries in Thrive and return results with pagination.
+pub struct QueryCpdEntries;
 
-        const RULES: &'static [Rule] = &[Rule::NotBefore {
-            field: "entryDateTo",
-            start: "entryDateFrom",
-        }];
+impl Block for QueryCpdEntries {
+    type Params = QueryCpdEntriesParams;
+    type Output = Page<CpdEntry>;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            let (from, to) = (p.entry_date_from.as_deref(), p.entry_date_to.as_deref());
-            check_date("entryDateFrom", from, DateFormat::SpaceSeparated, out);
-            check_date("entryDateTo", to, DateFormat::SpaceSeparated, out);
-        }
+    const ID: &'static str = "thrive_query_cpd_entries";
+    const TITLE: &'static str = "Query CPD entries";
+    const DESCRIPTION: &'static str =
+        "Query CPD log entries in Thrive and return results with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdEntries";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
+    const RULES: &'static [Rule] = &[Rule::NotBefore {
+        field: "entryDateTo",
+        start: "entryDateFrom",
+    }];
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
-        }
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        let (from, to) = (p.entry_date_from.as_deref(), p.entry_date_to.as_deref());
+        check_date("entryDateFrom", from, DateFormat::SpaceSeparated, out);
+        check_date("entryDateTo", to, DateFormat::SpaceSeparated, out);
     }
 }
+
+impl Tool for QueryCpdEntries {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+    }
+}
+
+register_tool!(QueryCpdEntries);

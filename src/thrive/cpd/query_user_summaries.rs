@@ -2,13 +2,15 @@
 
 use super::CpdUserSummary;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::{CommaList, DateText, HexIds, LocalDateTime};
 use crate::params::{DateFormat, check_date};
+use crate::register_tool;
 use crate::rules::Rule;
 use crate::thrive::check_comma_list;
 use crate::thrive::common::Page;
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -30,33 +32,37 @@ pub struct QueryCpdUserSummariesParams {
     pub paging: crate::thrive::paging::PerPage1000,
 }
 
-declare_tool! {
-    QueryCpdUserSummaries {
-        id: "thrive_query_cpd_user_summaries",
-        title: "Query CPD user summaries",
-        description: "Query CPD user log summaries in Thrive and return results with pagination.",
-        endpoint: "GET /rest/v1/cpdUserLogSummaries",
-        hints: READ,
-        params: QueryCpdUserSummariesParams,
-        output: Page<CpdUserSummary>,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
+/// Query CPD user log summaries in Thrive and return results with pagination.
+pub struct QueryCpdUserSummaries;
 
-        const RULES: &'static [Rule] = &[Rule::NotBefore {
-            field: "entryDateTo",
-            start: "entryDateFrom",
-        }];
+impl Block for QueryCpdUserSummaries {
+    type Params = QueryCpdUserSummariesParams;
+    type Output = Page<CpdUserSummary>;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            let (from, to) = (Some(&*p.entry_date_from), Some(&*p.entry_date_to));
-            check_date("entryDateFrom", from, DateFormat::LocalDateTime, out);
-            check_date("entryDateTo", to, DateFormat::LocalDateTime, out);
-            check_comma_list("userIds", p.user_ids.as_deref(), None, out);
-        }
+    const ID: &'static str = "thrive_query_cpd_user_summaries";
+    const TITLE: &'static str = "Query CPD user summaries";
+    const DESCRIPTION: &'static str =
+        "Query CPD user log summaries in Thrive and return results with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdUserLogSummaries";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage1000::PAGING;
+    const RULES: &'static [Rule] = &[Rule::NotBefore {
+        field: "entryDateTo",
+        start: "entryDateFrom",
+    }];
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
-        }
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        let (from, to) = (Some(&*p.entry_date_from), Some(&*p.entry_date_to));
+        check_date("entryDateFrom", from, DateFormat::LocalDateTime, out);
+        check_date("entryDateTo", to, DateFormat::LocalDateTime, out);
+        check_comma_list("userIds", p.user_ids.as_deref(), None, out);
     }
 }
+
+impl Tool for QueryCpdUserSummaries {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+    }
+}
+
+register_tool!(QueryCpdUserSummaries);

@@ -2,6 +2,7 @@
 
 use super::EnrolmentOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
 use crate::tool::{Hints, Tool};
@@ -22,7 +23,7 @@ pub struct GetEnrolmentParams {
     pub enrolment_id: Required,
 }
 
-impl Tool for GetEnrolment {
+impl Block for GetEnrolment {
     type Params = GetEnrolmentParams;
     type Output = EnrolmentOutput;
 
@@ -33,7 +34,9 @@ impl Tool for GetEnrolment {
     const ENDPOINT: &'static str =
         "GET /rest/v1/assignments/{assignmentId}/enrolments/{enrolmentId}";
     const HINTS: Hints = Hints::READ;
+}
 
+impl Tool for GetEnrolment {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
         ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id, &p.enrolment_id])
     }

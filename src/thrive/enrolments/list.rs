@@ -2,12 +2,14 @@
 
 use super::{EnrolmentStatus, EnrolmentsOutput};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::Required;
 use crate::params::check_date_input;
 use crate::params::{DateText, Instant};
+use crate::register_tool;
 use crate::rules::Rule;
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -32,43 +34,47 @@ pub struct ListEnrolmentsParams {
     pub paging: crate::thrive::paging::PerPage100Bare,
 }
 
-declare_tool! {
-    ListEnrolments {
-        id: "thrive_list_enrolments",
-        title: "List enrolments",
-        description: "List enrolments for a compliance assignment in Thrive.",
-        endpoint: "GET /rest/v1/assignments/{assignmentId}/enrolments",
-        hints: READ,
-        params: ListEnrolmentsParams,
-        output: EnrolmentsOutput,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
-        const RULES: &'static [Rule] = &[
-            Rule::Requires {
-                field: "updatedAtTo",
-                needs: "updatedAtFrom",
-            },
-            Rule::NotBefore {
-                field: "updatedAtTo",
-                start: "updatedAtFrom",
-            },
-        ];
+/// List enrolments for a compliance assignment in Thrive.
+pub struct ListEnrolments;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            check_date_input("updatedAtFrom", p.updated_at_from.as_ref(), out);
-            check_date_input("updatedAtTo", p.updated_at_to.as_ref(), out);
-            // Reported at the missing field, so a form marks the one to fill in.
-            if p.updated_at_to.is_some() && p.updated_at_from.is_none() {
-                out.push(Violation::new(
-                    "/updatedAtFrom",
-                    "updatedAtTo requires updatedAtFrom",
-                ));
-            }
-        }
+impl Block for ListEnrolments {
+    type Params = ListEnrolmentsParams;
+    type Output = EnrolmentsOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.query_fields(p)
+    const ID: &'static str = "thrive_list_enrolments";
+    const TITLE: &'static str = "List enrolments";
+    const DESCRIPTION: &'static str = "List enrolments for a compliance assignment in Thrive.";
+    const ENDPOINT: &'static str = "GET /rest/v1/assignments/{assignmentId}/enrolments";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage100Bare::PAGING;
+    const RULES: &'static [Rule] = &[
+        Rule::Requires {
+            field: "updatedAtTo",
+            needs: "updatedAtFrom",
+        },
+        Rule::NotBefore {
+            field: "updatedAtTo",
+            start: "updatedAtFrom",
+        },
+    ];
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date_input("updatedAtFrom", p.updated_at_from.as_ref(), out);
+        check_date_input("updatedAtTo", p.updated_at_to.as_ref(), out);
+        // Reported at the missing field, so a form marks the one to fill in.
+        if p.updated_at_to.is_some() && p.updated_at_from.is_none() {
+            out.push(Violation::new(
+                "/updatedAtFrom",
+                "updatedAtTo requires updatedAtFrom",
+            ));
         }
     }
 }
+
+impl Tool for ListEnrolments {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.query_fields(p)
+    }
+}
+
+register_tool!(ListEnrolments);

@@ -2,11 +2,13 @@
 
 use super::{ManagerInput, check_references, managers_body};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::BulkOutput;
-use crate::tool::{Batching, declare_tool};
+use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -24,27 +26,31 @@ pub struct AddAudienceManagersParams {
     pub managers: JsonList<ManagerInput, 1, 0>,
 }
 
-declare_tool! {
-    AddAudienceManagers {
-        id: "thrive_add_audience_managers",
-        title: "Add audience managers",
-        description: "Add managers to a Thrive audience with their permissions.",
-        endpoint: "POST /rest/v1/audiences/{audienceId}/managers",
-        hints: CREATE,
-        params: AddAudienceManagersParams,
-        output: BulkOutput,
-    }
-    impl {
-        const BATCHING: Batching = crate::thrive::chunked("");
+/// Add managers to a Thrive audience with their permissions.
+pub struct AddAudienceManagers;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            p.managers.check("managers", out);
-            check_references("managers", p.managers.items(), out);
-        }
+impl Block for AddAudienceManagers {
+    type Params = AddAudienceManagersParams;
+    type Output = BulkOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
-                .body(managers_body(p.managers.items())?))
-        }
+    const ID: &'static str = "thrive_add_audience_managers";
+    const TITLE: &'static str = "Add audience managers";
+    const DESCRIPTION: &'static str = "Add managers to a Thrive audience with their permissions.";
+    const ENDPOINT: &'static str = "POST /rest/v1/audiences/{audienceId}/managers";
+    const HINTS: Hints = Hints::CREATE;
+    const BATCHING: Batching = crate::thrive::chunked("");
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.managers.check("managers", out);
+        check_references("managers", p.managers.items(), out);
     }
 }
+
+impl Tool for AddAudienceManagers {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
+            .body(managers_body(p.managers.items())?))
+    }
+}
+
+register_tool!(AddAudienceManagers);

@@ -2,9 +2,11 @@
 
 use super::ManagersOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,20 +19,25 @@ pub struct ListAudienceManagersParams {
     pub audience_id: Required,
 }
 
-declare_tool! {
-    ListAudienceManagers {
-        id: "thrive_list_audience_managers",
-        title: "List audience managers",
-        description: "List the managers of a Thrive audience.",
-        endpoint: "GET /rest/v1/audiences/{audienceId}/managers",
-        hints: READ,
-        params: ListAudienceManagersParams,
-        output: ManagersOutput,
-    }
-    impl {
-        // Not paginated: Thrive returns every manager in one bare array.
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
-        }
+/// List the managers of a Thrive audience.
+pub struct ListAudienceManagers;
+
+impl Block for ListAudienceManagers {
+    type Params = ListAudienceManagersParams;
+    type Output = ManagersOutput;
+
+    const ID: &'static str = "thrive_list_audience_managers";
+    const TITLE: &'static str = "List audience managers";
+    const DESCRIPTION: &'static str = "List the managers of a Thrive audience.";
+    const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}/managers";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for ListAudienceManagers {
+    // Not paginated: Thrive returns every manager in one bare array.
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])
     }
 }
+
+register_tool!(ListAudienceManagers);

@@ -1,10 +1,12 @@
 //! `thrive_remove_audience_manager`: `DELETE /rest/v1/audiences/{audienceId}/managers/{userId}`.
 
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::SuccessOutput;
-use crate::tool::declare_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -21,21 +23,26 @@ pub struct RemoveAudienceManagerParams {
     pub user_id: Required,
 }
 
-declare_tool! {
-    RemoveAudienceManager {
-        id: "thrive_remove_audience_manager",
-        title: "Remove audience manager",
-        description: "Remove a single manager from a Thrive audience.",
-        endpoint: "DELETE /rest/v1/audiences/{audienceId}/managers/{userId}",
-        hints: DESTROY,
-        params: RemoveAudienceManagerParams,
-        output: SuccessOutput,
-    }
-    impl {
-        // The response body is not documented: an empty 2xx body (or one without
-        // `success`) counts as success, as Sim does.
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id, &p.user_id])
-        }
+/// Remove a single manager from a Thrive audience.
+pub struct RemoveAudienceManager;
+
+impl Block for RemoveAudienceManager {
+    type Params = RemoveAudienceManagerParams;
+    type Output = SuccessOutput;
+
+    const ID: &'static str = "thrive_remove_audience_manager";
+    const TITLE: &'static str = "Remove audience manager";
+    const DESCRIPTION: &'static str = "Remove a single manager from a Thrive audience.";
+    const ENDPOINT: &'static str = "DELETE /rest/v1/audiences/{audienceId}/managers/{userId}";
+    const HINTS: Hints = Hints::DESTROY;
+}
+
+impl Tool for RemoveAudienceManager {
+    // The response body is not documented: an empty 2xx body (or one without
+    // `success`) counts as success, as Sim does.
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id, &p.user_id])
     }
 }
+
+register_tool!(RemoveAudienceManager);

@@ -2,11 +2,13 @@
 
 use super::{ManagerInput, check_references, managers_body};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::BulkOutput;
-use crate::tool::declare_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -25,27 +27,32 @@ pub struct ReplaceAudienceManagersParams {
     pub managers: JsonList<ManagerInput, 1, 0>,
 }
 
-declare_tool! {
-    ReplaceAudienceManagers {
-        id: "thrive_replace_audience_managers",
-        title: "Replace audience managers",
-        description: "Replace a Thrive audience's entire manager list with the given managers (does not support an empty array).",
-        endpoint: "PATCH /rest/v1/audiences/{audienceId}/managers",
-        hints: DESTROY,
-        params: ReplaceAudienceManagersParams,
-        output: BulkOutput,
-    }
-    impl {
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            p.managers.check("managers", out);
-            p.managers
-                .check_replace_limit("managers", crate::params::REPLACE_LIMIT, out);
-            check_references("managers", p.managers.items(), out);
-        }
+/// Replace a Thrive audience's entire manager list with the given managers (does not support an empty array).
+pub struct ReplaceAudienceManagers;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
-                .body(managers_body(p.managers.items())?))
-        }
+impl Block for ReplaceAudienceManagers {
+    type Params = ReplaceAudienceManagersParams;
+    type Output = BulkOutput;
+
+    const ID: &'static str = "thrive_replace_audience_managers";
+    const TITLE: &'static str = "Replace audience managers";
+    const DESCRIPTION: &'static str = "Replace a Thrive audience's entire manager list with the given managers (does not support an empty array).";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/audiences/{audienceId}/managers";
+    const HINTS: Hints = Hints::DESTROY;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.managers.check("managers", out);
+        p.managers
+            .check_replace_limit("managers", crate::params::REPLACE_LIMIT, out);
+        check_references("managers", p.managers.items(), out);
     }
 }
+
+impl Tool for ReplaceAudienceManagers {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
+            .body(managers_body(p.managers.items())?))
+    }
+}
+
+register_tool!(ReplaceAudienceManagers);

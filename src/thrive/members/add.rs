@@ -1,11 +1,13 @@
 //! `thrive_add_audience_members`: `POST /rest/v1/audiences/{audienceId}/members`.
 
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::BulkOutput;
-use crate::tool::{Batching, declare_tool};
+use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -22,26 +24,30 @@ pub struct AddAudienceMembersParams {
     pub users: JsonList<String, 1, 0>,
 }
 
-declare_tool! {
-    AddAudienceMembers {
-        id: "thrive_add_audience_members",
-        title: "Add audience members",
-        description: "Add members to a Thrive audience by email, ref, or id.",
-        endpoint: "POST /rest/v1/audiences/{audienceId}/members",
-        hints: CREATE,
-        params: AddAudienceMembersParams,
-        output: BulkOutput,
-    }
-    impl {
-        const BATCHING: Batching = crate::thrive::chunked("");
+/// Add members to a Thrive audience by email, ref, or id.
+pub struct AddAudienceMembers;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            p.users.check_texts("users", out);
-        }
+impl Block for AddAudienceMembers {
+    type Params = AddAudienceMembersParams;
+    type Output = BulkOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            let users = p.users.trimmed();
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
-        }
+    const ID: &'static str = "thrive_add_audience_members";
+    const TITLE: &'static str = "Add audience members";
+    const DESCRIPTION: &'static str = "Add members to a Thrive audience by email, ref, or id.";
+    const ENDPOINT: &'static str = "POST /rest/v1/audiences/{audienceId}/members";
+    const HINTS: Hints = Hints::CREATE;
+    const BATCHING: Batching = crate::thrive::chunked("");
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.users.check_texts("users", out);
     }
 }
+
+impl Tool for AddAudienceMembers {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let users = p.users.trimmed();
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
+    }
+}
+
+register_tool!(AddAudienceMembers);

@@ -2,10 +2,12 @@
 
 use super::AudienceMember;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::Page;
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -21,21 +23,25 @@ pub struct ListAudienceMembersParams {
     pub paging: crate::thrive::paging::PerPage1000OneBased,
 }
 
-declare_tool! {
-    ListAudienceMembers {
-        id: "thrive_list_audience_members",
-        title: "List audience members",
-        description: "List the members of a Thrive audience with pagination.",
-        endpoint: "GET /rest/v1/audiences/{audienceId}/members",
-        hints: READ,
-        params: ListAudienceMembersParams,
-        output: Page<AudienceMember>,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage1000OneBased::PAGING;
+/// List the members of a Thrive audience with pagination.
+pub struct ListAudienceMembers;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.paged(&p.paging))
-        }
+impl Block for ListAudienceMembers {
+    type Params = ListAudienceMembersParams;
+    type Output = Page<AudienceMember>;
+
+    const ID: &'static str = "thrive_list_audience_members";
+    const TITLE: &'static str = "List audience members";
+    const DESCRIPTION: &'static str = "List the members of a Thrive audience with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/audiences/{audienceId}/members";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage1000OneBased::PAGING;
+}
+
+impl Tool for ListAudienceMembers {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.paged(&p.paging))
     }
 }
+
+register_tool!(ListAudienceMembers);

@@ -1,11 +1,13 @@
 //! `thrive_replace_audience_members`: `PATCH /rest/v1/audiences/{audienceId}/members`.
 
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::BulkOutput;
-use crate::tool::declare_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -24,27 +26,32 @@ pub struct ReplaceAudienceMembersParams {
     pub users: JsonList<String, 1, 0>,
 }
 
-declare_tool! {
-    ReplaceAudienceMembers {
-        id: "thrive_replace_audience_members",
-        title: "Replace audience members",
-        description: "Replace a Thrive audience's entire members list with the given users (does not support an empty array).",
-        endpoint: "PATCH /rest/v1/audiences/{audienceId}/members",
-        hints: DESTROY,
-        params: ReplaceAudienceMembersParams,
-        output: BulkOutput,
-    }
-    impl {
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            p.users.check("users", out);
-            p.users
-                .check_replace_limit("users", crate::params::REPLACE_LIMIT, out);
-            p.users.check_not_blank("users", out);
-        }
+/// Replace a Thrive audience's entire members list with the given users (does not support an empty array).
+pub struct ReplaceAudienceMembers;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            let users = p.users.trimmed();
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
-        }
+impl Block for ReplaceAudienceMembers {
+    type Params = ReplaceAudienceMembersParams;
+    type Output = BulkOutput;
+
+    const ID: &'static str = "thrive_replace_audience_members";
+    const TITLE: &'static str = "Replace audience members";
+    const DESCRIPTION: &'static str = "Replace a Thrive audience's entire members list with the given users (does not support an empty array).";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/audiences/{audienceId}/members";
+    const HINTS: Hints = Hints::DESTROY;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.users.check("users", out);
+        p.users
+            .check_replace_limit("users", crate::params::REPLACE_LIMIT, out);
+        p.users.check_not_blank("users", out);
     }
 }
+
+impl Tool for ReplaceAudienceMembers {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let users = p.users.trimmed();
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
+    }
+}
+
+register_tool!(ReplaceAudienceMembers);

@@ -26,7 +26,7 @@ macro_rules! provisioning_tool {
         $id:literal, $title:literal, $description:literal;
         checks |$p:ident, $out:ident| $checks:block
     ) => {
-        impl crate::tool::Tool for $tool {
+        impl crate::block::Block for $tool {
             type Params = $params;
             type Output = super::ProvisioningOutput;
 
@@ -40,7 +40,9 @@ macro_rules! provisioning_tool {
                 super::check_envelope(&$p.envelope, $out);
                 $checks
             }
+        }
 
+        impl crate::tool::Tool for $tool {
             fn request(p: &Self::Params) -> crate::error::Result<crate::api::ApiRequest> {
                 let user = crate::wire::object_fields(p)?;
                 Ok(super::request(&p.envelope, $event, user))

@@ -1,11 +1,13 @@
 //! `thrive_add_user_tags`: `POST /rest/v1/users/{userId}/tags`.
 
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::MessageOutput;
-use crate::tool::{Batching, declare_tool};
+use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
@@ -26,26 +28,30 @@ pub struct AddUserTagsParams {
     pub tags: JsonList<String, 1, 0>,
 }
 
-declare_tool! {
-    AddUserTags {
-        id: "thrive_add_user_tags",
-        title: "Add user tags",
-        description: "Add one or more tags to a learner in Thrive.",
-        endpoint: "POST /rest/v1/users/{userId}/tags",
-        hints: CREATE,
-        params: AddUserTagsParams,
-        output: MessageOutput,
-    }
-    impl {
-        const BATCHING: Batching = crate::thrive::chunked("/tags");
+/// Add one or more tags to a learner in Thrive.
+pub struct AddUserTags;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            p.tags.check_texts("tags", out);
-        }
+impl Block for AddUserTags {
+    type Params = AddUserTagsParams;
+    type Output = MessageOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            let tags = p.tags.trimmed();
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?.body(json!({ "tags": tags })))
-        }
+    const ID: &'static str = "thrive_add_user_tags";
+    const TITLE: &'static str = "Add user tags";
+    const DESCRIPTION: &'static str = "Add one or more tags to a learner in Thrive.";
+    const ENDPOINT: &'static str = "POST /rest/v1/users/{userId}/tags";
+    const HINTS: Hints = Hints::CREATE;
+    const BATCHING: Batching = crate::thrive::chunked("/tags");
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.tags.check_texts("tags", out);
     }
 }
+
+impl Tool for AddUserTags {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let tags = p.tags.trimmed();
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?.body(json!({ "tags": tags })))
+    }
+}
+
+register_tool!(AddUserTags);

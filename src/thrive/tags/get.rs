@@ -2,9 +2,11 @@
 
 use super::TagOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,19 +19,24 @@ pub struct GetTagParams {
     pub tag_id: Required,
 }
 
-declare_tool! {
-    GetTag {
-        id: "thrive_get_tag",
-        title: "Get tag",
-        description: "Get a single tag in Thrive by its ID.",
-        endpoint: "GET /rest/v1/tags/{tagId}",
-        hints: READ,
-        params: GetTagParams,
-        output: TagOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.tag_id])
-        }
+/// Get a single tag in Thrive by its ID.
+pub struct GetTag;
+
+impl Block for GetTag {
+    type Params = GetTagParams;
+    type Output = TagOutput;
+
+    const ID: &'static str = "thrive_get_tag";
+    const TITLE: &'static str = "Get tag";
+    const DESCRIPTION: &'static str = "Get a single tag in Thrive by its ID.";
+    const ENDPOINT: &'static str = "GET /rest/v1/tags/{tagId}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetTag {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.tag_id])
     }
 }
+
+register_tool!(GetTag);

@@ -2,8 +2,10 @@
 
 use super::SkillLevelsOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -12,19 +14,24 @@ use serde::Deserialize;
 #[serde(rename_all = "camelCase")]
 pub struct GetSkillLevelsParams {}
 
-declare_tool! {
-    GetSkillLevels {
-        id: "thrive_get_skill_levels",
-        title: "Get skill levels",
-        description: "Get the available skill levels configured in Thrive.",
-        endpoint: "GET /rest/v1/skills/levels",
-        hints: READ,
-        params: GetSkillLevelsParams,
-        output: SkillLevelsOutput,
-    }
-    impl {
-        fn request(_: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[])
-        }
+/// Get the available skill levels configured in Thrive.
+pub struct GetSkillLevels;
+
+impl Block for GetSkillLevels {
+    type Params = GetSkillLevelsParams;
+    type Output = SkillLevelsOutput;
+
+    const ID: &'static str = "thrive_get_skill_levels";
+    const TITLE: &'static str = "Get skill levels";
+    const DESCRIPTION: &'static str = "Get the available skill levels configured in Thrive.";
+    const ENDPOINT: &'static str = "GET /rest/v1/skills/levels";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetSkillLevels {
+    fn request(_: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[])
     }
 }
+
+register_tool!(GetSkillLevels);

@@ -1,11 +1,13 @@
 //! `thrive_remove_user_tags`: `PATCH /rest/v1/users/{userId}/tags`.
 
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::MessageOutput;
-use crate::tool::{Batching, declare_tool};
+use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
@@ -26,28 +28,32 @@ pub struct RemoveUserTagsParams {
     pub tags: JsonList<String, 1, 0>,
 }
 
-declare_tool! {
-    RemoveUserTags {
-        id: "thrive_remove_user_tags",
-        title: "Remove user tags",
-        description: "Remove one or more tags from a learner in Thrive.",
-        endpoint: "PATCH /rest/v1/users/{userId}/tags",
-        hints: DESTROY,
-        params: RemoveUserTagsParams,
-        output: MessageOutput,
-    }
-    impl {
-        const BATCHING: Batching = crate::thrive::chunked("/value");
+/// Remove one or more tags from a learner in Thrive.
+pub struct RemoveUserTags;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            p.tags.check_texts("tags", out);
-        }
+impl Block for RemoveUserTags {
+    type Params = RemoveUserTagsParams;
+    type Output = MessageOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            let tags = p.tags.trimmed();
-            // A JSON-Patch-like object; `op` and `path` each have one allowed value.
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
-                .body(json!({ "op": "remove", "path": "tags", "value": tags })))
-        }
+    const ID: &'static str = "thrive_remove_user_tags";
+    const TITLE: &'static str = "Remove user tags";
+    const DESCRIPTION: &'static str = "Remove one or more tags from a learner in Thrive.";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/users/{userId}/tags";
+    const HINTS: Hints = Hints::DESTROY;
+    const BATCHING: Batching = crate::thrive::chunked("/value");
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.tags.check_texts("tags", out);
     }
 }
+
+impl Tool for RemoveUserTags {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let tags = p.tags.trimmed();
+        // A JSON-Patch-like object; `op` and `path` each have one allowed value.
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
+            .body(json!({ "op": "remove", "path": "tags", "value": tags })))
+    }
+}
+
+register_tool!(RemoveUserTags);

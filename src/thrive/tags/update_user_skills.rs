@@ -2,11 +2,13 @@
 
 use super::SkillInput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::MessageOutput;
-use crate::tool::{Batching, declare_tool};
+use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -39,59 +41,63 @@ fn level_value(level: f64) -> Value {
     }
 }
 
-declare_tool! {
-    UpdateUserSkills {
-        id: "thrive_update_user_skills",
-        title: "Update user skills",
-        description: "Update skills and levels for a learner in Thrive.",
-        endpoint: "PATCH /rest/v1/users/{userId}/skills",
-        hints: UPDATE,
-        params: UpdateUserSkillsParams,
-        output: MessageOutput,
-    }
-    impl {
-        const BATCHING: Batching = crate::thrive::chunked("/value");
+/// Update skills and levels for a learner in Thrive.
+pub struct UpdateUserSkills;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            p.skills.check("skills", out);
-            for (i, skill) in p.skills.items().iter().enumerate() {
-                if skill.tag_name.trim().is_empty() {
+impl Block for UpdateUserSkills {
+    type Params = UpdateUserSkillsParams;
+    type Output = MessageOutput;
+
+    const ID: &'static str = "thrive_update_user_skills";
+    const TITLE: &'static str = "Update user skills";
+    const DESCRIPTION: &'static str = "Update skills and levels for a learner in Thrive.";
+    const ENDPOINT: &'static str = "PATCH /rest/v1/users/{userId}/skills";
+    const HINTS: Hints = Hints::UPDATE;
+    const BATCHING: Batching = crate::thrive::chunked("/value");
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        p.skills.check("skills", out);
+        for (i, skill) in p.skills.items().iter().enumerate() {
+            if skill.tag_name.trim().is_empty() {
+                out.push(Violation::new(
+                    format!("/skills/{i}/tagName"),
+                    format!("skills[{i}].tagName must not be empty"),
+                ));
+            }
+            for (key, level) in [("level", skill.level), ("targetLevel", skill.target_level)] {
+                if let Some(level) = level.filter(|l| *l < MIN_LEVEL) {
                     out.push(Violation::new(
-                        format!("/skills/{i}/tagName"),
-                        format!("skills[{i}].tagName must not be empty"),
+                        format!("/skills/{i}/{key}"),
+                        format!("skills[{i}].{key} must be at least -1, got {level}"),
                     ));
-                }
-                for (key, level) in [("level", skill.level), ("targetLevel", skill.target_level)] {
-                    if let Some(level) = level.filter(|l| *l < MIN_LEVEL) {
-                        out.push(Violation::new(
-                            format!("/skills/{i}/{key}"),
-                            format!("skills[{i}].{key} must be at least -1, got {level}"),
-                        ));
-                    }
                 }
             }
         }
-
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            let skills: Vec<Value> = p
-                .skills
-                .items()
-                .iter()
-                .map(|s| {
-                    let mut item = Map::new();
-                    item.insert("tagName".into(), s.tag_name.trim().into());
-                    if let Some(level) = s.level {
-                        item.insert("level".into(), level_value(level));
-                    }
-                    if let Some(target) = s.target_level {
-                        item.insert("targetLevel".into(), level_value(target));
-                    }
-                    Value::Object(item)
-                })
-                .collect();
-            // A JSON-Patch-like object; `op` and `path` each have one allowed value.
-            Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
-                .body(json!({ "op": "update", "path": "skills", "value": skills })))
-        }
     }
 }
+
+impl Tool for UpdateUserSkills {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        let skills: Vec<Value> = p
+            .skills
+            .items()
+            .iter()
+            .map(|s| {
+                let mut item = Map::new();
+                item.insert("tagName".into(), s.tag_name.trim().into());
+                if let Some(level) = s.level {
+                    item.insert("level".into(), level_value(level));
+                }
+                if let Some(target) = s.target_level {
+                    item.insert("targetLevel".into(), level_value(target));
+                }
+                Value::Object(item)
+            })
+            .collect();
+        // A JSON-Patch-like object; `op` and `path` each have one allowed value.
+        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
+            .body(json!({ "op": "update", "path": "skills", "value": skills })))
+    }
+}
+
+register_tool!(UpdateUserSkills);

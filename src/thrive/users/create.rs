@@ -2,12 +2,14 @@
 
 use super::{LoginMethod, Role, UserOutput};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonObject;
 use crate::params::Required;
 use crate::params::{DateText, Day};
+use crate::register_tool;
 use crate::rules::Rule;
-use crate::tool::declare_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -52,46 +54,50 @@ pub struct CreateUserParams {
     pub additional_fields: Option<JsonObject>,
 }
 
-declare_tool! {
-    CreateUser {
-        id: "thrive_create_user",
-        title: "Create user",
-        description: "Create a new user in Thrive.",
-        endpoint: "POST /rest/v2/users",
-        hints: CREATE,
-        params: CreateUserParams,
-        output: UserOutput,
-    }
-    impl {
-        const RULES: &'static [Rule] = &[
-            Rule::RequiredUnless {
-                field: "email",
-                other: "loginMethod",
-                value: "ref",
-            },
-            Rule::NotBefore {
-                field: "endDate",
-                start: "startDate",
-            },
-        ];
+/// Create a new user in Thrive.
+pub struct CreateUser;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
-                out.push(Violation::new(
-                    "/email",
-                    "email is required unless the user signs in with their reference (loginMethod \"ref\")",
-                ));
-            }
-            super::check_profile(
-                p.start_date.as_ref(),
-                p.end_date.as_ref(),
-                p.additional_fields.as_ref(),
-                out,
-            );
-        }
+impl Block for CreateUser {
+    type Params = CreateUserParams;
+    type Output = UserOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
+    const ID: &'static str = "thrive_create_user";
+    const TITLE: &'static str = "Create user";
+    const DESCRIPTION: &'static str = "Create a new user in Thrive.";
+    const ENDPOINT: &'static str = "POST /rest/v2/users";
+    const HINTS: Hints = Hints::CREATE;
+    const RULES: &'static [Rule] = &[
+        Rule::RequiredUnless {
+            field: "email",
+            other: "loginMethod",
+            value: "ref",
+        },
+        Rule::NotBefore {
+            field: "endDate",
+            start: "startDate",
+        },
+    ];
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
+            out.push(Violation::new(
+                "/email",
+                "email is required unless the user signs in with their reference (loginMethod \"ref\")",
+            ));
         }
+        super::check_profile(
+            p.start_date.as_ref(),
+            p.end_date.as_ref(),
+            p.additional_fields.as_ref(),
+            out,
+        );
     }
 }
+
+impl Tool for CreateUser {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
+    }
+}
+
+register_tool!(CreateUser);

@@ -1,10 +1,12 @@
 //! `thrive_delete_user`: `DELETE /rest/v2/users/ref/{ref}`.
 
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
+use crate::register_tool;
 use crate::thrive::common::SuccessOutput;
-use crate::tool::declare_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -19,22 +21,28 @@ pub struct DeleteUserParams {
     pub r#ref: Required,
 }
 
-declare_tool! {
-    DeleteUser {
-        id: "thrive_delete_user",
-        title: "Delete user",
-        description: "Permanently delete (obfuscate) a user in Thrive by ref while retaining training history.",
-        endpoint: "DELETE /rest/v2/users/ref/{ref}",
-        hints: DESTROY,
-        params: DeleteUserParams,
-        output: SuccessOutput,
-    }
-    impl {
-        // The docs show a 200 whose body is not visible; an empty body (or
-        // one without `success`) counts as success.
+/// Permanently delete (obfuscate) a user in Thrive by ref while retaining training history.
+pub struct DeleteUser;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
-        }
+impl Block for DeleteUser {
+    type Params = DeleteUserParams;
+    type Output = SuccessOutput;
+
+    const ID: &'static str = "thrive_delete_user";
+    const TITLE: &'static str = "Delete user";
+    const DESCRIPTION: &'static str =
+        "Permanently delete (obfuscate) a user in Thrive by ref while retaining training history.";
+    const ENDPOINT: &'static str = "DELETE /rest/v2/users/ref/{ref}";
+    const HINTS: Hints = Hints::DESTROY;
+}
+
+impl Tool for DeleteUser {
+    // The docs show a 200 whose body is not visible; an empty body (or
+    // one without `success`) counts as success.
+
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
     }
 }
+
+register_tool!(DeleteUser);

@@ -2,9 +2,11 @@
 
 use super::FullUserOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -18,20 +20,26 @@ pub struct GetUserByIdParams {
     pub id: Required,
 }
 
-declare_tool! {
-    GetUserById {
-        id: "thrive_get_user_by_id",
-        title: "Get user by ID",
-        description: "Get a single user in Thrive by their ID and return basic user information.",
-        endpoint: "GET /rest/v1/user/{id}",
-        hints: READ,
-        params: GetUserByIdParams,
-        output: FullUserOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            // The singular `user` is deliberate: search is `/users`, by id is `/user/{id}`.
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
-        }
+/// Get a single user in Thrive by their ID and return basic user information.
+pub struct GetUserById;
+
+impl Block for GetUserById {
+    type Params = GetUserByIdParams;
+    type Output = FullUserOutput;
+
+    const ID: &'static str = "thrive_get_user_by_id";
+    const TITLE: &'static str = "Get user by ID";
+    const DESCRIPTION: &'static str =
+        "Get a single user in Thrive by their ID and return basic user information.";
+    const ENDPOINT: &'static str = "GET /rest/v1/user/{id}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetUserById {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        // The singular `user` is deliberate: search is `/users`, by id is `/user/{id}`.
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.id])
     }
 }
+
+register_tool!(GetUserById);

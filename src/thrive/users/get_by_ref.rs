@@ -2,9 +2,11 @@
 
 use super::BasicUserOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::Result;
 use crate::params::Required;
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -18,19 +20,25 @@ pub struct GetUserByRefParams {
     pub r#ref: Required,
 }
 
-declare_tool! {
-    GetUserByRef {
-        id: "thrive_get_user_by_ref",
-        title: "Get user by ref",
-        description: "Get a single user in Thrive by their ref and return basic user information.",
-        endpoint: "GET /rest/v1/users/ref/{ref}",
-        hints: READ,
-        params: GetUserByRefParams,
-        output: BasicUserOutput,
-    }
-    impl {
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
-        }
+/// Get a single user in Thrive by their ref and return basic user information.
+pub struct GetUserByRef;
+
+impl Block for GetUserByRef {
+    type Params = GetUserByRefParams;
+    type Output = BasicUserOutput;
+
+    const ID: &'static str = "thrive_get_user_by_ref";
+    const TITLE: &'static str = "Get user by ref";
+    const DESCRIPTION: &'static str =
+        "Get a single user in Thrive by their ref and return basic user information.";
+    const ENDPOINT: &'static str = "GET /rest/v1/users/ref/{ref}";
+    const HINTS: Hints = Hints::READ;
+}
+
+impl Tool for GetUserByRef {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])
     }
 }
+
+register_tool!(GetUserByRef);

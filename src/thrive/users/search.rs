@@ -2,12 +2,14 @@
 
 use super::{User, UserStatus, status_names};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::check_date_input;
 use crate::params::{CommaList, DateText, Instant};
+use crate::register_tool;
 use crate::thrive::check_comma_list;
 use crate::thrive::common::Page;
-use crate::tool::{Paging, declare_tool};
+use crate::tool::{Hints, Paging, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -30,39 +32,44 @@ pub struct SearchUsersParams {
     pub status: Option<UserStatus>,
 }
 
-declare_tool! {
-    SearchUsers {
-        id: "thrive_search_users",
-        title: "Search users",
-        description: "Search users in Thrive and return basic user information with pagination.",
-        endpoint: "GET /rest/v1/users",
-        hints: READ,
-        params: SearchUsersParams,
-        output: Page<User>,
-    }
-    impl {
-        const PAGING: Paging = crate::thrive::paging::PerPage1000Whole::PAGING;
+/// Search users in Thrive and return basic user information with pagination.
+pub struct SearchUsers;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            check_date_input("updatedSince", p.updated_since.as_ref(), out);
-            check_comma_list(
-                "statuses",
-                p.statuses.as_deref(),
-                Some(&status_names()),
-                out,
-            );
-            check_comma_list(
-                "omitStatuses",
-                p.omit_statuses.as_deref(),
-                Some(&status_names()),
-                out,
-            );
-        }
+impl Block for SearchUsers {
+    type Params = SearchUsersParams;
+    type Output = Page<User>;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            // Not documented: how `statuses`, `omitStatuses` and `status` combine.
-            // Each is sent (list items trimmed) and Thrive decides.
-            ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
-        }
+    const ID: &'static str = "thrive_search_users";
+    const TITLE: &'static str = "Search users";
+    const DESCRIPTION: &'static str =
+        "Search users in Thrive and return basic user information with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/users";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = crate::thrive::paging::PerPage1000Whole::PAGING;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date_input("updatedSince", p.updated_since.as_ref(), out);
+        check_comma_list(
+            "statuses",
+            p.statuses.as_deref(),
+            Some(&status_names()),
+            out,
+        );
+        check_comma_list(
+            "omitStatuses",
+            p.omit_statuses.as_deref(),
+            Some(&status_names()),
+            out,
+        );
     }
 }
+
+impl Tool for SearchUsers {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        // Not documented: how `statuses`, `omitStatuses` and `status` combine.
+        // Each is sent (list items trimmed) and Thrive decides.
+        ApiRequest::endpoint(Self::ENDPOINT, &[])?.query_fields(p)
+    }
+}
+
+register_tool!(SearchUsers);

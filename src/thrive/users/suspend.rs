@@ -2,11 +2,13 @@
 
 use super::UserOutput;
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::Required;
 use crate::params::check_date_input;
 use crate::params::{DateText, Day};
-use crate::tool::declare_tool;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -23,23 +25,29 @@ pub struct SuspendUserParams {
     pub end_date: Option<DateText<Day>>,
 }
 
-declare_tool! {
-    SuspendUser {
-        id: "thrive_suspend_user",
-        title: "Suspend user",
-        description: "Suspend a user in Thrive by ref, marking the account inactive.",
-        endpoint: "PATCH /rest/v2/users/ref/{ref}/suspend",
-        hints: UPDATE,
-        params: SuspendUserParams,
-        output: UserOutput,
-    }
-    impl {
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            check_date_input("endDate", p.end_date.as_ref(), out);
-        }
+/// Suspend a user in Thrive by ref, marking the account inactive.
+pub struct SuspendUser;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
-        }
+impl Block for SuspendUser {
+    type Params = SuspendUserParams;
+    type Output = UserOutput;
+
+    const ID: &'static str = "thrive_suspend_user";
+    const TITLE: &'static str = "Suspend user";
+    const DESCRIPTION: &'static str =
+        "Suspend a user in Thrive by ref, marking the account inactive.";
+    const ENDPOINT: &'static str = "PATCH /rest/v2/users/ref/{ref}/suspend";
+    const HINTS: Hints = Hints::UPDATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_date_input("endDate", p.end_date.as_ref(), out);
     }
 }
+
+impl Tool for SuspendUser {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
+    }
+}
+
+register_tool!(SuspendUser);

@@ -2,12 +2,14 @@
 
 use super::{LoginMethod, Role, UserOutput};
 use crate::api::ApiRequest;
+use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonObject;
 use crate::params::Required;
 use crate::params::{DateText, Day};
+use crate::register_tool;
 use crate::rules::Rule;
-use crate::tool::declare_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -60,36 +62,41 @@ pub struct UpdateUserParams {
     pub additional_fields: Option<JsonObject>,
 }
 
-declare_tool! {
-    UpdateUser {
-        id: "thrive_update_user",
-        title: "Update user",
-        description: "Update an existing user in Thrive by ref. Only the fields provided are changed.",
-        endpoint: "PATCH /rest/v2/users/ref/{ref}",
-        hints: UPDATE,
-        params: UpdateUserParams,
-        output: UserOutput,
-    }
-    impl {
-        const RULES: &'static [Rule] = &[Rule::NotBefore {
-            field: "endDate",
-            start: "startDate",
-        }];
+/// Update an existing user in Thrive by ref. Only the fields provided are changed.
+pub struct UpdateUser;
 
-        fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-            super::check_profile(
-                p.start_date.as_ref(),
-                p.end_date.as_ref(),
-                p.additional_fields.as_ref(),
-                out,
-            );
-        }
+impl Block for UpdateUser {
+    type Params = UpdateUserParams;
+    type Output = UserOutput;
 
-        fn request(p: &Self::Params) -> Result<ApiRequest> {
-            // Not documented: a PATCH with no field to change. It is sent as
-            // `{}` (Thrive should answer with the unchanged user) rather than
-            // refused, so a workflow may "touch" a user without failing.
-            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
-        }
+    const ID: &'static str = "thrive_update_user";
+    const TITLE: &'static str = "Update user";
+    const DESCRIPTION: &'static str =
+        "Update an existing user in Thrive by ref. Only the fields provided are changed.";
+    const ENDPOINT: &'static str = "PATCH /rest/v2/users/ref/{ref}";
+    const HINTS: Hints = Hints::UPDATE;
+    const RULES: &'static [Rule] = &[Rule::NotBefore {
+        field: "endDate",
+        start: "startDate",
+    }];
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        super::check_profile(
+            p.start_date.as_ref(),
+            p.end_date.as_ref(),
+            p.additional_fields.as_ref(),
+            out,
+        );
     }
 }
+
+impl Tool for UpdateUser {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        // Not documented: a PATCH with no field to change. It is sent as
+        // `{}` (Thrive should answer with the unchanged user) rather than
+        // refused, so a workflow may "touch" a user without failing.
+        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
+    }
+}
+
+register_tool!(UpdateUser);

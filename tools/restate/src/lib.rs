@@ -66,7 +66,6 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
-use thrive_blocks::catalogue::composite::connection_inputs;
 use thrive_blocks::params::Connection;
 use thrive_blocks::sync::{MemberSync, StepOutcome, SyncPlan, SyncReport, SyncStep};
 use thrive_blocks::{Catalogue, Context as ThriveContext, Delivery, Error, ErrorCode, RetryPolicy};
@@ -286,6 +285,20 @@ pub(crate) fn retry_wait(n: u32) -> Duration {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The connection inputs (`tenantId`, `apiKey`, `host`, `clientId`,
+/// `scope`) of a tool input, to pass on to the read-back tool.
+fn connection_inputs(input: &Value) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Some(map) = input.as_object() {
+        for field in Connection::FIELDS {
+            if let Some(v) = map.get(field).filter(|v| !v.is_null()) {
+                out.insert(field.to_owned(), v.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The catalogue context of every step: one attempt per call, so the
@@ -793,10 +806,16 @@ impl AudienceSync {
         let req = req.into_inner();
         ctx.set(INPUT_DIGEST, req.digest());
         let input = Shared::with_env(Value::Object(req.connection.clone()));
-        let connection = connection_inputs(&input);
         let tenant = tenant_of(&input)?;
+        let connection = input
+            .as_object()
+            .cloned()
+            .map(Connection::from_map)
+            .transpose()
+            .map_err(|e| TerminalError::new(e.message()))?
+            .ok_or_else(|| TerminalError::new("the connection must be a JSON object"))?;
         let shared = &self.0;
-        let sync = MemberSync::new(shared.catalogue, &shared.ctx, connection);
+        let sync = MemberSync::new(&shared.ctx, connection);
         let audience = req.audience_id.as_str();
         let users = req.users.as_slice();
         let deadline = match req.deadline_secs {

@@ -1,19 +1,19 @@
 //! Running a [`SyncPlan`]: reading the members and running one step, each
-//! through the catalogue's own list, add and remove tools.
+//! through the list, add and remove tools, called by type.
 
 use super::plan::{READ_PAGE, SyncPlan, SyncStep};
 use crate::Context;
 use crate::api::Progress;
-use crate::catalogue::Catalogue;
+use crate::call::{self, pages};
 use crate::error::{Error, ErrorCode, Result};
-use crate::thrive::members::AudienceMember;
+use crate::params::{Connection, JsonList, Required};
+use crate::thrive::common::BulkGroup;
+use crate::thrive::members::{
+    AddAudienceMembers, AddAudienceMembersParams, AudienceMember, ListAudienceMembers,
+    ListAudienceMembersParams, RemoveAudienceMember, RemoveAudienceMemberParams,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
-
-const LIST: &str = "thrive_list_audience_members";
-const ADD: &str = "thrive_add_audience_members";
-const REMOVE: &str = "thrive_remove_audience_member";
 
 /// Which kind of write failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -55,50 +55,33 @@ pub struct StepOutcome {
     pub failures: Vec<SyncFailure>,
 }
 
-/// Runs the steps of an audience-member sync through a catalogue, for one
-/// connection. Each method is one resumable unit: a durable engine calls
-/// [`MemberSync::plan`] once and [`MemberSync::run_step`] once per step,
-/// journaling each result; [`MemberSync::run_all`] runs them in a row.
+/// Runs the steps of an audience-member sync for one connection, calling
+/// the list, add and remove tools by type. Each method is one resumable
+/// unit: a durable engine calls [`MemberSync::plan`] once and
+/// [`MemberSync::run_step`] once per step, journaling each result;
+/// [`MemberSync::run_all`] runs them in a row.
 pub struct MemberSync<'a> {
-    catalogue: &'a Catalogue,
     ctx: &'a Context,
-    connection: Map<String, Value>,
+    connection: Connection,
 }
 
 impl<'a> MemberSync<'a> {
-    /// A sync for the connection inputs in `connection` (`tenantId`,
-    /// `apiKey`, `host`, ...; see [`crate::catalogue::composite::connection_inputs`]).
-    pub fn new(catalogue: &'a Catalogue, ctx: &'a Context, connection: Map<String, Value>) -> Self {
-        Self {
-            catalogue,
-            ctx,
-            connection,
-        }
-    }
-
-    fn input(&self, params: Value) -> Value {
-        let mut input = self.connection.clone();
-        if let Value::Object(params) = params {
-            input.extend(params);
-        }
-        Value::Object(input)
+    /// A sync as `connection`.
+    pub fn new(ctx: &'a Context, connection: Connection) -> Self {
+        Self { ctx, connection }
     }
 
     /// Every member of the audience, all pages (1,000 a page).
     pub async fn read_members(&self, audience_id: &str) -> Result<Vec<AudienceMember>> {
-        let input = self.input(json!({"audienceId": audience_id, "perPage": READ_PAGE}));
-        let mut pager = self.catalogue.pager(LIST, input, self.ctx)?;
+        let mut params = ListAudienceMembersParams {
+            audience_id: Required::new(audience_id),
+            paging: Default::default(),
+        };
+        params.paging.per_page = Some(READ_PAGE as u32);
+        let mut pager = pages::<ListAudienceMembers>(self.ctx, &self.connection, &params)?;
         let mut members = Vec::new();
-        while let Some(page) = pager.next_page().await {
-            for item in page? {
-                let member: AudienceMember = serde_json::from_value(item).map_err(|e| {
-                    Error::new(
-                        ErrorCode::InvalidResponse,
-                        format!("a member in the list could not be read: {e}"),
-                    )
-                })?;
-                members.push(member);
-            }
+        while let Some(page) = pager.next_page_as::<AudienceMember>().await {
+            members.extend(page?);
         }
         Ok(members)
     }
@@ -156,24 +139,29 @@ impl<'a> MemberSync<'a> {
         }
         match step {
             SyncStep::Add { users, .. } => {
-                let input = self.input(json!({"audienceId": audience_id, "users": users}));
-                let out = self.catalogue.execute(ADD, input, self.ctx).await?;
-                let result = &out["result"];
-                outcome.added += count_of(&result["success"]);
-                if let Some(failed) = result["failure"]["entities"].as_array() {
-                    for f in failed {
-                        outcome.failures.push(SyncFailure {
-                            operation: SyncOperation::Add,
-                            user: text(&f["reference"]),
-                            reason: text(&f["reason"]),
-                        });
-                    }
+                let params = AddAudienceMembersParams {
+                    audience_id: Required::new(audience_id),
+                    users: JsonList::from_items(users.clone()),
+                };
+                let out =
+                    call::call::<AddAudienceMembers>(self.ctx, &self.connection, &params).await?;
+                outcome.added += out.result.success.as_ref().map_or(0, count_of);
+                for f in out.result.failure.into_iter().flat_map(|f| f.entities) {
+                    outcome.failures.push(SyncFailure {
+                        operation: SyncOperation::Add,
+                        user: f.reference.unwrap_or_default(),
+                        reason: f.reason.unwrap_or_default(),
+                    });
                 }
             }
             SyncStep::Remove { users, .. } => {
                 let user = &users[call];
-                let input = self.input(json!({"audienceId": audience_id, "userRef": user}));
-                match self.catalogue.execute(REMOVE, input, self.ctx).await {
+                let params = RemoveAudienceMemberParams {
+                    audience_id: Required::new(audience_id),
+                    user_ref: Required::new(user.as_str()),
+                };
+                match call::call::<RemoveAudienceMember>(self.ctx, &self.connection, &params).await
+                {
                     Ok(_) => outcome.removed += 1,
                     Err(e) if e.code() == ErrorCode::NotFound => outcome.already_absent += 1,
                     Err(e) if is_per_user(&e) => outcome.failures.push(SyncFailure {
@@ -216,21 +204,13 @@ fn is_per_user(e: &Error) -> bool {
     matches!(e.status(), Some(400 | 409 | 422))
 }
 
-fn count_of(section: &Value) -> usize {
-    let n = &section["count"];
-    n.as_u64()
-        .or_else(|| n.as_f64().map(|f| f.max(0.0) as u64))
-        .map(|n| n as usize)
-        .or_else(|| section["entities"].as_array().map(Vec::len))
-        .unwrap_or(0)
-}
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+/// How many a bulk group counts: Thrive's `count`, else its entities.
+fn count_of(group: &BulkGroup) -> usize {
+    group
+        .count
+        .as_ref()
+        .and_then(|n| n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64)))
+        .map_or(group.entities.len(), |n| n as usize)
 }
 
 /// The sync's result: what the plan was and what the steps did.

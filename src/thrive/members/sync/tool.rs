@@ -4,14 +4,14 @@
 use super::{MemberSync, READ_PAGE, SyncPlan, SyncReport};
 use crate::Context;
 use crate::api::{ApiRequest, segment};
-use crate::catalogue::Catalogue;
-use crate::catalogue::composite::CompositeTool;
+use crate::block::Block;
+use crate::composite::Composite;
 use crate::error::{Result, Violation};
-use crate::params::JsonList;
+use crate::params::{Connection, JsonList};
+use crate::register_composite;
 use crate::tool::{Batching, Hints};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 /// Make an audience's members equal a list of any length.
 pub struct SyncAudienceMembers;
@@ -35,8 +35,7 @@ pub struct SyncAudienceMembersParams {
     pub dry_run: Option<bool>,
 }
 
-#[async_trait::async_trait]
-impl CompositeTool for SyncAudienceMembers {
+impl Block for SyncAudienceMembers {
     type Params = SyncAudienceMembersParams;
     type Output = SyncReport;
 
@@ -53,7 +52,10 @@ impl CompositeTool for SyncAudienceMembers {
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         p.users.check_texts("users", out);
     }
+}
 
+#[async_trait::async_trait]
+impl Composite for SyncAudienceMembers {
     fn first_request(p: &Self::Params) -> Result<ApiRequest> {
         let audience = segment("audienceId", &p.audience_id)?;
         Ok(ApiRequest::get(&["audiences", &audience, "members"])
@@ -62,12 +64,11 @@ impl CompositeTool for SyncAudienceMembers {
     }
 
     async fn run(
-        catalogue: &Catalogue,
-        connection: &Map<String, Value>,
-        p: Self::Params,
         ctx: &Context,
+        connection: &Connection,
+        p: SyncAudienceMembersParams,
     ) -> Result<SyncReport> {
-        let sync = MemberSync::new(catalogue, ctx, connection.clone());
+        let sync = MemberSync::new(ctx, connection.clone());
         if p.dry_run == Some(true) {
             let plan: SyncPlan = sync.plan(&p.audience_id, p.users.items()).await?;
             return Ok(SyncReport::new(&plan, &[], true));
@@ -76,4 +77,4 @@ impl CompositeTool for SyncAudienceMembers {
     }
 }
 
-crate::register_composite!(SyncAudienceMembers);
+register_composite!(SyncAudienceMembers);

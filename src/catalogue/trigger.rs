@@ -1,13 +1,11 @@
-//! The trigger registry: every [`Trigger`](super::Trigger) registered with
-//! `inventory`, with its schemas generated once, and the filters a user sets.
+//! A trigger in the catalogue: its schemas and flavours, made on first use,
+//! and the filters a user sets.
 
-use super::{
-    DynTrigger, TriggerEntry, TriggerFilters, TriggerMeta, TriggerSource, event_type_matches,
-};
+use crate::call::DynTool;
 use crate::error::{Error, ErrorCode, Result};
 use crate::flavours::{self, Flavour};
+use crate::triggers::{DynTrigger, TriggerFilters, TriggerMeta, TriggerSource, event_type_matches};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The event types a trigger's `eventTypes` filter offers: the trigger's
@@ -54,6 +52,8 @@ fn restrict_event_types(prop: &mut Value, event_types: &[&'static str]) {
 pub struct CatalogueTrigger {
     trigger: &'static dyn DynTrigger,
     meta: TriggerMeta,
+    /// The tool a polling trigger polls, found when the catalogue is built.
+    polled: Option<&'static dyn DynTool>,
     schemas: OnceLock<Schemas>,
     flavours: OnceLock<flavours::Derived>,
     validator: OnceLock<std::result::Result<jsonschema::Validator, String>>,
@@ -68,7 +68,7 @@ struct Schemas {
 }
 
 impl Schemas {
-    fn of(trigger: &dyn DynTrigger, meta: &TriggerMeta) -> Self {
+    fn of(trigger: &dyn DynTrigger, meta: &TriggerMeta, polled: Option<&dyn DynTool>) -> Self {
         let mut filters_schema = crate::schema::input_schema_for::<TriggerFilters>();
         if let Some(Value::Object(props)) = filters_schema.get_mut("properties") {
             props.retain(|name, _| meta.filters.contains(&name.as_str()));
@@ -91,13 +91,13 @@ impl Schemas {
             stated.extend(map.clone());
             filters_schema = Value::Object(stated);
         }
-        let mut payload_schema = trigger.payload_schema();
-        if let TriggerSource::Polling { tool, .. } = meta.source {
-            type_polled_item(&mut payload_schema, tool);
-        }
-        let input_schema = match meta.source {
-            TriggerSource::Polling { tool, .. } => with_connection(&filters_schema, tool),
-            TriggerSource::Webhook { .. } => filters_schema.clone(),
+        let mut payload_schema = trigger.output_schema();
+        let input_schema = match polled {
+            Some(tool) => {
+                type_polled_item(&mut payload_schema, tool);
+                with_connection(&filters_schema, tool)
+            }
+            None => filters_schema.clone(),
         };
         Self {
             payload: payload_schema,
@@ -108,10 +108,14 @@ impl Schemas {
 }
 
 impl CatalogueTrigger {
-    fn new(trigger: &'static dyn DynTrigger) -> Self {
+    pub(super) fn new(
+        trigger: &'static dyn DynTrigger,
+        polled: Option<&'static dyn DynTool>,
+    ) -> Self {
         Self {
             trigger,
-            meta: trigger.meta(),
+            meta: trigger.trigger_meta(),
+            polled,
             schemas: OnceLock::new(),
             flavours: OnceLock::new(),
             validator: OnceLock::new(),
@@ -120,7 +124,7 @@ impl CatalogueTrigger {
 
     fn schemas(&self) -> &Schemas {
         self.schemas
-            .get_or_init(|| Schemas::of(self.trigger, &self.meta))
+            .get_or_init(|| Schemas::of(self.trigger, &self.meta, self.polled))
     }
 
     /// The JSON Schema of what a user sets in the trigger's form: the
@@ -216,6 +220,11 @@ impl CatalogueTrigger {
         })
     }
 
+    /// The trigger's erased form (for a [`WebhookRoutes`](crate::triggers::WebhookRoutes)).
+    pub fn dyn_trigger(&self) -> &'static dyn DynTrigger {
+        self.trigger
+    }
+
     /// Static facts: id, title, description, event types, source, filters.
     pub fn meta(&self) -> &TriggerMeta {
         &self.meta
@@ -270,7 +279,7 @@ impl CatalogueTrigger {
         // The statuses the form offers are the enrolment statuses Thrive
         // documents; anything else would never match, so it is refused.
         for (i, status) in filters.statuses.iter().flatten().enumerate() {
-            if !super::filters::ENROLMENT_STATUSES.contains(&status.as_str()) {
+            if !crate::triggers::ENROLMENT_STATUSES.contains(&status.as_str()) {
                 return Err(Error::field(
                     format!("/statuses/{i}"),
                     format!(
@@ -311,12 +320,9 @@ impl CatalogueTrigger {
 
 /// A polling trigger's input: the connection inputs exactly as the polled
 /// tool takes them, then the filters.
-fn with_connection(filters: &Value, tool: &str) -> Value {
+fn with_connection(filters: &Value, tool: &dyn DynTool) -> Value {
     let mut input = filters.clone();
-    let Ok(tool) = crate::catalogue::Catalogue::global().get(tool) else {
-        return input;
-    };
-    let tool_input = tool.input_schema();
+    let tool_input = super::InputSchema::of(tool, &tool.meta()).schema;
     let mut props = serde_json::Map::new();
     for field in crate::params::Connection::FIELDS {
         if let Some(p) = tool_input["properties"].get(field) {
@@ -353,12 +359,9 @@ fn with_connection(filters: &Value, tool: &str) -> Value {
 /// payload schema names its fields (AI hosts refuse free-form objects, and
 /// a form or mapping UI can offer the fields): the items of the first list
 /// in the tool's output.
-fn type_polled_item(payload: &mut Value, tool: &str) {
-    let Ok(tool) = crate::catalogue::Catalogue::global().get(tool) else {
-        return;
-    };
-    let Some(items) = tool
-        .output_schema()
+fn type_polled_item(payload: &mut Value, tool: &dyn DynTool) {
+    let output = tool.output_schema();
+    let Some(items) = output
         .get("properties")
         .and_then(Value::as_object)
         .and_then(|props| props.values().find(|p| p["type"] == "array"))
@@ -376,58 +379,14 @@ fn type_polled_item(payload: &mut Value, tool: &str) {
     }
 }
 
-fn registry() -> &'static BTreeMap<&'static str, CatalogueTrigger> {
-    static REGISTRY: OnceLock<BTreeMap<&'static str, CatalogueTrigger>> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        inventory::iter::<TriggerEntry>
-            .into_iter()
-            .map(|e| {
-                let t = CatalogueTrigger::new(e.0);
-                (t.meta.id, t)
-            })
-            .collect()
-    })
-}
-
-/// Every registered trigger, in id order.
-pub fn all() -> impl Iterator<Item = &'static CatalogueTrigger> {
-    registry().values()
-}
-
-/// The trigger with `id`, or `unknown_tool`.
-pub fn find(id: &str) -> Result<&'static CatalogueTrigger> {
-    registry().get(id).ok_or_else(|| {
-        Error::new(
-            ErrorCode::UnknownTool,
-            format!("no trigger has the id {id:?}; `thrive-blocks list --triggers` shows them all"),
-        )
-    })
-}
-
-/// The webhook trigger that delivers `event_type` from `subscription`
-/// (the untyped pass-through when none is more specific).
-pub fn for_webhook(subscription: super::Subscription, event_type: &str) -> &'static str {
-    all()
-        .filter(|t| match t.meta.source {
-            TriggerSource::Webhook { subscriptions } => subscriptions.contains(&subscription),
-            TriggerSource::Polling { .. } => false,
-        })
-        .find(|t| t.covers(event_type))
-        .map_or(super::payloads::OnOtherEvent::ID, |t| t.meta.id)
-}
-
-use super::Trigger as _;
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_trigger_builds_its_schemas_on_first_use_only() {
-        let fresh: Vec<CatalogueTrigger> = inventory::iter::<TriggerEntry>
-            .into_iter()
-            .map(|e| CatalogueTrigger::new(e.0))
-            .collect();
+        let catalogue = crate::Catalogue::new();
+        let fresh: Vec<&CatalogueTrigger> = catalogue.triggers().collect();
         assert!(fresh.len() >= 9);
         assert!(
             fresh
@@ -445,6 +404,10 @@ mod tests {
         assert!(polled.flavours.get().is_none());
         let others = fresh.iter().filter(|t| t.meta.id != polled.meta.id);
         assert!(others.clone().all(|t| t.schemas.get().is_none()));
-        assert_eq!(polled.manifest(), find(polled.meta.id).unwrap().manifest());
+        let other = crate::Catalogue::new();
+        assert_eq!(
+            polled.manifest(),
+            other.trigger(polled.meta.id).unwrap().manifest()
+        );
     }
 }

@@ -1,0 +1,144 @@
+//! The JSON door's side of a tool: [`DynTool`], the object-safe form the
+//! catalogue stores, and [`Erased`], which gives every [`Tool`] one. It
+//! reads the params once from the checked input, builds the request, and
+//! runs the step through the typed path ([`super::send`]), serialising the
+//! typed output once.
+
+use crate::api::{Context, Prepared};
+use crate::block::DynBlock;
+use crate::error::{Result, Violation};
+use crate::tool::Tool;
+use crate::wire::{ApiRequest, ApiResponse, CallMeta, RawResponse, ToolMeta};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future, as object-safe traits return them.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The object-safe, JSON-in/JSON-out form of a [`Tool`]. Every `Tool` gets
+/// one through [`Erased`]; the catalogue stores these.
+pub trait DynTool: DynBlock {
+    /// Reads the parameters from the (already schema-checked) input, applies
+    /// the rules only a tool can check ([`check_rules`]), runs
+    /// [`Block::validate`] and builds the request. All problems are
+    /// returned together.
+    fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>>;
+    /// Sends a prepared step through the typed path ([`super::send`]) and
+    /// gives the typed output as JSON.
+    fn send<'a>(&'a self, ctx: &'a Context, prepared: &'a Prepared)
+    -> BoxFuture<'a, Result<Value>>;
+    /// Turns a 2xx response into the output JSON.
+    fn output(&self, response: ApiResponse) -> Result<Value>;
+    /// Turns a single call's unparsed 2xx answer into the output JSON
+    /// (what [`DynTool::output`] gives for the parsed body).
+    fn output_raw(&self, raw: RawResponse) -> Result<Value>;
+    /// Turns a failed call into output JSON where the tool reports failures
+    /// as data ([`Tool::recover`]); otherwise returns the error.
+    fn recover(&self, error: crate::Error, meta: &CallMeta) -> Result<Value>;
+}
+
+/// Adapts a [`Tool`] to [`DynTool`].
+pub struct Erased<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> Erased<T> {
+    /// The adapter value (zero-sized).
+    pub const NEW: Self = Self(std::marker::PhantomData);
+}
+
+impl<T: Tool> DynBlock for Erased<T> {
+    fn meta(&self) -> ToolMeta {
+        crate::block::meta_of::<T>()
+    }
+
+    fn params_schema(&self) -> Value {
+        crate::block::params_schema_of::<T>()
+    }
+
+    fn output_schema(&self) -> Value {
+        crate::block::output_schema_of::<T>()
+    }
+}
+
+impl<T: Tool> DynTool for Erased<T> {
+    fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>> {
+        let params = read_params::<T::Params>(input)?;
+        let mut problems = Vec::new();
+        check_rules(T::RULES, input, &mut problems);
+        super::checked_request::<T>(&params, problems)
+    }
+
+    fn send<'a>(
+        &'a self,
+        ctx: &'a Context,
+        prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<Value>> {
+        Box::pin(async move { to_json(super::send::<T>(ctx, prepared).await?) })
+    }
+
+    fn output(&self, response: ApiResponse) -> Result<Value> {
+        to_json(T::output(response)?)
+    }
+
+    fn output_raw(&self, raw: RawResponse) -> Result<Value> {
+        to_json(T::output_raw(raw)?)
+    }
+
+    fn recover(&self, error: crate::Error, meta: &CallMeta) -> Result<Value> {
+        to_json(T::recover(error, meta)?)
+    }
+}
+
+/// Reads typed params straight from the borrowed, schema-checked input (no
+/// copy of it).
+pub(crate) fn read_params<P: DeserializeOwned>(
+    input: &Value,
+) -> std::result::Result<P, Vec<Violation>> {
+    P::deserialize(input)
+        .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])
+}
+
+/// Applies the rules that only the tool can check ([`Rule::NotBefore`](crate::rules::Rule::NotBefore)) to
+/// an input that passed its schema. A range is compared only when both ends
+/// are dates in a layout Thrive documents (a malformed date is reported by
+/// its own check); a bare date counts as its midnight, and equal ends are
+/// allowed (whether Thrive's bounds are inclusive is not documented).
+pub(crate) fn check_rules(rules: &[crate::rules::Rule], input: &Value, out: &mut Vec<Violation>) {
+    for rule in rules {
+        let crate::rules::Rule::NotBefore { field, start } = *rule else {
+            continue;
+        };
+        let end_value = input.get(field).and_then(Value::as_str);
+        let start_value = input.get(start).and_then(Value::as_str);
+        let (Some(end_value), Some(start_value)) = (end_value, start_value) else {
+            continue;
+        };
+        if !crate::params::is_date_text(end_value) || !crate::params::is_date_text(start_value) {
+            continue;
+        }
+        let key = |s: &str| {
+            let s = s.trim();
+            let date = s.get(..10).unwrap_or(s).to_owned();
+            let clock = s.get(11..).unwrap_or("00:00:00").to_owned();
+            (date, clock)
+        };
+        if key(end_value) < key(start_value) {
+            out.push(Violation::new(
+                format!("/{field}"),
+                format!("{field} must not be before {start}"),
+            ));
+        }
+    }
+}
+
+/// Serialises a typed output once, for the JSON door.
+pub(crate) fn to_json<O: Serialize>(out: O) -> Result<Value> {
+    serde_json::to_value(out).map_err(|e| {
+        crate::Error::new(
+            crate::ErrorCode::InvalidResponse,
+            format!("output could not be serialised: {e}"),
+        )
+    })
+}
