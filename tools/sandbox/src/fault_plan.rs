@@ -46,7 +46,7 @@ pub(crate) struct FaultState {
     queue: VecDeque<OneShotFault>,
 }
 
-pub(crate) fn too_many(retry_after_secs: u64) -> ApiError {
+fn too_many(retry_after_secs: u64) -> ApiError {
     let value = HeaderValue::from_str(&retry_after_secs.to_string())
         .unwrap_or_else(|_| HeaderValue::from_static("1"));
     ApiError::new(
