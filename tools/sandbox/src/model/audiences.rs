@@ -1,6 +1,7 @@
 //! Audience, structure and manager records and their JSON views.
 //!
-//! Plain data: the operations on them are in `state`.
+//! Plain data: the rules that change them are in `state` (and the choices
+//! for undocumented behaviour are written there).
 
 use std::collections::HashSet;
 

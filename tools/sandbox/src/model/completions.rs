@@ -1,6 +1,7 @@
 //! Completion records and the completion list filter.
 //!
-//! Plain data: the operations on them are in `state`.
+//! Plain data: the rules that change them are in `state` (and the choices
+//! for undocumented behaviour are written there).
 
 use serde_json::{Value, json};
 

@@ -1,7 +1,12 @@
-//! Content and activity records, and the documented content types and
-//! activity actions.
+//! Content records and activity records (behaviour.md §15–16). Both are
+//! read-only through the API; activities are also appended when a completion
+//! is recorded.
 //!
-//! Plain data: the operations on them are in `state`.
+//! Choices: content and activity ids must match the documented 24-hex
+//! pattern (400 otherwise, checked in `routes`); activities carry an extra
+//! `contentType` field (seen in third-party live data) when they relate to
+//! content, and that is what the `contentType` filter matches. `timestampFrom`/`timestampTo` are
+//! inclusive, and a bare date as `timestampTo` covers the whole day.
 
 use serde_json::{Value, json};
 

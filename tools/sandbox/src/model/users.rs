@@ -1,6 +1,7 @@
 //! User records, the user store and its indexes.
 //!
-//! Plain data: the operations on them are in `state`.
+//! Plain data: the rules that change them are in `state` (and the choices
+//! for undocumented behaviour are written there).
 
 use std::collections::HashMap;
 

@@ -1,5 +1,6 @@
-//! Users: the stored record, its three documented views (v2 lifecycle object,
-//! v1 User, v1 BasicUser) and the lifecycle operations.
+//! Users: the lifecycle operations and the v1 views that need the rest of
+//! the tenant (the record, its store and the v2 lifecycle object are in
+//! `model::users`).
 //!
 //! Choices for undocumented behaviour:
 //! - A user created through the API has status `new` (never logged in);
