@@ -7,6 +7,13 @@
 //! which prints the cycle. A module's facade lines (`mod x;`, `pub use
 //! x::…;` in a `mod.rs` or `lib.rs`) are not counted as dependencies: they
 //! only give items a shorter name.
+//!
+//! Below those, the same question file by file (`architecture/file_graph.rs`)
+//! for `src/` and for the sandbox (`tools/sandbox/src`): no two files may
+//! import each other around a circle, except the knots listed in
+//! `KNOWN_CIRCLES`; and every sandbox import points down its
+//! `SANDBOX_LAYERS`, except those listed in `KNOWN_UPWARD`. Both lists fail
+//! once an entry is no longer needed, so they only shrink.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -457,5 +464,205 @@ fn the_scan_reads_grouped_and_root_paths() {
     assert_eq!(
         strip_comments("a // crate::x\nb /* crate::y */ c"),
         "a \nb  c"
+    );
+}
+
+// ----- Files: no import circle in `src/` or `tools/sandbox/src` -----
+//
+// The file graphs of `file_graph`: every file's imports resolved to the
+// file that defines what they name. A circle between files is a knot that
+// cannot be read, tested or moved one file at a time.
+
+mod file_graph;
+
+use file_graph::{Crate, FileGraph, Paths};
+
+/// The trees checked for circles between files, each with the paths that
+/// count as imports there. `src/` counts `crate::` and `super::` paths: its
+/// `mod.rs` files still call into children that import from them (seen
+/// with `Paths::All`), which is not yet held against it.
+const TREES: &[(&str, Paths)] = &[
+    ("src", Paths::CrateAndSuper),
+    ("tools/sandbox/src", Paths::All),
+];
+
+/// Circles between files left in on purpose, each as the files of the knot
+/// and why. A test below fails once a knot is gone or has changed, so the
+/// list only shrinks.
+const KNOWN_CIRCLES: &[(&[&str], &str)] = &[
+    (
+        &["src/host/http/mod.rs", "src/host/playground/mod.rs"],
+        "the HTTP server mounts the playground's pages, and the playground \
+         answers through the server's `status_for`/`into_response`",
+    ),
+    (
+        &[
+            "src/catalogue/composite.rs",
+            "src/catalogue/registry.rs",
+            "src/triggers/catalogue.rs",
+            "src/triggers/payloads.rs",
+            "src/triggers/receiver.rs",
+        ],
+        "the registry lists composites and triggers, while a composite runs \
+         its steps through the `Catalogue` and the trigger catalogue looks \
+         tools up in `Catalogue::global()` (the `triggers -> catalogue` \
+         edge of KNOWN, seen file by file)",
+    ),
+];
+
+fn file_graphs() -> Vec<FileGraph> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    TREES
+        .iter()
+        .map(|(dir, paths)| Crate::read(&root.join(dir), dir).graph(*paths))
+        .collect()
+}
+
+fn known_circle(knot: &BTreeSet<String>) -> Option<&'static str> {
+    KNOWN_CIRCLES
+        .iter()
+        .find(|(files, _)| files.len() == knot.len() && files.iter().all(|f| knot.contains(*f)))
+        .map(|(_, why)| *why)
+}
+
+#[test]
+fn no_two_files_import_each_other_around_a_circle() {
+    let graphs = file_graphs();
+    assert!(
+        graphs[0].contains_key("src/catalogue/registry.rs")
+            && graphs[1].contains_key("tools/sandbox/src/state/mod.rs"),
+        "the scan found both trees"
+    );
+    let mut report = Vec::new();
+    for graph in &graphs {
+        for knot in file_graph::knots(graph) {
+            if known_circle(&knot).is_none() {
+                report.push(file_graph::describe(graph, &knot));
+            }
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "import circles between files:\n{}",
+        report.join("\n")
+    );
+}
+
+#[test]
+fn every_known_circle_is_still_there() {
+    let knots: Vec<BTreeSet<String>> = file_graphs().iter().flat_map(file_graph::knots).collect();
+    for (files, why) in KNOWN_CIRCLES {
+        let now = knots.iter().find(|k| files.iter().any(|f| k.contains(*f)));
+        let same =
+            now.is_some_and(|k| k.len() == files.len() && files.iter().all(|f| k.contains(*f)));
+        assert!(
+            same,
+            "the known circle {files:?} ({why}) is no longer there as listed (now: {now:?}); \
+             remove it from KNOWN_CIRCLES, or list what is left of it"
+        );
+    }
+}
+
+// ----- Layers of the sandbox: every import points down -----
+
+/// The sandbox's top-level modules from the bottom up. A file may import
+/// from its own layer or below; anything else is an upward import.
+const SANDBOX_LAYERS: &[&[&str]] = &[
+    // Plain parts: settings, errors, time, ids, body field checks, records.
+    &["config", "error", "time", "rng", "fields", "model"],
+    // What the state holds: counters, token table, fault plan, outbox.
+    &["stats", "tokens", "fault_plan", "outbox"],
+    // The records, their operations and the shared handle.
+    &["state"],
+    // HTTP request parsing.
+    &["request"],
+    // Services over the state.
+    &["auth", "faults", "webhooks", "seed", "persist"],
+    // The HTTP surface.
+    &["routes"],
+    // The loopback server.
+    &["server"],
+];
+
+/// Upward imports between sandbox files left in on purpose, as (from, to,
+/// why). A test below fails once one is no longer there.
+const KNOWN_UPWARD: &[(&str, &str, &str)] = &[];
+
+/// The layer of a sandbox file (by its top-level module), or `None`.
+fn sandbox_layer(file: &str) -> Option<usize> {
+    let rel = file.strip_prefix("tools/sandbox/src/")?;
+    let module = rel.split('/').next()?.trim_end_matches(".rs");
+    SANDBOX_LAYERS
+        .iter()
+        .position(|layer| layer.contains(&module))
+}
+
+/// Every upward import of the sandbox as (from, to).
+fn sandbox_upward_imports() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = "tools/sandbox/src";
+    let graph = Crate::read(&root.join(dir), dir).graph(Paths::All);
+    let mut upward = Vec::new();
+    for (from, targets) in &graph {
+        let low = sandbox_layer(from)
+            .unwrap_or_else(|| panic!("{from} is in no layer: add its module to SANDBOX_LAYERS"));
+        for to in targets {
+            let high = sandbox_layer(to)
+                .unwrap_or_else(|| panic!("{to} is in no layer: add its module to SANDBOX_LAYERS"));
+            if high > low {
+                upward.push((from.clone(), to.clone()));
+            }
+        }
+    }
+    upward
+}
+
+#[test]
+fn every_sandbox_import_points_down() {
+    let unknown: Vec<String> = sandbox_upward_imports()
+        .into_iter()
+        .filter(|(from, to)| !KNOWN_UPWARD.iter().any(|(f, t, _)| f == from && t == to))
+        .map(|(from, to)| format!("{from} -> {to}"))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "upward imports in the sandbox (see SANDBOX_LAYERS):\n{}",
+        unknown.join("\n")
+    );
+}
+
+#[test]
+fn every_known_upward_import_is_still_there() {
+    let upward = sandbox_upward_imports();
+    for (from, to, why) in KNOWN_UPWARD {
+        assert!(
+            upward.iter().any(|(f, t)| f == from && t == to),
+            "{from} -> {to} ({why}) is no longer an upward import; remove it from KNOWN_UPWARD"
+        );
+    }
+}
+
+#[test]
+fn the_file_scan_resolves_paths_to_the_defining_file() {
+    let code =
+        file_graph::clean("use a::{b::{C, D as E}, f}; // crate::x\nlet s = \"crate::y {\";");
+    assert_eq!(code, "use a::{b::{C, D as E}, f}; \nlet s = \"\";");
+    let paths = file_graph::use_tree("a::{b::{C, D as E}, self, f};");
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|p| format!("{}={}", p.segments.join("::"), p.name))
+        .collect();
+    assert_eq!(shown, ["a::b::C=C", "a::b::D=E", "a::self=a", "a::f=f"]);
+    let facade = file_graph::without_facade("mod a;\npub use a::{\n    B,\n};\nuse crate::c::D;\n");
+    assert_eq!(facade.trim(), "use crate::c::D;");
+    let mut g = FileGraph::new();
+    for (a, b) in [("x", "y"), ("y", "z"), ("z", "x"), ("z", "w")] {
+        g.entry(a.into()).or_default().insert(b.into());
+    }
+    let knots = file_graph::knots(&g);
+    assert_eq!(knots.len(), 1);
+    assert_eq!(
+        file_graph::shortest_circle(&g, &knots[0], "x"),
+        ["x", "y", "z", "x"]
     );
 }

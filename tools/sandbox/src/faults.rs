@@ -1,10 +1,10 @@
 //! Fault injection and per-route counting: the "gateway" in front of the
-//! handlers.
+//! handlers. What to inject is decided by the fault plan (`fault_plan`).
 //!
 //! Faults apply to `/rest/*` (and to the token endpoint when
 //! [`crate::SandboxConfig::faults_on_token_endpoint`] is set). For each such
-//! request, in order: one queued [`OneShotFault`] if any, else the rate-based
-//! rolls of [`Faults`] (drop, then 429, then 5xx). Latency is added before
+//! request, in order: one queued [`crate::OneShotFault`] if any, else the rate-based
+//! rolls of [`crate::Faults`] (drop, then 429, then 5xx). Latency is added before
 //! the outcome; a slow body is applied to responses that got through. Failed
 //! requests never reach authentication or the handlers, so they change no
 //! state.
@@ -13,7 +13,6 @@
 //! writing a byte (see `server.rs`), which a client sees as an empty reply or
 //! a reset.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,113 +23,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::Notify;
 
-use crate::config::Faults;
-use crate::error::ApiError;
-use crate::rng::Rng;
+use crate::fault_plan::{Decision, server_error};
 use crate::state::SandboxState;
-
-/// A fault for exactly one upcoming affected request, queued with
-/// [`crate::Sandbox::queue_faults`]. Queued faults are used before the
-/// rate-based ones and do not consume the random stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OneShotFault {
-    /// `429 Too Many Requests` with `Retry-After: <secs>`.
-    TooManyRequests {
-        /// The `Retry-After` value in seconds.
-        retry_after_secs: u64,
-    },
-    /// An error answer with this status (e.g. 500, 502, 503) and the Thrive
-    /// error body.
-    Status(u16),
-    /// Close the connection without a response.
-    Drop,
-}
-
-/// What the gateway does with one request.
-#[derive(Clone, Debug)]
-pub(crate) enum Decision {
-    /// Handle normally.
-    Pass,
-    /// Answer with this injected error.
-    Fail(ApiError),
-    /// Close the connection without a response.
-    Drop,
-}
-
-/// The live fault settings, their random stream and the one-shot queue.
-#[derive(Debug)]
-pub(crate) struct FaultState {
-    pub faults: Faults,
-    rng: Rng,
-    queue: VecDeque<OneShotFault>,
-}
-
-fn too_many(retry_after_secs: u64) -> ApiError {
-    let value = HeaderValue::from_str(&retry_after_secs.to_string())
-        .unwrap_or_else(|_| HeaderValue::from_static("1"));
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        format!("Rate limit exceeded; retry after {retry_after_secs} second(s)"),
-    )
-    .with_header(header::RETRY_AFTER, value)
-}
-
-fn server_error(status: u16) -> ApiError {
-    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    ApiError::new(
-        code,
-        format!(
-            "{} (injected by the sandbox)",
-            crate::error::reason_phrase(code.as_u16())
-        ),
-    )
-}
-
-impl FaultState {
-    /// Settings `faults`, random stream from `seed`.
-    pub(crate) fn new(faults: Faults, seed: u64) -> Self {
-        FaultState {
-            faults,
-            rng: Rng::new(seed, 0xFA17),
-            queue: VecDeque::new(),
-        }
-    }
-
-    /// Queues one-shot faults.
-    pub(crate) fn enqueue(&mut self, faults: impl IntoIterator<Item = OneShotFault>) {
-        self.queue.extend(faults);
-    }
-
-    /// Forgets queued one-shot faults.
-    pub(crate) fn clear_queue(&mut self) {
-        self.queue.clear();
-    }
-
-    /// Decides the fate of one affected request.
-    pub(crate) fn decide(&mut self) -> Decision {
-        if let Some(one) = self.queue.pop_front() {
-            return match one {
-                OneShotFault::TooManyRequests { retry_after_secs } => {
-                    Decision::Fail(too_many(retry_after_secs))
-                }
-                OneShotFault::Status(code) => Decision::Fail(server_error(code)),
-                OneShotFault::Drop => Decision::Drop,
-            };
-        }
-        let f = self.faults;
-        if self.rng.chance(f.rate_drop) {
-            return Decision::Drop;
-        }
-        if self.rng.chance(f.rate_429) {
-            return Decision::Fail(too_many(f.retry_after_secs));
-        }
-        if self.rng.chance(f.rate_5xx) {
-            let code = *self.rng.pick(&[500u16, 502, 503]);
-            return Decision::Fail(server_error(code));
-        }
-        Decision::Pass
-    }
-}
 
 /// Lets a request ask its connection task to close the socket at once.
 /// The server puts one in every request's extensions.

@@ -26,15 +26,16 @@
 
 use serde_json::{Value, json};
 
+use crate::config::SandboxConfig;
+use crate::model::assignments::{Assignment, Enrolment, EnrolmentStatus, HistoryEntry};
+use crate::model::audiences::{Audience, Category, Manager, Permissions};
+use crate::model::completions::Completion;
+use crate::model::content::{Activity, Content, ContentHistory};
+use crate::model::cpd::{CpdCategory, CpdEntry, CpdRequirement};
+use crate::model::tags::Tag;
+use crate::model::users::{UserSkill, UserStatus};
 use crate::rng::Rng;
 use crate::state::Db;
-use crate::state::assignments::{Assignment, Enrolment, EnrolmentStatus, HistoryEntry};
-use crate::state::audiences::{Audience, Category, Manager, Permissions};
-use crate::state::completions::Completion;
-use crate::state::content::{Activity, Content, ContentHistory};
-use crate::state::cpd::{CpdCategory, CpdEntry, CpdRequirement};
-use crate::state::tags::Tag;
-use crate::state::users::{UserSkill, UserStatus};
 use crate::time::{DAY_MS, Millis, format_millis, millis_from_parts};
 
 const FIRST_NAMES: [&str; 64] = [
@@ -506,6 +507,16 @@ struct Team {
 }
 
 /// Fills `db` with the demo tenant.
+/// The tenant for `config`: the demo data of `config.seed`, or only the
+/// tenant configuration when `config.empty`.
+pub(crate) fn tenant(config: &SandboxConfig) -> Db {
+    let mut db = Db::empty(config);
+    if !config.empty {
+        populate(&mut db, config.seed);
+    }
+    db
+}
+
 pub(crate) fn populate(db: &mut Db, seed: u64) {
     let mut rng = Rng::new(seed, 0x5EED);
     let now = anchor();

@@ -15,8 +15,12 @@ use tokio::task::{JoinHandle, JoinSet};
 use tower_service::Service;
 
 use crate::config::{DemoCredentials, Faults, SandboxConfig};
-use crate::faults::{ConnControl, OneShotFault};
+use crate::fault_plan::OneShotFault;
+use crate::faults::ConnControl;
+use crate::outbox::WebhookConfig;
+use crate::persist::Journal;
 use crate::routes;
+use crate::seed;
 use crate::state::SandboxState;
 use crate::stats::Stats;
 
@@ -52,18 +56,18 @@ impl Sandbox {
         addr: SocketAddr,
         path: &std::path::Path,
     ) -> io::Result<Sandbox> {
-        let journal = crate::persist::Journal::open(path, &config)?;
+        let journal = Journal::open(path, &config)?;
         Self::start_inner(config, addr, Some(journal)).await
     }
 
     async fn start_inner(
         config: SandboxConfig,
         addr: SocketAddr,
-        journal: Option<crate::persist::Journal>,
+        journal: Option<Journal>,
     ) -> io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = SandboxState::new(config.clone());
+        let state = SandboxState::new(config.clone(), seed::tenant(&config));
         let router = routes::router(state.clone());
         let router = match journal {
             Some(journal) => {
@@ -117,6 +121,11 @@ impl Sandbox {
     /// Replaces the fault settings at runtime.
     pub fn set_faults(&self, faults: Faults) {
         self.state.set_faults(faults);
+    }
+
+    /// See [`SandboxState::set_webhooks`].
+    pub fn set_webhooks(&self, config: WebhookConfig) {
+        self.state.set_webhooks(config);
     }
 
     /// Queues one-shot faults for the next affected requests.

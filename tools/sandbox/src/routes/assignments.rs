@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::routing::get;
 use serde_json::Value;
 
-use super::{ApiResult, created, deleted, ok};
+use super::common::{ApiResult, created, deleted, ok};
 use crate::error::ApiError;
+use crate::model::assignments::EnrolmentStatus;
 use crate::request::{PageSpec, PathParams, QueryParams, json_object};
 use crate::state::SandboxState;
-use crate::state::assignments::EnrolmentStatus;
 use crate::time::{now_millis, upper_bound};
 
 pub(super) fn routes() -> Router<SandboxState> {

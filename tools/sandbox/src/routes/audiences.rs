@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::routing::{delete, get, patch};
 use serde_json::Value;
 
-use super::{ApiResult, created, deleted, ok, with_status};
+use super::common::{ApiResult, created, deleted, ok, with_status};
 use crate::request::{PageSpec, PathParams, QueryParams, json_array, json_object};
 use crate::state::SandboxState;
 use crate::time::now_millis;

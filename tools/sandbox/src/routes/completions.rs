@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::routing::get;
 use serde_json::Value;
 
-use super::{ApiResult, ok, with_status};
+use super::common::{ApiResult, ok, with_status};
 use crate::error::ApiError;
+use crate::model::completions::{Completion, CompletionFilter};
 use crate::request::{PageSpec, PathParams, QueryParams, json_object};
 use crate::state::SandboxState;
-use crate::state::completions::{Completion, CompletionFilter};
 use crate::time::{now_millis, upper_bound};
 
 pub(super) fn routes() -> Router<SandboxState> {

@@ -4,12 +4,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use super::{ApiResult, ok};
+use super::common::{ApiResult, check_hex_id, ok};
 use crate::error::ApiError;
+use crate::model::content::{ACTIONS, Activity, CONTENT_TYPES, Content};
 use crate::request::{PageSpec, PathParams, QueryParams};
-use crate::rng::is_hex24;
 use crate::state::SandboxState;
-use crate::state::content::{ACTIONS, Activity, CONTENT_TYPES, Content};
 use crate::time::{parse_space_format, upper_bound};
 
 pub(super) fn routes() -> Router<SandboxState> {
@@ -18,17 +17,6 @@ pub(super) fn routes() -> Router<SandboxState> {
         .route("/rest/v1/contents/{id}", get(get_content))
         .route("/rest/v1/activities", get(query_activities))
         .route("/rest/v1/activity/{id}", get(get_activity))
-}
-
-/// 400 unless `id` has the documented 24-hex form.
-pub(super) fn check_hex_id(id: &str) -> Result<(), ApiError> {
-    if is_hex24(id) {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(
-            "id must be a 24-character hexadecimal string",
-        ))
-    }
 }
 
 async fn get_content(

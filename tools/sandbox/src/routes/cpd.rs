@@ -5,12 +5,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
-use super::content::check_hex_id;
-use super::{ApiResult, ok};
+use super::common::{ApiResult, check_hex_id, ok};
 use crate::error::ApiError;
+use crate::model::cpd::{CpdCategory, CpdRequirement};
 use crate::request::{PageSpec, PathParams, QueryParams};
 use crate::state::SandboxState;
-use crate::state::cpd::{CpdCategory, CpdRequirement};
 use crate::time::{parse_space_format, parse_t_format, upper_bound};
 
 pub(super) fn routes() -> Router<SandboxState> {

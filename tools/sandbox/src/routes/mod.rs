@@ -8,52 +8,24 @@
 
 mod assignments;
 mod audiences;
+mod common;
 mod completions;
 mod content;
 mod cpd;
+mod provisioning;
 mod tags;
 mod users;
 
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
-use serde_json::{Value, json};
 
-use crate::auth;
-use crate::config::DeleteResponseMode;
 use crate::error::ApiError;
-use crate::faults;
 use crate::state::SandboxState;
-
-/// What handlers return.
-pub(crate) type ApiResult = Result<Response, ApiError>;
-
-/// `200` with a JSON body.
-pub(crate) fn ok(body: Value) -> Response {
-    (StatusCode::OK, Json(body)).into_response()
-}
-
-/// `201` with a JSON body (the sandbox's choice for creates).
-pub(crate) fn created(body: Value) -> Response {
-    (StatusCode::CREATED, Json(body)).into_response()
-}
-
-/// Any status with a JSON body.
-pub(crate) fn with_status(status: StatusCode, body: Value) -> Response {
-    (status, Json(body)).into_response()
-}
-
-/// The success answer of delete-style calls, per
-/// [`crate::SandboxConfig::delete_response`].
-pub(crate) fn deleted(state: &SandboxState) -> Response {
-    match state.shared.config.delete_response {
-        DeleteResponseMode::JsonSuccess => ok(json!({ "success": true })),
-        DeleteResponseMode::NoContent => StatusCode::NO_CONTENT.into_response(),
-    }
-}
+use crate::{auth, faults, webhooks};
 
 async fn not_found(State(state): State<SandboxState>, request: Request) -> Response {
     state.count_route(request.method().as_str(), "<unmatched>");
@@ -103,11 +75,8 @@ pub(crate) fn router(state: SandboxState) -> Router {
         .merge(content::routes())
         .merge(cpd::routes())
         .merge(tags::routes())
-        .merge(crate::webhooks::provisioning_routes())
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            crate::webhooks::emit_layer,
-        ))
+        .merge(provisioning::routes())
+        .route_layer(from_fn_with_state(state.clone(), webhooks::emit_layer))
         .route_layer(from_fn_with_state(state.clone(), auth::require_auth));
     Router::new()
         .merge(rest)

@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::routing::{get, patch, post};
 use serde_json::Value;
 
-use super::{ApiResult, ok};
+use super::common::{ApiResult, ok};
 use crate::error::ApiError;
+use crate::model::tags::{SkillLevel, Tag};
 use crate::request::{PageSpec, PathParams, QueryParams, json_object};
 use crate::state::SandboxState;
-use crate::state::tags::{SkillLevel, Tag};
 use crate::time::now_millis;
 
 pub(super) fn routes() -> Router<SandboxState> {

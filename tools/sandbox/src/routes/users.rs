@@ -8,11 +8,11 @@ use axum::extract::State;
 use axum::routing::{get, patch, post};
 use serde_json::Map;
 
-use super::{ApiResult, created, deleted, ok};
+use super::common::{ApiResult, created, deleted, ok};
 use crate::error::ApiError;
+use crate::model::users::UserStatus;
 use crate::request::{PageSpec, PathParams, QueryParams, json_object};
 use crate::state::SandboxState;
-use crate::state::users::UserStatus;
 use crate::time::now_millis;
 
 pub(super) fn routes() -> Router<SandboxState> {

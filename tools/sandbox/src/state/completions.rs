@@ -21,56 +21,13 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use super::Db;
-use super::assignments::EnrolmentStatus;
-use super::content::Activity;
+use super::db::Db;
 use crate::error::ApiError;
-use crate::request::required_string;
-use crate::time::{DAY_MS, Millis, format_millis, format_opt, parse_iso};
-
-/// A completion record.
-#[derive(Clone, Debug)]
-pub(crate) struct Completion {
-    pub id: String,
-    pub statement_id: String,
-    pub user_id: String,
-    pub content_id: String,
-    pub content_version: i64,
-    pub skills: Vec<String>,
-    pub completion_type: &'static str,
-    pub had_due_date: bool,
-    pub is_rpl: bool,
-    pub completed_at: Millis,
-    pub active_until: Option<Millis>,
-}
-
-impl Completion {
-    /// The completion record object.
-    pub(crate) fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "userId": self.user_id,
-            "contentId": self.content_id,
-            "contentVersion": self.content_version,
-            "skills": self.skills,
-            "completionType": self.completion_type,
-            "hadDueDate": self.had_due_date,
-            "isRPL": self.is_rpl,
-            "completedAt": format_millis(self.completed_at),
-            "activeUntil": format_opt(self.active_until),
-        })
-    }
-}
-
-/// Filters of `GET /learning/completions`.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct CompletionFilter {
-    pub content_id: Option<String>,
-    pub user_id: Option<String>,
-    pub is_rpl: Option<bool>,
-    pub from: Option<Millis>,
-    pub to: Option<Millis>,
-}
+use crate::fields::required_string;
+use crate::model::assignments::EnrolmentStatus;
+use crate::model::completions::{Completion, CompletionFilter};
+use crate::model::content::Activity;
+use crate::time::{DAY_MS, Millis, parse_iso};
 
 impl Db {
     /// `POST /rest/v1/learning/completions`: 201 or 200 with `{statementId}`.

@@ -24,52 +24,12 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value, json};
 
-use super::Db;
-use super::users::UserSkill;
+use super::db::Db;
 use crate::error::ApiError;
-use crate::request::{Field, check_item_count, field_number, field_string};
+use crate::fields::{Field, check_item_count, field_number, field_string};
+use crate::model::tags::Tag;
+use crate::model::users::UserSkill;
 use crate::time::Millis;
-
-/// A tag.
-#[derive(Clone, Debug)]
-pub(crate) struct Tag {
-    pub id: String,
-    pub name: String,
-    pub campaigns: Vec<String>,
-    pub updated_at: Millis,
-}
-
-/// A configured skill level.
-#[derive(Clone, Debug)]
-pub(crate) struct SkillLevel {
-    pub name: String,
-    pub is_enabled: bool,
-    pub value: i64,
-}
-
-impl SkillLevel {
-    /// `{name, isEnabled, value}`.
-    pub(crate) fn to_json(&self) -> Value {
-        json!({ "name": self.name, "isEnabled": self.is_enabled, "value": self.value })
-    }
-}
-
-/// The default skill-level configuration, present even in an empty tenant.
-pub(crate) fn default_skill_levels() -> Vec<SkillLevel> {
-    [
-        ("Beginner", true, 1),
-        ("Intermediate", true, 2),
-        ("Advanced", true, 3),
-        ("Expert", false, 4),
-    ]
-    .into_iter()
-    .map(|(name, is_enabled, value)| SkillLevel {
-        name: name.to_owned(),
-        is_enabled,
-        value,
-    })
-    .collect()
-}
 
 fn message(status: u16, text: String) -> Value {
     json!({ "status": status, "message": text })

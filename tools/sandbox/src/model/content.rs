@@ -3,9 +3,9 @@
 //! is recorded.
 //!
 //! Choices: content and activity ids must match the documented 24-hex
-//! pattern (400 otherwise); activities carry an extra `contentType` field
-//! (seen in third-party live data) when they relate to content, and that is
-//! what the `contentType` filter matches. `timestampFrom`/`timestampTo` are
+//! pattern (400 otherwise, checked in `routes`); activities carry an extra
+//! `contentType` field (seen in third-party live data) when they relate to
+//! content, and that is what the `contentType` filter matches. `timestampFrom`/`timestampTo` are
 //! inclusive, and a bare date as `timestampTo` covers the whole day.
 
 use serde_json::{Value, json};
