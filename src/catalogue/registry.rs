@@ -263,3 +263,29 @@ pub(super) fn placeholder(prop: &Value) -> Value {
         _ => "".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flavours::Flavour;
+
+    #[test]
+    fn a_trigger_builds_its_schemas_on_first_use_only() {
+        let catalogue = Catalogue::new();
+        let fresh: Vec<&CatalogueTrigger> = catalogue.triggers().collect();
+        assert!(fresh.len() >= 9);
+        assert!(fresh.iter().all(|t| t.built() == (false, false)));
+        let polled = catalogue
+            .trigger("thrive_on_completion_recorded")
+            .expect("registered");
+        let input = polled.schema(Flavour::Input).expect("input");
+        // The polling trigger's input has the polled tool's connection.
+        assert!(input["properties"]["tenantId"].is_object(), "{input}");
+        assert_eq!(polled.built(), (true, false));
+        let others = fresh.iter().filter(|t| t.meta().id != polled.meta().id);
+        assert!(others.clone().all(|t| t.built() == (false, false)));
+        let other = Catalogue::new();
+        let again = other.trigger(polled.meta().id).expect("registered");
+        assert_eq!(polled.manifest(), again.manifest());
+    }
+}

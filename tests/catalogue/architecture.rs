@@ -383,12 +383,7 @@ fn src_dir() -> PathBuf {
 
 /// Edges left out of the top-level graph on purpose, each with its reason.
 /// A test below fails once an entry is no longer needed.
-const KNOWN: &[(&str, &str, &str)] = &[(
-    "triggers",
-    "catalogue",
-    "the trigger poller runs tools through the catalogue, which lists the \
-     triggers; it goes once the poller moves out of `triggers`",
-)];
+const KNOWN: &[(&str, &str, &str)] = &[];
 
 #[test]
 fn top_level_modules_have_no_import_cycle() {
@@ -489,26 +484,11 @@ const TREES: &[(&str, Paths)] = &[
 /// Circles between files left in on purpose, each as the files of the knot
 /// and why. A test below fails once a knot is gone or has changed, so the
 /// list only shrinks.
-const KNOWN_CIRCLES: &[(&[&str], &str)] = &[
-    (
-        &["src/host/http/mod.rs", "src/host/playground/mod.rs"],
-        "the HTTP server mounts the playground's pages, and the playground \
+const KNOWN_CIRCLES: &[(&[&str], &str)] = &[(
+    &["src/host/http/mod.rs", "src/host/playground/mod.rs"],
+    "the HTTP server mounts the playground's pages, and the playground \
          answers through the server's `status_for`/`into_response`",
-    ),
-    (
-        &[
-            "src/catalogue/composite.rs",
-            "src/catalogue/registry.rs",
-            "src/triggers/catalogue.rs",
-            "src/triggers/payloads.rs",
-            "src/triggers/receiver.rs",
-        ],
-        "the registry lists composites and triggers, while a composite runs \
-         its steps through the `Catalogue` and the trigger catalogue looks \
-         tools up in `Catalogue::global()` (the `triggers -> catalogue` \
-         edge of KNOWN, seen file by file)",
-    ),
-];
+)];
 
 fn file_graphs() -> Vec<FileGraph> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
