@@ -7,7 +7,7 @@
 
 use crate::error::{Error, ErrorCode};
 use crate::triggers::{
-    Delivery, EventLog, EventStream, Receiver, ReceiverConfig, SqliteStore, StoreError,
+    DeliveredEvent, EventLog, EventStream, Receiver, ReceiverConfig, SqliteStore, StoreError,
     Subscription,
 };
 use std::path::PathBuf;
@@ -76,7 +76,7 @@ impl DemoReceiver {
 
     /// The next stored event, acknowledged, or an error naming what did not
     /// arrive within `wait`.
-    pub(crate) async fn next_event(&mut self, wait: Duration) -> Result<Delivery, Error> {
+    pub(crate) async fn next_event(&mut self, wait: Duration) -> Result<DeliveredEvent, Error> {
         let next = tokio::time::timeout(wait, self.stream.next())
             .await
             .map_err(|_| {

@@ -148,13 +148,16 @@ impl ServeTriggerArgs {
         ctx: &crate::api::Context,
         connection: serde_json::Map<String, Value>,
     ) -> Result<(), Error> {
-        let connection = crate::params::Connection::from_map(connection)?;
         if !self.poll_interval.is_finite() || self.poll_interval <= 0.0 {
             return Err(Error::field(
                 "",
                 "--poll-interval must be a positive number of seconds",
             ));
         }
+        let connection = match self.polls.is_empty() {
+            true => None,
+            false => Some(crate::params::Connection::from_map(connection)?),
+        };
         for spec in &self.polls {
             let (id, filters) = match spec.split_once('=') {
                 Some((id, json)) => (
@@ -170,7 +173,9 @@ impl ServeTriggerArgs {
             let poller = crate::triggers::Poller::new(
                 crate::triggers::PollSpec {
                     trigger: id.to_owned(),
-                    connection: connection.clone(),
+                    connection: connection
+                        .clone()
+                        .ok_or_else(|| Error::field("", "--poll needs a connection"))?,
                     filters,
                     interval: Duration::from_secs_f64(self.poll_interval),
                     start: None,

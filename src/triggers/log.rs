@@ -20,12 +20,12 @@ pub(crate) use crate::clock::{format_ms, now_ms};
 
 /// One event as delivered to a workflow.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Delivery {
+pub struct DeliveredEvent {
     /// The stored event.
     pub event: StoredEvent,
 }
 
-impl Delivery {
+impl DeliveredEvent {
     /// The event's cursor: acknowledge it when done.
     pub fn cursor(&self) -> u64 {
         self.event.cursor
@@ -152,14 +152,17 @@ impl EventLog {
         after: u64,
         limit: usize,
         wait: Duration,
-    ) -> Result<Vec<Delivery>, StoreError> {
+    ) -> Result<Vec<DeliveredEvent>, StoreError> {
         let deadline = tokio::time::Instant::now() + wait;
         let mut rx = self.latest.subscribe();
         loop {
             let store = self.store.clone();
             let events = blocking(move || store.read_after(after, limit)).await?;
             if !events.is_empty() {
-                return Ok(events.into_iter().map(|event| Delivery { event }).collect());
+                return Ok(events
+                    .into_iter()
+                    .map(|event| DeliveredEvent { event })
+                    .collect());
             }
             let now = tokio::time::Instant::now();
             if now >= deadline {
@@ -219,13 +222,13 @@ pub struct EventStream {
     log: EventLog,
     consumer: String,
     position: u64,
-    buffer: std::collections::VecDeque<Delivery>,
+    buffer: std::collections::VecDeque<DeliveredEvent>,
 }
 
 impl EventStream {
     /// The next event, waiting for one as long as it takes. `Ok(None)` is
     /// never returned today; it is reserved for a closed log.
-    pub async fn next(&mut self) -> Result<Option<Delivery>, StoreError> {
+    pub async fn next(&mut self) -> Result<Option<DeliveredEvent>, StoreError> {
         loop {
             if let Some(d) = self.buffer.pop_front() {
                 self.position = d.cursor();
@@ -240,7 +243,7 @@ impl EventStream {
     }
 
     /// Acknowledges `delivery` (and everything before it) durably.
-    pub async fn ack(&mut self, delivery: &Delivery) -> Result<(), StoreError> {
+    pub async fn ack(&mut self, delivery: &DeliveredEvent) -> Result<(), StoreError> {
         self.log.ack(&self.consumer, delivery.cursor()).await
     }
 

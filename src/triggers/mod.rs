@@ -22,22 +22,43 @@
 //! monotonically increasing cursors.
 
 mod filters;
-mod forward;
-mod log;
 pub mod payloads;
 mod poll;
-mod receiver;
-mod store;
+mod routes;
+mod subscription;
 
 pub(crate) use filters::ENROLMENT_STATUSES;
 pub use filters::TriggerFilters;
+pub use poll::{DynPolled, ErasedPolled, Polled, PolledItem};
+pub use routes::{OTHER_EVENT, WebhookRoutes};
+pub use subscription::Subscription;
+
+// The machinery that stores, receives and delivers events: SQLite and
+// HMAC, behind the default-on `triggers` feature, so a host that links only
+// the operations builds without them. The triggers above (their facts,
+// schemas and typed polls) are always there: the catalogue lists them.
+#[cfg(feature = "triggers")]
+mod forward;
+#[cfg(feature = "triggers")]
+mod log;
+#[cfg(feature = "triggers")]
+mod poller;
+#[cfg(feature = "triggers")]
+mod receiver;
+#[cfg(feature = "triggers")]
+mod store;
+
+#[cfg(feature = "triggers")]
 pub use forward::Forwarder;
-pub use log::{Delivery, EventLog, EventStream};
-pub use poll::{DynPolled, ErasedPolled, PollSpec, Polled, PolledItem, Poller};
+#[cfg(feature = "triggers")]
+pub use log::{DeliveredEvent, EventLog, EventStream};
+#[cfg(feature = "triggers")]
+pub use poller::{PollSpec, Poller};
+#[cfg(feature = "triggers")]
 pub use receiver::{
-    Ack, OTHER_EVENT, ReceiveError, Receiver, ReceiverConfig, SIGNATURE_HEADER, Subscription,
-    WebhookRoutes, WebhookSecret, sign,
+    Ack, ReceiveError, Receiver, ReceiverConfig, SIGNATURE_HEADER, WebhookSecret, sign,
 };
+#[cfg(feature = "triggers")]
 pub use store::{Appended, EventStore, NewEvent, SqliteStore, StoreError, StoredEvent};
 
 use crate::block::{Block, DynBlock};

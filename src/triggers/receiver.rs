@@ -19,86 +19,18 @@
 //! [`Receiver::accept`] return [`Ack`], and the HTTP adapter answer 200.
 
 use super::log::{EventLog, now_ms};
+use super::routes::{OTHER_EVENT, WebhookRoutes};
 use super::store::{Appended, NewEvent, StoreError};
-use super::{DynTrigger, TriggerSource, event_type_matches};
+use super::subscription::Subscription;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 /// The header Thrive signs with: `x-hmac-signature: sha256=<lowercase hex>`.
 pub const SIGNATURE_HEADER: &str = "x-hmac-signature";
-
-/// Thrive's subscription types: one URL (and optional secret) each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Subscription {
-    /// `user_subscription`: `user.*`.
-    #[serde(rename = "user_subscription")]
-    User,
-    /// `completion_subscription`: `content.completed`, `content.passed`.
-    #[serde(rename = "completion_subscription")]
-    Completion,
-    /// `assignment_subscription`: `assignment.*`, `enrolment.*`.
-    #[serde(rename = "assignment_subscription")]
-    Assignment,
-    /// `content_subscription`: `content.*`, `page.*`, `post.*`, `comment.*`, `moderation.*`.
-    #[serde(rename = "content_subscription")]
-    Content,
-    /// `notification_subscription`: `notification.dispatched`.
-    #[serde(rename = "notification_subscription")]
-    Notification,
-}
-
-impl Subscription {
-    /// All five, in documentation order.
-    pub const ALL: [Subscription; 5] = [
-        Self::User,
-        Self::Completion,
-        Self::Assignment,
-        Self::Content,
-        Self::Notification,
-    ];
-
-    /// The key, e.g. `completion_subscription`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::User => "user_subscription",
-            Self::Completion => "completion_subscription",
-            Self::Assignment => "assignment_subscription",
-            Self::Content => "content_subscription",
-            Self::Notification => "notification_subscription",
-        }
-    }
-
-    /// The environment variable holding this subscription's secret, e.g.
-    /// `THRIVE_WEBHOOK_SECRET_COMPLETION_SUBSCRIPTION`.
-    pub fn secret_env(self) -> String {
-        format!("THRIVE_WEBHOOK_SECRET_{}", self.key().to_ascii_uppercase())
-    }
-}
-
-impl fmt::Display for Subscription {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl FromStr for Subscription {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|sub| sub.key() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown subscription {s:?}; expected one of user_subscription, completion_subscription, assignment_subscription, content_subscription, notification_subscription"
-                )
-            })
-    }
-}
 
 /// A webhook secret. `Debug` and `Display` never show it.
 #[derive(Clone)]
@@ -235,62 +167,6 @@ impl ReceiveError {
         }
     }
 }
-
-/// The webhook triggers a receiver files events under, handed to it by
-/// the catalogue ([`Catalogue::webhook_routes`](crate::Catalogue::webhook_routes)):
-/// an event goes to the first trigger whose subscriptions and event types
-/// cover it, else to the untyped pass-through ([`OTHER_EVENT`]).
-#[derive(Clone, Default)]
-pub struct WebhookRoutes(Vec<&'static dyn DynTrigger>);
-
-impl WebhookRoutes {
-    /// Routes over `triggers` (the webhook ones among them are used).
-    pub fn new(triggers: impl IntoIterator<Item = &'static dyn DynTrigger>) -> Self {
-        Self(
-            triggers
-                .into_iter()
-                .filter(|t| matches!(t.trigger_meta().source, TriggerSource::Webhook { .. }))
-                .collect(),
-        )
-    }
-
-    /// The trigger that delivers `event_type` from `subscription`.
-    fn route(
-        &self,
-        subscription: Subscription,
-        event_type: &str,
-    ) -> Option<&'static dyn DynTrigger> {
-        let covers = |t: &&'static dyn DynTrigger| {
-            let meta = t.trigger_meta();
-            let TriggerSource::Webhook { subscriptions } = meta.source else {
-                return false;
-            };
-            meta.id != OTHER_EVENT
-                && subscriptions.contains(&subscription)
-                && meta
-                    .event_types
-                    .iter()
-                    .any(|p| event_type_matches(p, event_type))
-        };
-        self.0
-            .iter()
-            .find(|t| covers(t))
-            .or_else(|| self.0.iter().find(|t| t.trigger_meta().id == OTHER_EVENT))
-            .copied()
-    }
-}
-
-impl std::fmt::Debug for WebhookRoutes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.0.iter().map(|t| t.trigger_meta().id))
-            .finish()
-    }
-}
-
-/// The id of the trigger that passes through, untyped, every event no other
-/// webhook trigger covers.
-pub const OTHER_EVENT: &str = "thrive_on_other_event";
 
 /// Verifies, deduplicates and durably stores Thrive's webhook events.
 #[derive(Debug, Clone)]
