@@ -12,7 +12,7 @@
 //! let connection = Connection::basic("eu-west-2_AbcdEfghI", "api-key");
 //! let params = GetTagParams { tag_id: Required::new("64b6f4a8c2e4a1b9d3f2c4b0") };
 //! let tag = call::<GetTag>(&ctx, &connection, &params).await?;
-//! println!("{:?}", tag.name);
+//! println!("{:?}", tag.tag);
 //! # Ok(()) }
 //! ```
 //!

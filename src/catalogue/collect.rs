@@ -16,7 +16,7 @@
 //! page's pagination and never looked at it; reporting a malformed answer
 //! is what a careful client does, and no further pages are fetched.
 
-use super::CatalogueTool;
+use super::tool::CatalogueTool;
 use crate::api::{Context, PageParts, Pager, Prepared};
 use crate::error::{Error, ErrorCode, Result};
 use crate::wire::Paging;

@@ -1,8 +1,10 @@
 //! The catalogue of every registered tool, and what it does with an id and an
 //! input: validate, dry-run, execute, page.
 
+use super::collect;
 use super::entry::{BlockEntry, Kind};
-use super::{CatalogueTool, CatalogueTrigger, Runner, collect};
+use super::tool::{CatalogueTool, Runner};
+use super::trigger::CatalogueTrigger;
 use crate::api::{ApiRequest, Context, exchange};
 use crate::error::{Error, ErrorCode, Result};
 use crate::triggers::{DynTrigger, TriggerSource, WebhookRoutes};
@@ -35,7 +37,7 @@ impl Catalogue {
                 }
             };
             let tool = CatalogueTool::new(runner, entry.resource());
-            tools.insert(tool.meta.id, tool);
+            tools.insert(tool.meta().id, tool);
         }
         // A polling trigger is handed the tool it polls, so its form can
         // show that tool's connection inputs and its payload that tool's items.
@@ -189,14 +191,14 @@ impl Catalogue {
             "name": "thrive-blocks",
             "version": env!("CARGO_PKG_VERSION"),
             "tools": self.tools().map(|t| json!({
-                "id": t.meta.id,
-                "title": t.meta.title,
-                "description": t.meta.description,
-                "version": t.meta.version,
-                "file": format!("{}.json", t.meta.id),
+                "id": t.meta().id,
+                "title": t.meta().title,
+                "description": t.meta().description,
+                "version": t.meta().version,
+                "file": format!("{}.json", t.meta().id),
             })).collect::<Vec<_>>(),
         });
-        let files = self.tools().map(|t| (t.meta.id, t.manifest())).collect();
+        let files = self.tools().map(|t| (t.meta().id, t.manifest())).collect();
         index["triggers"] = self
             .triggers()
             .map(|t| {
@@ -242,32 +244,49 @@ impl DryRun {
     }
 }
 
-/// The top-level input field a pointer is in: `/users/3` is `users`.
-pub(super) fn field_of(pointer: &str) -> String {
-    pointer.split('/').nth(1).unwrap_or_default().to_owned()
-}
-
-/// A valid value of a property's type, used only to let checks of other
-/// fields run; it is never sent.
-pub(super) fn placeholder(prop: &Value) -> Value {
-    if let Some(first) = prop
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return first.clone();
-    }
-    match prop.get("type").and_then(Value::as_str) {
-        Some("number" | "integer") => prop.get("minimum").cloned().unwrap_or_else(|| 1.into()),
-        Some("boolean") => false.into(),
-        _ => "".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::flavours::Flavour;
+
+    #[test]
+    fn a_catalogue_builds_only_what_is_asked_for() {
+        let catalogue = Catalogue::new();
+        // Listing reads the static facts only.
+        let ids: Vec<&str> = catalogue.tools().map(|t| t.meta().id).collect();
+        assert!(ids.len() > 40, "{ids:?}");
+        assert!(catalogue.tools().all(|t| t.built() == [false; 4]));
+
+        // Checking one tool's input builds its input schema and validator,
+        // and nothing of any other tool.
+        let input = serde_json::json!({"tenantId": "t", "apiKey": "k", "ref": "R1"});
+        assert!(catalogue.validate("thrive_get_user_by_ref", input).is_ok());
+        for tool in catalogue.tools() {
+            let expected = if tool.meta().id == "thrive_get_user_by_ref" {
+                [true, false, false, true]
+            } else {
+                [false; 4]
+            };
+            assert_eq!(tool.built(), expected, "{}", tool.meta().id);
+        }
+
+        // A manifest needs every flavour; what was built is kept.
+        let tool = catalogue.get("thrive_get_tag").expect("registered");
+        let first = tool.manifest();
+        assert_eq!(tool.built(), [true, true, true, false]);
+        assert_eq!(tool.manifest(), first);
+    }
+
+    #[test]
+    fn a_composite_is_found_through_the_map() {
+        let catalogue = Catalogue::new();
+        let composites: Vec<&str> = catalogue
+            .tools()
+            .filter(|t| t.dyn_tool().is_none())
+            .map(|t| t.meta().id)
+            .collect();
+        assert_eq!(composites, ["thrive_sync_audience_members"]);
+    }
 
     #[test]
     fn a_trigger_builds_its_schemas_on_first_use_only() {

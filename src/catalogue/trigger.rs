@@ -322,7 +322,7 @@ impl CatalogueTrigger {
 /// tool takes them, then the filters.
 fn with_connection(filters: &Value, tool: &dyn DynTool) -> Value {
     let mut input = filters.clone();
-    let tool_input = super::InputSchema::of(tool, &tool.meta()).schema;
+    let tool_input = super::tool::InputSchema::of(tool, &tool.meta()).schema;
     let mut props = serde_json::Map::new();
     for field in crate::params::Connection::FIELDS {
         if let Some(p) = tool_input["properties"].get(field) {
