@@ -19,8 +19,9 @@ use std::process::{Command, Stdio};
 /// `--profile`, as every sample does).
 const BATCH_WARMUP: usize = 20;
 
-/// Per-call instruction counts of raw reqwest, `Catalogue::execute` and a
-/// `run --batch` step, and the catalogue's excess over reqwest.
+/// Per-call instruction counts of raw reqwest, `Catalogue::execute`, the
+/// typed door (`call::<T>`) and a `run --batch` step, and the catalogue's
+/// and the typed door's excess over reqwest.
 pub fn measure(
     valgrind: &Path,
     bench: &Path,
@@ -39,6 +40,7 @@ pub fn measure(
     };
     let reqwest = in_process("reqwest")?;
     let catalogue = in_process("catalogue")?;
+    let typed = in_process("typed")?;
     let batch = match cli {
         Some(cli) => {
             let run = |n: usize| {
@@ -64,6 +66,8 @@ pub fn measure(
         "reqwest_per_call": reqwest,
         "catalogue_per_call": catalogue,
         "catalogue_over_reqwest": catalogue - reqwest,
+        "typed_per_call": typed,
+        "typed_over_reqwest": typed - reqwest,
         "cli_batch_per_step": batch,
     }))
 }

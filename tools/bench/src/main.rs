@@ -101,10 +101,10 @@ fn main() -> ExitCode {
 
 /// `--profile`: one in-process path, `calls` calls, concurrency 1.
 fn profile(path: &str, calls: usize) -> Result<(), String> {
-    let path = [Path::Reqwest, Path::Catalogue]
+    let path = [Path::Reqwest, Path::Catalogue, Path::Typed]
         .into_iter()
         .find(|p| p.key() == path)
-        .ok_or("--profile takes reqwest or catalogue")?;
+        .ok_or("--profile takes reqwest, catalogue or typed")?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -407,6 +407,14 @@ fn build_report(
         "duration_s": started.elapsed().as_secs_f64(),
         "overhead_ratio_vs_reqwest": ratio(ours, get(1, Path::Reqwest, p50)),
         "cpu_us_over_reqwest": cpu_over,
+        "typed_cpu_us_over_reqwest": match (
+            get(1, Path::Typed, |s| s.cpu_us_per_call),
+            get(1, Path::Reqwest, |s| s.cpu_us_per_call),
+        ) {
+            (Some(a), Some(b)) => json!(a - b),
+            _ => Value::Null,
+        },
+        "typed_overhead_ratio_vs_reqwest": ratio(get(1, Path::Typed, p50), get(1, Path::Reqwest, p50)),
         "throughput_ratio_vs_loadgen": ratio(get(top, Path::Catalogue, |s| s.calls_per_s), loadgen_rate),
         "node_ratio": ratio(get(1, Path::Node, p50), ours),
         "python_ratio": ratio(python, ours),
@@ -415,6 +423,7 @@ fn build_report(
         "first_validate_ms": startup["first_validate_ms"],
         "cli_batch_ms_per_step": get(1, Path::CliBatch, p50),
         "instructions_over_reqwest": instructions["catalogue_over_reqwest"],
+        "typed_instructions_over_reqwest": instructions["typed_over_reqwest"],
         "instructions": instructions,
         "startup": startup,
         "concurrency": per_concurrency,
@@ -472,6 +481,8 @@ fn print_tables(
     for key in [
         "overhead_ratio_vs_reqwest",
         "cpu_us_over_reqwest",
+        "typed_overhead_ratio_vs_reqwest",
+        "typed_cpu_us_over_reqwest",
         "throughput_ratio_vs_loadgen",
         "node_ratio",
         "python_ratio",
@@ -480,6 +491,7 @@ fn print_tables(
         "first_validate_ms",
         "cli_batch_ms_per_step",
         "instructions_over_reqwest",
+        "typed_instructions_over_reqwest",
     ] {
         println!(
             "| {key} | {} |",

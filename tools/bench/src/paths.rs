@@ -17,6 +17,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use thrive_blocks::api::Origin;
+use thrive_blocks::call::call;
+use thrive_blocks::params::Connection;
+use thrive_blocks::thrive::users::{GetUserByRef, GetUserByRefParams};
 use thrive_blocks::{Catalogue, Context};
 
 /// A client under test.
@@ -30,6 +33,9 @@ pub enum Path {
     Reqwest,
     /// `Catalogue::execute` from JSON input text, validation included.
     Catalogue,
+    /// The typed door: `call::<GetUserByRef>` with typed params (built
+    /// once, as a Rust host holds them) and a typed output.
+    Typed,
     /// `thrive-blocks run --batch`, steps written and read over pipes.
     CliBatch,
     /// `thrive-blocks run`, one process per step.
@@ -44,11 +50,12 @@ pub enum Path {
 
 impl Path {
     /// Every path, in table order.
-    pub const ALL: [Path; 9] = [
+    pub const ALL: [Path; 10] = [
         Path::Ab,
         Path::Wrk,
         Path::Reqwest,
         Path::Catalogue,
+        Path::Typed,
         Path::CliBatch,
         Path::CliProcess,
         Path::Node,
@@ -63,6 +70,7 @@ impl Path {
             Path::Wrk => "wrk (load generator)",
             Path::Reqwest => "raw reqwest 0.12, one client",
             Path::Catalogue => "catalogue execute (validate+run)",
+            Path::Typed => "typed call::<T> (no JSON door)",
             Path::CliBatch => "CLI run --batch",
             Path::CliProcess => "CLI, one process per step",
             Path::Node => "Node fetch",
@@ -78,6 +86,7 @@ impl Path {
             Path::Wrk => "wrk",
             Path::Reqwest => "reqwest",
             Path::Catalogue => "catalogue",
+            Path::Typed => "typed",
             Path::CliBatch => "cli_batch",
             Path::CliProcess => "cli_process",
             Path::Node => "node",
@@ -88,7 +97,7 @@ impl Path {
 
     /// Whether the client runs inside this process.
     pub fn in_process(self) -> bool {
-        matches!(self, Path::Reqwest | Path::Catalogue)
+        matches!(self, Path::Reqwest | Path::Catalogue | Path::Typed)
     }
 }
 
@@ -119,7 +128,7 @@ impl Clients {
                 "ab not on PATH (apt-get install apache2-utils)",
             ),
             Path::Wrk => (self.wrk.is_some(), "wrk not on PATH (apt-get install wrk)"),
-            Path::Reqwest | Path::Catalogue => (true, ""),
+            Path::Reqwest | Path::Catalogue | Path::Typed => (true, ""),
             Path::CliBatch | Path::CliProcess => (
                 self.cli.is_some(),
                 "the thrive-blocks binary was not found (cargo build --release)",
@@ -142,6 +151,8 @@ impl Clients {
 pub struct InProcess {
     http: reqwest::Client,
     ctx: Context,
+    connection: Connection,
+    params: Arc<GetUserByRefParams>,
     url: &'static str,
     auth: &'static str,
     input: &'static str,
@@ -158,9 +169,15 @@ impl InProcess {
             "ref": ep.user_ref,
         })
         .to_string();
+        let connection =
+            Connection::basic(ep.tenant_id.clone(), ep.api_key.clone()).with_host(&ep.base_url);
+        let params: GetUserByRefParams =
+            serde_json::from_value(json!({"ref": ep.user_ref})).map_err(|e| e.to_string())?;
         Ok(Self {
             http: reqwest::Client::new(),
             ctx: Context::builder().allow_origin(origin).build(),
+            connection,
+            params: Arc::new(params),
             url: Box::leak(ep.user_url().into_boxed_str()),
             auth: Box::leak(ep.basic().into_boxed_str()),
             input: Box::leak(input.into_boxed_str()),
@@ -206,6 +223,21 @@ impl InProcess {
                             serde_json::from_str(input).map_err(|e| e.to_string())?;
                         let out = Catalogue::global()
                             .execute("thrive_get_user_by_ref", input, &ctx)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        std::hint::black_box(out);
+                        Ok(())
+                    }
+                })
+                .await
+            }
+            Path::Typed => {
+                let (ctx, connection, params) =
+                    (self.ctx.clone(), self.connection.clone(), self.params.clone());
+                drive(n, c, move || {
+                    let (ctx, connection, params) = (ctx.clone(), connection.clone(), params.clone());
+                    async move {
+                        let out = call::<GetUserByRef>(&ctx, &connection, &params)
                             .await
                             .map_err(|e| e.to_string())?;
                         std::hint::black_box(out);
@@ -310,7 +342,9 @@ pub fn sample_child(
         Path::Wrk => wrk(clients, &url, &auth, n, c),
         Path::CliProcess => cli_process(clients, ep, n, c),
         Path::CliBatch => cli_batch(clients, ep, n, c),
-        Path::Reqwest | Path::Catalogue => Err(format!("{path:?} runs in process")),
+        Path::Reqwest | Path::Catalogue | Path::Typed => {
+            Err(format!("{path:?} runs in process"))
+        }
     }
 }
 
