@@ -15,6 +15,7 @@ pub mod events;
 mod listing;
 pub mod managers;
 pub mod members;
+pub mod natural_key;
 pub mod paging;
 pub mod provisioning;
 pub mod tags;

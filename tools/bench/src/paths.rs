@@ -232,10 +232,14 @@ impl InProcess {
                 .await
             }
             Path::Typed => {
-                let (ctx, connection, params) =
-                    (self.ctx.clone(), self.connection.clone(), self.params.clone());
+                let (ctx, connection, params) = (
+                    self.ctx.clone(),
+                    self.connection.clone(),
+                    self.params.clone(),
+                );
                 drive(n, c, move || {
-                    let (ctx, connection, params) = (ctx.clone(), connection.clone(), params.clone());
+                    let (ctx, connection, params) =
+                        (ctx.clone(), connection.clone(), params.clone());
                     async move {
                         let out = call::<GetUserByRef>(&ctx, &connection, &params)
                             .await
@@ -342,9 +346,7 @@ pub fn sample_child(
         Path::Wrk => wrk(clients, &url, &auth, n, c),
         Path::CliProcess => cli_process(clients, ep, n, c),
         Path::CliBatch => cli_batch(clients, ep, n, c),
-        Path::Reqwest | Path::Catalogue | Path::Typed => {
-            Err(format!("{path:?} runs in process"))
-        }
+        Path::Reqwest | Path::Catalogue | Path::Typed => Err(format!("{path:?} runs in process")),
     }
 }
 

@@ -68,7 +68,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use thrive_blocks::params::Connection;
 use thrive_blocks::sync::{MemberSync, StepOutcome, SyncPlan, SyncReport, SyncStep};
-use thrive_blocks::{Catalogue, Context as ThriveContext, Delivery, Error, ErrorCode, RetryPolicy};
+use thrive_blocks::thrive::natural_key;
+use thrive_blocks::{Catalogue, Context as ThriveContext, Error, ErrorCode, RetryPolicy};
 
 /// The first wait after a 5xx, a transport error or an unreadable gate.
 pub const RETRY_BASE: Duration = Duration::from_millis(500);
@@ -287,20 +288,6 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The connection inputs (`tenantId`, `apiKey`, `host`, `clientId`,
-/// `scope`) of a tool input, to pass on to the read-back tool.
-fn connection_inputs(input: &Value) -> Map<String, Value> {
-    let mut out = Map::new();
-    if let Some(map) = input.as_object() {
-        for field in Connection::FIELDS {
-            if let Some(v) = map.get(field).filter(|v| !v.is_null()) {
-                out.insert(field.to_owned(), v.clone());
-            }
-        }
-    }
-    out
-}
-
 /// The catalogue context of every step: one attempt per call, so the
 /// runtime never retries a 429 (or anything else) behind the shared gate's
 /// back; the durable loop owns every wait.
@@ -317,83 +304,6 @@ struct Shared {
     catalogue: &'static Catalogue,
     ctx: ThriveContext,
     gate: Arc<Gate>,
-}
-
-/// The tools whose create has a natural key Thrive refuses twice (409):
-/// the read tool that finds the existing record, its input, and the key of
-/// the record in both outputs.
-fn natural_key(tool: &str, input: &Value) -> Option<(&'static str, Value, &'static str)> {
-    match tool {
-        "thrive_create_user" => Some((
-            "thrive_get_user_by_ref",
-            json!({"ref": input.get("ref")?.as_str()?}),
-            "user",
-        )),
-        "thrive_create_audience" => Some((
-            "thrive_get_audience",
-            json!({"audienceId": input.get("reference")?.as_str()?}),
-            "audience",
-        )),
-        _ => None,
-    }
-}
-
-/// The fields of `sent` (a create's input) that the record `found` holds
-/// with another value; empty when it is the record that create makes.
-/// Fields the record does not show are not compared; emails are compared
-/// ignoring case; an audience's `parentId` (an id or a reference) is
-/// compared with the record's `parent`.
-fn mismatches(tool: &str, sent: &Value, found: &Value) -> Vec<String> {
-    let fields: &[&str] = match tool {
-        "thrive_create_user" => &[
-            "ref",
-            "firstName",
-            "lastName",
-            "email",
-            "role",
-            "languageCode",
-        ],
-        "thrive_create_audience" => &["reference", "name", "category"],
-        _ => &[],
-    };
-    let text = |v: Option<&Value>| {
-        v.and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let mut out = Vec::new();
-    for field in fields {
-        let (Some(want), Some(have)) = (text(sent.get(*field)), text(found.get(*field))) else {
-            continue;
-        };
-        let same = if *field == "email" {
-            want.eq_ignore_ascii_case(&have)
-        } else {
-            want == have
-        };
-        if !same {
-            out.push(format!("{field} (sent `{want}`, found `{have}`)"));
-        }
-    }
-    if tool == "thrive_create_audience"
-        && let Some(parent) = found.get("parent")
-    {
-        let want = text(sent.get("parentId"));
-        let same = match (&want, parent) {
-            (None, Value::Null) => true,
-            (Some(want), Value::Object(p)) => [p.get("id"), p.get("reference")]
-                .into_iter()
-                .any(|v| text(v).as_deref() == Some(want.as_str())),
-            _ => false,
-        };
-        if !same {
-            let have = text(parent.get("id")).unwrap_or_else(|| "none".to_owned());
-            let want = want.unwrap_or_else(|| "none".to_owned());
-            out.push(format!("parentId (sent `{want}`, found `{have}`)"));
-        }
-    }
-    out
 }
 
 impl Shared {
@@ -454,7 +364,7 @@ impl Shared {
     async fn call(&self, call: &ToolCall) -> Outcome<Value> {
         let input = Self::with_env(call.input.clone());
         tracing::info!(tool = %call.tool, "thrive tool call");
-        let keyed = natural_key(&call.tool, &input).is_some();
+        let keyed = natural_key::key_of(&call.tool).is_some();
         match self
             .catalogue
             .execute(&call.tool, input.clone(), &self.ctx)
@@ -487,59 +397,38 @@ impl Shared {
     /// attempt of this create reached Thrive), else the tool's 409 with the
     /// existing record's id.
     async fn read_back(&self, tool: &str, input: &Value, conflict: Error) -> Outcome<Value> {
-        let Some((read_tool, params, key)) = natural_key(tool, input) else {
+        let (Some(key), Some(Ok(connection))) = (
+            natural_key::key_of(tool),
+            input.as_object().cloned().map(Connection::from_map),
+        ) else {
             return Outcome::Failed {
                 error: conflict.to_json(),
             };
         };
-        let mut read_input = Value::Object(connection_inputs(input));
-        if let (Some(map), Value::Object(params)) = (read_input.as_object_mut(), params) {
-            map.extend(params);
-        }
-        let found = match self
-            .catalogue
-            .execute(read_tool, read_input, &self.ctx)
-            .await
-        {
-            Ok(out) => out.get(key).cloned().unwrap_or(out),
-            Err(e) if e.code() == ErrorCode::RateLimited => {
-                return Outcome::RateLimited { wait_ms: 0 };
+        // The get tool of the key, called by type; the comparison is the
+        // library's (`thrive_blocks::thrive::natural_key`).
+        match natural_key::read_back(&self.ctx, &connection, tool, input).await {
+            Some(Ok(natural_key::Existing::Same(value))) => {
+                tracing::info!(
+                    tool,
+                    "409 on the natural key: the existing record is the one sent"
+                );
+                Outcome::Done { value }
             }
-            Err(e) if e.is_retryable() || e.code() == ErrorCode::Upstream => {
-                return Outcome::Unavailable {
+            Some(Ok(differs)) => Outcome::Failed {
+                error: differs.conflict(key).unwrap_or(conflict).to_json(),
+            },
+            Some(Err(e)) if e.code() == ErrorCode::RateLimited => {
+                Outcome::RateLimited { wait_ms: 0 }
+            }
+            Some(Err(e)) if e.is_retryable() || e.code() == ErrorCode::Upstream => {
+                Outcome::Unavailable {
                     reason: format!("reading back after a 409: {e}"),
-                };
+                }
             }
-            Err(_) => {
-                return Outcome::Failed {
-                    error: conflict.to_json(),
-                };
-            }
-        };
-        let differs = mismatches(tool, input, &found);
-        if differs.is_empty() {
-            tracing::info!(
-                tool,
-                "409 on the natural key: the existing record is the one sent"
-            );
-            return Outcome::Done {
-                value: json!({ key: found }),
-            };
-        }
-        let id = found.get("id").cloned().unwrap_or(Value::Null);
-        let shown = id.as_str().map_or_else(|| id.to_string(), str::to_owned);
-        let error = Error::new(
-            ErrorCode::Conflict,
-            format!(
-                "a {key} with this natural key already exists (id {shown}) and differs from the one sent: {}",
-                differs.join(", ")
-            ),
-        )
-        .with_status(409)
-        .with_retry(Delivery::Answered, false)
-        .with_details(json!({"existingId": id, "mismatched": differs}));
-        Outcome::Failed {
-            error: error.to_json(),
+            Some(Err(_)) | None => Outcome::Failed {
+                error: conflict.to_json(),
+            },
         }
     }
 
@@ -1167,42 +1056,6 @@ mod tests {
             bounded.next(attempt::<()>(9_500, Outcome::Closed { wait_ms: 400 })),
             Ok(Next::Wait(400))
         ));
-    }
-
-    #[test]
-    fn a_read_back_record_that_differs_is_a_conflict() {
-        let sent = json!({"ref": "EMP-00001", "firstName": "Ada", "lastName": "Impostor", "email": "ADA@example.com"});
-        let found = json!({"id": "u1", "ref": "EMP-00001", "firstName": "Maya", "lastName": "Wood", "email": "maya.wood@example.com"});
-        assert_eq!(
-            mismatches("thrive_create_user", &sent, &found),
-            vec![
-                "firstName (sent `Ada`, found `Maya`)",
-                "lastName (sent `Impostor`, found `Wood`)",
-                "email (sent `ADA@example.com`, found `maya.wood@example.com`)"
-            ]
-        );
-        let same = json!({"id": "u1", "ref": "EMP-00001", "firstName": "Ada", "lastName": "Impostor", "email": "ada@example.com", "status": "active"});
-        assert!(mismatches("thrive_create_user", &sent, &same).is_empty());
-
-        let audience = json!({"name": "Sales", "reference": "sales", "category": "audience", "parentId": "org"});
-        let under = |parent: Value| json!({"id": "a9", "name": "Sales", "reference": "sales", "category": "audience", "parent": parent});
-        assert!(
-            mismatches(
-                "thrive_create_audience",
-                &audience,
-                &under(json!({"id": "a1", "reference": "org"}))
-            )
-            .is_empty(),
-            "the parent named by reference"
-        );
-        assert_eq!(
-            mismatches(
-                "thrive_create_audience",
-                &audience,
-                &under(json!({"id": "a2", "reference": "other"}))
-            ),
-            vec!["parentId (sent `org`, found `a2`)"]
-        );
     }
 
     #[test]
