@@ -96,7 +96,8 @@ pub async fn run(seed: u64) -> Result<ExitCode, Error> {
     // Thrive's completion webhooks, sent by the sandbox to a receiver on
     // loopback, so the demo can show a trigger firing.
     #[cfg(feature = "server")]
-    let mut receiver = super::demo_trigger::DemoReceiver::start(&sandbox, &cfg.tenant_id).await?;
+    let mut receiver =
+        crate::host::events::demo_trigger::DemoReceiver::start(&sandbox, &cfg.tenant_id).await?;
     let now = iso8601(SystemTime::now());
 
     demo.step(

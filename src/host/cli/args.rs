@@ -95,7 +95,7 @@ pub(super) enum Command {
     #[cfg(feature = "sandbox")]
     Sandbox(crate::host::sandbox::SandboxArgs),
     /// Print trigger events from the event store, one JSON object per line.
-    Listen(crate::host::listen::ListenArgs),
+    Listen(crate::host::events::listen::ListenArgs),
     /// Run an onboarding-to-compliance workflow against the embedded sandbox.
     #[cfg(feature = "sandbox")]
     Demo {
@@ -112,7 +112,7 @@ pub(super) enum ExportTarget {
     /// node per resource, the trigger node and the config node.
     NodeRed {
         /// The package folder (its hand-written files are left in place).
-        #[arg(long, default_value = crate::host::node_red::DEFAULT_OUT)]
+        #[arg(long, default_value = crate::host::export::node_red::DEFAULT_OUT)]
         out: PathBuf,
         /// Do not write; fail if the generated files differ from the catalogue.
         #[arg(long)]
@@ -120,12 +120,12 @@ pub(super) enum ExportTarget {
     },
     /// OpenAI function tools in strict mode, for an agent framework:
     /// `[{"type": "function", "function": {name, description, parameters, "strict": true}}]`.
-    Openai(crate::host::export_agents::ExportArgs),
+    Openai(crate::host::export::agents::ExportArgs),
     /// Gemini function declarations, for an agent framework:
     /// `[{name, description, parameters}]`.
-    Gemini(crate::host::export_agents::ExportArgs),
+    Gemini(crate::host::export::agents::ExportArgs),
     /// Anthropic tools, for an agent framework: `[{name, description, input_schema}]`.
-    Anthropic(crate::host::export_agents::ExportArgs),
+    Anthropic(crate::host::export::agents::ExportArgs),
 }
 
 /// Options of `run`.
@@ -190,7 +190,7 @@ pub(super) struct ServeArgs {
     pub(super) sandbox: bool,
     /// Webhook receiver and polling triggers.
     #[command(flatten)]
-    pub(super) triggers: crate::host::listen::ServeTriggerArgs,
+    pub(super) triggers: crate::host::events::listen::ServeTriggerArgs,
     #[command(flatten)]
     pub(super) limits: ServerLimitArgs,
 }

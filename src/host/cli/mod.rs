@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod args;
+pub mod describe;
 pub use args::*;
 pub mod input;
 mod run_tool;
@@ -102,7 +103,10 @@ fn run_help(args: &[std::ffi::OsString]) -> Option<String> {
     let mut command = Cli::command();
     let run = command.find_subcommand_mut("run")?;
     let usage = run.render_help().to_string();
-    Some(format!("{usage}\n{}", crate::host::describe::text(tool)))
+    Some(format!(
+        "{usage}\n{}",
+        crate::host::cli::describe::text(tool)
+    ))
 }
 
 /// A command-line error as the JSON error object (exit 2); help and
@@ -183,7 +187,7 @@ fn flavour_named(name: &str) -> Result<crate::flavours::Flavour, Error> {
 
 /// `export node-red`: writes the palette's generated files, or checks them.
 fn export_node_red(catalogue: &Catalogue, out: &Path, check: bool) -> Result<ExitCode, Error> {
-    use crate::host::node_red::{Outcome, export};
+    use crate::host::export::node_red::{Outcome, export};
     let mut err = std::io::stderr().lock();
     match export(catalogue, out, check)? {
         Outcome::Written(n) => {
@@ -228,7 +232,7 @@ fn read_params(arg: &str) -> Result<Value, Error> {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
-    use crate::host::export_agents::AgentFormat;
+    use crate::host::export::agents::AgentFormat;
     input::set_max_input_bytes(cli.max_input_bytes);
     let catalogue = Catalogue::global();
     match cli.command {
@@ -298,9 +302,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Describe { id, json } if id.starts_with("thrive_on_") => {
             let trigger = catalogue.trigger(&id)?;
             if json {
-                print_json(&crate::host::describe::trigger_json(trigger), false);
+                print_json(&crate::host::cli::describe::trigger_json(trigger), false);
             } else {
-                let text = crate::host::describe::trigger_text(trigger);
+                let text = crate::host::cli::describe::trigger_text(trigger);
                 let _ = write!(std::io::stdout(), "{text}");
             }
             Ok(ExitCode::SUCCESS)
@@ -308,9 +312,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Describe { id, json } => {
             let tool = catalogue.get(&id)?;
             if json {
-                print_json(&crate::host::describe::to_json(tool), false);
+                print_json(&crate::host::cli::describe::to_json(tool), false);
             } else {
-                let _ = write!(std::io::stdout(), "{}", crate::host::describe::text(tool));
+                let _ = write!(
+                    std::io::stdout(),
+                    "{}",
+                    crate::host::cli::describe::text(tool)
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -349,16 +357,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run_tool(catalogue, args).await,
-        Command::Listen(args) => crate::host::listen::listen(args).await,
+        Command::Listen(args) => crate::host::events::listen::listen(args).await,
         Command::Manifests { out, check } => manifests(catalogue, &out, check),
         Command::Export(ExportTarget::Openai(args)) => {
-            crate::host::export_agents::run(catalogue, AgentFormat::OpenAi, &args)
+            crate::host::export::agents::run(catalogue, AgentFormat::OpenAi, &args)
         }
         Command::Export(ExportTarget::Gemini(args)) => {
-            crate::host::export_agents::run(catalogue, AgentFormat::Gemini, &args)
+            crate::host::export::agents::run(catalogue, AgentFormat::Gemini, &args)
         }
         Command::Export(ExportTarget::Anthropic(args)) => {
-            crate::host::export_agents::run(catalogue, AgentFormat::Anthropic, &args)
+            crate::host::export::agents::run(catalogue, AgentFormat::Anthropic, &args)
         }
         Command::Export(ExportTarget::NodeRed { out, check }) => {
             export_node_red(catalogue, &out, check)

@@ -71,7 +71,7 @@ pub(super) async fn serve(
         #[cfg(feature = "sandbox")]
         let connection = match (&_sandbox, &webhook_secret) {
             (Some(sandbox), Some(secret)) => {
-                crate::host::listen::wire_sandbox(sandbox, addr, secret);
+                crate::host::events::listen::wire_sandbox(sandbox, addr, secret);
                 let cfg = sandbox.config();
                 let mut map = serde_json::Map::new();
                 map.insert("tenantId".into(), cfg.tenant_id.clone().into());
@@ -122,7 +122,7 @@ pub(super) async fn serve(
     let mut options = args.limits.options(token);
     options.default_connection = default_connection;
     options.webhooks = webhooks.map(|(receiver, _)| receiver);
-    let shutdown = crate::host::shutdown::signal();
+    let shutdown = crate::host::server::shutdown::signal();
     crate::host::http::serve_with_shutdown(listener, catalogue, ctx, options, shutdown)
         .await
         .map_err(|e| io("the server failed", e))?;
@@ -214,12 +214,17 @@ pub(super) async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<
             std::io::stderr(),
             "thrive-blocks serving {} tools over MCP on http://{bound}{}",
             catalogue.len(),
-            crate::host::mcp_http::MCP_PATH
+            crate::host::mcp::http::MCP_PATH
         );
         let options = args.limits.options(token);
-        crate::host::mcp_http::serve(server, listener, options, crate::host::shutdown::signal())
-            .await
-            .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
+        crate::host::mcp::http::serve(
+            server,
+            listener,
+            options,
+            crate::host::server::shutdown::signal(),
+        )
+        .await
+        .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut err = std::io::stderr().lock();

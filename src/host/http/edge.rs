@@ -15,7 +15,7 @@ pub(super) async fn require_token(
             StatusCode::UNAUTHORIZED,
             Error::new(
                 ErrorCode::Unauthorized,
-                crate::host::refusal::TOKEN_REQUIRED,
+                crate::host::server::refusal::TOKEN_REQUIRED,
             ),
         )),
         _ => Ok(next.run(request).await),
@@ -55,7 +55,7 @@ pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Rej
             StatusCode::UNAUTHORIZED,
             Error::new(
                 ErrorCode::Unauthorized,
-                crate::host::refusal::TOKEN_REQUIRED,
+                crate::host::server::refusal::TOKEN_REQUIRED,
             ),
         )
     })

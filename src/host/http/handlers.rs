@@ -204,17 +204,17 @@ pub(super) async fn openapi_document(State(state): State<AppState>) -> Response 
 /// tag sends neither `Origin` nor `Sec-Fetch-Site` in older browsers), so
 /// without the server's token (checked before this handler) the read runs
 /// only for a request that shows it comes from the server's own page
-/// ([`FromOwnPage`](crate::host::guard::FromOwnPage)).
+/// ([`FromOwnPage`](crate::host::server::guard::FromOwnPage)).
 pub(super) async fn field_options(
     State(state): State<AppState>,
-    own_page: Option<axum::Extension<crate::host::guard::FromOwnPage>>,
+    own_page: Option<axum::Extension<crate::host::server::guard::FromOwnPage>>,
     Path(names): Path<(String, String)>,
     query: Result<Query<playground::OptionsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     if state.token.is_none()
         && state.default_connection.is_some()
         && let Err(refused) =
-            crate::host::guard::FromOwnPage::required(own_page.as_ref().map(|e| &e.0))
+            crate::host::server::guard::FromOwnPage::required(own_page.as_ref().map(|e| &e.0))
     {
         return refused;
     }

@@ -51,9 +51,9 @@
 //! calls) and the HMAC-signed webhook receiver; `thrive-blocks serve` reads it from
 //! [`SERVER_TOKEN_ENV`]. Requests must name the server in `Host`, come
 //! from its own origin or an allowed one, and declare JSON bodies
-//! ([`crate::host::guard`]); connections are capped and timed out, and a
+//! ([`crate::host::server::guard`]); connections are capped and timed out, and a
 //! stop lets requests in flight finish within a grace period
-//! ([`crate::host::conn`]).
+//! ([`crate::host::server::conn`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -62,7 +62,7 @@
 //!
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
 //! let options = ServerOptions::default().with_token("a-long-random-secret");
-//! let stop = thrive_blocks::host::shutdown::signal(); // SIGTERM or SIGINT
+//! let stop = thrive_blocks::host::server::shutdown::signal(); // SIGTERM or SIGINT
 //! http::serve_with_shutdown(listener, Catalogue::global(), Context::from_env(), options, stop)
 //!     .await
 //! # }
@@ -71,9 +71,7 @@
 use crate::api::Context;
 use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode};
-use crate::host::openapi::{self, OpenApiOptions};
-use crate::host::playground;
-use crate::host::refusal;
+use crate::host::server::refusal;
 use crate::params::Connection;
 use axum::Router;
 use axum::body::Bytes;
@@ -89,8 +87,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::host::conn::{self, Limits};
-use crate::host::guard::{self, Access, Guard};
+use crate::host::server::conn::{self, Limits};
+use crate::host::server::guard::{self, Access, Guard};
 
 /// The largest request body accepted: 1 MiB. Larger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -121,7 +119,11 @@ pub const DEFAULT_MAX_RUNS: usize = 128;
 
 mod edge;
 mod handlers;
+pub mod openapi;
 mod options;
+pub mod playground;
+
+use openapi::OpenApiOptions;
 
 pub(crate) use edge::bearer_matches;
 use edge::*;
@@ -156,9 +158,9 @@ pub fn router_with_options(
         default_connection: options.default_connection.map(Arc::new),
     };
     let receiver = options.webhooks.clone();
-    let mut protected = Router::new().merge(super::webhooks::trigger_routes());
+    let mut protected = Router::new().merge(crate::host::events::webhooks::trigger_routes());
     if let Some(r) = &receiver {
-        protected = protected.merge(super::webhooks::event_routes(r.clone()));
+        protected = protected.merge(crate::host::events::webhooks::event_routes(r.clone()));
     }
     let protected = protected
         .route("/tools", get(list_tools))
@@ -184,7 +186,7 @@ pub fn router_with_options(
         .route("/healthz", get(healthz))
         .merge(playground::page_routes());
     if let Some(r) = receiver {
-        open = open.merge(super::webhooks::receiver_routes(r));
+        open = open.merge(crate::host::events::webhooks::receiver_routes(r));
     }
     let router = open
         .merge(protected)
@@ -214,7 +216,7 @@ pub async fn serve(
         catalogue,
         ctx,
         options,
-        crate::host::shutdown::signal(),
+        crate::host::server::shutdown::signal(),
     )
     .await
 }
@@ -223,7 +225,7 @@ pub async fn serve(
 /// then stops gracefully: no new connections, idle ones closed, requests in
 /// flight answered within [`ServerOptions::grace`] (what still runs at its
 /// end is answered 503), then returns. Connections are capped and timed out
-/// as `options` say ([`crate::host::conn`]).
+/// as `options` say ([`crate::host::server::conn`]).
 pub async fn serve_with_shutdown<F>(
     listener: tokio::net::TcpListener,
     catalogue: &'static Catalogue,

@@ -5,7 +5,7 @@ use super::*;
 /// Options of the server beyond the catalogue and the context: the token,
 /// who may call ([`ServerOptions::allowed_hosts`],
 /// [`ServerOptions::allowed_origins`]), limits and timeouts. See
-/// [`crate::host::guard`] and [`crate::host::conn`] for what each does.
+/// [`crate::host::server::guard`] and [`crate::host::server::conn`] for what each does.
 ///
 /// `Debug` never shows the token.
 #[derive(Clone)]
@@ -45,7 +45,7 @@ pub struct ServerOptions {
     /// request's own connection always wins and is never mixed with it.
     pub default_connection: Option<Connection>,
     /// The webhook receiver: when set, `POST /webhooks/thrive/{subscription}`
-    /// and `GET /events` are served (see [`crate::host::webhooks`]).
+    /// and `GET /events` are served (see [`crate::host::events::webhooks`]).
     pub webhooks: Option<crate::triggers::Receiver>,
 }
 

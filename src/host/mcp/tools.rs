@@ -1,6 +1,13 @@
 //! Tools as MCP describes them, and the connection from the environment.
 
-use super::*;
+use crate::catalogue::CatalogueTool;
+use crate::error::{Error, ErrorCode};
+use crate::params::{
+    API_KEY_ENV, CLIENT_ID_ENV, CREDENTIAL_MARKER, Connection, HOST_ENV, SCOPE_ENV, TENANT_ID_ENV,
+};
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// The MCP tool for a catalogue tool: its id as the name, title,
 /// description with the endpoint, the input schema without the connection

@@ -22,10 +22,11 @@
 //!
 //! Logs name the kind of problem only, never the content of a line.
 
-use rmcp::RoleServer;
+use super::McpServer;
 use rmcp::model::{ClientJsonRpcMessage, ClientRequest};
 use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
+use rmcp::{RoleServer, ServiceExt};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
@@ -352,6 +353,32 @@ where
         }
         Ok(())
     }
+}
+
+/// Serves `server` over standard input and output (newline-delimited
+/// JSON-RPC) until the client closes standard input. Nothing else may write
+/// to standard output meanwhile.
+pub async fn serve_stdio(server: McpServer) -> std::io::Result<()> {
+    let (stdin, stdout) = rmcp::transport::stdio();
+    serve(server, stdin, stdout).await
+}
+
+/// Serves `server` over any byte stream pair (newline-delimited JSON-RPC):
+/// waits for the client's `initialize`, then answers until `reader` ends.
+pub async fn serve<R, W>(server: McpServer, reader: R, writer: W) -> std::io::Result<()>
+where
+    R: AsyncRead + Send + Unpin + 'static,
+    W: AsyncWrite + Send + Unpin + 'static,
+{
+    // Our line transport answers what rmcp's would drop or answer without
+    // an id (see the module docs).
+    let running = server
+        .serve(LineTransport::new(reader, writer))
+        .await
+        .map_err(std::io::Error::other)?;
+    let reason = running.waiting().await.map_err(std::io::Error::other)?;
+    tracing::debug!(?reason, "MCP session ended");
+    Ok(())
 }
 
 #[cfg(test)]

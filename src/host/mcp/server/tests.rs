@@ -1,4 +1,10 @@
-use super::*;
+use super::McpServer;
+use crate::api::Context;
+use crate::catalogue::Catalogue;
+use crate::host::mcp::tools::{mcp_tool, model_input_schema, object_subschemas, scrub};
+use crate::params::Connection;
+use rmcp::model::JsonObject;
+use serde_json::{Value, json};
 
 #[test]
 fn model_schema_drops_the_connection_inputs() {

@@ -16,7 +16,7 @@
 //! not configured), 404 (subscription not enabled), 413 (body too large) or
 //! 503 (the store failed: nothing was acknowledged, Thrive retries).
 
-use crate::host::refusal::Refusal;
+use crate::host::server::refusal::Refusal;
 use crate::triggers::{Receiver, find};
 use axum::Json;
 use axum::Router;

@@ -19,11 +19,11 @@
 //!
 //! ```
 //! use thrive_blocks::Catalogue;
-//! use thrive_blocks::host::export_agents::{self, AgentFormat};
+//! use thrive_blocks::host::export::agents::{self, AgentFormat};
 //!
 //! let catalogue = Catalogue::global();
-//! let tools = export_agents::select(catalogue, &[], &["users".to_owned()]).unwrap();
-//! let openai = export_agents::export(AgentFormat::OpenAi, &tools);
+//! let tools = agents::select(catalogue, &[], &["users".to_owned()]).unwrap();
+//! let openai = agents::export(AgentFormat::OpenAi, &tools);
 //! assert_eq!(openai[0]["type"], "function");
 //! assert_eq!(openai[0]["function"]["strict"], true);
 //! ```

@@ -40,8 +40,8 @@
 //! `unavailable`, `Retry-After: 1`).
 
 use crate::error::{Delivery, Error, ErrorCode};
-use crate::host::conn::{ConnInfo, Stopping, busy};
-use crate::host::refusal::{Refusal, error_answer};
+use crate::host::server::conn::{ConnInfo, Stopping, busy};
+use crate::host::server::refusal::{Refusal, error_answer};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;

@@ -245,5 +245,5 @@ pub(super) fn answer(result: Result<Value, Error>) -> Response {
 
 /// `error` as the server's error JSON with `status`.
 pub(super) fn error_response(status: StatusCode, error: &Error) -> Response {
-    crate::host::refusal::error_answer(status, error.to_json(), None, false)
+    crate::host::server::refusal::error_answer(status, error.to_json(), None, false)
 }

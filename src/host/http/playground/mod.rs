@@ -37,16 +37,16 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 /// The page, built from `ui/` (see the module documentation).
-pub const INDEX_HTML: &str = include_str!("../../../ui/dist/index.html");
+pub const INDEX_HTML: &str = include_str!("../../../../ui/dist/index.html");
 /// The page's script bundle.
-pub const APP_JS: &str = include_str!("../../../ui/dist/assets/app.js");
+pub const APP_JS: &str = include_str!("../../../../ui/dist/assets/app.js");
 /// The page's style sheet.
-pub const APP_CSS: &str = include_str!("../../../ui/dist/assets/app.css");
+pub const APP_CSS: &str = include_str!("../../../../ui/dist/assets/app.css");
 /// The page's icon (SVG).
-pub const FAVICON_SVG: &str = include_str!("../../../ui/dist/assets/favicon.svg");
+pub const FAVICON_SVG: &str = include_str!("../../../../ui/dist/assets/favicon.svg");
 /// The hash of the sources the embedded build was made from (see
 /// `ui/build.mjs`; a test recomputes it).
-pub const SOURCE_HASH: &str = include_str!("../../../ui/dist/SOURCE_HASH");
+pub const SOURCE_HASH: &str = include_str!("../../../../ui/dist/SOURCE_HASH");
 
 /// The most options one dropdown page holds.
 pub const OPTIONS_PER_PAGE: u64 = 50;

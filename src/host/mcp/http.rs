@@ -5,14 +5,14 @@
 //! ([`ServerOptions::token`], read by `thrive-blocks mcp --http` from
 //! [`SERVER_TOKEN_ENV`](crate::host::http::SERVER_TOKEN_ENV) and required
 //! there when the address is beyond loopback), the `Host` and `Origin`
-//! checks ([`crate::host::guard`]), and the connection limits and graceful
-//! stop of [`crate::host::conn`]. At a stop, calls in flight get half the
+//! checks ([`crate::host::server::guard`]), and the connection limits and graceful
+//! stop of [`crate::host::server::conn`]. At a stop, calls in flight get half the
 //! grace period to finish; then every session is closed (open event
 //! streams end) and the connections are drained.
 //!
 //! Every POSTed message is read (at most [`MAX_MESSAGE_BYTES`], within the
 //! body timeout) and checked as the stdio transport checks a line
-//! ([`crate::host::mcp_transport`]) before rmcp sees it. A message that
+//! ([`crate::host::mcp::stdio`]) before rmcp sees it. A message that
 //! cannot be handled is answered with a JSON-RPC error object carrying its
 //! id when one can be read (`-32700`, `-32600`, `-32602`; `null`
 //! otherwise), as `application/json` with an HTTP error status: 400, 413
@@ -22,14 +22,12 @@
 //! event streams. rmcp's own refusals (an unknown session, a wrong protocol
 //! version header) are given the same JSON-RPC shape.
 
-use crate::host::conn;
-use crate::host::guard::{self, Access, BodyProblem, Guard};
 use crate::host::http::{ServerOptions, bearer_matches};
 use crate::host::mcp::McpServer;
-use crate::host::mcp_transport::{
-    INVALID_REQUEST, Sorted, error_message, sort_message, top_level_id,
-};
-use crate::host::refusal::Refusal;
+use crate::host::mcp::stdio::{INVALID_REQUEST, Sorted, error_message, sort_message, top_level_id};
+use crate::host::server::conn;
+use crate::host::server::guard::{self, Access, BodyProblem, Guard};
+use crate::host::server::refusal::Refusal;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};

@@ -1,6 +1,16 @@
 //! The MCP protocol side: listing tools, setting the log level, calling a tool.
 
-use super::*;
+use super::{INSTRUCTIONS, McpServer, ProgressSender};
+use crate::api::Progress;
+use crate::error::{Error, ErrorCode};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, SetLevelRequestParams, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Value, json};
+use std::sync::Arc;
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {

@@ -28,7 +28,7 @@
 //!   at the end of the grace period every remaining connection is dropped,
 //!   so a slow or half-sent request never holds the stop back.
 
-use crate::host::refusal::Refusal;
+use crate::host::server::refusal::Refusal;
 use axum::Router;
 use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;

@@ -51,7 +51,7 @@ impl DemoReceiver {
             .await
             .map_err(io_error)?;
         let addr = listener.local_addr().map_err(io_error)?;
-        let app: axum::Router = super::webhooks::receiver_routes(receiver);
+        let app: axum::Router = crate::host::events::webhooks::receiver_routes(receiver);
         let server = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!(error = %e, "demo receiver stopped");
