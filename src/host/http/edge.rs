@@ -9,15 +9,17 @@ pub(super) async fn require_token(
     State(state): State<AppState>,
     request: Request,
     next: Next,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     match &state.token {
-        Some(expected) if !bearer_matches(request.headers(), expected) => Err(Reject::with_status(
-            StatusCode::UNAUTHORIZED,
-            Error::new(
-                ErrorCode::Unauthorized,
-                crate::host::server::refusal::TOKEN_REQUIRED,
-            ),
-        )),
+        Some(expected) if !bearer_matches(request.headers(), expected) => {
+            Err(Refusal::failed_with_status(
+                StatusCode::UNAUTHORIZED,
+                Error::new(
+                    ErrorCode::Unauthorized,
+                    crate::host::server::refusal::TOKEN_REQUIRED,
+                ),
+            ))
+        }
         _ => Ok(next.run(request).await),
     }
 }
@@ -48,10 +50,10 @@ pub(super) fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
 
 /// 401 when a token is configured and `headers` lack it: a caller without
 /// the token learns neither which endpoints exist nor their methods.
-pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Reject> {
+pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Refusal> {
     let expected = state.token.as_ref()?;
     (!bearer_matches(headers, expected)).then(|| {
-        Reject::with_status(
+        Refusal::failed_with_status(
             StatusCode::UNAUTHORIZED,
             Error::new(
                 ErrorCode::Unauthorized,
@@ -61,11 +63,11 @@ pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Rej
     })
 }
 
-pub(super) async fn no_route(State(state): State<AppState>, headers: HeaderMap) -> Reject {
+pub(super) async fn no_route(State(state): State<AppState>, headers: HeaderMap) -> Refusal {
     if let Some(reject) = missing_token(&state, &headers) {
         return reject;
     }
-    Reject::with_status(
+    Refusal::failed_with_status(
         StatusCode::NOT_FOUND,
         Error::new(
             ErrorCode::NotFound,
@@ -78,13 +80,13 @@ pub(super) async fn wrong_method(
     State(state): State<AppState>,
     uri: axum::http::Uri,
     headers: HeaderMap,
-) -> Reject {
+) -> Refusal {
     if uri.path() != "/healthz"
         && let Some(reject) = missing_token(&state, &headers)
     {
         return reject;
     }
-    Reject::with_status(
+    Refusal::failed_with_status(
         StatusCode::METHOD_NOT_ALLOWED,
         Error::new(
             ErrorCode::BadRequest,

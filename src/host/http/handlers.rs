@@ -37,7 +37,7 @@ fn call_of(
     state: &AppState,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(&'static CatalogueTool, Value), Reject> {
+) -> Result<(&'static CatalogueTool, Value), Refusal> {
     let tool = tool_of(state, path)?;
     let mut input = input_of(body)?;
     state.fill_default_connection(&mut input);
@@ -47,15 +47,15 @@ fn call_of(
 pub(super) fn tool_of(
     state: &AppState,
     path: Result<Path<String>, PathRejection>,
-) -> Result<&'static CatalogueTool, Reject> {
+) -> Result<&'static CatalogueTool, Refusal> {
     let Path(id) = path.map_err(|r| {
-        Reject::with_status(
+        Refusal::failed_with_status(
             StatusCode::BAD_REQUEST,
             Error::new(ErrorCode::InvalidInput, r.body_text()),
         )
     })?;
     state.catalogue.get(&id).map_err(|_| {
-        Reject::mapped(Error::new(
+        Refusal::failed(Error::new(
             ErrorCode::UnknownTool,
             format!("no tool has the id {id:?}; GET /tools lists them all"),
         ))
@@ -63,10 +63,10 @@ pub(super) fn tool_of(
 }
 
 /// The request body as JSON, or 400 (not JSON) or 413 (too large).
-pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Reject> {
+pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Refusal> {
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Reject::with_status(
+            Refusal::failed_with_status(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 Error::field(
                     "",
@@ -74,7 +74,7 @@ pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Rej
                 ),
             )
         } else {
-            Reject::with_status(
+            Refusal::failed_with_status(
                 StatusCode::BAD_REQUEST,
                 Error::field("", "the request body could not be read"),
             )
@@ -82,7 +82,7 @@ pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Rej
     })?;
     serde_json::from_slice(&bytes).map_err(|e| {
         // The parser's message names a line and column, never the content.
-        Reject::with_status(
+        Refusal::failed_with_status(
             StatusCode::BAD_REQUEST,
             Error::field("", format!("the request body is not valid JSON: {e}")),
         )
@@ -92,7 +92,7 @@ pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Rej
 pub(super) async fn manifest(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     Ok(axum::Json(tool_of(&state, path)?.manifest()).into_response())
 }
 
@@ -100,9 +100,9 @@ pub(super) async fn validate(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     let (tool, input) = call_of(&state, path, body)?;
-    tool.prepare(input).map_err(Reject::mapped)?;
+    tool.prepare(input).map_err(Refusal::failed)?;
     Ok(axum::Json(json!({"valid": true})).into_response())
 }
 
@@ -110,12 +110,12 @@ pub(super) async fn dry_run(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     let (tool, input) = call_of(&state, path, body)?;
     let dry = state
         .catalogue
         .dry_run(tool.meta().id, input, &state.ctx)
-        .map_err(Reject::mapped)?;
+        .map_err(Refusal::failed)?;
     Ok(axum::Json(dry.to_json()).into_response())
 }
 
@@ -123,7 +123,7 @@ pub(super) async fn run(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     let (tool, input) = call_of(&state, path, body)?;
     let gate = GateKey::of(&input);
     match state
@@ -137,10 +137,7 @@ pub(super) async fn run(
                 ErrorCode::RateLimited => gate.retry_after_secs(&state.ctx),
                 _ => None,
             };
-            Err(Reject {
-                retry_after,
-                ..Reject::mapped(e)
-            })
+            Err(Refusal::failed(e).with_retry_after(retry_after))
         }
     }
 }

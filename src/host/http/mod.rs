@@ -71,7 +71,7 @@
 use crate::api::Context;
 use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode};
-use crate::host::server::refusal;
+use crate::host::server::refusal::Refusal;
 use crate::params::Connection;
 use axum::Router;
 use axum::body::Bytes;
@@ -125,6 +125,7 @@ pub mod playground;
 
 use openapi::OpenApiOptions;
 
+pub use crate::host::server::refusal::status_for;
 pub(crate) use edge::bearer_matches;
 use edge::*;
 use handlers::*;
@@ -241,62 +242,6 @@ where
     conn::serve_router(listener, app, limits, shutdown).await
 }
 
-/// The HTTP status a failed step answers with (see the module docs).
-pub fn status_for(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::UnknownTool => StatusCode::NOT_FOUND,
-        ErrorCode::HostNotAllowed => StatusCode::FORBIDDEN,
-        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
-        ErrorCode::BadRequest
-        | ErrorCode::Unauthorized
-        | ErrorCode::Forbidden
-        | ErrorCode::NotFound
-        | ErrorCode::Conflict
-        | ErrorCode::Unprocessable
-        | ErrorCode::Upstream
-        | ErrorCode::Transport
-        | ErrorCode::InvalidResponse
-        | ErrorCode::AuthFailed => StatusCode::BAD_GATEWAY,
-    }
-}
-
-/// A refused or failed request: the HTTP status and the error, answered as
-/// [`Error::to_json`].
-struct Reject {
-    status: StatusCode,
-    error: Box<Error>,
-    retry_after: Option<u64>,
-}
-
-impl Reject {
-    /// `error` with the status of its code.
-    fn mapped(error: Error) -> Self {
-        Self::with_status(status_for(error.code()), error)
-    }
-
-    fn with_status(status: StatusCode, error: Error) -> Self {
-        Self {
-            status,
-            error: Box::new(error),
-            retry_after: None,
-        }
-    }
-}
-
-impl IntoResponse for Reject {
-    /// Only the server's own token check answers 401 here (Thrive's 401 is a
-    /// 502), so a 401 carries the Bearer challenge.
-    fn into_response(self) -> Response {
-        refusal::error_answer(
-            self.status,
-            self.error.to_json(),
-            self.retry_after,
-            self.status == StatusCode::UNAUTHORIZED,
-        )
-    }
-}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,28 +262,5 @@ mod tests {
         let text = format!("{o:?}");
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("***"));
-    }
-
-    #[test]
-    fn every_code_has_the_documented_status() {
-        assert_eq!(status_for(ErrorCode::InvalidInput), 422);
-        assert_eq!(status_for(ErrorCode::UnknownTool), 404);
-        assert_eq!(status_for(ErrorCode::HostNotAllowed), 403);
-        assert_eq!(status_for(ErrorCode::RateLimited), 429);
-        assert_eq!(status_for(ErrorCode::Timeout), 504);
-        for code in [
-            ErrorCode::BadRequest,
-            ErrorCode::Unauthorized,
-            ErrorCode::Forbidden,
-            ErrorCode::NotFound,
-            ErrorCode::Conflict,
-            ErrorCode::Unprocessable,
-            ErrorCode::Upstream,
-            ErrorCode::Transport,
-            ErrorCode::InvalidResponse,
-            ErrorCode::AuthFailed,
-        ] {
-            assert_eq!(status_for(code), 502, "{code}");
-        }
     }
 }

@@ -1,17 +1,19 @@
-//! The servers' own refusals, declared once and rendering themselves.
+//! The servers' refusals and failed steps, declared once and rendering
+//! themselves.
 //!
-//! A step that fails answers with its [`Error`](crate::Error) as
-//! [`Error::to_json`](crate::Error::to_json). A server also refuses requests
-//! before any step runs: it is full, the bearer token is missing, it stopped
-//! while the request was in flight, or a webhook delivery is not one it
-//! takes. Those answers have codes of their own (`unavailable` is not a
-//! Thrive answer), but hosts read them with the same code: every one is
+//! A step that fails answers with its [`Error`] as [`Error::to_json`], with
+//! the HTTP status of its code ([`status_for`]). A server also refuses
+//! requests before any step runs: it is full, the bearer token is missing,
+//! it stopped while the request was in flight, or a webhook delivery is not
+//! one it takes. Those answers have codes of their own (`unavailable` is not
+//! a Thrive answer), but hosts read them with the same code: every one is
 //! `{"error": {"code", "message", "retryable", "delivery", "attempts"}}`,
 //! the keys of a failed step without Thrive's `status` and `details`.
-//! [`Refusal`] writes that body and the headers that go with it
-//! (`Retry-After`, `WWW-Authenticate`), so no server writes the JSON by hand.
+//! [`Refusal`] is both kinds of answer: it writes the body and the headers
+//! that go with it (`Retry-After`, `WWW-Authenticate`), so no server writes
+//! the JSON by hand.
 
-use crate::error::Delivery;
+use crate::error::{Delivery, Error, ErrorCode};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,19 +24,32 @@ use std::borrow::Cow;
 pub const TOKEN_REQUIRED: &str =
     "this server requires Authorization: Bearer <token> with the server's token";
 
-/// A request the server refuses itself; see the [module docs](self).
+/// A request the server refuses itself, or a step that failed; see the
+/// [module docs](self).
 #[derive(Debug)]
 pub struct Refusal {
     status: StatusCode,
-    code: &'static str,
-    message: Cow<'static, str>,
-    retryable: bool,
-    delivery: Delivery,
-    attempts: u32,
+    body: Body,
     retry_after: Option<u64>,
     /// Whether to answer `WWW-Authenticate: Bearer` (the servers' token,
     /// not a webhook's signature).
     bearer_challenge: bool,
+}
+
+/// What a [`Refusal`] says.
+#[derive(Debug)]
+enum Body {
+    /// The server's own refusal, with a code of its own.
+    Own {
+        code: &'static str,
+        message: Cow<'static, str>,
+        retryable: bool,
+        delivery: Delivery,
+        attempts: u32,
+    },
+    /// A step's error (or one the server words as a step's), as
+    /// [`Error::to_json`].
+    Failed(Box<Error>),
 }
 
 impl Refusal {
@@ -47,28 +62,53 @@ impl Refusal {
     ) -> Self {
         Self {
             status,
-            code,
-            message: message.into(),
-            retryable: false,
-            delivery: Delivery::NotSent,
-            attempts: 0,
+            body: Body::Own {
+                code,
+                message: message.into(),
+                retryable: false,
+                delivery: Delivery::NotSent,
+                attempts: 0,
+            },
             retry_after: None,
             bearer_challenge: false,
         }
     }
 
+    /// A failed step: `error` with the status of its code ([`status_for`]).
+    pub fn failed(error: Error) -> Self {
+        Self::failed_with_status(status_for(error.code()), error)
+    }
+
+    /// `error` answered with `status`. Only the server's own token check
+    /// answers 401 this way (Thrive's 401 is a 502), so a 401 carries the
+    /// Bearer challenge.
+    pub fn failed_with_status(status: StatusCode, error: Error) -> Self {
+        Self {
+            status,
+            body: Body::Failed(Box::new(error)),
+            retry_after: None,
+            bearer_challenge: status == StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    /// Returns the refusal answering `Retry-After: secs` when `secs` is given.
+    pub fn with_retry_after(mut self, secs: Option<u64>) -> Self {
+        if secs.is_some() {
+            self.retry_after = secs;
+        }
+        self
+    }
+
     /// `503 unavailable` for a server at one of its limits: retryable, with
     /// `Retry-After: 1`. `what` says which limit.
     pub fn busy(what: &str) -> Self {
-        Self {
-            retryable: true,
-            retry_after: Some(1),
-            ..Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                format!("{what}; try again shortly"),
-            )
-        }
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            format!("{what}; try again shortly"),
+        )
+        .retryable()
+        .with_retry_after(Some(1))
     }
 
     /// `401 unauthorized` for a request without the server's bearer token,
@@ -88,16 +128,20 @@ impl Refusal {
     /// `attempts: 0`, retryable.
     pub fn stopped(may_have_sent: bool) -> Self {
         if may_have_sent {
-            Self {
-                delivery: Delivery::SentNoAnswer,
-                attempts: 1,
-                ..Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the server stopped before this step finished; it may have sent its request \
-                     to Thrive, so check before sending a write again",
-                )
+            let mut refusal = Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the server stopped before this step finished; it may have sent its request \
+                 to Thrive, so check before sending a write again",
+            );
+            if let Body::Own {
+                delivery, attempts, ..
+            } = &mut refusal.body
+            {
+                *delivery = Delivery::SentNoAnswer;
+                *attempts = 1;
             }
+            refusal
         } else {
             Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -108,59 +152,80 @@ impl Refusal {
         }
     }
 
-    /// Marks the refusal as worth retrying as it is.
+    /// Marks the server's own refusal as worth retrying as it is (a failed
+    /// step's error says itself whether it is).
     pub fn retryable(mut self) -> Self {
-        self.retryable = true;
+        if let Body::Own { retryable, .. } = &mut self.body {
+            *retryable = true;
+        }
         self
     }
 
-    /// The body: `{"error": {"code", "message", "retryable", "delivery", "attempts"}}`.
+    /// The body: `{"error": {"code", "message", "retryable", "delivery",
+    /// "attempts"}}`, or a failed step's [`Error::to_json`].
     pub fn to_json(&self) -> serde_json::Value {
-        json!({"error": {
-            "code": self.code,
-            "message": self.message,
-            "retryable": self.retryable,
-            "delivery": self.delivery.as_str(),
-            "attempts": self.attempts,
-        }})
+        match &self.body {
+            Body::Own {
+                code,
+                message,
+                retryable,
+                delivery,
+                attempts,
+            } => json!({"error": {
+                "code": code,
+                "message": message,
+                "retryable": retryable,
+                "delivery": delivery.as_str(),
+                "attempts": attempts,
+            }}),
+            Body::Failed(error) => error.to_json(),
+        }
     }
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        error_answer(
-            self.status,
-            self.to_json(),
-            self.retry_after,
-            self.bearer_challenge,
-        )
+        let mut response = (self.status, Json(self.to_json())).into_response();
+        let headers = response.headers_mut();
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.bearer_challenge {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
 
-/// An `{"error": {...}}` `body` answered with `status`, with
-/// `Retry-After: secs` when given and `WWW-Authenticate: Bearer` when
-/// `bearer_challenge`: how every server writes an error answer, whether the
-/// body is a refusal's or a failed step's ([`Error::to_json`](crate::Error::to_json)).
-pub fn error_answer(
-    status: StatusCode,
-    body: serde_json::Value,
-    retry_after: Option<u64>,
-    bearer_challenge: bool,
-) -> Response {
-    let mut response = (status, Json(body)).into_response();
-    let headers = response.headers_mut();
-    if let Some(secs) = retry_after {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+/// The HTTP status a failed step answers with (see the
+/// [block server's docs](crate::host::http)).
+pub fn status_for(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::UnknownTool => StatusCode::NOT_FOUND,
+        ErrorCode::HostNotAllowed => StatusCode::FORBIDDEN,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        ErrorCode::BadRequest
+        | ErrorCode::Unauthorized
+        | ErrorCode::Forbidden
+        | ErrorCode::NotFound
+        | ErrorCode::Conflict
+        | ErrorCode::Unprocessable
+        | ErrorCode::Upstream
+        | ErrorCode::Transport
+        | ErrorCode::InvalidResponse
+        | ErrorCode::AuthFailed => StatusCode::BAD_GATEWAY,
     }
-    if bearer_challenge {
-        headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
-    response
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{Refusal, TOKEN_REQUIRED, status_for};
+    use crate::error::{Error, ErrorCode};
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    use serde_json::json;
 
     async fn parts(refusal: Refusal) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
         let response = refusal.into_response();
@@ -246,7 +311,46 @@ mod tests {
 
     #[test]
     fn its_keys_are_those_of_a_failed_step_without_thrives_status() {
-        let step = crate::Error::new(crate::ErrorCode::Unauthorized, TOKEN_REQUIRED).to_json();
+        let step = Error::new(ErrorCode::Unauthorized, TOKEN_REQUIRED).to_json();
         assert_eq!(Refusal::token_required().to_json(), step);
+    }
+
+    #[test]
+    fn every_code_has_the_documented_status() {
+        assert_eq!(status_for(ErrorCode::InvalidInput), 422);
+        assert_eq!(status_for(ErrorCode::UnknownTool), 404);
+        assert_eq!(status_for(ErrorCode::HostNotAllowed), 403);
+        assert_eq!(status_for(ErrorCode::RateLimited), 429);
+        assert_eq!(status_for(ErrorCode::Timeout), 504);
+        for code in [
+            ErrorCode::BadRequest,
+            ErrorCode::Unauthorized,
+            ErrorCode::Forbidden,
+            ErrorCode::NotFound,
+            ErrorCode::Conflict,
+            ErrorCode::Unprocessable,
+            ErrorCode::Upstream,
+            ErrorCode::Transport,
+            ErrorCode::InvalidResponse,
+            ErrorCode::AuthFailed,
+        ] {
+            assert_eq!(status_for(code), 502, "{code}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_step_answers_its_error_with_the_status_of_its_code() {
+        let error = Error::new(ErrorCode::RateLimited, "slow down");
+        let (status, headers, body) =
+            parts(Refusal::failed(error.clone()).with_retry_after(Some(7))).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(headers[header::RETRY_AFTER], "7");
+        assert!(headers.get(header::WWW_AUTHENTICATE).is_none());
+        assert_eq!(body, error.to_json());
+        let token = Error::new(ErrorCode::Unauthorized, TOKEN_REQUIRED);
+        let (status, headers, _) =
+            parts(Refusal::failed_with_status(StatusCode::UNAUTHORIZED, token)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
     }
 }

@@ -239,11 +239,11 @@ pub(super) fn answer(result: Result<Value, Error>) -> Response {
         Err(e) if e.code() == ErrorCode::NotFound && e.status().is_none() => {
             error_response(StatusCode::NOT_FOUND, &e)
         }
-        Err(e) => error_response(status_for(e.code()), &e),
+        Err(e) => Refusal::failed(e).into_response(),
     }
 }
 
 /// `error` as the server's error JSON with `status`.
 pub(super) fn error_response(status: StatusCode, error: &Error) -> Response {
-    crate::host::server::refusal::error_answer(status, error.to_json(), None, false)
+    Refusal::failed_with_status(status, error.clone()).into_response()
 }

@@ -27,7 +27,7 @@
 use crate::api::Context;
 use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode};
-use crate::host::http::status_for;
+use crate::host::server::refusal::Refusal;
 use crate::params::Connection;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

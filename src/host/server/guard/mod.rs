@@ -41,7 +41,7 @@
 
 use crate::error::{Delivery, Error, ErrorCode};
 use crate::host::server::conn::{ConnInfo, Stopping, busy};
-use crate::host::server::refusal::{Refusal, error_answer};
+use crate::host::server::refusal::Refusal;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
@@ -255,7 +255,7 @@ fn request_hosts(request: &Request) -> Vec<String> {
 }
 
 fn refuse(status: StatusCode, code: ErrorCode, message: String) -> Response {
-    error_answer(status, Error::new(code, message).to_json(), None, false)
+    Refusal::failed_with_status(status, Error::new(code, message)).into_response()
 }
 
 /// Whether the request shows it comes from this server's own pages (or
@@ -315,7 +315,7 @@ fn deadline_passed(path: &str, deadline: Duration) -> Response {
             ),
         )
     };
-    error_answer(StatusCode::GATEWAY_TIMEOUT, error.to_json(), None, false)
+    Refusal::failed_with_status(StatusCode::GATEWAY_TIMEOUT, error).into_response()
 }
 
 /// The checks every request passes (see the module docs, points 1 to 5).
