@@ -389,7 +389,10 @@ impl tokio::io::AsyncWrite for StdoutInPlace {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{LineRead, parse_step, read_line};
+
+    use serde_json::{Map, Value};
+
     use serde_json::json;
 
     fn defaults() -> Map<String, Value> {

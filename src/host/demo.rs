@@ -371,7 +371,10 @@ fn iso8601(t: SystemTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::iso8601;
+
+    use std::time::UNIX_EPOCH;
+
     use std::time::Duration;
 
     #[test]

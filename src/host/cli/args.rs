@@ -1,6 +1,13 @@
 //! The command line: commands and their flags, as clap reads them.
 
-use super::*;
+#[cfg(feature = "server")]
+use super::parse_bind;
+#[cfg(feature = "server")]
+use crate::error::{Error, ErrorCode};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+#[cfg(feature = "server")]
+use std::time::Duration;
 
 /// Every Thrive Learning API operation as a tool block.
 #[derive(Debug, Parser)]

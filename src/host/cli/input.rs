@@ -74,7 +74,7 @@ pub(crate) fn read_file(path: &str) -> Result<String, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{DEFAULT_MAX_INPUT_BYTES, read_text, set_max_input_bytes};
 
     #[test]
     fn input_over_the_cap_is_refused_after_one_byte_more() {

@@ -7,31 +7,29 @@
 //! transport or timed out; `4` a partial success under `--fail-on-partial`;
 //! `1` anything else (I/O, stale manifests).
 
-#[cfg(feature = "sandbox")]
-use crate::api::Origin;
-use crate::api::{Context, ProgressFn, RetryPolicy};
 use crate::catalogue::Catalogue;
 use crate::error::{Error, ErrorCode};
-use clap::{Parser, Subcommand};
+pub use args::Cli;
+use args::{Command, ExportTarget};
+use clap::Parser;
+use run_tool::{replace_connection, run_tool};
 use serde_json::Value;
+use startup::{absolute, manifests};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
 mod args;
 pub mod describe;
-pub use args::*;
 pub mod input;
 mod run_tool;
-use run_tool::*;
 #[cfg(feature = "server")]
 mod servers;
+#[cfg(feature = "mcp")]
+use servers::mcp;
 #[cfg(feature = "server")]
-use servers::*;
+use servers::serve;
 mod startup;
-use startup::*;
 
 /// Parses the process arguments and runs the command.
 pub async fn main() -> ExitCode {

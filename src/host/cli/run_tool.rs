@@ -1,6 +1,19 @@
 //! `run`: one step, or one per line with `--batch`.
 
-use super::*;
+use super::args::RunArgs;
+use super::startup::progress_bar;
+#[cfg(feature = "sandbox")]
+use super::startup::start_sandbox;
+use super::{EXIT_PARTIAL, print_error, print_json, read_params};
+#[cfg(feature = "sandbox")]
+use crate::api::Origin;
+use crate::api::{Context, RetryPolicy};
+use crate::catalogue::Catalogue;
+use crate::error::{Error, ErrorCode};
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
 
 pub(super) async fn run_tool(
     catalogue: &'static Catalogue,

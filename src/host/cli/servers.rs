@@ -1,6 +1,19 @@
 //! `serve` and `mcp`: the long-running hosts.
 
-use super::*;
+#[cfg(feature = "mcp")]
+use super::args::McpArgs;
+use super::args::{ServeArgs, server_token};
+use super::startup::bind_error;
+#[cfg(feature = "sandbox")]
+use super::startup::start_sandbox;
+use crate::api::Context;
+#[cfg(feature = "sandbox")]
+use crate::api::Origin;
+use crate::catalogue::Catalogue;
+use crate::error::{Error, ErrorCode};
+use serde_json::Value;
+use std::io::Write;
+use std::process::ExitCode;
 
 /// `serve`: the HTTP block server until SIGTERM or SIGINT, then a graceful stop.
 #[cfg(feature = "server")]

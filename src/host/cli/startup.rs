@@ -1,6 +1,13 @@
 //! Starting the embedded sandbox, and listeners that could not be bound.
 
-use super::*;
+use crate::api::ProgressFn;
+use crate::catalogue::Catalogue;
+use crate::error::{Error, ErrorCode};
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Starts the embedded sandbox with its default demo tenant on a free
 /// loopback port.

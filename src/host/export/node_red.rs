@@ -334,7 +334,9 @@ pub fn export(catalogue: &Catalogue, out: &Path, check: bool) -> Result<Outcome,
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{files, script_json};
+    use crate::catalogue::Catalogue;
+    use serde_json::{Value, json};
 
     #[test]
     fn one_node_type_per_resource_and_every_tool_in_one() {

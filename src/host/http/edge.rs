@@ -1,8 +1,16 @@
-//! What every request passes before a handler: the bearer token (compared
-//! in constant time), the answers for unknown routes and wrong methods,
+//! What every request passes before a handler: the bearer token
+//! ([`bearer_matches`]), the answers for unknown routes and wrong methods,
 //! and the request log line (method, path, status, time; never bodies).
 
-use super::*;
+use super::AppState;
+use crate::error::{Error, ErrorCode};
+use crate::host::server::refusal::Refusal;
+use crate::host::server::token::bearer_matches;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::time::Instant;
 
 /// Requires `Authorization: Bearer <token>` when a token is configured.
 pub(super) async fn require_token(
@@ -24,43 +32,11 @@ pub(super) async fn require_token(
     }
 }
 
-pub(crate) fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let Some((scheme, token)) = value.trim().split_once(' ') else {
-        return false;
-    };
-    scheme.eq_ignore_ascii_case("bearer")
-        && constant_time_eq(expected.as_bytes(), token.trim().as_bytes())
-}
-
-/// Compares `given` with `expected` in time that depends only on the
-/// length of `expected`.
-pub(super) fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
-    let mut diff = u8::from(expected.len() != given.len());
-    for (i, e) in expected.iter().enumerate() {
-        diff |= e ^ given.get(i).copied().unwrap_or(!e);
-    }
-    std::hint::black_box(diff) == 0
-}
-
 /// 401 when a token is configured and `headers` lack it: a caller without
 /// the token learns neither which endpoints exist nor their methods.
 pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Refusal> {
     let expected = state.token.as_ref()?;
-    (!bearer_matches(headers, expected)).then(|| {
-        Refusal::failed_with_status(
-            StatusCode::UNAUTHORIZED,
-            Error::new(
-                ErrorCode::Unauthorized,
-                crate::host::server::refusal::TOKEN_REQUIRED,
-            ),
-        )
-    })
+    (!bearer_matches(headers, expected)).then(|| Refusal::token_required())
 }
 
 pub(super) async fn no_route(State(state): State<AppState>, headers: HeaderMap) -> Refusal {

@@ -1,7 +1,19 @@
 //! The route handlers: list, manifest, validate, dry-run and run a tool,
 //! the playground's configuration and dropdown options, the OpenAPI document.
 
-use super::*;
+use super::openapi::{self, OpenApiOptions};
+use super::{AppState, MAX_BODY_BYTES, playground};
+use crate::api::Context;
+use crate::catalogue::CatalogueTool;
+use crate::error::{Error, ErrorCode};
+use crate::host::server::refusal::Refusal;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::time::Instant;
 
 pub(super) async fn healthz(State(state): State<AppState>) -> Response {
     axum::Json(json!({"status": "ok", "tools": state.catalogue.len()})).into_response()

@@ -69,26 +69,18 @@
 //! ```
 
 use crate::api::Context;
-use crate::catalogue::{Catalogue, CatalogueTool};
-use crate::error::{Error, ErrorCode};
-use crate::host::server::refusal::Refusal;
+use crate::catalogue::Catalogue;
 use crate::params::Connection;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{self};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
-use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::host::server::conn::{self, Limits};
-use crate::host::server::guard::{self, Access, Guard};
+use crate::host::server::conn::{self};
+use crate::host::server::guard::{self, Guard};
 
 /// The largest request body accepted: 1 MiB. Larger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -123,12 +115,12 @@ pub mod openapi;
 mod options;
 pub mod playground;
 
-use openapi::OpenApiOptions;
-
 pub use crate::host::server::refusal::status_for;
-pub(crate) use edge::bearer_matches;
-use edge::*;
-use handlers::*;
+use edge::{log_request, no_route, require_token, wrong_method};
+use handlers::{
+    dry_run, field_options, field_options_post, healthz, list_tools, manifest, openapi_document,
+    playground_config, run, validate,
+};
 pub use options::ServerOptions;
 
 #[derive(Clone)]
@@ -244,17 +236,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn constant_time_eq_compares_whole_values() {
-        assert!(constant_time_eq(b"secret", b"secret"));
-        assert!(!constant_time_eq(b"secret", b"secreT"));
-        assert!(!constant_time_eq(b"secret", b"secret2"));
-        assert!(!constant_time_eq(b"secret", b"secre"));
-        assert!(!constant_time_eq(b"secret", b""));
-        assert!(constant_time_eq(b"", b""));
-    }
+    use super::options::ServerOptions;
 
     #[test]
     fn debug_hides_the_token() {

@@ -1,6 +1,15 @@
 //! [`ServerOptions`]: the token, who may call, limits and timeouts.
 
-use super::*;
+use super::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_GRACE, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RUNS, DEFAULT_MIN_BODY_RATE, DEFAULT_REQUEST_TIMEOUT,
+    MAX_BODY_BYTES,
+};
+use crate::host::server::conn::Limits;
+use crate::host::server::guard::Access;
+use crate::params::Connection;
+use std::fmt;
+use std::time::Duration;
 
 /// Options of the server beyond the catalogue and the context: the token,
 /// who may call ([`ServerOptions::allowed_hosts`],

@@ -22,12 +22,13 @@
 //! event streams. rmcp's own refusals (an unknown session, a wrong protocol
 //! version header) are given the same JSON-RPC shape.
 
-use crate::host::http::{ServerOptions, bearer_matches};
+use crate::host::http::ServerOptions;
 use crate::host::mcp::McpServer;
 use crate::host::mcp::stdio::{INVALID_REQUEST, Sorted, error_message, sort_message, top_level_id};
 use crate::host::server::conn;
 use crate::host::server::guard::{self, Access, BodyProblem, Guard};
 use crate::host::server::refusal::Refusal;
+use crate::host::server::token::bearer_matches;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};

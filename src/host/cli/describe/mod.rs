@@ -8,9 +8,11 @@
 use crate::catalogue::CatalogueTool;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
+use tables::{
+    description_of, enum_values, example_of, first_sentence, kind_of, stated_default, write_table,
+};
 
 mod tables;
-use tables::*;
 
 /// One input as described to a person.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,8 @@
 //! Plain-text tables and wrapping for `describe`.
 
-use super::*;
+use super::SEEDED_REF;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
 
 /// The widest line a table is drawn to (a terminal of 100 columns).
 pub(super) const TABLE_WIDTH: usize = 100;

@@ -1,4 +1,5 @@
-use super::*;
+use super::tables::{first_sentence, stated_default, stated_example};
+use super::{example_params, inputs, tables, text, trigger_json, trigger_text};
 
 #[test]
 fn sentences_defaults_and_examples_from_descriptions() {

@@ -1,5 +1,8 @@
-use super::*;
+use super::{AgentFormat, export, function, select};
+use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::ErrorCode;
+use crate::flavours::Flavour;
+use serde_json::{Value, json};
 
 fn ids(tools: &[&CatalogueTool]) -> Vec<&'static str> {
     tools.iter().map(|t| t.meta().id).collect()

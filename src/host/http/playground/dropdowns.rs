@@ -2,7 +2,18 @@
 //! `GET`/`POST /tools/{id}/options/{field}`, which runs that tool with the
 //! connection and cuts its items into searchable pages of options.
 
-use super::*;
+use super::{OPTIONS_PER_PAGE, OPTIONS_SCAN_LIMIT, apply_default_connection};
+use crate::api::Context;
+use crate::catalogue::{Catalogue, CatalogueTool};
+use crate::error::{Error, ErrorCode};
+use crate::host::server::refusal::Refusal;
+use crate::params::Connection;
+use axum::body::Bytes;
+use axum::extract::Query;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
 
 /// The list tool a dropdown's options come from, and the item fields used
 /// as each option's value and label.

@@ -24,14 +24,9 @@
 //! and mapping each item to `{"value", "label"}`. The connection travels in
 //! a POST body or comes from the server, never in a URL.
 
-use crate::api::Context;
-use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode};
-use crate::host::server::refusal::Refusal;
 use crate::params::Connection;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -169,13 +164,18 @@ pub fn apply_default_connection(input: &mut Value, default: Option<&Connection>)
 
 mod dropdowns;
 
-use dropdowns::*;
+use dropdowns::error_response;
 pub(crate) use dropdowns::{OptionsQuery, options_get, options_post};
 pub use dropdowns::{OptionsSource, list_items, options, options_source, to_options};
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::dropdowns::{OptionsSource, list_items, to_options};
+    use super::{apply_default_connection, config_json};
+
+    use crate::params::Connection;
+
+    use serde_json::json;
 
     fn source() -> OptionsSource {
         OptionsSource {

@@ -34,7 +34,7 @@ use tokio::sync::Mutex;
 
 mod scan;
 pub(crate) use scan::top_level_id;
-use scan::*;
+use scan::{is_valid_id, tool_call_problem};
 
 /// The longest line read: 16 MiB. A longer line is dropped whole and
 /// answered `-32600` with the id read from its first 64 KiB (`null` when

@@ -1,7 +1,7 @@
 //! Reading a JSON-RPC line just enough to answer it: its top-level id and
 //! whether a tool call is well formed, without parsing the whole line.
 
-use super::*;
+use serde_json::Value;
 
 /// What is wrong with the params of a `tools/call`, if anything.
 pub(super) fn tool_call_problem(params: Option<&Value>) -> Option<String> {

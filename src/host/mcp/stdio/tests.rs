@@ -1,4 +1,7 @@
-use super::*;
+use super::scan::top_level_id;
+use super::{INVALID_REQUEST, LineTransport, MAX_LINE_BYTES};
+use rmcp::transport::Transport;
+use serde_json::{Value, json};
 
 #[test]
 fn top_level_ids_are_read_at_any_depth() {

@@ -1,8 +1,8 @@
 //! Counting each client's open connections, for the per-client cap.
 
-use super::*;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 
 /// Who a connection belongs to: its IPv4 address, or the /64 network of
 /// its IPv6 address (one host commonly holds a whole /64).
@@ -75,7 +75,9 @@ impl Drop for ClientSlot {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{ClientKey, Clients};
+
+    use std::net::IpAddr;
 
     #[test]
     fn a_client_gets_its_cap_and_its_slots_back() {

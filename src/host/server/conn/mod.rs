@@ -31,28 +31,24 @@
 use crate::host::server::refusal::Refusal;
 use axum::Router;
 use axum::response::{IntoResponse, Response};
+use clients::{ClientSlot, Clients};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context as TaskContext, Poll};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
-use tokio::time::Instant;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
+use watch::{Activity, Watched, watchdog};
 
 mod clients;
 mod watch;
-use clients::*;
-use watch::*;
 
 /// Connections over the cap that are still answered `503` (beyond these,
 /// they are closed without an answer).

@@ -1,6 +1,14 @@
 //! Watching a connection's activity, for its idle and header timeouts.
 
-use super::*;
+use super::Limits;
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
+use tokio::time::Instant;
 
 /// What a connection is doing, for its timeouts.
 pub(super) struct Activity {

@@ -1,4 +1,9 @@
-use super::*;
+use super::{Access, Guard, deadline_passed, is_json, referer_origin};
+use crate::host::server::conn::ConnInfo;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use std::sync::Arc;
+use std::time::Duration;
 
 fn guard(hosts: &[&str], origins: &[&str]) -> Arc<Guard> {
     Guard::new(Access {
