@@ -372,10 +372,8 @@ fn iso8601(t: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::iso8601;
-
-    use std::time::UNIX_EPOCH;
-
     use std::time::Duration;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn iso8601_formats_utc() {

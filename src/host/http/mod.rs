@@ -70,6 +70,8 @@
 
 use crate::api::Context;
 use crate::catalogue::Catalogue;
+use crate::host::server::conn::{self};
+use crate::host::server::guard::{self, Guard};
 use crate::params::Connection;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -78,9 +80,6 @@ use axum::routing::{get, post};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-
-use crate::host::server::conn::{self};
-use crate::host::server::guard::{self, Guard};
 
 /// The largest request body accepted: 1 MiB. Larger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

@@ -172,9 +172,7 @@ pub use dropdowns::{OptionsSource, list_items, options, options_source, to_optio
 mod tests {
     use super::dropdowns::{OptionsSource, list_items, to_options};
     use super::{apply_default_connection, config_json};
-
     use crate::params::Connection;
-
     use serde_json::json;
 
     fn source() -> OptionsSource {

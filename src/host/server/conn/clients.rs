@@ -76,7 +76,6 @@ impl Drop for ClientSlot {
 #[cfg(test)]
 mod tests {
     use super::{ClientKey, Clients};
-
     use std::net::IpAddr;
 
     #[test]

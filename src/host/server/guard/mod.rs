@@ -43,13 +43,22 @@ use crate::error::{Delivery, Error, ErrorCode};
 use crate::host::server::conn::{ConnInfo, Stopping, busy};
 use crate::host::server::refusal::Refusal;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
+
+mod body;
+mod names;
+
+pub(crate) use body::is_json;
+pub use body::{BodyProblem, read_body, require_json};
+use body::{content_length, too_large};
+use names::{
+    fetch_site, host_problem, normalise_origin, referer_origin, request_hosts, strip_port,
+};
 
 /// Who may call the server and how much it takes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,120 +147,6 @@ impl Guard {
                 .max_age(Duration::from_secs(600)),
         )
     }
-
-    fn host_allowed(&self, host: &str, conn: Option<&ConnInfo>) -> bool {
-        let name = strip_port(host).to_ascii_lowercase();
-        if self.any_host || name == "localhost" || name.ends_with(".localhost") {
-            return true;
-        }
-        let bare = name.trim_start_matches('[').trim_end_matches(']');
-        if let Ok(ip) = bare.parse::<IpAddr>()
-            && (ip.is_loopback() || conn.is_some_and(|c| same_ip(c.local.ip(), ip)))
-        {
-            return true;
-        }
-        self.hosts.contains(&name)
-    }
-
-    fn origin_allowed(&self, origin: &str, host: Option<&str>) -> bool {
-        self.any_origin || self.own_or_listed(origin, host)
-    }
-
-    /// Whether `origin` is the server's own (for `host`) or one the operator
-    /// listed by name (not merely allowed by `*`).
-    fn own_or_listed(&self, origin: &str, host: Option<&str>) -> bool {
-        let Some(origin) = normalise_origin(origin) else {
-            return false;
-        };
-        if let Some(host) = host {
-            // Same origin: the browser asked this server by the name in its Host.
-            let same = normalise_origin(&format!("http://{host}")).as_deref() == Some(&origin)
-                || normalise_origin(&format!("https://{host}")).as_deref() == Some(&origin);
-            if same {
-                return true;
-            }
-        }
-        self.origins.contains(&origin)
-    }
-}
-
-fn same_ip(a: IpAddr, b: IpAddr) -> bool {
-    let canon = |ip: IpAddr| match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
-        v4 => v4,
-    };
-    canon(a) == canon(b)
-}
-
-/// `host[:port]` without the port (`[v6]:port` keeps its brackets).
-fn strip_port(authority: &str) -> &str {
-    if authority.starts_with('[') {
-        return authority
-            .find(']')
-            .map_or(authority, |end| &authority[..=end]);
-    }
-    match authority.rsplit_once(':') {
-        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-        _ => authority,
-    }
-}
-
-/// `scheme://host[:port]` in lower case, without a default port; `None`
-/// for anything that is not an http(s) origin.
-fn normalise_origin(origin: &str) -> Option<String> {
-    let uri: Uri = origin.parse().ok()?;
-    let scheme = uri.scheme_str()?.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    if uri
-        .path_and_query()
-        .is_some_and(|p| p.as_str() != "/" && !p.as_str().is_empty())
-    {
-        return None;
-    }
-    let host = uri.host()?.to_ascii_lowercase();
-    let default = if scheme == "https" { 443 } else { 80 };
-    Some(match uri.port_u16() {
-        Some(port) if port != default => format!("{scheme}://{host}:{port}"),
-        _ => format!("{scheme}://{host}"),
-    })
-}
-
-/// Why a request's `Host` cannot be checked.
-fn host_problem(request: &Request) -> Option<&'static str> {
-    let mut hosts = request.headers().get_all(header::HOST).iter();
-    let first = hosts.next();
-    if hosts.next().is_some() {
-        return Some("the request has more than one Host header");
-    }
-    let Some(first) = first else {
-        return Some("the request has no Host header; it must name this server");
-    };
-    let readable = first
-        .to_str()
-        .ok()
-        .filter(|v| !v.trim().is_empty() && v.bytes().all(|b| b.is_ascii_graphic()));
-    if readable.is_none() {
-        return Some("the Host header is empty or not visible ASCII");
-    }
-    None
-}
-
-/// The names the request was sent to: its `Host`, and an absolute URI's
-/// authority when it has one.
-fn request_hosts(request: &Request) -> Vec<String> {
-    let mut names: Vec<String> = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .into_iter()
-        .collect();
-    if let Some(authority) = request.uri().authority() {
-        names.push(authority.as_str().to_owned());
-    }
-    names
 }
 
 fn refuse(status: StatusCode, code: ErrorCode, message: String) -> Response {
@@ -404,150 +299,6 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
         () = tokio::time::sleep(deadline) => deadline_passed(&path, deadline),
         () = stopped => Refusal::stopped(calls_thrive(&path)).into_response(),
     }
-}
-
-/// The origin (`scheme://host[:port]`) of a `Referer` URL.
-fn referer_origin(referer: &str) -> Option<String> {
-    let uri: Uri = referer.parse().ok()?;
-    let scheme = uri.scheme_str()?;
-    let authority = uri.authority()?;
-    Some(format!("{scheme}://{authority}"))
-}
-
-/// The 413 answer for a body over `max` bytes; the connection is closed
-/// (the rest of the body is not read).
-fn too_large(max: usize) -> Response {
-    closing(refuse(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCode::InvalidInput,
-        format!("the request body is larger than {max} bytes"),
-    ))
-}
-
-fn closing(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    response
-}
-
-/// Why a request body could not be read whole ([`read_body`]).
-#[derive(Debug)]
-pub enum BodyProblem {
-    /// It is longer than the limit; the first bytes read are kept (at most
-    /// the limit), e.g. to find a JSON-RPC id.
-    TooLarge(axum::body::Bytes),
-    /// It did not arrive within its time.
-    TooSlow(Duration),
-    /// The connection failed while it was read.
-    Broken,
-}
-
-impl BodyProblem {
-    /// The answer: 413, 408 (code `timeout`, nothing run) or 400, closing
-    /// the connection.
-    pub fn answer(self, access: &Access) -> Response {
-        match self {
-            Self::TooLarge(_) => too_large(access.max_body_bytes),
-            Self::TooSlow(within) => closing(refuse(
-                StatusCode::REQUEST_TIMEOUT,
-                ErrorCode::Timeout,
-                format!(
-                    "the request body did not arrive whole within {within:?}; nothing was run \
-                     and nothing was sent to Thrive"
-                ),
-            )),
-            Self::Broken => closing(refuse(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::InvalidInput,
-                "the request body could not be read".to_owned(),
-            )),
-        }
-    }
-}
-
-/// Reads `body` whole within the limits of `access`: at most
-/// [`Access::max_body_bytes`], its last byte within [`Access::body_timeout`]
-/// plus a second per [`Access::min_body_rate`] bytes (of the `declared`
-/// length, or of what has arrived for a chunked body).
-pub async fn read_body(
-    mut body: axum::body::Body,
-    declared: Option<u64>,
-    access: &Access,
-) -> Result<axum::body::Bytes, BodyProblem> {
-    use axum::body::HttpBody;
-    let started = tokio::time::Instant::now();
-    let rate = access.min_body_rate.max(1) as f64;
-    let max = access.max_body_bytes;
-    let mut data: Vec<u8> = Vec::with_capacity(declared.map_or(0, |d| d.min(max as u64) as usize));
-    loop {
-        let expected = declared.unwrap_or(0).max(data.len() as u64);
-        let allowed = access.body_timeout + Duration::from_secs_f64(expected as f64 / rate);
-        let frame = tokio::time::timeout_at(
-            started + allowed,
-            std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)),
-        )
-        .await;
-        let frame = match frame {
-            Err(_) => return Err(BodyProblem::TooSlow(allowed)),
-            Ok(None) => return Ok(data.into()),
-            Ok(Some(Err(_))) => return Err(BodyProblem::Broken),
-            Ok(Some(Ok(frame))) => frame,
-        };
-        if let Ok(chunk) = frame.into_data() {
-            if data.len() + chunk.len() > max {
-                let room = max - data.len();
-                data.extend_from_slice(&chunk[..room]);
-                return Err(BodyProblem::TooLarge(data.into()));
-            }
-            data.extend_from_slice(&chunk);
-        }
-    }
-}
-
-fn fetch_site(headers: &HeaderMap) -> Option<&str> {
-    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-}
-
-fn content_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
-}
-
-/// Requires `Content-Type: application/json` (or `application/*+json`) on
-/// requests that carry a body (POST, PUT, PATCH): 415 otherwise.
-pub async fn require_json(request: Request, next: Next) -> Response {
-    let has_body = matches!(
-        *request.method(),
-        Method::POST | Method::PUT | Method::PATCH
-    );
-    if has_body && !is_json(request.headers()) {
-        return refuse(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::InvalidInput,
-            "the request body must be sent with Content-Type: application/json".to_owned(),
-        );
-    }
-    next.run(request).await
-}
-
-pub(crate) fn is_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// Lets at most [`Access::max_runs`] runs execute at once: 503 otherwise.
