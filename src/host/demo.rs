@@ -4,6 +4,7 @@
 use crate::api::{Context, Origin};
 use crate::catalogue::Catalogue;
 use crate::error::{Error, ErrorCode};
+use crate::params::Connection;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ type Summary = fn(&Value) -> String;
 struct Demo {
     catalogue: &'static Catalogue,
     ctx: Context,
-    connection: Value,
+    connection: Connection,
     step: usize,
     total: usize,
 }
@@ -36,9 +37,9 @@ impl Demo {
         let _ = writeln!(out, "  tool:   {id}");
         let _ = writeln!(out, "  inputs: {params}");
         drop(out);
-        let mut input = self.connection.clone();
-        if let (Value::Object(all), Value::Object(own)) = (&mut input, params) {
-            all.extend(own);
+        let mut input = params;
+        if let Value::Object(own) = &mut input {
+            self.connection.fill(own);
         }
         let output = self.catalogue.execute(id, input, &self.ctx).await;
         let mut out = std::io::stdout().lock();
@@ -89,7 +90,8 @@ pub async fn run(seed: u64) -> Result<ExitCode, Error> {
     let mut demo = Demo {
         catalogue: Catalogue::global(),
         ctx,
-        connection: json!({"tenantId": cfg.tenant_id, "apiKey": cfg.api_key, "host": base}),
+        connection: Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone())
+            .with_host(base.clone()),
         step: 0,
         total: 16 + usize::from(cfg!(feature = "server")),
     };

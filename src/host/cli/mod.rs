@@ -9,10 +9,11 @@
 
 use crate::catalogue::Catalogue;
 use crate::error::{Error, ErrorCode};
+use crate::params::Connection;
 pub use args::Cli;
 use args::{Command, ExportTarget};
 use clap::Parser;
-use run_tool::{replace_connection, run_tool};
+use run_tool::run_tool;
 use serde_json::Value;
 use startup::{absolute, manifests};
 use std::io::{IsTerminal, Write};
@@ -342,9 +343,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 if no_connection {
                     // A stand-in connection that passes every check, so only
                     // the tool's own inputs are reported.
-                    replace_connection(map, "eu-west-2_Placeholder", "placeholder", None);
+                    Connection::basic("eu-west-2_Placeholder", "placeholder").replace(map);
                 } else {
-                    crate::params::Connection::fill_from_env(map);
+                    Connection::fill_from_env(map);
                 }
             }
             // A trigger's form value is checked as a tool's is.

@@ -107,7 +107,7 @@ impl ServeTriggerArgs {
             );
         }
         if tenants.is_empty()
-            && let Ok(t) = std::env::var("THRIVE_TENANT_ID")
+            && let Ok(t) = std::env::var(crate::params::TENANT_ID_ENV)
             && !t.trim().is_empty()
         {
             tenants.push(t.trim().to_owned());

@@ -7,6 +7,7 @@ use crate::api::Context;
 use crate::catalogue::CatalogueTool;
 use crate::error::{Error, ErrorCode};
 use crate::host::server::refusal::Refusal;
+use crate::params::Connection;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, Query, State};
@@ -137,7 +138,9 @@ pub(super) async fn run(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Refusal> {
     let (tool, input) = call_of(&state, path, body)?;
-    let gate = GateKey::of(&input);
+    // The run's connection, typed, to read its tenant's 429 gate after a
+    // `rate_limited` failure.
+    let connection = Connection::of_input(&input);
     match state
         .catalogue
         .execute(tool.meta().id, input, &state.ctx)
@@ -146,7 +149,9 @@ pub(super) async fn run(
         Ok(output) => Ok(axum::Json(output).into_response()),
         Err(e) => {
             let retry_after = match e.code() {
-                ErrorCode::RateLimited => gate.retry_after_secs(&state.ctx),
+                ErrorCode::RateLimited => connection
+                    .as_ref()
+                    .and_then(|c| retry_after_secs(&state.ctx, c)),
                 _ => None,
             };
             Err(Refusal::failed(e).with_retry_after(retry_after))
@@ -154,37 +159,14 @@ pub(super) async fn run(
     }
 }
 
-/// The tenant and host of a run, kept to read the tenant's 429 gate after a
-/// `rate_limited` failure (the key the runtime uses: `tenant|origin`).
-pub(super) struct GateKey {
-    tenant_id: Option<String>,
-    host: Option<String>,
-}
-
-impl GateKey {
-    pub(super) fn of(input: &Value) -> Self {
-        let text = |name: &str| {
-            input
-                .get(name)
-                .and_then(Value::as_str)
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_owned)
-        };
-        Self {
-            tenant_id: text("tenantId"),
-            host: text("host"),
-        }
-    }
-
-    /// Whole seconds until the gate opens, when it is still closed.
-    pub(super) fn retry_after_secs(&self, ctx: &Context) -> Option<u64> {
-        let tenant = self.tenant_id.as_deref()?;
-        let origin = ctx.hosts().resolve(self.host.as_deref()).ok()?;
-        let until = ctx.gate_until(tenant, &origin)?;
-        let wait = until.saturating_duration_since(Instant::now());
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        Some(secs.max(1))
-    }
+/// Whole seconds until the 429 gate of the run's tenant and host opens
+/// (the key the runtime uses: `tenant|origin`), when it is still closed.
+fn retry_after_secs(ctx: &Context, connection: &Connection) -> Option<u64> {
+    let origin = ctx.hosts().resolve(connection.host.as_deref()).ok()?;
+    let until = ctx.gate_until(&connection.tenant_id, &origin)?;
+    let wait = until.saturating_duration_since(Instant::now());
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    Some(secs.max(1))
 }
 
 impl AppState {

@@ -29,7 +29,7 @@ use crate::params::Connection;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The page, built from `ui/` (see the module documentation).
 pub const INDEX_HTML: &str = include_str!("../../../../ui/dist/index.html");
@@ -126,39 +126,13 @@ pub fn config_json(default_connection: Option<&Connection>) -> Value {
     }
 }
 
-/// Whether `input` names any connection input (non-blank).
-fn has_connection(input: &Map<String, Value>) -> bool {
-    Connection::FIELDS.iter().any(|f| {
-        input
-            .get(*f)
-            .is_some_and(|v| !v.is_null() && v.as_str().is_none_or(|s| !s.trim().is_empty()))
-    })
-}
-
 /// Fills the whole default connection into `input` when `input` gives no
-/// connection input at all. A request that gives any connection input
-/// keeps its own connection as it is: the default's key is never combined
-/// with a tenant or host the request chose.
+/// connection input at all ([`Connection::fill`]). A request that gives any
+/// connection input keeps its own connection as it is: the default's key
+/// is never combined with a tenant or host the request chose.
 pub fn apply_default_connection(input: &mut Value, default: Option<&Connection>) {
-    let (Some(default), Value::Object(map)) = (default, input) else {
-        return;
-    };
-    if has_connection(map) {
-        return;
-    }
-    for field in Connection::FIELDS {
-        map.remove(field);
-    }
-    map.insert("tenantId".into(), default.tenant_id.clone().into());
-    map.insert("apiKey".into(), default.api_key.expose().into());
-    if let Some(host) = &default.host {
-        map.insert("host".into(), host.clone().into());
-    }
-    if let Some(client_id) = &default.client_id {
-        map.insert("clientId".into(), client_id.clone().into());
-    }
-    if let Some(scope) = &default.scope {
-        map.insert("scope".into(), scope.clone().into());
+    if let (Some(default), Value::Object(map)) = (default, input) {
+        default.fill(map);
     }
 }
 

@@ -116,18 +116,7 @@ impl McpServer {
         if !refused.is_empty() {
             return Err(Error::invalid_input(refused));
         }
-        let c = &self.connection;
-        input.insert("tenantId".into(), c.tenant_id.clone().into());
-        input.insert("apiKey".into(), c.api_key.expose().into());
-        for (name, value) in [
-            ("host", &c.host),
-            ("clientId", &c.client_id),
-            ("scope", &c.scope),
-        ] {
-            if let Some(value) = value {
-                input.insert(name.into(), value.clone().into());
-            }
-        }
+        self.connection.fill(&mut input);
         Ok(Value::Object(input))
     }
 

@@ -53,6 +53,7 @@ use tokio::sync::Semaphore;
 mod body;
 mod names;
 
+#[cfg(any(feature = "mcp", test))]
 pub(crate) use body::is_json;
 pub use body::{BodyProblem, read_body, require_json};
 use body::{content_length, too_large};
