@@ -1,8 +1,6 @@
 //! The command line: commands and their flags, as clap reads them.
 
 #[cfg(feature = "server")]
-use super::parse_bind;
-#[cfg(feature = "server")]
 use crate::error::{Error, ErrorCode};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -325,4 +323,20 @@ pub(super) fn server_token() -> Result<Option<String>, Error> {
         Ok(t) => Ok(Some(t.trim().to_owned())),
         Err(_) => Ok(None),
     }
+}
+
+/// `--bind` accepts `HOST:PORT` with a name (`localhost:8787`) as well as
+/// an IP address.
+#[cfg(feature = "server")]
+fn parse_bind(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let mut addrs = text
+        .to_socket_addrs()
+        .map_err(|e| format!("`{text}` is not HOST:PORT ({e})"))?;
+    addrs
+        .next()
+        .ok_or_else(|| format!("`{text}` resolves to no address"))
 }

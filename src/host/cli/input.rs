@@ -8,6 +8,7 @@
 //! flat instead of reading until memory runs out.
 
 use crate::error::Error;
+use serde_json::Value;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -70,6 +71,20 @@ pub(crate) fn read_file(path: &str) -> Result<String, Error> {
         return Err(too_large(&format!("the --params input from {path}")));
     }
     read_text(file, path)
+}
+
+/// Reads `--params`: inline JSON, `@file` or `-` (standard input), the
+/// last two capped ([`max_input_bytes`]).
+pub(super) fn read_params(arg: &str) -> Result<Value, Error> {
+    let text = if arg == "-" {
+        read_text(std::io::stdin().lock(), "standard input")?
+    } else if let Some(path) = arg.strip_prefix('@') {
+        read_file(path)?
+    } else {
+        arg.to_owned()
+    };
+    serde_json::from_str(&text)
+        .map_err(|e| Error::field("", format!("--params is not valid JSON: {e}")))
 }
 
 #[cfg(test)]

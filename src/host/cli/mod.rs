@@ -8,11 +8,14 @@
 //! `1` anything else (I/O, stale manifests).
 
 use crate::catalogue::Catalogue;
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 use crate::params::Connection;
 pub use args::Cli;
 use args::{Command, ExportTarget};
 use clap::Parser;
+use input::read_params;
+pub use output::{EXIT_PARTIAL, exit_code_for};
+use output::{print_error, print_json};
 use run_tool::run_tool;
 use serde_json::Value;
 use startup::{absolute, manifests};
@@ -23,6 +26,7 @@ use std::process::ExitCode;
 mod args;
 pub mod describe;
 pub mod input;
+mod output;
 mod run_tool;
 #[cfg(feature = "server")]
 mod servers;
@@ -136,40 +140,6 @@ fn flag_error(e: &clap::Error) -> ExitCode {
     }
 }
 
-/// `--bind` accepts `HOST:PORT` with a name (`localhost:8787`) as well as
-/// an IP address.
-#[cfg(feature = "server")]
-fn parse_bind(text: &str) -> Result<std::net::SocketAddr, String> {
-    use std::net::ToSocketAddrs;
-    if let Ok(addr) = text.parse() {
-        return Ok(addr);
-    }
-    let mut addrs = text
-        .to_socket_addrs()
-        .map_err(|e| format!("`{text}` is not HOST:PORT ({e})"))?;
-    addrs
-        .next()
-        .ok_or_else(|| format!("`{text}` resolves to no address"))
-}
-
-/// The exit code for a failed step.
-pub fn exit_code_for(e: &Error) -> ExitCode {
-    match e.code() {
-        ErrorCode::InvalidInput | ErrorCode::UnknownTool | ErrorCode::HostNotAllowed => {
-            ExitCode::from(2)
-        }
-        _ => ExitCode::from(3),
-    }
-}
-
-/// The exit code of a partial success under `--fail-on-partial`.
-pub const EXIT_PARTIAL: u8 = 4;
-
-fn print_error(e: &Error) {
-    let text = serde_json::to_string_pretty(&e.to_json()).unwrap_or_else(|_| e.to_string());
-    let _ = writeln!(std::io::stderr(), "{text}");
-}
-
 /// The flavour with this short name, or an error listing them.
 fn flavour_named(name: &str) -> Result<crate::flavours::Flavour, Error> {
     crate::flavours::Flavour::from_name(name).ok_or_else(|| {
@@ -205,29 +175,6 @@ fn export_node_red(catalogue: &Catalogue, out: &Path, check: bool) -> Result<Exi
             Ok(ExitCode::from(1))
         }
     }
-}
-
-fn print_json(value: &Value, compact: bool) {
-    let text = if compact {
-        value.to_string()
-    } else {
-        serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
-    };
-    let _ = writeln!(std::io::stdout(), "{text}");
-}
-
-/// Reads `--params`: inline JSON, `@file` or `-` (standard input), the
-/// last two capped ([`input`]).
-fn read_params(arg: &str) -> Result<Value, Error> {
-    let text = if arg == "-" {
-        input::read_text(std::io::stdin().lock(), "standard input")?
-    } else if let Some(path) = arg.strip_prefix('@') {
-        input::read_file(path)?
-    } else {
-        arg.to_owned()
-    };
-    serde_json::from_str(&text)
-        .map_err(|e| Error::field("", format!("--params is not valid JSON: {e}")))
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {

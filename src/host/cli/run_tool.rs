@@ -1,10 +1,11 @@
 //! `run`: one step, or one per line with `--batch`.
 
 use super::args::RunArgs;
+use super::input::read_params;
+use super::output::{EXIT_PARTIAL, print_error, print_json};
 use super::startup::progress_bar;
 #[cfg(feature = "sandbox")]
 use super::startup::{sandbox_connection, start_sandbox};
-use super::{EXIT_PARTIAL, print_error, print_json, read_params};
 #[cfg(feature = "sandbox")]
 use crate::api::Origin;
 use crate::api::{Context, RetryPolicy};

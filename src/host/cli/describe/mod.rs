@@ -9,7 +9,8 @@ use crate::catalogue::CatalogueTool;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use tables::{
-    description_of, enum_values, example_of, first_sentence, kind_of, stated_default, write_table,
+    SEEDED_REF, description_of, enum_values, example_of, first_sentence, kind_of, stated_default,
+    write_table,
 };
 
 mod tables;
@@ -117,8 +118,6 @@ pub fn example_params(tool: &CatalogueTool) -> Value {
     Value::Object(map)
 }
 
-/// A reference the sandbox's demo tenant has (used in examples).
-const SEEDED_REF: &str = "EMP-00001";
 /// The reference used in examples of create tools (free in the sandbox).
 const NEW_REF: &str = "EMP-09001";
 

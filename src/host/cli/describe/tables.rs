@@ -1,8 +1,10 @@
 //! Plain-text tables and wrapping for `describe`.
 
-use super::SEEDED_REF;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
+
+/// A reference the sandbox's demo tenant has (used in examples).
+pub(super) const SEEDED_REF: &str = "EMP-00001";
 
 /// The widest line a table is drawn to (a terminal of 100 columns).
 pub(super) const TABLE_WIDTH: usize = 100;

@@ -34,6 +34,7 @@ use axum::response::{IntoResponse, Response};
 use clients::{ClientSlot, Clients};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
+pub use limits::Limits;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
@@ -48,6 +49,7 @@ use tower::ServiceExt;
 use watch::{Activity, Watched, watchdog};
 
 mod clients;
+mod limits;
 mod watch;
 
 /// Connections over the cap that are still answered `503` (beyond these,
@@ -61,35 +63,6 @@ const OVERFLOW_WITHIN: Duration = Duration::from_secs(2);
 /// The longest time kept at the end of the grace period to send the `503`
 /// answers of requests that were still running.
 const FLUSH_AT_MOST: Duration = Duration::from_secs(1);
-
-/// The connection limits and the grace period of a server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Time allowed for a request head once it has begun (or, for a new
-    /// connection, from its opening).
-    pub header_timeout: Duration,
-    /// Time a keep-alive connection may stay silent between requests.
-    pub idle_timeout: Duration,
-    /// Connections served at once; more are answered `503`.
-    pub max_connections: usize,
-    /// Connections one client (peer address) may hold at once; more are
-    /// answered `503`. `None`: a quarter of `max_connections`.
-    pub max_connections_per_client: Option<usize>,
-    /// Time given to requests in flight after a stop is asked for.
-    pub grace: Duration,
-}
-
-impl Limits {
-    /// The per-client cap in effect: [`Limits::max_connections_per_client`]
-    /// (by default a quarter of [`Limits::max_connections`]), at least 1 and
-    /// at most [`Limits::max_connections`].
-    pub fn per_client(&self) -> usize {
-        let all = self.max_connections.max(1);
-        self.max_connections_per_client
-            .unwrap_or(all / 4)
-            .clamp(1, all)
-    }
-}
 
 /// Where a request came in: the local address its connection was accepted
 /// on, and the peer. Added to every request's extensions.

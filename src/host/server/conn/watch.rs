@@ -1,6 +1,6 @@
 //! Watching a connection's activity, for its idle and header timeouts.
 
-use super::Limits;
+use super::limits::Limits;
 use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};

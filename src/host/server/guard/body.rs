@@ -1,13 +1,19 @@
 //! Request bodies: read whole within their time and size (points 3 and 4
 //! of the [guard](super)), and declared as JSON where a route takes one.
 
-use super::{Access, refuse};
-use crate::error::ErrorCode;
+use super::access::Access;
+use crate::error::{Error, ErrorCode};
+use crate::host::server::refusal::Refusal;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::time::Duration;
+
+/// `status` with a step-shaped error of `code` saying `message`.
+pub(super) fn refuse(status: StatusCode, code: ErrorCode, message: String) -> Response {
+    Refusal::failed_with_status(status, Error::new(code, message)).into_response()
+}
 
 /// The 413 answer for a body over `max` bytes; the connection is closed
 /// (the rest of the body is not read).

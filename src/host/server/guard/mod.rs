@@ -43,115 +43,49 @@ use crate::error::{Delivery, Error, ErrorCode};
 use crate::host::server::conn::{ConnInfo, Stopping, busy};
 use crate::host::server::refusal::Refusal;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
+mod access;
 mod body;
 mod names;
+
+pub use access::Access;
 
 #[cfg(any(feature = "mcp", test))]
 pub(crate) use body::is_json;
 pub use body::{BodyProblem, read_body, require_json};
-use body::{content_length, too_large};
-use names::{
-    fetch_site, host_problem, normalise_origin, referer_origin, request_hosts, strip_port,
-};
-
-/// Who may call the server and how much it takes on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Access {
-    /// Host names (without port) accepted in `Host` besides loopback names
-    /// and addresses and the address the connection came in on; `*` accepts any.
-    pub allowed_hosts: Vec<String>,
-    /// Browser origins (`scheme://host[:port]`) allowed besides the server's
-    /// own; `*` allows any.
-    pub allowed_origins: Vec<String>,
-    /// The deadline of one request, from its head to its answer.
-    pub request_timeout: Duration,
-    /// Runs executing at once; more are answered 503.
-    pub max_runs: usize,
-    /// The largest body accepted, in bytes.
-    pub max_body_bytes: usize,
-    /// Time for a body to arrive whole, from the end of its head (408 after).
-    pub body_timeout: Duration,
-    /// Bytes per second a slow body must keep up beyond `body_timeout`: it
-    /// gets one more second per `min_body_rate` bytes.
-    pub min_body_rate: u64,
-    /// Whether [`check`] reads bodies (and refuses those over the limit);
-    /// `false` for a route that reads and answers them itself (MCP, with
-    /// [`read_body`]).
-    pub read_bodies: bool,
-}
+use body::{content_length, refuse, too_large};
+use names::{Allowed, fetch_site, host_problem, referer_origin, request_hosts, strip_port};
 
 /// The checks with their state, shared by the middleware.
 #[derive(Debug)]
 pub struct Guard {
     access: Access,
-    any_host: bool,
-    hosts: Vec<String>,
-    any_origin: bool,
-    origins: Vec<String>,
+    allowed: Allowed,
     runs: Arc<Semaphore>,
 }
 
 impl Guard {
     /// The guard for `access`.
     pub fn new(access: Access) -> Arc<Self> {
-        let any_host = access.allowed_hosts.iter().any(|h| h.trim() == "*");
-        let hosts = access
-            .allowed_hosts
-            .iter()
-            .map(|h| strip_port(h.trim()).to_ascii_lowercase())
-            .filter(|h| !h.is_empty() && h != "*")
-            .collect();
-        let any_origin = access.allowed_origins.iter().any(|o| o.trim() == "*");
-        let origins = access
-            .allowed_origins
-            .iter()
-            .filter_map(|o| normalise_origin(o.trim()))
-            .collect();
+        let allowed = Allowed::new(&access.allowed_hosts, &access.allowed_origins);
         let runs = Arc::new(Semaphore::new(access.max_runs.max(1)));
         Arc::new(Self {
             access,
-            any_host,
-            hosts,
-            any_origin,
-            origins,
+            allowed,
             runs,
         })
     }
 
     /// The CORS layer for the allowed foreign origins, if any are allowed.
     pub fn cors(&self) -> Option<tower_http::cors::CorsLayer> {
-        use tower_http::cors::{AllowOrigin, CorsLayer};
-        if !self.any_origin && self.origins.is_empty() {
-            return None;
-        }
-        let allow = if self.any_origin {
-            AllowOrigin::any()
-        } else {
-            AllowOrigin::list(
-                self.origins
-                    .iter()
-                    .filter_map(|o| HeaderValue::from_str(o).ok()),
-            )
-        };
-        Some(
-            CorsLayer::new()
-                .allow_origin(allow)
-                .allow_methods([Method::GET, Method::POST])
-                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-                .max_age(Duration::from_secs(600)),
-        )
+        self.allowed.cors()
     }
-}
-
-fn refuse(status: StatusCode, code: ErrorCode, message: String) -> Response {
-    Refusal::failed_with_status(status, Error::new(code, message)).into_response()
 }
 
 /// Whether the request shows it comes from this server's own pages (or
@@ -226,7 +160,10 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
     }
     let hosts = request_hosts(&request);
     let conn = request.extensions().get::<ConnInfo>().copied();
-    if let Some(host) = hosts.iter().find(|h| !guard.host_allowed(h, conn.as_ref())) {
+    if let Some(host) = hosts
+        .iter()
+        .find(|h| !guard.allowed.host_allowed(h, conn.as_ref()))
+    {
         tracing::debug!(host, "refused: foreign Host");
         return refuse(
             StatusCode::FORBIDDEN,
@@ -243,7 +180,7 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
     let mut own_page = matches!(fetch_site(headers), Some("same-origin" | "none"));
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
-        if !guard.origin_allowed(origin, host.as_deref()) {
+        if !guard.allowed.origin_allowed(origin, host.as_deref()) {
             tracing::debug!(origin, "refused: cross-origin request");
             return refuse(
                 StatusCode::FORBIDDEN,
@@ -254,7 +191,7 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
                 ),
             );
         }
-        own_page = own_page || guard.own_or_listed(origin, host.as_deref());
+        own_page = own_page || guard.allowed.own_or_listed(origin, host.as_deref());
     } else if fetch_site(headers) == Some("cross-site") {
         return refuse(
             StatusCode::FORBIDDEN,
@@ -267,7 +204,7 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
             .get(header::REFERER)
             .and_then(|v| v.to_str().ok())
             .and_then(referer_origin)
-            .is_some_and(|origin| guard.own_or_listed(&origin, host.as_deref()));
+            .is_some_and(|origin| guard.allowed.own_or_listed(&origin, host.as_deref()));
     }
     let declared = content_length(headers);
     if guard.access.read_bodies

@@ -3,13 +3,65 @@
 //! `Referer` and `Sec-Fetch-Site` against the server's own origin and the
 //! ones the operator allows (points 1 and 2 of the [guard](super)).
 
-use super::Guard;
 use crate::host::server::conn::ConnInfo;
 use axum::extract::Request;
-use axum::http::{HeaderMap, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use std::net::IpAddr;
+use std::time::Duration;
 
-impl Guard {
+/// The names and origins a server answers to besides its own, read once
+/// from [`Access`](super::Access).
+#[derive(Debug)]
+pub(super) struct Allowed {
+    any_host: bool,
+    hosts: Vec<String>,
+    any_origin: bool,
+    origins: Vec<String>,
+}
+
+impl Allowed {
+    /// The allowed `hosts` (names, with or without a port; `*` for any) and
+    /// `origins` (`scheme://host[:port]`; `*` for any).
+    pub(super) fn new(hosts: &[String], origins: &[String]) -> Self {
+        Self {
+            any_host: hosts.iter().any(|h| h.trim() == "*"),
+            hosts: hosts
+                .iter()
+                .map(|h| strip_port(h.trim()).to_ascii_lowercase())
+                .filter(|h| !h.is_empty() && h != "*")
+                .collect(),
+            any_origin: origins.iter().any(|o| o.trim() == "*"),
+            origins: origins
+                .iter()
+                .filter_map(|o| normalise_origin(o.trim()))
+                .collect(),
+        }
+    }
+
+    /// The CORS layer for the allowed foreign origins, if any are allowed.
+    pub(super) fn cors(&self) -> Option<tower_http::cors::CorsLayer> {
+        use tower_http::cors::{AllowOrigin, CorsLayer};
+        if !self.any_origin && self.origins.is_empty() {
+            return None;
+        }
+        let allow = if self.any_origin {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(
+                self.origins
+                    .iter()
+                    .filter_map(|o| HeaderValue::from_str(o).ok()),
+            )
+        };
+        Some(
+            CorsLayer::new()
+                .allow_origin(allow)
+                .allow_methods([Method::GET, Method::POST])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+                .max_age(Duration::from_secs(600)),
+        )
+    }
+
     /// Whether the server answers to `host`: a loopback name or address,
     /// the address `conn` came in on, or a name the operator allows.
     pub(super) fn host_allowed(&self, host: &str, conn: Option<&ConnInfo>) -> bool {

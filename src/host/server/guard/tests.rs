@@ -36,7 +36,7 @@ fn hosts_are_loopback_the_local_address_or_allowed() {
         "blocks.example.com:443",
         "Blocks.Example.com",
     ] {
-        assert!(g.host_allowed(ok, Some(&conn)), "{ok}");
+        assert!(g.allowed.host_allowed(ok, Some(&conn)), "{ok}");
     }
     for bad in [
         "evil.example.com",
@@ -45,23 +45,34 @@ fn hosts_are_loopback_the_local_address_or_allowed() {
         "blocks.example.com.evil",
         "",
     ] {
-        assert!(!g.host_allowed(bad, Some(&conn)), "{bad}");
+        assert!(!g.allowed.host_allowed(bad, Some(&conn)), "{bad}");
     }
-    assert!(guard(&["*"], &[]).host_allowed("anything.example", None));
+    assert!(
+        guard(&["*"], &[])
+            .allowed
+            .host_allowed("anything.example", None)
+    );
 }
 
 #[test]
 fn origins_are_same_origin_or_allowed() {
     let g = guard(&[], &["https://app.example.com", "http://localhost:3000"]);
     let host = Some("127.0.0.1:8787");
-    assert!(g.origin_allowed("http://127.0.0.1:8787", host));
-    assert!(g.origin_allowed("https://app.example.com:443", host));
-    assert!(g.origin_allowed("HTTP://LOCALHOST:3000", host));
-    assert!(!g.origin_allowed("http://localhost:3001", host));
-    assert!(!g.origin_allowed("http://127.0.0.1:8788", host));
-    assert!(!g.origin_allowed("null", host));
-    assert!(!g.origin_allowed("https://evil.example.com", host));
-    assert!(guard(&[], &["*"]).origin_allowed("https://x.example", host));
+    assert!(g.allowed.origin_allowed("http://127.0.0.1:8787", host));
+    assert!(
+        g.allowed
+            .origin_allowed("https://app.example.com:443", host)
+    );
+    assert!(g.allowed.origin_allowed("HTTP://LOCALHOST:3000", host));
+    assert!(!g.allowed.origin_allowed("http://localhost:3001", host));
+    assert!(!g.allowed.origin_allowed("http://127.0.0.1:8788", host));
+    assert!(!g.allowed.origin_allowed("null", host));
+    assert!(!g.allowed.origin_allowed("https://evil.example.com", host));
+    assert!(
+        guard(&[], &["*"])
+            .allowed
+            .origin_allowed("https://x.example", host)
+    );
 }
 
 #[test]
