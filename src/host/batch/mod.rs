@@ -165,12 +165,14 @@ where
 }
 
 /// `run --batch` on standard input and output: `defaults` are the
-/// `--params` object with the connection filled in. Returns the exit code.
+/// `--params` object with the connection filled in; a line longer than
+/// `max_line_bytes` is answered as an error. Returns the exit code.
 pub(crate) async fn run_stdio(
     catalogue: &'static Catalogue,
     ctx: &Context,
     defaults: Value,
     concurrency: usize,
+    max_line_bytes: u64,
 ) -> Result<std::process::ExitCode, Error> {
     let Value::Object(defaults) = defaults else {
         return Err(Error::field(
@@ -185,8 +187,7 @@ pub(crate) async fn run_stdio(
         return Err(Error::field("", "--concurrency must be at least 1"));
     }
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-    let max_line =
-        usize::try_from(crate::host::cli::input::max_input_bytes()).unwrap_or(usize::MAX);
+    let max_line = usize::try_from(max_line_bytes).unwrap_or(usize::MAX);
     let summary = match run(
         catalogue,
         ctx,

@@ -77,7 +77,9 @@ pub(super) async fn run_tool(
     let ctx = builder.build();
 
     let Some(id) = args.id.as_deref() else {
-        return crate::host::batch::run_stdio(catalogue, &ctx, params, args.concurrency).await;
+        let max_line = super::input::max_input_bytes();
+        return crate::host::batch::run_stdio(catalogue, &ctx, params, args.concurrency, max_line)
+            .await;
     };
     if args.dry_run {
         let dry = catalogue

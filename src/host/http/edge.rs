@@ -2,7 +2,7 @@
 //! ([`bearer_matches`]), the answers for unknown routes and wrong methods,
 //! and the request log line (method, path, status, time; never bodies).
 
-use super::AppState;
+use super::state::AppState;
 use crate::error::{Error, ErrorCode};
 use crate::host::server::refusal::Refusal;
 use crate::host::server::token::bearer_matches;

@@ -2,7 +2,9 @@
 //! the playground's configuration and dropdown options, the OpenAPI document.
 
 use super::openapi::{self, OpenApiOptions};
-use super::{AppState, MAX_BODY_BYTES, playground};
+use super::options::MAX_BODY_BYTES;
+use super::playground;
+use super::state::AppState;
 use crate::api::Context;
 use crate::catalogue::CatalogueTool;
 use crate::error::{Error, ErrorCode};
@@ -167,13 +169,6 @@ fn retry_after_secs(ctx: &Context, connection: &Connection) -> Option<u64> {
     let wait = until.saturating_duration_since(Instant::now());
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     Some(secs.max(1))
-}
-
-impl AppState {
-    /// Fills the default connection into an input that gives none.
-    pub(super) fn fill_default_connection(&self, input: &mut Value) {
-        playground::apply_default_connection(input, self.default_connection.as_deref());
-    }
 }
 
 /// `GET /playground/config`: whether there is a default connection.

@@ -72,47 +72,19 @@ use crate::api::Context;
 use crate::catalogue::Catalogue;
 use crate::host::server::conn::{self};
 use crate::host::server::guard::{self, Guard};
-use crate::params::Connection;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{self};
 use axum::routing::{get, post};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// The largest request body accepted: 1 MiB. Larger bodies get 413.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// The environment variable `thrive-blocks serve` reads the shared secret
-/// from. [`router`] and [`serve`] never read the environment themselves.
-pub const SERVER_TOKEN_ENV: &str = "THRIVE_BLOCKS_SERVER_TOKEN";
-
-/// The default grace period of a stop: 30 s.
-pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
-/// The default time allowed for a request head: 10 s.
-pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default time a keep-alive connection may stay silent: 60 s.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-/// The default deadline of one request: 300 s (a `returnAll` of many pages
-/// takes a while).
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
-/// The default cap on open connections: 512.
-pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
-/// The default time for a request body to arrive whole: 10 s (plus a
-/// second per [`DEFAULT_MIN_BODY_RATE`] bytes).
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default slowest body accepted: 64 KiB per second beyond
-/// [`DEFAULT_BODY_TIMEOUT`] (a 1 MiB body gets 26 s).
-pub const DEFAULT_MIN_BODY_RATE: u64 = 64 * 1024;
-/// The default cap on runs executing at once: 128.
-pub const DEFAULT_MAX_RUNS: usize = 128;
 
 mod edge;
 mod handlers;
 pub mod openapi;
 mod options;
 pub mod playground;
+mod state;
 
 pub use crate::host::server::refusal::status_for;
 use edge::{log_request, no_route, require_token, wrong_method};
@@ -120,15 +92,12 @@ use handlers::{
     dry_run, field_options, field_options_post, healthz, list_tools, manifest, openapi_document,
     playground_config, run, validate,
 };
-pub use options::ServerOptions;
-
-#[derive(Clone)]
-struct AppState {
-    catalogue: &'static Catalogue,
-    ctx: Context,
-    token: Option<Arc<str>>,
-    default_connection: Option<Arc<Connection>>,
-}
+pub use options::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_GRACE, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RUNS, DEFAULT_MIN_BODY_RATE, DEFAULT_REQUEST_TIMEOUT,
+    MAX_BODY_BYTES, SERVER_TOKEN_ENV, ServerOptions,
+};
+use state::AppState;
 
 /// The server's routes, with no token required. See the [module
 /// documentation](self) for the endpoints and status codes.

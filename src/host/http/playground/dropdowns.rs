@@ -2,7 +2,6 @@
 //! `GET`/`POST /tools/{id}/options/{field}`, which runs that tool with the
 //! connection and cuts its items into searchable pages of options.
 
-use super::{OPTIONS_PER_PAGE, OPTIONS_SCAN_LIMIT, apply_default_connection};
 use crate::api::Context;
 use crate::catalogue::{Catalogue, CatalogueTool};
 use crate::error::{Error, ErrorCode};
@@ -14,6 +13,12 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
+
+/// The most options one dropdown page holds.
+pub const OPTIONS_PER_PAGE: u64 = 50;
+/// The most list items read to fill a dropdown (all its pages are cut
+/// from them, after filtering on the search text).
+pub const OPTIONS_SCAN_LIMIT: u64 = 1000;
 
 /// The list tool a dropdown's options come from, and the item fields used
 /// as each option's value and label.
@@ -155,8 +160,11 @@ pub async fn options(
             format!("{other} is not accepted here; give q, page and the connection inputs"),
         ));
     }
+    let mut request = request;
+    if let Some(default) = default_connection {
+        default.fill(&mut request);
+    }
     let mut input = Value::Object(request);
-    apply_default_connection(&mut input, default_connection);
     let takes = |name: &str| {
         list.input_schema()
             .pointer(&format!("/properties/{name}"))

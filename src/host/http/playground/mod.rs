@@ -25,6 +25,7 @@
 //! a POST body or comes from the server, never in a URL.
 
 use crate::error::{Error, ErrorCode};
+use crate::host::server::refusal::Refusal;
 use crate::params::Connection;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -42,12 +43,6 @@ pub const FAVICON_SVG: &str = include_str!("../../../../ui/dist/assets/favicon.s
 /// The hash of the sources the embedded build was made from (see
 /// `ui/build.mjs`; a test recomputes it).
 pub const SOURCE_HASH: &str = include_str!("../../../../ui/dist/SOURCE_HASH");
-
-/// The most options one dropdown page holds.
-pub const OPTIONS_PER_PAGE: u64 = 50;
-/// The most list items read to fill a dropdown (all its pages are cut
-/// from them, after filtering on the search text).
-pub const OPTIONS_SCAN_LIMIT: u64 = 1000;
 
 /// The security headers of the page and its assets: same-origin scripts
 /// and requests only, never framed. Ajv (the form validator) compiles
@@ -88,10 +83,11 @@ pub(crate) async fn assets(Path(file): Path<String>) -> Response {
         "app.js" => asset(APP_JS, "text/javascript; charset=utf-8"),
         "app.css" => asset(APP_CSS, "text/css; charset=utf-8"),
         "favicon.svg" => asset(FAVICON_SVG, "image/svg+xml"),
-        _ => error_response(
+        _ => Refusal::failed_with_status(
             StatusCode::NOT_FOUND,
-            &Error::new(ErrorCode::NotFound, "no such playground asset"),
-        ),
+            Error::new(ErrorCode::NotFound, "no such playground asset"),
+        )
+        .into_response(),
     }
 }
 
@@ -138,9 +134,11 @@ pub fn apply_default_connection(input: &mut Value, default: Option<&Connection>)
 
 mod dropdowns;
 
-use dropdowns::error_response;
+pub use dropdowns::{
+    OPTIONS_PER_PAGE, OPTIONS_SCAN_LIMIT, OptionsSource, list_items, options, options_source,
+    to_options,
+};
 pub(crate) use dropdowns::{OptionsQuery, options_get, options_post};
-pub use dropdowns::{OptionsSource, list_items, options, options_source, to_options};
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,7 @@
 //!
 //! Logs name the kind of problem only, never the content of a line.
 
-use super::McpServer;
+use super::server::McpServer;
 use rmcp::model::{ClientJsonRpcMessage, ClientRequest};
 use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
