@@ -36,7 +36,7 @@ pub(super) async fn require_token(
 /// the token learns neither which endpoints exist nor their methods.
 pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Refusal> {
     let expected = state.token.as_ref()?;
-    (!bearer_matches(headers, expected)).then(|| Refusal::token_required())
+    (!bearer_matches(headers, expected)).then(Refusal::token_required)
 }
 
 pub(super) async fn no_route(State(state): State<AppState>, headers: HeaderMap) -> Refusal {

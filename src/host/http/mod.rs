@@ -12,7 +12,7 @@
 //!
 //! Request bodies are the tool's input as a JSON object (the same input as
 //! [`Catalogue::execute`]), at most 1 MiB. Every failure answers with
-//! [`Error::to_json`]: `{"error": {"code", "message", "status"?, "details"?,
+//! [`Error::to_json`](crate::Error::to_json): `{"error": {"code", "message", "status"?, "details"?,
 //! "retryable", "attempts"}}`, with this HTTP status:
 //!
 //! | error code | HTTP status |

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! **Credentials never go through the model.** The server is given one
-//! connection ([`Connection`]: tenant, API key, host and, for OAuth, client id
+//! connection ([`Connection`](crate::params::Connection): tenant, API key, host and, for OAuth, client id
 //! and scope) by its operator. Every tool's `inputSchema` leaves out the
 //! inputs marked `x-thrive-credential`; on each call the server adds the
 //! operator's connection to the arguments. A call whose arguments name a
@@ -23,11 +23,11 @@
 //!
 //! **Failures are results, not protocol errors.** A step that fails
 //! (invalid input, a refused host, an error from Thrive, a timeout) answers
-//! `isError: true` with [`Error::to_json`] as its text, so the model can read
+//! `isError: true` with [`Error::to_json`](crate::Error::to_json) as its text, so the model can read
 //! what went wrong and fix its input. Only a call of a tool that does not
 //! exist is a JSON-RPC error (invalid params, `-32602`).
 //!
-//! Every call shares the one [`Context`] (HTTP client, OAuth token cache,
+//! Every call shares the one [`Context`](crate::Context) (HTTP client, OAuth token cache,
 //! per-tenant 429 gates). A call the client cancels (`notifications/cancelled`)
 //! is dropped at once, retries and all (a write may or may not have reached
 //! Thrive by then), and, as the protocol asks, not answered.

@@ -33,7 +33,7 @@ server operator's: never pass tenantId, apiKey, host, clientId or scope. List in
 problem with the JSON pointer of its input.";
 
 /// The catalogue as an MCP server ([`rmcp::ServerHandler`]), calling Thrive
-/// with the operator's connection. See the [module documentation](self).
+/// with the operator's connection. See the [module documentation](crate::host::mcp).
 ///
 /// `Debug` never shows the API key.
 #[derive(Clone)]

@@ -22,8 +22,8 @@ pub struct Access {
     /// Bytes per second a slow body must keep up beyond `body_timeout`: it
     /// gets one more second per `min_body_rate` bytes.
     pub min_body_rate: u64,
-    /// Whether [`check`] reads bodies (and refuses those over the limit);
+    /// Whether [`check`](super::check) reads bodies (and refuses those over the limit);
     /// `false` for a route that reads and answers them itself (MCP, with
-    /// [`read_body`]).
+    /// [`read_body`](super::read_body)).
     pub read_bodies: bool,
 }
