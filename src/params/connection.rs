@@ -162,14 +162,15 @@ impl Connection {
     /// [`SCOPE_ENV`] (optional). A variable set to blank counts as unset.
     /// Fails with the names of the required variables that are not set.
     pub fn from_env() -> Result<Self, Vec<&'static str>> {
-        let tenant_id = env_value(TENANT_ID_ENV);
-        let api_key = env_value(API_KEY_ENV);
-        let (Some(tenant_id), Some(api_key)) = (tenant_id.clone(), api_key.clone()) else {
-            return Err([(TENANT_ID_ENV, tenant_id), (API_KEY_ENV, api_key)]
-                .into_iter()
-                .filter(|(_, value)| value.is_none())
-                .map(|(var, _)| var)
-                .collect());
+        let (tenant_id, api_key) = match (env_value(TENANT_ID_ENV), env_value(API_KEY_ENV)) {
+            (Some(tenant_id), Some(api_key)) => (tenant_id, api_key),
+            (tenant_id, api_key) => {
+                return Err([(TENANT_ID_ENV, tenant_id), (API_KEY_ENV, api_key)]
+                    .into_iter()
+                    .filter(|(_, value)| value.is_none())
+                    .map(|(var, _)| var)
+                    .collect());
+            }
         };
         Ok(Self {
             tenant_id,
