@@ -4,6 +4,7 @@
 use crate::api::{Context, Origin};
 use crate::catalogue::Catalogue;
 use crate::error::{Error, ErrorCode};
+use crate::params::Connection;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ type Summary = fn(&Value) -> String;
 struct Demo {
     catalogue: &'static Catalogue,
     ctx: Context,
-    connection: Value,
+    connection: Connection,
     step: usize,
     total: usize,
 }
@@ -36,9 +37,9 @@ impl Demo {
         let _ = writeln!(out, "  tool:   {id}");
         let _ = writeln!(out, "  inputs: {params}");
         drop(out);
-        let mut input = self.connection.clone();
-        if let (Value::Object(all), Value::Object(own)) = (&mut input, params) {
-            all.extend(own);
+        let mut input = params;
+        if let Value::Object(own) = &mut input {
+            self.connection.fill(own);
         }
         let output = self.catalogue.execute(id, input, &self.ctx).await;
         let mut out = std::io::stdout().lock();
@@ -89,14 +90,16 @@ pub async fn run(seed: u64) -> Result<ExitCode, Error> {
     let mut demo = Demo {
         catalogue: Catalogue::global(),
         ctx,
-        connection: json!({"tenantId": cfg.tenant_id, "apiKey": cfg.api_key, "host": base}),
+        connection: Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone())
+            .with_host(base.clone()),
         step: 0,
         total: 16 + usize::from(cfg!(feature = "server")),
     };
     // Thrive's completion webhooks, sent by the sandbox to a receiver on
     // loopback, so the demo can show a trigger firing.
     #[cfg(feature = "server")]
-    let mut receiver = super::demo_trigger::DemoReceiver::start(&sandbox, &cfg.tenant_id).await?;
+    let mut receiver =
+        crate::host::events::demo_trigger::DemoReceiver::start(&sandbox, &cfg.tenant_id).await?;
     let now = iso8601(SystemTime::now());
 
     demo.step(
@@ -370,8 +373,9 @@ fn iso8601(t: SystemTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::iso8601;
     use std::time::Duration;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn iso8601_formats_utc() {

@@ -194,7 +194,7 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{receiver_url, webhook_config};
 
     #[test]
     fn the_receiver_url_is_an_http_address_kept_without_its_trailing_slash() {

@@ -424,7 +424,7 @@ async fn serve_mcp(env: &Env) -> String {
     let server = McpServer::new(Catalogue::global(), env.ctx.clone(), connection);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(thrive_blocks::host::mcp_http::serve(
+    tokio::spawn(thrive_blocks::host::mcp::http::serve(
         server,
         listener,
         ServerOptions::default(),

@@ -151,7 +151,7 @@ fn the_embedded_playground_is_built_from_the_current_sources() {
         hash.update(b"\n");
     }
     let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let recorded = thrive_blocks::host::playground::SOURCE_HASH.trim();
+    let recorded = thrive_blocks::host::http::playground::SOURCE_HASH.trim();
     assert_eq!(
         recorded, digest,
         "the embedded playground is stale; run `npm --prefix ui ci && npm --prefix ui run build`"
@@ -178,7 +178,7 @@ async fn the_page_and_its_assets_are_served_without_node() {
     let js = server.get("/ui/assets/app.js").await;
     assert_eq!(js.status, 200);
     assert_eq!(js.headers["content-type"], "text/javascript; charset=utf-8");
-    assert_eq!(js.text, thrive_blocks::host::playground::APP_JS);
+    assert_eq!(js.text, thrive_blocks::host::http::playground::APP_JS);
     assert!(js.text.len() > 10_000, "the bundle looks empty");
     let css = server.get("/ui/assets/app.css").await;
     assert_eq!(css.status, 200);

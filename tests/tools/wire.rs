@@ -9,7 +9,7 @@
 use crate::common::*;
 use serde_json::json;
 use thrive_blocks::Catalogue;
-use thrive_blocks::host::describe::example_params;
+use thrive_blocks::host::cli::describe::example_params;
 
 #[tokio::test]
 async fn every_tool_sends_what_its_dry_run_shows() {

@@ -1,6 +1,11 @@
 //! The command line: commands and their flags, as clap reads them.
 
-use super::*;
+#[cfg(feature = "server")]
+use crate::error::{Error, ErrorCode};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+#[cfg(feature = "server")]
+use std::time::Duration;
 
 /// Every Thrive Learning API operation as a tool block.
 #[derive(Debug, Parser)]
@@ -95,7 +100,7 @@ pub(super) enum Command {
     #[cfg(feature = "sandbox")]
     Sandbox(crate::host::sandbox::SandboxArgs),
     /// Print trigger events from the event store, one JSON object per line.
-    Listen(crate::host::listen::ListenArgs),
+    Listen(crate::host::events::listen::ListenArgs),
     /// Run an onboarding-to-compliance workflow against the embedded sandbox.
     #[cfg(feature = "sandbox")]
     Demo {
@@ -112,7 +117,7 @@ pub(super) enum ExportTarget {
     /// node per resource, the trigger node and the config node.
     NodeRed {
         /// The package folder (its hand-written files are left in place).
-        #[arg(long, default_value = crate::host::node_red::DEFAULT_OUT)]
+        #[arg(long, default_value = crate::host::export::node_red::DEFAULT_OUT)]
         out: PathBuf,
         /// Do not write; fail if the generated files differ from the catalogue.
         #[arg(long)]
@@ -120,12 +125,12 @@ pub(super) enum ExportTarget {
     },
     /// OpenAI function tools in strict mode, for an agent framework:
     /// `[{"type": "function", "function": {name, description, parameters, "strict": true}}]`.
-    Openai(crate::host::export_agents::ExportArgs),
+    Openai(crate::host::export::agents::ExportArgs),
     /// Gemini function declarations, for an agent framework:
     /// `[{name, description, parameters}]`.
-    Gemini(crate::host::export_agents::ExportArgs),
+    Gemini(crate::host::export::agents::ExportArgs),
     /// Anthropic tools, for an agent framework: `[{name, description, input_schema}]`.
-    Anthropic(crate::host::export_agents::ExportArgs),
+    Anthropic(crate::host::export::agents::ExportArgs),
 }
 
 /// Options of `run`.
@@ -190,7 +195,7 @@ pub(super) struct ServeArgs {
     pub(super) sandbox: bool,
     /// Webhook receiver and polling triggers.
     #[command(flatten)]
-    pub(super) triggers: crate::host::listen::ServeTriggerArgs,
+    pub(super) triggers: crate::host::events::listen::ServeTriggerArgs,
     #[command(flatten)]
     pub(super) limits: ServerLimitArgs,
 }
@@ -318,4 +323,20 @@ pub(super) fn server_token() -> Result<Option<String>, Error> {
         Ok(t) => Ok(Some(t.trim().to_owned())),
         Err(_) => Ok(None),
     }
+}
+
+/// `--bind` accepts `HOST:PORT` with a name (`localhost:8787`) as well as
+/// an IP address.
+#[cfg(feature = "server")]
+fn parse_bind(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let mut addrs = text
+        .to_socket_addrs()
+        .map_err(|e| format!("`{text}` is not HOST:PORT ({e})"))?;
+    addrs
+        .next()
+        .ok_or_else(|| format!("`{text}` resolves to no address"))
 }

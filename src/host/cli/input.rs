@@ -8,6 +8,7 @@
 //! flat instead of reading until memory runs out.
 
 use crate::error::Error;
+use serde_json::Value;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -72,9 +73,23 @@ pub(crate) fn read_file(path: &str) -> Result<String, Error> {
     read_text(file, path)
 }
 
+/// Reads `--params`: inline JSON, `@file` or `-` (standard input), the
+/// last two capped ([`max_input_bytes`]).
+pub(super) fn read_params(arg: &str) -> Result<Value, Error> {
+    let text = if arg == "-" {
+        read_text(std::io::stdin().lock(), "standard input")?
+    } else if let Some(path) = arg.strip_prefix('@') {
+        read_file(path)?
+    } else {
+        arg.to_owned()
+    };
+    serde_json::from_str(&text)
+        .map_err(|e| Error::field("", format!("--params is not valid JSON: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{DEFAULT_MAX_INPUT_BYTES, read_text, set_max_input_bytes};
 
     #[test]
     fn input_over_the_cap_is_refused_after_one_byte_more() {

@@ -7,30 +7,34 @@
 //! transport or timed out; `4` a partial success under `--fail-on-partial`;
 //! `1` anything else (I/O, stale manifests).
 
-#[cfg(feature = "sandbox")]
-use crate::api::Origin;
-use crate::api::{Context, ProgressFn, RetryPolicy};
 use crate::catalogue::Catalogue;
-use crate::error::{Error, ErrorCode};
-use clap::{Parser, Subcommand};
+use crate::error::Error;
+use crate::params::Connection;
+pub use args::Cli;
+use args::{Command, ExportTarget};
+use clap::Parser;
+use input::read_params;
+pub use output::{EXIT_PARTIAL, exit_code_for};
+use output::{print_error, print_json};
+use run_tool::run_tool;
 use serde_json::Value;
+use startup::{absolute, manifests};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
 
 mod args;
-pub use args::*;
+pub mod describe;
 pub mod input;
+mod output;
 mod run_tool;
-use run_tool::*;
 #[cfg(feature = "server")]
 mod servers;
+#[cfg(feature = "mcp")]
+use servers::mcp;
 #[cfg(feature = "server")]
-use servers::*;
+use servers::serve;
 mod startup;
-use startup::*;
 
 /// Parses the process arguments and runs the command.
 pub async fn main() -> ExitCode {
@@ -102,7 +106,10 @@ fn run_help(args: &[std::ffi::OsString]) -> Option<String> {
     let mut command = Cli::command();
     let run = command.find_subcommand_mut("run")?;
     let usage = run.render_help().to_string();
-    Some(format!("{usage}\n{}", crate::host::describe::text(tool)))
+    Some(format!(
+        "{usage}\n{}",
+        crate::host::cli::describe::text(tool)
+    ))
 }
 
 /// A command-line error as the JSON error object (exit 2); help and
@@ -133,40 +140,6 @@ fn flag_error(e: &clap::Error) -> ExitCode {
     }
 }
 
-/// `--bind` accepts `HOST:PORT` with a name (`localhost:8787`) as well as
-/// an IP address.
-#[cfg(feature = "server")]
-fn parse_bind(text: &str) -> Result<std::net::SocketAddr, String> {
-    use std::net::ToSocketAddrs;
-    if let Ok(addr) = text.parse() {
-        return Ok(addr);
-    }
-    let mut addrs = text
-        .to_socket_addrs()
-        .map_err(|e| format!("`{text}` is not HOST:PORT ({e})"))?;
-    addrs
-        .next()
-        .ok_or_else(|| format!("`{text}` resolves to no address"))
-}
-
-/// The exit code for a failed step.
-pub fn exit_code_for(e: &Error) -> ExitCode {
-    match e.code() {
-        ErrorCode::InvalidInput | ErrorCode::UnknownTool | ErrorCode::HostNotAllowed => {
-            ExitCode::from(2)
-        }
-        _ => ExitCode::from(3),
-    }
-}
-
-/// The exit code of a partial success under `--fail-on-partial`.
-pub const EXIT_PARTIAL: u8 = 4;
-
-fn print_error(e: &Error) {
-    let text = serde_json::to_string_pretty(&e.to_json()).unwrap_or_else(|_| e.to_string());
-    let _ = writeln!(std::io::stderr(), "{text}");
-}
-
 /// The flavour with this short name, or an error listing them.
 fn flavour_named(name: &str) -> Result<crate::flavours::Flavour, Error> {
     crate::flavours::Flavour::from_name(name).ok_or_else(|| {
@@ -183,7 +156,7 @@ fn flavour_named(name: &str) -> Result<crate::flavours::Flavour, Error> {
 
 /// `export node-red`: writes the palette's generated files, or checks them.
 fn export_node_red(catalogue: &Catalogue, out: &Path, check: bool) -> Result<ExitCode, Error> {
-    use crate::host::node_red::{Outcome, export};
+    use crate::host::export::node_red::{Outcome, export};
     let mut err = std::io::stderr().lock();
     match export(catalogue, out, check)? {
         Outcome::Written(n) => {
@@ -204,31 +177,8 @@ fn export_node_red(catalogue: &Catalogue, out: &Path, check: bool) -> Result<Exi
     }
 }
 
-fn print_json(value: &Value, compact: bool) {
-    let text = if compact {
-        value.to_string()
-    } else {
-        serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
-    };
-    let _ = writeln!(std::io::stdout(), "{text}");
-}
-
-/// Reads `--params`: inline JSON, `@file` or `-` (standard input), the
-/// last two capped ([`input`]).
-fn read_params(arg: &str) -> Result<Value, Error> {
-    let text = if arg == "-" {
-        input::read_text(std::io::stdin().lock(), "standard input")?
-    } else if let Some(path) = arg.strip_prefix('@') {
-        input::read_file(path)?
-    } else {
-        arg.to_owned()
-    };
-    serde_json::from_str(&text)
-        .map_err(|e| Error::field("", format!("--params is not valid JSON: {e}")))
-}
-
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
-    use crate::host::export_agents::AgentFormat;
+    use crate::host::export::agents::AgentFormat;
     input::set_max_input_bytes(cli.max_input_bytes);
     let catalogue = Catalogue::global();
     match cli.command {
@@ -298,9 +248,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Describe { id, json } if id.starts_with("thrive_on_") => {
             let trigger = catalogue.trigger(&id)?;
             if json {
-                print_json(&crate::host::describe::trigger_json(trigger), false);
+                print_json(&crate::host::cli::describe::trigger_json(trigger), false);
             } else {
-                let text = crate::host::describe::trigger_text(trigger);
+                let text = crate::host::cli::describe::trigger_text(trigger);
                 let _ = write!(std::io::stdout(), "{text}");
             }
             Ok(ExitCode::SUCCESS)
@@ -308,9 +258,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Describe { id, json } => {
             let tool = catalogue.get(&id)?;
             if json {
-                print_json(&crate::host::describe::to_json(tool), false);
+                print_json(&crate::host::cli::describe::to_json(tool), false);
             } else {
-                let _ = write!(std::io::stdout(), "{}", crate::host::describe::text(tool));
+                let _ = write!(
+                    std::io::stdout(),
+                    "{}",
+                    crate::host::cli::describe::text(tool)
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -336,9 +290,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 if no_connection {
                     // A stand-in connection that passes every check, so only
                     // the tool's own inputs are reported.
-                    replace_connection(map, "eu-west-2_Placeholder", "placeholder", None);
+                    Connection::basic("eu-west-2_Placeholder", "placeholder").replace(map);
                 } else {
-                    crate::params::Connection::fill_from_env(map);
+                    Connection::fill_from_env(map);
                 }
             }
             // A trigger's form value is checked as a tool's is.
@@ -349,16 +303,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => run_tool(catalogue, args).await,
-        Command::Listen(args) => crate::host::listen::listen(args).await,
+        Command::Listen(args) => crate::host::events::listen::listen(args).await,
         Command::Manifests { out, check } => manifests(catalogue, &out, check),
         Command::Export(ExportTarget::Openai(args)) => {
-            crate::host::export_agents::run(catalogue, AgentFormat::OpenAi, &args)
+            crate::host::export::agents::run(catalogue, AgentFormat::OpenAi, &args)
         }
         Command::Export(ExportTarget::Gemini(args)) => {
-            crate::host::export_agents::run(catalogue, AgentFormat::Gemini, &args)
+            crate::host::export::agents::run(catalogue, AgentFormat::Gemini, &args)
         }
         Command::Export(ExportTarget::Anthropic(args)) => {
-            crate::host::export_agents::run(catalogue, AgentFormat::Anthropic, &args)
+            crate::host::export::agents::run(catalogue, AgentFormat::Anthropic, &args)
         }
         Command::Export(ExportTarget::NodeRed { out, check }) => {
             export_node_red(catalogue, &out, check)

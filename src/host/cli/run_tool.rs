@@ -1,6 +1,21 @@
 //! `run`: one step, or one per line with `--batch`.
 
-use super::*;
+use super::args::RunArgs;
+use super::input::read_params;
+use super::output::{EXIT_PARTIAL, print_error, print_json};
+use super::startup::progress_bar;
+#[cfg(feature = "sandbox")]
+use super::startup::{sandbox_connection, start_sandbox};
+#[cfg(feature = "sandbox")]
+use crate::api::Origin;
+use crate::api::{Context, RetryPolicy};
+use crate::catalogue::Catalogue;
+use crate::error::{Error, ErrorCode};
+use crate::params::Connection;
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
 
 pub(super) async fn run_tool(
     catalogue: &'static Catalogue,
@@ -36,9 +51,7 @@ pub(super) async fn run_tool(
         if let Value::Object(map) = &mut params {
             // One rule: the sandbox's connection replaces every connection
             // input and THRIVE_* variable (none of them is read).
-            let cfg = sandbox.config();
-            let given =
-                replace_connection(map, &cfg.tenant_id, &cfg.api_key, Some(&sandbox.base_url()));
+            let given = sandbox_connection(&sandbox).replace(map);
             if !given.is_empty() {
                 // To the log, not stderr: stderr of a failed run is one JSON document.
                 tracing::info!(
@@ -59,12 +72,14 @@ pub(super) async fn run_tool(
     #[cfg(not(feature = "sandbox"))]
     let from_env = true;
     if from_env && let Value::Object(map) = &mut params {
-        crate::params::Connection::fill_from_env(map);
+        Connection::fill_from_env(map);
     }
     let ctx = builder.build();
 
     let Some(id) = args.id.as_deref() else {
-        return crate::host::batch::run_stdio(catalogue, &ctx, params, args.concurrency).await;
+        let max_line = super::input::max_input_bytes();
+        return crate::host::batch::run_stdio(catalogue, &ctx, params, args.concurrency, max_line)
+            .await;
     };
     if args.dry_run {
         let dry = catalogue
@@ -164,23 +179,3 @@ fn connection_hint(error: Error) -> Error {
 /// The longest `--timeout` accepted (a day; the call's own deadline is
 /// shorter anyway).
 pub(super) const MAX_TIMEOUT: Duration = Duration::from_secs(86_400);
-
-/// Replaces every connection input of `map` with the given connection and
-/// returns the names of those that were given.
-pub(super) fn replace_connection(
-    map: &mut serde_json::Map<String, Value>,
-    tenant_id: &str,
-    api_key: &str,
-    host: Option<&str>,
-) -> Vec<&'static str> {
-    let given: Vec<&'static str> = crate::params::Connection::FIELDS
-        .into_iter()
-        .filter(|f| map.remove(*f).is_some())
-        .collect();
-    map.insert("tenantId".into(), tenant_id.into());
-    map.insert("apiKey".into(), api_key.into());
-    if let Some(host) = host {
-        map.insert("host".into(), host.into());
-    }
-    given
-}

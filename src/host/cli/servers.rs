@@ -1,6 +1,19 @@
 //! `serve` and `mcp`: the long-running hosts.
 
-use super::*;
+#[cfg(feature = "mcp")]
+use super::args::McpArgs;
+use super::args::{ServeArgs, server_token};
+use super::startup::bind_error;
+#[cfg(feature = "sandbox")]
+use super::startup::{sandbox_connection, start_sandbox};
+use crate::api::Context;
+#[cfg(feature = "sandbox")]
+use crate::api::Origin;
+use crate::catalogue::Catalogue;
+use crate::error::{Error, ErrorCode};
+use crate::params::Connection;
+use std::io::Write;
+use std::process::ExitCode;
 
 /// `serve`: the HTTP block server until SIGTERM or SIGINT, then a graceful stop.
 #[cfg(feature = "server")]
@@ -18,16 +31,12 @@ pub(super) async fn serve(
     #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
     let mut builder = Context::builder().hosts(crate::api::HostPolicy::from_env());
     #[cfg_attr(not(feature = "sandbox"), allow(unused_mut))]
-    let mut default_connection = default_connection_from_env();
+    let mut default_connection = Connection::from_env().ok();
     #[cfg(feature = "sandbox")]
     let _sandbox = if args.sandbox {
         let sandbox = start_sandbox().await?;
         builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
-        let cfg = sandbox.config();
-        default_connection = Some(
-            crate::params::Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone())
-                .with_host(sandbox.base_url()),
-        );
+        default_connection = Some(sandbox_connection(&sandbox));
         Some(sandbox)
     } else {
         None
@@ -69,30 +78,13 @@ pub(super) async fn serve(
             path.display()
         );
         #[cfg(feature = "sandbox")]
-        let connection = match (&_sandbox, &webhook_secret) {
-            (Some(sandbox), Some(secret)) => {
-                crate::host::listen::wire_sandbox(sandbox, addr, secret);
-                let cfg = sandbox.config();
-                let mut map = serde_json::Map::new();
-                map.insert("tenantId".into(), cfg.tenant_id.clone().into());
-                map.insert("apiKey".into(), cfg.api_key.clone().into());
-                map.insert("host".into(), sandbox.base_url().into());
-                map
-            }
-            _ => {
-                let mut map = serde_json::Map::new();
-                crate::params::Connection::fill_from_env(&mut map);
-                map
-            }
-        };
-        #[cfg(not(feature = "sandbox"))]
-        let connection = {
-            let mut map = serde_json::Map::new();
-            crate::params::Connection::fill_from_env(&mut map);
-            map
-        };
+        if let (Some(sandbox), Some(secret)) = (&_sandbox, &webhook_secret) {
+            crate::host::events::listen::wire_sandbox(sandbox, addr, secret);
+        }
+        // The pollers list with the server's own connection (the sandbox's
+        // or the operator's), the one requests without a connection use.
         args.triggers
-            .start_pollers(receiver.log(), &ctx, connection)?;
+            .start_pollers(receiver.log(), &ctx, default_connection.as_ref())?;
     }
     #[cfg(feature = "sandbox")]
     if let Some(sandbox) = &_sandbox {
@@ -122,7 +114,7 @@ pub(super) async fn serve(
     let mut options = args.limits.options(token);
     options.default_connection = default_connection;
     options.webhooks = webhooks.map(|(receiver, _)| receiver);
-    let shutdown = crate::host::shutdown::signal();
+    let shutdown = crate::host::server::shutdown::signal();
     crate::host::http::serve_with_shutdown(listener, catalogue, ctx, options, shutdown)
         .await
         .map_err(|e| io("the server failed", e))?;
@@ -152,16 +144,6 @@ fn print_ready_line(
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
-/// The default connection of `serve` from THRIVE_TENANT_ID and
-/// THRIVE_API_KEY (plus THRIVE_HOST, THRIVE_CLIENT_ID and THRIVE_SCOPE),
-/// when both are set.
-#[cfg(feature = "server")]
-pub(super) fn default_connection_from_env() -> Option<crate::params::Connection> {
-    let mut map = serde_json::Map::new();
-    crate::params::Connection::fill_from_env(&mut map);
-    serde_json::from_value(Value::Object(map)).ok()
-}
-
 /// `mcp`: the MCP server on stdin/stdout until the host closes stdin.
 /// Standard output is the protocol channel: nothing else is written to it.
 #[cfg(feature = "mcp")]
@@ -173,10 +155,7 @@ pub(super) async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<
     let (_sandbox, connection) = if args.sandbox {
         let sandbox = start_sandbox().await?;
         builder = builder.allow_origin(Origin::parse(&sandbox.base_url())?);
-        let cfg = sandbox.config();
-        let connection =
-            crate::params::Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone())
-                .with_host(sandbox.base_url());
+        let connection = sandbox_connection(&sandbox);
         (Some(sandbox), connection)
     } else {
         (None, mcp::connection_from_env()?)
@@ -214,12 +193,17 @@ pub(super) async fn mcp(catalogue: &'static Catalogue, args: McpArgs) -> Result<
             std::io::stderr(),
             "thrive-blocks serving {} tools over MCP on http://{bound}{}",
             catalogue.len(),
-            crate::host::mcp_http::MCP_PATH
+            crate::host::mcp::http::MCP_PATH
         );
         let options = args.limits.options(token);
-        crate::host::mcp_http::serve(server, listener, options, crate::host::shutdown::signal())
-            .await
-            .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
+        crate::host::mcp::http::serve(
+            server,
+            listener,
+            options,
+            crate::host::server::shutdown::signal(),
+        )
+        .await
+        .map_err(|e| Error::new(ErrorCode::Transport, format!("the MCP server failed: {e}")))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut err = std::io::stderr().lock();

@@ -1,6 +1,15 @@
 //! Starting the embedded sandbox, and listeners that could not be bound.
 
-use super::*;
+use crate::api::ProgressFn;
+use crate::catalogue::Catalogue;
+use crate::error::{Error, ErrorCode};
+#[cfg(feature = "sandbox")]
+use crate::params::Connection;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Starts the embedded sandbox with its default demo tenant on a free
 /// loopback port.
@@ -14,6 +23,13 @@ pub(super) async fn start_sandbox() -> Result<thrive_sandbox::Sandbox, Error> {
                 format!("could not start the sandbox: {e}"),
             )
         })
+}
+
+/// The embedded sandbox's connection: its tenant and key, at its address.
+#[cfg(feature = "sandbox")]
+pub(super) fn sandbox_connection(sandbox: &thrive_sandbox::Sandbox) -> Connection {
+    let cfg = sandbox.config();
+    Connection::basic(cfg.tenant_id.clone(), cfg.api_key.clone()).with_host(sandbox.base_url())
 }
 
 /// A progress bar on stderr for steps that fetch pages or send chunks.

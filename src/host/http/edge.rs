@@ -1,71 +1,49 @@
-//! What every request passes before a handler: the bearer token (compared
-//! in constant time), the answers for unknown routes and wrong methods,
+//! What every request passes before a handler: the bearer token
+//! ([`bearer_matches`]), the answers for unknown routes and wrong methods,
 //! and the request log line (method, path, status, time; never bodies).
 
-use super::*;
+use super::state::AppState;
+use crate::error::{Error, ErrorCode};
+use crate::host::server::refusal::Refusal;
+use crate::host::server::token::bearer_matches;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::time::Instant;
 
 /// Requires `Authorization: Bearer <token>` when a token is configured.
 pub(super) async fn require_token(
     State(state): State<AppState>,
     request: Request,
     next: Next,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     match &state.token {
-        Some(expected) if !bearer_matches(request.headers(), expected) => Err(Reject::with_status(
-            StatusCode::UNAUTHORIZED,
-            Error::new(
-                ErrorCode::Unauthorized,
-                crate::host::refusal::TOKEN_REQUIRED,
-            ),
-        )),
+        Some(expected) if !bearer_matches(request.headers(), expected) => {
+            Err(Refusal::failed_with_status(
+                StatusCode::UNAUTHORIZED,
+                Error::new(
+                    ErrorCode::Unauthorized,
+                    crate::host::server::refusal::TOKEN_REQUIRED,
+                ),
+            ))
+        }
         _ => Ok(next.run(request).await),
     }
 }
 
-pub(crate) fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let Some((scheme, token)) = value.trim().split_once(' ') else {
-        return false;
-    };
-    scheme.eq_ignore_ascii_case("bearer")
-        && constant_time_eq(expected.as_bytes(), token.trim().as_bytes())
-}
-
-/// Compares `given` with `expected` in time that depends only on the
-/// length of `expected`.
-pub(super) fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
-    let mut diff = u8::from(expected.len() != given.len());
-    for (i, e) in expected.iter().enumerate() {
-        diff |= e ^ given.get(i).copied().unwrap_or(!e);
-    }
-    std::hint::black_box(diff) == 0
-}
-
 /// 401 when a token is configured and `headers` lack it: a caller without
 /// the token learns neither which endpoints exist nor their methods.
-pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Reject> {
+pub(super) fn missing_token(state: &AppState, headers: &HeaderMap) -> Option<Refusal> {
     let expected = state.token.as_ref()?;
-    (!bearer_matches(headers, expected)).then(|| {
-        Reject::with_status(
-            StatusCode::UNAUTHORIZED,
-            Error::new(
-                ErrorCode::Unauthorized,
-                crate::host::refusal::TOKEN_REQUIRED,
-            ),
-        )
-    })
+    (!bearer_matches(headers, expected)).then(Refusal::token_required)
 }
 
-pub(super) async fn no_route(State(state): State<AppState>, headers: HeaderMap) -> Reject {
+pub(super) async fn no_route(State(state): State<AppState>, headers: HeaderMap) -> Refusal {
     if let Some(reject) = missing_token(&state, &headers) {
         return reject;
     }
-    Reject::with_status(
+    Refusal::failed_with_status(
         StatusCode::NOT_FOUND,
         Error::new(
             ErrorCode::NotFound,
@@ -78,13 +56,13 @@ pub(super) async fn wrong_method(
     State(state): State<AppState>,
     uri: axum::http::Uri,
     headers: HeaderMap,
-) -> Reject {
+) -> Refusal {
     if uri.path() != "/healthz"
         && let Some(reject) = missing_token(&state, &headers)
     {
         return reject;
     }
-    Reject::with_status(
+    Refusal::failed_with_status(
         StatusCode::METHOD_NOT_ALLOWED,
         Error::new(
             ErrorCode::BadRequest,

@@ -1,7 +1,22 @@
 //! The route handlers: list, manifest, validate, dry-run and run a tool,
 //! the playground's configuration and dropdown options, the OpenAPI document.
 
-use super::*;
+use super::openapi::{self, OpenApiOptions};
+use super::options::MAX_BODY_BYTES;
+use super::playground;
+use super::state::AppState;
+use crate::api::Context;
+use crate::catalogue::CatalogueTool;
+use crate::error::{Error, ErrorCode};
+use crate::host::server::refusal::Refusal;
+use crate::params::Connection;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::time::Instant;
 
 pub(super) async fn healthz(State(state): State<AppState>) -> Response {
     axum::Json(json!({"status": "ok", "tools": state.catalogue.len()})).into_response()
@@ -37,7 +52,7 @@ fn call_of(
     state: &AppState,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(&'static CatalogueTool, Value), Reject> {
+) -> Result<(&'static CatalogueTool, Value), Refusal> {
     let tool = tool_of(state, path)?;
     let mut input = input_of(body)?;
     state.fill_default_connection(&mut input);
@@ -47,15 +62,15 @@ fn call_of(
 pub(super) fn tool_of(
     state: &AppState,
     path: Result<Path<String>, PathRejection>,
-) -> Result<&'static CatalogueTool, Reject> {
+) -> Result<&'static CatalogueTool, Refusal> {
     let Path(id) = path.map_err(|r| {
-        Reject::with_status(
+        Refusal::failed_with_status(
             StatusCode::BAD_REQUEST,
             Error::new(ErrorCode::InvalidInput, r.body_text()),
         )
     })?;
     state.catalogue.get(&id).map_err(|_| {
-        Reject::mapped(Error::new(
+        Refusal::failed(Error::new(
             ErrorCode::UnknownTool,
             format!("no tool has the id {id:?}; GET /tools lists them all"),
         ))
@@ -63,10 +78,10 @@ pub(super) fn tool_of(
 }
 
 /// The request body as JSON, or 400 (not JSON) or 413 (too large).
-pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Reject> {
+pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Refusal> {
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Reject::with_status(
+            Refusal::failed_with_status(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 Error::field(
                     "",
@@ -74,7 +89,7 @@ pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Rej
                 ),
             )
         } else {
-            Reject::with_status(
+            Refusal::failed_with_status(
                 StatusCode::BAD_REQUEST,
                 Error::field("", "the request body could not be read"),
             )
@@ -82,7 +97,7 @@ pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Rej
     })?;
     serde_json::from_slice(&bytes).map_err(|e| {
         // The parser's message names a line and column, never the content.
-        Reject::with_status(
+        Refusal::failed_with_status(
             StatusCode::BAD_REQUEST,
             Error::field("", format!("the request body is not valid JSON: {e}")),
         )
@@ -92,7 +107,7 @@ pub(super) fn input_of(body: Result<Bytes, BytesRejection>) -> Result<Value, Rej
 pub(super) async fn manifest(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     Ok(axum::Json(tool_of(&state, path)?.manifest()).into_response())
 }
 
@@ -100,9 +115,9 @@ pub(super) async fn validate(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     let (tool, input) = call_of(&state, path, body)?;
-    tool.prepare(input).map_err(Reject::mapped)?;
+    tool.prepare(input).map_err(Refusal::failed)?;
     Ok(axum::Json(json!({"valid": true})).into_response())
 }
 
@@ -110,12 +125,12 @@ pub(super) async fn dry_run(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     let (tool, input) = call_of(&state, path, body)?;
     let dry = state
         .catalogue
         .dry_run(tool.meta().id, input, &state.ctx)
-        .map_err(Reject::mapped)?;
+        .map_err(Refusal::failed)?;
     Ok(axum::Json(dry.to_json()).into_response())
 }
 
@@ -123,9 +138,11 @@ pub(super) async fn run(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Reject> {
+) -> Result<Response, Refusal> {
     let (tool, input) = call_of(&state, path, body)?;
-    let gate = GateKey::of(&input);
+    // The run's connection, typed, to read its tenant's 429 gate after a
+    // `rate_limited` failure.
+    let connection = Connection::of_input(&input);
     match state
         .catalogue
         .execute(tool.meta().id, input, &state.ctx)
@@ -134,55 +151,24 @@ pub(super) async fn run(
         Ok(output) => Ok(axum::Json(output).into_response()),
         Err(e) => {
             let retry_after = match e.code() {
-                ErrorCode::RateLimited => gate.retry_after_secs(&state.ctx),
+                ErrorCode::RateLimited => connection
+                    .as_ref()
+                    .and_then(|c| retry_after_secs(&state.ctx, c)),
                 _ => None,
             };
-            Err(Reject {
-                retry_after,
-                ..Reject::mapped(e)
-            })
+            Err(Refusal::failed(e).with_retry_after(retry_after))
         }
     }
 }
 
-/// The tenant and host of a run, kept to read the tenant's 429 gate after a
-/// `rate_limited` failure (the key the runtime uses: `tenant|origin`).
-pub(super) struct GateKey {
-    tenant_id: Option<String>,
-    host: Option<String>,
-}
-
-impl GateKey {
-    pub(super) fn of(input: &Value) -> Self {
-        let text = |name: &str| {
-            input
-                .get(name)
-                .and_then(Value::as_str)
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_owned)
-        };
-        Self {
-            tenant_id: text("tenantId"),
-            host: text("host"),
-        }
-    }
-
-    /// Whole seconds until the gate opens, when it is still closed.
-    pub(super) fn retry_after_secs(&self, ctx: &Context) -> Option<u64> {
-        let tenant = self.tenant_id.as_deref()?;
-        let origin = ctx.hosts().resolve(self.host.as_deref()).ok()?;
-        let until = ctx.gate_until(tenant, &origin)?;
-        let wait = until.saturating_duration_since(Instant::now());
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        Some(secs.max(1))
-    }
-}
-
-impl AppState {
-    /// Fills the default connection into an input that gives none.
-    pub(super) fn fill_default_connection(&self, input: &mut Value) {
-        playground::apply_default_connection(input, self.default_connection.as_deref());
-    }
+/// Whole seconds until the 429 gate of the run's tenant and host opens
+/// (the key the runtime uses: `tenant|origin`), when it is still closed.
+fn retry_after_secs(ctx: &Context, connection: &Connection) -> Option<u64> {
+    let origin = ctx.hosts().resolve(connection.host.as_deref()).ok()?;
+    let until = ctx.gate_until(&connection.tenant_id, &origin)?;
+    let wait = until.saturating_duration_since(Instant::now());
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    Some(secs.max(1))
 }
 
 /// `GET /playground/config`: whether there is a default connection.
@@ -204,17 +190,17 @@ pub(super) async fn openapi_document(State(state): State<AppState>) -> Response 
 /// tag sends neither `Origin` nor `Sec-Fetch-Site` in older browsers), so
 /// without the server's token (checked before this handler) the read runs
 /// only for a request that shows it comes from the server's own page
-/// ([`FromOwnPage`](crate::host::guard::FromOwnPage)).
+/// ([`FromOwnPage`](crate::host::server::guard::FromOwnPage)).
 pub(super) async fn field_options(
     State(state): State<AppState>,
-    own_page: Option<axum::Extension<crate::host::guard::FromOwnPage>>,
+    own_page: Option<axum::Extension<crate::host::server::guard::FromOwnPage>>,
     Path(names): Path<(String, String)>,
     query: Result<Query<playground::OptionsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     if state.token.is_none()
         && state.default_connection.is_some()
         && let Err(refused) =
-            crate::host::guard::FromOwnPage::required(own_page.as_ref().map(|e| &e.0))
+            crate::host::server::guard::FromOwnPage::required(own_page.as_ref().map(|e| &e.0))
     {
         return refused;
     }

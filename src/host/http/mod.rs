@@ -12,7 +12,7 @@
 //!
 //! Request bodies are the tool's input as a JSON object (the same input as
 //! [`Catalogue::execute`]), at most 1 MiB. Every failure answers with
-//! [`Error::to_json`]: `{"error": {"code", "message", "status"?, "details"?,
+//! [`Error::to_json`](crate::Error::to_json): `{"error": {"code", "message", "status"?, "details"?,
 //! "retryable", "attempts"}}`, with this HTTP status:
 //!
 //! | error code | HTTP status |
@@ -51,9 +51,9 @@
 //! calls) and the HMAC-signed webhook receiver; `thrive-blocks serve` reads it from
 //! [`SERVER_TOKEN_ENV`]. Requests must name the server in `Host`, come
 //! from its own origin or an allowed one, and declare JSON bodies
-//! ([`crate::host::guard`]); connections are capped and timed out, and a
+//! ([`crate::host::server::guard`]); connections are capped and timed out, and a
 //! stop lets requests in flight finish within a grace period
-//! ([`crate::host::conn`]).
+//! ([`crate::host::server::conn`]).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -62,79 +62,42 @@
 //!
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8787").await?;
 //! let options = ServerOptions::default().with_token("a-long-random-secret");
-//! let stop = thrive_blocks::host::shutdown::signal(); // SIGTERM or SIGINT
+//! let stop = thrive_blocks::host::server::shutdown::signal(); // SIGTERM or SIGINT
 //! http::serve_with_shutdown(listener, Catalogue::global(), Context::from_env(), options, stop)
 //!     .await
 //! # }
 //! ```
 
 use crate::api::Context;
-use crate::catalogue::{Catalogue, CatalogueTool};
-use crate::error::{Error, ErrorCode};
-use crate::host::openapi::{self, OpenApiOptions};
-use crate::host::playground;
-use crate::host::refusal;
-use crate::params::Connection;
+use crate::catalogue::Catalogue;
+use crate::host::server::conn::{self};
+use crate::host::server::guard::{self, Guard};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{self};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
-use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use crate::host::conn::{self, Limits};
-use crate::host::guard::{self, Access, Guard};
-
-/// The largest request body accepted: 1 MiB. Larger bodies get 413.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// The environment variable `thrive-blocks serve` reads the shared secret
-/// from. [`router`] and [`serve`] never read the environment themselves.
-pub const SERVER_TOKEN_ENV: &str = "THRIVE_BLOCKS_SERVER_TOKEN";
-
-/// The default grace period of a stop: 30 s.
-pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
-/// The default time allowed for a request head: 10 s.
-pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default time a keep-alive connection may stay silent: 60 s.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-/// The default deadline of one request: 300 s (a `returnAll` of many pages
-/// takes a while).
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
-/// The default cap on open connections: 512.
-pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
-/// The default time for a request body to arrive whole: 10 s (plus a
-/// second per [`DEFAULT_MIN_BODY_RATE`] bytes).
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default slowest body accepted: 64 KiB per second beyond
-/// [`DEFAULT_BODY_TIMEOUT`] (a 1 MiB body gets 26 s).
-pub const DEFAULT_MIN_BODY_RATE: u64 = 64 * 1024;
-/// The default cap on runs executing at once: 128.
-pub const DEFAULT_MAX_RUNS: usize = 128;
 
 mod edge;
 mod handlers;
+pub mod openapi;
 mod options;
+pub mod playground;
+mod state;
 
-pub(crate) use edge::bearer_matches;
-use edge::*;
-use handlers::*;
-pub use options::ServerOptions;
-
-#[derive(Clone)]
-struct AppState {
-    catalogue: &'static Catalogue,
-    ctx: Context,
-    token: Option<Arc<str>>,
-    default_connection: Option<Arc<Connection>>,
-}
+pub use crate::host::server::refusal::status_for;
+use edge::{log_request, no_route, require_token, wrong_method};
+use handlers::{
+    dry_run, field_options, field_options_post, healthz, list_tools, manifest, openapi_document,
+    playground_config, run, validate,
+};
+pub use options::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_GRACE, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RUNS, DEFAULT_MIN_BODY_RATE, DEFAULT_REQUEST_TIMEOUT,
+    MAX_BODY_BYTES, SERVER_TOKEN_ENV, ServerOptions,
+};
+use state::AppState;
 
 /// The server's routes, with no token required. See the [module
 /// documentation](self) for the endpoints and status codes.
@@ -156,9 +119,9 @@ pub fn router_with_options(
         default_connection: options.default_connection.map(Arc::new),
     };
     let receiver = options.webhooks.clone();
-    let mut protected = Router::new().merge(super::webhooks::trigger_routes());
+    let mut protected = Router::new().merge(crate::host::events::webhooks::trigger_routes());
     if let Some(r) = &receiver {
-        protected = protected.merge(super::webhooks::event_routes(r.clone()));
+        protected = protected.merge(crate::host::events::webhooks::event_routes(r.clone()));
     }
     let protected = protected
         .route("/tools", get(list_tools))
@@ -184,7 +147,7 @@ pub fn router_with_options(
         .route("/healthz", get(healthz))
         .merge(playground::page_routes());
     if let Some(r) = receiver {
-        open = open.merge(super::webhooks::receiver_routes(r));
+        open = open.merge(crate::host::events::webhooks::receiver_routes(r));
     }
     let router = open
         .merge(protected)
@@ -214,7 +177,7 @@ pub async fn serve(
         catalogue,
         ctx,
         options,
-        crate::host::shutdown::signal(),
+        crate::host::server::shutdown::signal(),
     )
     .await
 }
@@ -223,7 +186,7 @@ pub async fn serve(
 /// then stops gracefully: no new connections, idle ones closed, requests in
 /// flight answered within [`ServerOptions::grace`] (what still runs at its
 /// end is answered 503), then returns. Connections are capped and timed out
-/// as `options` say ([`crate::host::conn`]).
+/// as `options` say ([`crate::host::server::conn`]).
 pub async fn serve_with_shutdown<F>(
     listener: tokio::net::TcpListener,
     catalogue: &'static Catalogue,
@@ -239,75 +202,9 @@ where
     conn::serve_router(listener, app, limits, shutdown).await
 }
 
-/// The HTTP status a failed step answers with (see the module docs).
-pub fn status_for(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::UnknownTool => StatusCode::NOT_FOUND,
-        ErrorCode::HostNotAllowed => StatusCode::FORBIDDEN,
-        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::Timeout => StatusCode::GATEWAY_TIMEOUT,
-        ErrorCode::BadRequest
-        | ErrorCode::Unauthorized
-        | ErrorCode::Forbidden
-        | ErrorCode::NotFound
-        | ErrorCode::Conflict
-        | ErrorCode::Unprocessable
-        | ErrorCode::Upstream
-        | ErrorCode::Transport
-        | ErrorCode::InvalidResponse
-        | ErrorCode::AuthFailed => StatusCode::BAD_GATEWAY,
-    }
-}
-
-/// A refused or failed request: the HTTP status and the error, answered as
-/// [`Error::to_json`].
-struct Reject {
-    status: StatusCode,
-    error: Box<Error>,
-    retry_after: Option<u64>,
-}
-
-impl Reject {
-    /// `error` with the status of its code.
-    fn mapped(error: Error) -> Self {
-        Self::with_status(status_for(error.code()), error)
-    }
-
-    fn with_status(status: StatusCode, error: Error) -> Self {
-        Self {
-            status,
-            error: Box::new(error),
-            retry_after: None,
-        }
-    }
-}
-
-impl IntoResponse for Reject {
-    /// Only the server's own token check answers 401 here (Thrive's 401 is a
-    /// 502), so a 401 carries the Bearer challenge.
-    fn into_response(self) -> Response {
-        refusal::error_answer(
-            self.status,
-            self.error.to_json(),
-            self.retry_after,
-            self.status == StatusCode::UNAUTHORIZED,
-        )
-    }
-}
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn constant_time_eq_compares_whole_values() {
-        assert!(constant_time_eq(b"secret", b"secret"));
-        assert!(!constant_time_eq(b"secret", b"secreT"));
-        assert!(!constant_time_eq(b"secret", b"secret2"));
-        assert!(!constant_time_eq(b"secret", b"secre"));
-        assert!(!constant_time_eq(b"secret", b""));
-        assert!(constant_time_eq(b"", b""));
-    }
+    use super::options::ServerOptions;
 
     #[test]
     fn debug_hides_the_token() {
@@ -315,28 +212,5 @@ mod tests {
         let text = format!("{o:?}");
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("***"));
-    }
-
-    #[test]
-    fn every_code_has_the_documented_status() {
-        assert_eq!(status_for(ErrorCode::InvalidInput), 422);
-        assert_eq!(status_for(ErrorCode::UnknownTool), 404);
-        assert_eq!(status_for(ErrorCode::HostNotAllowed), 403);
-        assert_eq!(status_for(ErrorCode::RateLimited), 429);
-        assert_eq!(status_for(ErrorCode::Timeout), 504);
-        for code in [
-            ErrorCode::BadRequest,
-            ErrorCode::Unauthorized,
-            ErrorCode::Forbidden,
-            ErrorCode::NotFound,
-            ErrorCode::Conflict,
-            ErrorCode::Unprocessable,
-            ErrorCode::Upstream,
-            ErrorCode::Transport,
-            ErrorCode::InvalidResponse,
-            ErrorCode::AuthFailed,
-        ] {
-            assert_eq!(status_for(code), 502, "{code}");
-        }
     }
 }

@@ -1,11 +1,43 @@
-//! [`ServerOptions`]: the token, who may call, limits and timeouts.
+//! [`ServerOptions`]: the token, who may call, limits and timeouts, and
+//! their defaults.
 
-use super::*;
+use crate::host::server::conn::Limits;
+use crate::host::server::guard::Access;
+use crate::params::Connection;
+use std::fmt;
+use std::time::Duration;
+
+/// The largest request body accepted: 1 MiB. Larger bodies get 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The environment variable `thrive-blocks serve` reads the shared secret
+/// from. [`router`](super::router) and [`serve`](super::serve) never read the environment themselves.
+pub const SERVER_TOKEN_ENV: &str = "THRIVE_BLOCKS_SERVER_TOKEN";
+
+/// The default grace period of a stop: 30 s.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
+/// The default time allowed for a request head: 10 s.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time a keep-alive connection may stay silent: 60 s.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default deadline of one request: 300 s (a `returnAll` of many pages
+/// takes a while).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
+/// The default cap on open connections: 512.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// The default time for a request body to arrive whole: 10 s (plus a
+/// second per [`DEFAULT_MIN_BODY_RATE`] bytes).
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default slowest body accepted: 64 KiB per second beyond
+/// [`DEFAULT_BODY_TIMEOUT`] (a 1 MiB body gets 26 s).
+pub const DEFAULT_MIN_BODY_RATE: u64 = 64 * 1024;
+/// The default cap on runs executing at once: 128.
+pub const DEFAULT_MAX_RUNS: usize = 128;
 
 /// Options of the server beyond the catalogue and the context: the token,
 /// who may call ([`ServerOptions::allowed_hosts`],
 /// [`ServerOptions::allowed_origins`]), limits and timeouts. See
-/// [`crate::host::guard`] and [`crate::host::conn`] for what each does.
+/// [`crate::host::server::guard`] and [`crate::host::server::conn`] for what each does.
 ///
 /// `Debug` never shows the token.
 #[derive(Clone)]
@@ -45,7 +77,7 @@ pub struct ServerOptions {
     /// request's own connection always wins and is never mixed with it.
     pub default_connection: Option<Connection>,
     /// The webhook receiver: when set, `POST /webhooks/thrive/{subscription}`
-    /// and `GET /events` are served (see [`crate::host::webhooks`]).
+    /// and `GET /events` are served (see [`crate::host::events::webhooks`]).
     pub webhooks: Option<crate::triggers::Receiver>,
 }
 

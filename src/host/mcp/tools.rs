@@ -1,6 +1,13 @@
 //! Tools as MCP describes them, and the connection from the environment.
 
-use super::*;
+use crate::catalogue::CatalogueTool;
+use crate::error::{Error, ErrorCode};
+use crate::params::{
+    API_KEY_ENV, CLIENT_ID_ENV, CREDENTIAL_MARKER, Connection, HOST_ENV, SCOPE_ENV, TENANT_ID_ENV,
+};
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// The MCP tool for a catalogue tool: its id as the name, title,
 /// description with the endpoint, the input schema without the connection
@@ -136,20 +143,14 @@ pub(super) fn scrub(value: &mut Value, secret: &str) {
     }
 }
 
-/// The operator's connection from the environment: [`TENANT_ID_ENV`] and
-/// [`API_KEY_ENV`] (required), [`HOST_ENV`], [`CLIENT_ID_ENV`] and
-/// [`SCOPE_ENV`] (optional). A variable set to blank counts as unset. Fails
-/// with `invalid_input` naming every required variable that is missing.
+/// The operator's connection from the environment ([`Connection::from_env`]:
+/// [`TENANT_ID_ENV`] and [`API_KEY_ENV`] required, [`HOST_ENV`],
+/// [`CLIENT_ID_ENV`] and [`SCOPE_ENV`] optional; a variable set to blank
+/// counts as unset). Fails with `invalid_input` naming every required
+/// variable that is missing.
 pub fn connection_from_env() -> Result<Connection, Error> {
-    let mut input = Map::new();
-    Connection::fill_from_env(&mut input);
-    let missing: Vec<&str> = [("tenantId", TENANT_ID_ENV), ("apiKey", API_KEY_ENV)]
-        .into_iter()
-        .filter(|(field, _)| !input.contains_key(*field))
-        .map(|(_, var)| var)
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::new(
+    Connection::from_env().map_err(|missing| {
+        Error::new(
             ErrorCode::InvalidInput,
             format!(
                 "{} not set: the MCP server calls Thrive with the operator's connection, \
@@ -160,12 +161,6 @@ pub fn connection_from_env() -> Result<Connection, Error> {
                     many => format!("{} are", many.join(" and ")),
                 }
             ),
-        ));
-    }
-    serde_json::from_value(Value::Object(input)).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidInput,
-            format!("the connection in the environment could not be read: {e}"),
         )
     })
 }
