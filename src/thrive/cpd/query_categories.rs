@@ -34,7 +34,8 @@ impl Block for QueryCpdCategories {
 
     const ID: &'static str = "thrive_query_cpd_categories";
     const TITLE: &'static str = "Query CPD categories";
-    const DESCRIPTION: &'static str = "Query CPD categories in Thrive and return results with pagination.";
+    const DESCRIPTION: &'static str =
+        "Query CPD categories in Thrive and return results with pagination.";
     const ENDPOINT: &'static str = "GET /rest/v1/cpdCategories";
     const HINTS: Hints = Hints::READ;
     const PAGING: Paging = PerPage1000::PAGING;

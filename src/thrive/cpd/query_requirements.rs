@@ -34,7 +34,8 @@ impl Block for QueryCpdRequirements {
 
     const ID: &'static str = "thrive_query_cpd_requirements";
     const TITLE: &'static str = "Query CPD requirements";
-    const DESCRIPTION: &'static str = "Query CPD requirement summaries in Thrive and return results with pagination.";
+    const DESCRIPTION: &'static str =
+        "Query CPD requirement summaries in Thrive and return results with pagination.";
     const ENDPOINT: &'static str = "GET /rest/v1/cpdRequirementSummaries";
     const HINTS: Hints = Hints::READ;
     const PAGING: Paging = PerPage1000::PAGING;

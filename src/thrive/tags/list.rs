@@ -34,7 +34,8 @@ impl Block for ListTags {
 
     const ID: &'static str = "thrive_list_tags";
     const TITLE: &'static str = "List tags";
-    const DESCRIPTION: &'static str = "List tags in Thrive and return tag information with pagination.";
+    const DESCRIPTION: &'static str =
+        "List tags in Thrive and return tag information with pagination.";
     const ENDPOINT: &'static str = "GET /rest/v1/tags";
     const HINTS: Hints = Hints::READ;
     // Whether `/tags` pages at all is disputed (a third party reads the spec
