@@ -17,6 +17,8 @@ pub use replace::{ReplaceAudienceManagers, ReplaceAudienceManagersParams};
 
 use crate::error::{Error, ErrorCode, Result, Violation};
 use crate::params::Required;
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -92,9 +94,15 @@ pub struct ManagersOutput {
     pub managers: Vec<AudienceManager>,
 }
 
-crate::read_field!(ManagersOutput {
-    managers: bare_array
-});
+impl FromResponse for ManagersOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::bare_array(response).map(|managers| Self { managers })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::bare_array(raw).map(|managers| Self { managers })
+    }
+}
 
 // ----------------------------------------------------------------- input --
 //

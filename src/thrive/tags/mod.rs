@@ -18,6 +18,8 @@ pub use remove_user_tags::{RemoveUserTags, RemoveUserTagsParams};
 pub use update_user_skills::{UpdateUserSkills, UpdateUserSkillsParams};
 
 use crate::params::Required;
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -52,7 +54,15 @@ pub struct TagOutput {
     pub tag: Option<Tag>,
 }
 
-crate::read_field!(TagOutput { tag: object });
+impl FromResponse for TagOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|tag| Self { tag })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|tag| Self { tag })
+    }
+}
 
 record! {
     /// A skill level configured for the tenant.
@@ -73,7 +83,15 @@ pub struct SkillLevelsOutput {
     pub levels: Vec<SkillLevel>,
 }
 
-crate::read_field!(SkillLevelsOutput { levels: bare_array });
+impl FromResponse for SkillLevelsOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::bare_array(response).map(|levels| Self { levels })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::bare_array(raw).map(|levels| Self { levels })
+    }
+}
 
 /// One item of the `skills` input of the update-skills tool:
 /// `{"tagName": "leadership", "level": 1, "targetLevel": 3}`.

@@ -18,6 +18,8 @@ pub use update::{UpdateUser, UpdateUserParams};
 
 use crate::error::Violation;
 use crate::params::{DateText, Day, JsonObject, check_date_input};
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -169,7 +171,15 @@ pub struct UserOutput {
     pub user: Option<LifecycleUser>,
 }
 
-crate::read_field!(UserOutput { user: object });
+impl FromResponse for UserOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|user| Self { user })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|user| Self { user })
+    }
+}
 
 record! {
     /// One of a user's positions (v1 reads).
@@ -267,7 +277,15 @@ pub struct FullUserOutput {
     pub user: Option<User>,
 }
 
-crate::read_field!(FullUserOutput { user: object });
+impl FromResponse for FullUserOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|user| Self { user })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|user| Self { user })
+    }
+}
 
 record! {
     /// The v1 BasicUser, returned by get-by-ref.
@@ -302,7 +320,15 @@ pub struct BasicUserOutput {
     pub user: Option<BasicUser>,
 }
 
-crate::read_field!(BasicUserOutput { user: object });
+impl FromResponse for BasicUserOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|user| Self { user })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|user| Self { user })
+    }
+}
 
 /// The statuses a comma-separated `statuses`/`omitStatuses` filter takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
