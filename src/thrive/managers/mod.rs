@@ -190,10 +190,11 @@ pub struct ManagerInput {
     pub permissions: Option<ManagerPermissionsInput>,
 }
 
-/// Reports blank `reference`s in a managers list, as `/{field}/{i}/reference`.
-pub(crate) fn check_references(field: &str, items: &[ManagerInput], out: &mut Vec<Violation>) {
-    for (i, item) in items.iter().enumerate() {
-        if item.reference.trim().is_empty() {
+/// A manager's `reference` is sent trimmed, so a blank one is refused, as
+/// `/{field}/{i}/reference`.
+impl crate::params::ListItem for ManagerInput {
+    fn check(&self, field: &str, i: usize, out: &mut Vec<Violation>) {
+        if self.reference.trim().is_empty() {
             out.push(Violation::new(
                 format!("/{field}/{i}/reference"),
                 format!("{field}[{i}].reference must not be empty"),

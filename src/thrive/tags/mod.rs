@@ -17,6 +17,7 @@ pub use list::{ListTags, ListTagsParams};
 pub use remove_user_tags::{RemoveUserTags, RemoveUserTagsParams};
 pub use update_user_skills::{UpdateUserSkills, UpdateUserSkillsParams};
 
+use crate::error::Violation;
 use crate::params::Required;
 use crate::wire::ApiResponse;
 use crate::wire::read::{self, FromResponse, RawResponse};
@@ -109,4 +110,28 @@ pub struct SkillInput {
     #[serde(default)]
     #[schemars(range(min = -1))]
     pub target_level: Option<f64>,
+}
+
+/// The lowest level Thrive accepts for `level` and `targetLevel`.
+const MIN_LEVEL: f64 = -1.0;
+
+/// A skill's `tagName` is sent trimmed, so a blank one is refused, and so
+/// is a level below [`MIN_LEVEL`].
+impl crate::params::ListItem for SkillInput {
+    fn check(&self, field: &str, i: usize, out: &mut Vec<Violation>) {
+        if self.tag_name.trim().is_empty() {
+            out.push(Violation::new(
+                format!("/{field}/{i}/tagName"),
+                format!("{field}[{i}].tagName must not be empty"),
+            ));
+        }
+        for (key, level) in [("level", self.level), ("targetLevel", self.target_level)] {
+            if let Some(level) = level.filter(|l| *l < MIN_LEVEL) {
+                out.push(Violation::new(
+                    format!("/{field}/{i}/{key}"),
+                    format!("{field}[{i}].{key} must be at least -1, got {level}"),
+                ));
+            }
+        }
+    }
 }
