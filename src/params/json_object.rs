@@ -11,9 +11,16 @@ pub struct JsonObject {
 }
 
 impl JsonObject {
-    /// The object, or an empty map when invalid (validation reports it).
-    pub fn map(&self) -> Map<String, Value> {
-        self.parsed.clone().unwrap_or_default()
+    /// The object given for the input `field`, or an `invalid_input` error
+    /// carrying every problem [`JsonObject::check`] reports: an unreadable
+    /// or unnamed field never reaches a request.
+    pub fn map(&self, field: &str) -> crate::Result<&Map<String, Value>> {
+        let mut problems = Vec::new();
+        self.check(field, &mut problems);
+        match &self.parsed {
+            Ok(map) if problems.is_empty() => Ok(map),
+            _ => Err(crate::Error::invalid_input(problems)),
+        }
     }
 
     /// The name a form gives a row it adds to a free object before anyone
@@ -106,12 +113,17 @@ impl JsonObject {
     }
 }
 
-/// Serialises as the object it holds (empty when invalid).
+/// Serialises as the object it holds; an object [`JsonObject::check`]
+/// refuses is not written (an error, never an empty object in its place).
 impl Serialize for JsonObject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut problems = Vec::new();
+        self.check("", &mut problems);
         match &self.parsed {
-            Ok(map) => map.serialize(s),
-            Err(_) => Map::new().serialize(s),
+            Ok(map) if problems.is_empty() => map.serialize(s),
+            _ => Err(serde::ser::Error::custom(
+                "the custom fields could not be read, so they are not sent",
+            )),
         }
     }
 }

@@ -88,10 +88,10 @@ fn malformed_shapes_and_counts_are_named() {
 #[test]
 fn json_object_must_be_an_object() {
     let o: JsonObject = serde_json::from_value(json!("{\"department\":\"Sales\"}")).unwrap();
-    assert_eq!(o.map()["department"], "Sales");
+    assert_eq!(o.map("additionalFields").unwrap()["department"], "Sales");
     let rows: JsonObject =
         serde_json::from_value(json!([{"name": " department ", "value": "Sales"}])).unwrap();
-    assert_eq!(rows.map(), o.map());
+    assert_eq!(rows.map("f").unwrap(), o.map("f").unwrap());
     let mut out = Vec::new();
     for bad in [
         json!("[1]"),
@@ -99,7 +99,12 @@ fn json_object_must_be_an_object() {
         json!([{"name": "a", "value": 1}, {"name": "a", "value": 2}]),
     ] {
         let bad: JsonObject = serde_json::from_value(bad).unwrap();
+        // Never read or written past a problem.
+        let err = bad.map("additionalFields").expect_err("refused");
+        assert!(serde_json::to_value(&bad).is_err());
+        let before = out.len();
         bad.check("additionalFields", &mut out);
+        assert_eq!(err.violations(), out[before..]);
     }
     let messages: Vec<&str> = out.iter().map(|v| v.message.as_str()).collect();
     assert_eq!(
