@@ -116,7 +116,7 @@ pub struct SkillInput {
 const MIN_LEVEL: f64 = -1.0;
 
 /// A skill's `tagName` is sent trimmed, so a blank one is refused, and so
-/// is a level below [`MIN_LEVEL`].
+/// is a level below -1.
 impl crate::params::ListItem for SkillInput {
     fn check(&self, field: &str, i: usize, out: &mut Vec<Violation>) {
         if self.tag_name.trim().is_empty() {
