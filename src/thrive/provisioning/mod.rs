@@ -161,3 +161,30 @@ impl ProfileFields {
         check_date_input("startDate", self.start_date.as_ref(), out);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The derivation is part of the contract: a resend made by a later
+    /// version must carry the id an earlier one sent, so it is pinned.
+    #[test]
+    fn the_derived_id_is_a_stable_uuid_v8_of_the_event() {
+        let content = json!({"user": {"ref": "HR-1"}});
+        let id = event_id("user_deleted", "2026-04-01T09:00:00Z", &content);
+        assert_eq!(id, "8d4b2e39-2ed1-8399-a618-1f40d349af2d");
+        assert_eq!(&id[14..15], "8", "version 8: {id}");
+        assert!(
+            matches!(&id[19..20], "8" | "9" | "a" | "b"),
+            "variant: {id}"
+        );
+        assert_ne!(
+            event_id("user_suspended", "2026-04-01T09:00:00Z", &content),
+            id
+        );
+        assert_ne!(
+            event_id("user_deleted", "2026-04-01T09:00:01Z", &content),
+            id
+        );
+    }
+}
