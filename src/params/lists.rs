@@ -1,5 +1,5 @@
-//! Inputs that arrive as JSON text or as real JSON: paging options, bounded
-//! lists ([`JsonList`]) and objects ([`JsonObject`]).
+//! Inputs that arrive as JSON text or as real JSON: paging options and
+//! bounded lists ([`JsonList`]). Objects are [`JsonObject`].
 
 use super::*;
 
@@ -22,9 +22,34 @@ impl PagingOptions {
     pub const FIELDS: [&'static str; 2] = ["returnAll", "maxResults"];
 }
 
+/// One item of a [`JsonList`]: read from JSON by serde, then checked on its
+/// own by [`ListItem::check`], so every list of that item refuses the same
+/// items without each tool remembering to.
+pub trait ListItem: DeserializeOwned {
+    /// Reports what is wrong with item `index` of the list `field` beyond
+    /// its JSON shape, under `/{field}/{index}...` and worded
+    /// `{field}[{index}]...`. Default: nothing.
+    fn check(&self, field: &str, index: usize, out: &mut Vec<Violation>) {
+        let _ = (field, index, out);
+    }
+}
+
+/// Text items (names, references, ids) are sent trimmed, so a blank one
+/// would be an empty value: it is refused (the schema says so too).
+impl ListItem for String {
+    fn check(&self, field: &str, index: usize, out: &mut Vec<Violation>) {
+        if self.trim().is_empty() {
+            out.push(Violation::new(
+                format!("/{field}/{index}"),
+                format!("{field}[{index}] must not be empty"),
+            ));
+        }
+    }
+}
+
 /// What a string-encoded JSON list holds, after parsing.
 #[derive(Clone, PartialEq)]
-pub(super) enum Parsed<T> {
+enum Parsed<T> {
     Items(Vec<T>),
     /// The text was not JSON, or an item had the wrong shape: (pointer suffix, message).
     Invalid(Vec<(String, String)>),
@@ -33,36 +58,60 @@ pub(super) enum Parsed<T> {
 /// A list given as a string holding a JSON array (what a form text field
 /// holds), or as a real JSON array. The schema says `"type": "string"` with
 /// `contentMediaType: application/json`; the runtime turns a real array into
-/// its JSON text before validating.
-///
-/// `MIN` and `MAX` are the item-count bounds checked by [`JsonList::check`]
-/// (`MAX = 0` means no upper bound). As Sim does, a single JSON value that is
+/// its JSON text before validating. As Sim does, a single JSON value that is
 /// not an array is taken as a one-item list.
+///
+/// The list checks itself: its items are reached only through
+/// [`JsonList::items`], which names the field and gives every problem at
+/// once instead of the items when the text is not a JSON list of `T`, when
+/// the count is outside `MIN`..=`MAX` (`MAX = 0`: no upper bound), or when
+/// an item fails its own [`ListItem::check`]. A tool reads its list in
+/// [`Tool::request`](crate::Tool::request), which the catalogue and a typed
+/// call both run after the tool's other checks, so the list's problems are
+/// reported together with every other problem of the input.
 #[derive(Clone, PartialEq)]
 pub struct JsonList<T, const MIN: usize, const MAX: usize> {
     parsed: Parsed<T>,
 }
 
-impl<T, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
-    /// A list of already-typed items.
+impl<T: ListItem, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
+    /// A list of already-typed items (checked like parsed ones when read).
     pub fn from_items(items: Vec<T>) -> Self {
         Self {
             parsed: Parsed::Items(items),
         }
     }
 
-    /// The items, or an empty slice when the text was invalid (validation
-    /// reports that before any request is built).
-    pub fn items(&self) -> &[T] {
+    /// The items of the list input `field`, or an `invalid_input` error
+    /// carrying every problem [`JsonList::check`] reports.
+    pub fn items(&self, field: &str) -> crate::Result<&[T]> {
+        let mut problems = Vec::new();
+        self.check(field, &mut problems);
         match &self.parsed {
-            Parsed::Items(items) => items,
-            Parsed::Invalid(_) => &[],
+            Parsed::Items(items) if problems.is_empty() => Ok(items),
+            _ => Err(crate::Error::invalid_input(problems)),
         }
     }
 
-    /// Reports every problem with this list as violations under `/{field}`.
-    pub fn check(&self, field: &str, out: &mut Vec<Violation>) {
+    /// The number of items, when the text was a JSON list of `T` (whatever
+    /// its other problems).
+    pub fn len(&self) -> Option<usize> {
         match &self.parsed {
+            Parsed::Items(items) => Some(items.len()),
+            Parsed::Invalid(_) => None,
+        }
+    }
+
+    /// Whether the list is readable and holds no items.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// Reports every problem with this list as violations under `/{field}`:
+    /// the text's or the items' shape, or else the item count and each
+    /// item's own check.
+    pub fn check(&self, field: &str, out: &mut Vec<Violation>) {
+        let items = match &self.parsed {
             Parsed::Invalid(problems) => {
                 for (suffix, message) in problems {
                     out.push(Violation::new(
@@ -70,26 +119,43 @@ impl<T, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
                         format!("{field}{}: {message}", pointer_label(suffix)),
                     ));
                 }
+                return;
             }
-            Parsed::Items(items) => {
-                let n = items.len();
-                if n < MIN {
-                    out.push(Violation::new(
-                        format!("/{field}"),
-                        if n == 0 {
-                            format!("{field} must not be an empty list (at least {MIN} item(s))")
-                        } else {
-                            format!("{field} must have at least {MIN} items, got {n}")
-                        },
-                    ));
-                }
-                if MAX > 0 && n > MAX {
-                    out.push(Violation::new(
-                        format!("/{field}"),
-                        format!("{field} must have at most {MAX} items, got {n}"),
-                    ));
-                }
-            }
+            Parsed::Items(items) => items,
+        };
+        let n = items.len();
+        if n < MIN {
+            out.push(Violation::new(
+                format!("/{field}"),
+                if n == 0 {
+                    format!("{field} must not be an empty list (at least {MIN} item(s))")
+                } else {
+                    format!("{field} must have at least {MIN} items, got {n}")
+                },
+            ));
+        }
+        if MAX > 0 && n > MAX {
+            out.push(Violation::new(
+                format!("/{field}"),
+                format!("{field} must have at most {MAX} items, got {n}"),
+            ));
+        }
+        for (i, item) in items.iter().enumerate() {
+            item.check(field, i, out);
+        }
+    }
+
+    /// Refuses more than `max` items for a replace: Thrive takes at most
+    /// `max` per call, and a replace cannot be sent in chunks because each
+    /// call replaces the whole list.
+    pub fn check_replace_limit(&self, field: &str, max: usize, out: &mut Vec<Violation>) {
+        if let Some(n) = self.len().filter(|n| *n > max) {
+            out.push(Violation::new(
+                format!("/{field}"),
+                format!(
+                    "{field} has {n} items; a replace takes at most {max} and cannot be split into several calls, because each call replaces the whole list"
+                ),
+            ));
         }
     }
 }
@@ -104,23 +170,6 @@ pub const REPLACE_LIMIT: usize = 100;
 pub fn replace_limit(schema: &mut Schema) {
     if let Some(Value::Object(content)) = schema.get_mut("contentSchema") {
         content.insert("maxItems".into(), REPLACE_LIMIT.into());
-    }
-}
-
-impl<T, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
-    /// Refuses more than `max` items for a replace: Thrive takes at most
-    /// `max` per call, and a replace cannot be sent in chunks because each
-    /// call replaces the whole list.
-    pub fn check_replace_limit(&self, field: &str, max: usize, out: &mut Vec<Violation>) {
-        let n = self.items().len();
-        if n > max {
-            out.push(Violation::new(
-                format!("/{field}"),
-                format!(
-                    "{field} has {n} items; a replace takes at most {max} and cannot be split into several calls, because each call replaces the whole list"
-                ),
-            ));
-        }
     }
 }
 
@@ -141,28 +190,14 @@ pub(super) fn pointer_label(suffix: &str) -> String {
 
 /// Lists of names, references or ids: items are text and sent trimmed.
 impl<const MIN: usize, const MAX: usize> JsonList<String, MIN, MAX> {
-    /// Reports what [`check`](Self::check) reports, then what
-    /// [`check_not_blank`](Self::check_not_blank) reports.
-    pub fn check_texts(&self, field: &str, out: &mut Vec<Violation>) {
-        self.check(field, out);
-        self.check_not_blank(field, out);
-    }
-
-    /// Reports every blank item (`["a", " "]`) under `/{field}/{index}`.
-    pub fn check_not_blank(&self, field: &str, out: &mut Vec<Violation>) {
-        for (i, item) in self.items().iter().enumerate() {
-            if item.trim().is_empty() {
-                out.push(Violation::new(
-                    format!("/{field}/{i}"),
-                    format!("{field}[{i}] must not be empty"),
-                ));
-            }
-        }
-    }
-
-    /// The items as sent: each trimmed, as JSON strings.
-    pub fn trimmed(&self) -> Vec<Value> {
-        self.items().iter().map(|i| Value::from(i.trim())).collect()
+    /// The items of the list input `field` as sent: each trimmed, as JSON
+    /// strings; or every problem ([`JsonList::items`]).
+    pub fn trimmed(&self, field: &str) -> crate::Result<Vec<Value>> {
+        Ok(self
+            .items(field)?
+            .iter()
+            .map(|i| Value::from(i.trim()))
+            .collect())
     }
 }
 
@@ -175,7 +210,7 @@ impl<T: fmt::Debug, const MIN: usize, const MAX: usize> fmt::Debug for JsonList<
     }
 }
 
-impl<T: DeserializeOwned, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
+impl<T: ListItem, const MIN: usize, const MAX: usize> JsonList<T, MIN, MAX> {
     fn parse_value(value: Value) -> Self {
         let values = match value {
             Value::Array(items) => items,
@@ -197,7 +232,8 @@ impl<T: DeserializeOwned, const MIN: usize, const MAX: usize> JsonList<T, MIN, M
         Self { parsed }
     }
 
-    /// Parses the text of a form field.
+    /// Parses the text of a form field (problems are kept for
+    /// [`JsonList::items`] and [`JsonList::check`] to report).
     pub fn parse_str(text: &str) -> Self {
         if text.trim().is_empty() {
             return Self::from_items(Vec::new());
@@ -216,7 +252,11 @@ impl<T: DeserializeOwned, const MIN: usize, const MAX: usize> JsonList<T, MIN, M
     }
 }
 
-impl<'de, T: DeserializeOwned, const MIN: usize, const MAX: usize> Deserialize<'de>
+/// Reading never fails on the list's content: unreadable text is kept and
+/// reported, under the field's name, by [`JsonList::items`] and
+/// [`JsonList::check`], so it is listed with the input's other problems
+/// instead of stopping the whole input from being read.
+impl<'de, T: ListItem, const MIN: usize, const MAX: usize> Deserialize<'de>
     for JsonList<T, MIN, MAX>
 {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -227,9 +267,16 @@ impl<'de, T: DeserializeOwned, const MIN: usize, const MAX: usize> Deserialize<'
     }
 }
 
+/// Writes the items; a list whose text could not be read is not written
+/// (an error, never an empty list in its place).
 impl<T: Serialize, const MIN: usize, const MAX: usize> Serialize for JsonList<T, MIN, MAX> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.items().serialize(s)
+        match &self.parsed {
+            Parsed::Items(items) => items.serialize(s),
+            Parsed::Invalid(_) => Err(serde::ser::Error::custom(
+                "the list could not be read, so it is not sent",
+            )),
+        }
     }
 }
 
@@ -249,8 +296,8 @@ impl<T: JsonSchema, const MIN: usize, const MAX: usize> JsonSchema for JsonList<
         let mut content = Map::new();
         content.insert("type".into(), "array".into());
         let mut items = generator.subschema_for::<T>().to_value();
-        // Every list of text refuses a blank item (`check_not_blank`), so
-        // its schema says so too and a form refuses the same rows.
+        // Every list of text refuses a blank item (`ListItem for String`),
+        // so its schema says so too and a form refuses the same rows.
         if items == serde_json::json!({"type": "string"})
             && let Value::Object(map) = &mut items
         {
@@ -270,149 +317,33 @@ impl<T: JsonSchema, const MIN: usize, const MAX: usize> JsonSchema for JsonList<
     }
 }
 
-/// A JSON object given as a string (or as a real object), e.g.
-/// `additionalFields` = `{"department":"Sales"}`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JsonObject {
-    parsed: Result<Map<String, Value>, String>,
-}
-
-impl JsonObject {
-    /// The object, or an empty map when invalid (validation reports it).
-    pub fn map(&self) -> Map<String, Value> {
-        self.parsed.clone().unwrap_or_default()
-    }
-
-    /// The name a form gives a row it adds to a free object before anyone
-    /// names it (RJSF's `newKey`, `newKey-1`, ...). The schema refuses it as
-    /// a name (`propertyNames`) and so does [`JsonObject::check`].
-    pub const PLACEHOLDER_KEY: &'static str = "newKey";
-
-    /// The names a row may not have: blank, or a form's placeholder.
-    fn property_names() -> Value {
-        serde_json::json!({
-            "type": "string",
-            "pattern": NonBlank::PATTERN,
-            "not": {"pattern": format!("^{}(-\\d+)?$", Self::PLACEHOLDER_KEY)},
-        })
-    }
-
-    /// Reports a problem with this object as a violation under `/{field}`:
-    /// text that is not an object, a blank name, or a row a form added and
-    /// nobody named (`{"newKey": "New Value"}`).
-    pub fn check(&self, field: &str, out: &mut Vec<Violation>) {
-        match &self.parsed {
-            Err(message) => out.push(Violation::new(
-                format!("/{field}"),
-                format!("{field} {message}"),
-            )),
-            Ok(map) => {
-                for key in map.keys() {
-                    let placeholder = key.strip_prefix(Self::PLACEHOLDER_KEY).is_some_and(|rest| {
-                        rest.is_empty()
-                            || rest
-                                .strip_prefix('-')
-                                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
-                    });
-                    if key.trim().is_empty() {
-                        out.push(Violation::new(
-                            format!("/{field}"),
-                            format!("{field} has a field without a name; give each one a name, e.g. department"),
-                        ));
-                    } else if placeholder {
-                        out.push(Violation::new(
-                            format!("/{field}/{key}"),
-                            format!(
-                                "{field} has a field still called {key:?}, as the form added it; give it the custom field's name (e.g. department) or remove it"
-                            ),
-                        ));
-                    }
+/// Both results, or every problem of both together: a tool that reads a
+/// list input and builds its path from other inputs reports the problems
+/// of each at once (`together(p.users.trimmed("users"),
+/// ApiRequest::endpoint(..))?`).
+pub fn together<A, B>(a: crate::Result<A>, b: crate::Result<B>) -> crate::Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+        (Err(a), Err(b)) => {
+            let mut all = problems_of(a);
+            for v in problems_of(b) {
+                if !all.contains(&v) {
+                    all.push(v);
                 }
             }
-        }
-    }
-
-    fn from_value(value: Value) -> Self {
-        let parsed = match value {
-            Value::Object(map) => Ok(map),
-            Value::Array(rows) => Self::from_rows(rows),
-            other => Err(format!(
-                "must hold custom fields such as {{\"department\":\"Sales\"}}, got {}",
-                json_kind(&other)
-            )),
-        };
-        Self { parsed }
-    }
-}
-
-impl JsonObject {
-    /// The rows a form draws for a free object (`[{"name": "department",
-    /// "value": "Sales"}]`) as the object they stand for. Every row needs a
-    /// text `name` and a `value`; a name may appear once.
-    fn from_rows(rows: Vec<Value>) -> Result<Map<String, Value>, String> {
-        let mut map = Map::new();
-        for (i, row) in rows.into_iter().enumerate() {
-            let name = row
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|n| !n.is_empty());
-            let (Some(name), Some(value)) = (name, row.get("value")) else {
-                return Err(format!(
-                    "row {} needs a name and a value, e.g. {{\"name\": \"department\", \"value\": \"Sales\"}}",
-                    i + 1
-                ));
-            };
-            if map.insert(name.to_owned(), value.clone()).is_some() {
-                return Err(format!(
-                    "has the field {name:?} twice; give each field once"
-                ));
-            }
-        }
-        Ok(map)
-    }
-}
-
-/// Serialises as the object it holds (empty when invalid).
-impl Serialize for JsonObject {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.parsed {
-            Ok(map) => map.serialize(s),
-            Err(_) => Map::new().serialize(s),
+            Err(crate::Error::invalid_input(all))
         }
     }
 }
 
-impl<'de> Deserialize<'de> for JsonObject {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::String(text) => match serde_json::from_str::<Value>(&text) {
-                Ok(v) => Self::from_value(v),
-                Err(e) => Self {
-                    parsed: Err(format!(
-                        "is not valid JSON ({e}); expected an object such as {{\"department\":\"Sales\"}}"
-                    )),
-                },
-            },
-            other => Self::from_value(other),
-        })
-    }
-}
-
-impl JsonSchema for JsonObject {
-    fn schema_name() -> Cow<'static, str> {
-        "JsonObject".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "contentMediaType": "application/json",
-            "contentSchema": {"type": "object", "propertyNames": Self::property_names()},
-        })
+/// An error's violations, or its message under the empty pointer when it
+/// names no field.
+fn problems_of(e: crate::Error) -> Vec<Violation> {
+    let found = e.violations();
+    if found.is_empty() {
+        vec![Violation::new("", e.message().to_owned())]
+    } else {
+        found
     }
 }

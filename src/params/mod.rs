@@ -11,6 +11,8 @@ use std::fmt;
 
 mod lists;
 pub use lists::*;
+mod json_object;
+pub use json_object::*;
 mod dates;
 pub use dates::*;
 mod date_text;

@@ -3,10 +3,7 @@ use serde_json::json;
 
 type Users = JsonList<String, 1, 100>;
 
-fn problems<T: DeserializeOwned, const A: usize, const B: usize>(
-    field: &str,
-    v: Value,
-) -> Vec<Violation> {
+fn problems<T: ListItem, const A: usize, const B: usize>(field: &str, v: Value) -> Vec<Violation> {
     let list: JsonList<T, A, B> = serde_json::from_value(v).unwrap();
     let mut out = Vec::new();
     list.check(field, &mut out);
@@ -17,10 +14,44 @@ fn problems<T: DeserializeOwned, const A: usize, const B: usize>(
 fn string_and_real_arrays_parse_alike() {
     let a: Users = serde_json::from_value(json!("[\"a\",\"b\"]")).unwrap();
     let b: Users = serde_json::from_value(json!(["a", "b"])).unwrap();
-    assert_eq!(a.items(), ["a", "b"]);
+    assert_eq!(a.items("users").unwrap(), ["a", "b"]);
     assert_eq!(a, b);
     let single: Users = serde_json::from_value(json!("\"solo\"")).unwrap();
-    assert_eq!(single.items(), ["solo"]);
+    assert_eq!(single.items("users").unwrap(), ["solo"]);
+}
+
+/// Unreadable text never reaches the items: reading them names the field
+/// and gives every problem `check` gives, never an empty list.
+#[test]
+fn items_cannot_be_read_past_a_problem() {
+    for bad in [
+        json!("[\"a\","),
+        json!("[\"a\", 7, {}]"),
+        json!("[]"),
+        json!(["a", " "]),
+    ] {
+        let list: Users = serde_json::from_value(bad.clone()).unwrap();
+        let err = list.items("users").expect_err("a problem");
+        let mut checked = Vec::new();
+        list.check("users", &mut checked);
+        assert!(!checked.is_empty(), "{bad}");
+        assert_eq!(err.violations(), checked, "{bad}");
+        assert!(list.trimmed("users").is_err(), "{bad}");
+    }
+    let p = problems::<String, 1, 100>("users", json!("[\"a\", 7, {}]"));
+    let pointers: Vec<&str> = p.iter().map(|v| v.pointer.as_str()).collect();
+    assert_eq!(pointers, ["/users/1", "/users/2"]);
+    let p = problems::<String, 1, 100>("users", json!(["a", " "]));
+    assert_eq!(
+        (p[0].pointer.as_str(), p[0].message.as_str()),
+        ("/users/1", "users[1] must not be empty")
+    );
+    // Unreadable text is not written as an empty list either.
+    let list: Users = serde_json::from_value(json!("[\"a\",")).unwrap();
+    assert!(serde_json::to_value(&list).is_err());
+    let ok: Users = serde_json::from_value(json!([" a "])).unwrap();
+    assert_eq!(ok.trimmed("users").unwrap(), [json!("a")]);
+    assert_eq!(serde_json::to_value(&ok).unwrap(), json!([" a "]));
 }
 
 #[test]
@@ -57,10 +88,10 @@ fn malformed_shapes_and_counts_are_named() {
 #[test]
 fn json_object_must_be_an_object() {
     let o: JsonObject = serde_json::from_value(json!("{\"department\":\"Sales\"}")).unwrap();
-    assert_eq!(o.map()["department"], "Sales");
+    assert_eq!(o.map("additionalFields").unwrap()["department"], "Sales");
     let rows: JsonObject =
         serde_json::from_value(json!([{"name": " department ", "value": "Sales"}])).unwrap();
-    assert_eq!(rows.map(), o.map());
+    assert_eq!(rows.map("f").unwrap(), o.map("f").unwrap());
     let mut out = Vec::new();
     for bad in [
         json!("[1]"),
@@ -68,7 +99,12 @@ fn json_object_must_be_an_object() {
         json!([{"name": "a", "value": 1}, {"name": "a", "value": 2}]),
     ] {
         let bad: JsonObject = serde_json::from_value(bad).unwrap();
+        // Never read or written past a problem.
+        let err = bad.map("additionalFields").expect_err("refused");
+        assert!(serde_json::to_value(&bad).is_err());
+        let before = out.len();
         bad.check("additionalFields", &mut out);
+        assert_eq!(err.violations(), out[before..]);
     }
     let messages: Vec<&str> = out.iter().map(|v| v.message.as_str()).collect();
     assert_eq!(

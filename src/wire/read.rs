@@ -5,7 +5,21 @@
 //! default, so the operation files do not repeat it. The readers for the
 //! shapes Thrive answers with (a page of `T`, a bulk result, a success flag,
 //! a message, one entity or a bare array of them) live next to those types
-//! in `crate::thrive::common`.
+//! in `crate::thrive::common`. An output that wraps one field read from the
+//! whole body implements [`FromResponse`] with [`object`] or [`bare_array`]
+//! and their twins in [`raw`]:
+//!
+//! ```ignore
+//! impl FromResponse for TagOutput {
+//!     fn from_response(response: ApiResponse) -> Result<Self> {
+//!         read::object(response).map(|tag| Self { tag })
+//!     }
+//!
+//!     fn from_raw(raw: RawResponse) -> Result<Self> {
+//!         read::raw::object(raw).map(|tag| Self { tag })
+//!     }
+//! }
+//! ```
 
 use super::request::{ApiResponse, CallMeta};
 use crate::error::Result;
@@ -95,8 +109,10 @@ pub fn object<T: DeserializeOwned>(response: ApiResponse) -> Result<Option<T>> {
     response.json().map(Some)
 }
 
-/// The readers above, straight from a single call's bytes (same names, so
-/// [`read_field!`](crate::read_field) picks the twin of the reader it names).
+/// The readers above, straight from a single call's bytes (same names: an
+/// output that wraps one field reads it with `read::object` in
+/// [`FromResponse::from_response`] and `read::raw::object` in
+/// [`FromResponse::from_raw`]).
 pub mod raw {
     use super::RawResponse;
     use crate::error::Result;
@@ -115,23 +131,4 @@ pub mod raw {
     pub fn bare_array<T: DeserializeOwned>(raw: RawResponse) -> Result<Vec<T>> {
         raw.read_or(|items| items, super::bare_array)
     }
-}
-
-/// Implements [`FromResponse`] for outputs that wrap one field read from the
-/// whole body, with a reader (`object` for one entity, `bare_array` for a
-/// list): `read_field!(TagOutput { tag: object });`. The reader's twin in
-/// [`raw`] reads single-call answers straight from their bytes.
-#[macro_export]
-macro_rules! read_field {
-    ($($output:ident { $field:ident: $reader:ident });+ $(;)?) => {$(
-        impl $crate::wire::FromResponse for $output {
-            fn from_response(response: $crate::wire::ApiResponse) -> $crate::Result<Self> {
-                Ok(Self { $field: $crate::wire::read::$reader(response)? })
-            }
-
-            fn from_raw(raw: $crate::wire::read::RawResponse) -> $crate::Result<Self> {
-                Ok(Self { $field: $crate::wire::read::raw::$reader(raw)? })
-            }
-        }
-    )+};
 }

@@ -130,7 +130,7 @@ fn form_fields_read_as_people_expect() {
         .unwrap()
         .schema(Flavour::Form);
     assert_eq!(form["properties"]["audienceId"]["title"], "Audience");
-    // A blank row is refused by the form as by the tool (`check_not_blank`).
+    // A blank row is refused by the form as by the tool (`ListItem for String`).
     assert_eq!(
         form["properties"]["users"]["items"],
         json!({"type": "string", "minLength": 1, "pattern": "\\S"})

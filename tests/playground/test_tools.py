@@ -494,6 +494,7 @@ def p_list_tags(ui, api):
 def p_provision_user_joined(ui, api):
     ref = unique("pg-joined")
     ui.fill("ref", ref).fill("email", f"{ref}@example.com").fill("firstName", "Grace").fill("lastName", "Hopper")
+    ui.fill("timestamp", "2026-04-01T09:00:00.000Z")
     ui.ok("validate")
     ui.ok("run")
     user = api.run("thrive_get_user_by_ref", {"ref": ref})
@@ -504,6 +505,7 @@ def p_provision_user_updated(ui, api):
     ref = make_user(api)
     ui.choose("ref", ref)
     ui.fill("lastName", "Provisioned")
+    ui.fill("timestamp", "2026-04-01T09:00:00.000Z")
     ui.ok("validate")
     ui.ok("run")
     user = api.run("thrive_get_user_by_ref", {"ref": ref})
@@ -513,6 +515,7 @@ def p_provision_user_updated(ui, api):
 def p_provision_user_suspended(ui, api):
     ref = make_user(api)
     ui.choose("ref", ref)
+    ui.fill("timestamp", "2026-04-01T09:00:00.000Z")
     ui.ok("validate")
     ui.ok("run")
     user = api.run("thrive_get_user_by_ref", {"ref": ref})
@@ -522,6 +525,7 @@ def p_provision_user_suspended(ui, api):
 def p_provision_user_deleted(ui, api):
     ref = make_user(api)
     ui.choose("ref", ref)
+    ui.fill("timestamp", "2026-04-01T09:00:00.000Z")
     ui.ok("validate")
     ui.ok("run")
     status, _ = api.call("POST", "/tools/thrive_get_user_by_ref/run", {"ref": ref})

@@ -649,8 +649,8 @@ fn remove_store(path: &std::path::Path) {
     }
 }
 
-/// Inbound provisioning against the sandbox: the envelope, the generated
-/// id, and the sandbox's user lifecycle.
+/// Inbound provisioning against the sandbox: the envelope, the id derived
+/// from the event, and the sandbox's user lifecycle.
 #[tokio::test]
 async fn provisioning_tools_send_the_envelope_to_the_user_api_and_the_sandbox_applies_it() {
     let sandbox = thrive_sandbox::Sandbox::start(thrive_sandbox::SandboxConfig::default())
@@ -660,7 +660,8 @@ async fn provisioning_tools_send_the_envelope_to_the_user_api_and_the_sandbox_ap
     let ctx = Context::builder().allow_origin(origin).build();
     let creds = sandbox.demo_credentials();
     let input = |extra: Value| {
-        let mut m = json!({"tenantId": creds.tenant_id, "apiKey": creds.api_key, "host": sandbox.base_url()});
+        let mut m = json!({"tenantId": creds.tenant_id, "apiKey": creds.api_key, "host": sandbox.base_url(),
+                           "timestamp": "2026-04-01T09:00:00Z"});
         if let (Some(m), Value::Object(e)) = (m.as_object_mut(), extra) {
             m.extend(e);
         }
@@ -668,18 +669,18 @@ async fn provisioning_tools_send_the_envelope_to_the_user_api_and_the_sandbox_ap
     };
     let cat = Catalogue::global();
 
-    // Dry run: POST /webhooks with the documented envelope and a generated UUID id,
-    // on the user API twin of a public region host.
-    let dry = cat
-        .dry_run(
-            "thrive_provision_user_joined",
-            json!({"tenantId": TENANT, "apiKey": "k", "host": "public.api.mea.learn.tech",
-                   "ref": "HR-1", "email": "new@example.com", "firstName": "Ann", "lastName": "Lee",
-                   "jobTitle": "Nurse"}),
-            &Context::from_env(),
-        )
-        .expect("dry run")
-        .to_json();
+    // Dry run: POST /webhooks with the documented envelope and an id derived
+    // from the event, on the user API twin of a public region host.
+    let joined = json!({"tenantId": TENANT, "apiKey": "k", "host": "public.api.mea.learn.tech",
+           "timestamp": "2026-04-01T09:00:00Z",
+           "ref": "HR-1", "email": "new@example.com", "firstName": "Ann", "lastName": "Lee",
+           "jobTitle": "Nurse"});
+    let dry_run = |input: Value| {
+        cat.dry_run("thrive_provision_user_joined", input, &Context::from_env())
+            .expect("dry run")
+            .to_json()
+    };
+    let dry = dry_run(joined.clone());
     assert_eq!(dry["method"], "POST");
     assert_eq!(dry["url"], "https://user.api.mea.learn.tech/webhooks");
     let body = &dry["body"];
@@ -692,13 +693,38 @@ async fn provisioning_tools_send_the_envelope_to_the_user_api_and_the_sandbox_ap
     let id = body["id"].as_str().expect("id");
     assert_eq!(
         uuid::Uuid::parse_str(id).expect("a UUID").get_version_num(),
-        4
+        8
     );
-    assert!(body["timestamp"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert_eq!(
+        id,
+        thrive_blocks::thrive::provisioning::event_id(
+            "user_joined",
+            "2026-04-01T09:00:00Z",
+            &body["content"]
+        )
+    );
+    assert_eq!(body["timestamp"], "2026-04-01T09:00:00Z");
+    // The same event always carries the same id (what a run sends is what
+    // the dry run showed); another time or another field is another event.
+    assert_eq!(dry_run(joined.clone()), dry);
+    let mut later = joined.clone();
+    later["timestamp"] = json!("2026-04-02T09:00:00Z");
+    assert_ne!(dry_run(later)["body"]["id"], body["id"]);
+    let mut renamed = joined.clone();
+    renamed["lastName"] = json!("Leigh");
+    assert_ne!(dry_run(renamed)["body"]["id"], body["id"]);
+    // The time is the event's: without it nothing is built.
+    let mut untimed = joined.clone();
+    untimed.as_object_mut().expect("object").remove("timestamp");
+    let err = cat
+        .validate("thrive_provision_user_joined", untimed)
+        .expect_err("no timestamp");
+    assert_eq!(err.violations()[0].pointer, "/timestamp");
     let given = cat
         .dry_run(
             "thrive_provision_user_deleted",
-            json!({"tenantId": TENANT, "apiKey": "k", "ref": "HR-1", "id": "evt-42"}),
+            json!({"tenantId": TENANT, "apiKey": "k", "ref": "HR-1", "id": "evt-42",
+                   "timestamp": "2026-04-01T09:00:00Z"}),
             &Context::from_env(),
         )
         .expect("dry run")
@@ -709,7 +735,8 @@ async fn provisioning_tools_send_the_envelope_to_the_user_api_and_the_sandbox_ap
     let err = cat
         .validate(
             "thrive_provision_user_suspended",
-            json!({"tenantId": TENANT, "apiKey": "k", "ref": "HR-1", "endDate": "yesterday"}),
+            json!({"tenantId": TENANT, "apiKey": "k", "ref": "HR-1", "endDate": "yesterday",
+                   "timestamp": "2026-04-01T09:00:00Z"}),
         )
         .expect_err("bad date");
     assert_eq!(err.violations()[0].pointer, "/endDate");
@@ -719,7 +746,8 @@ async fn provisioning_tools_send_the_envelope_to_the_user_api_and_the_sandbox_ap
         .execute("thrive_provision_user_joined", input(json!({"ref": "HR-77", "email": "hr77@example.com", "firstName": "Hal", "lastName": "Ro"})), &ctx)
         .await
         .expect("joined");
-    assert_eq!(out["accepted"], true);
+    // A non-2xx answer is an error, so the output has no `accepted` flag.
+    assert_eq!(out.as_object().map(|o| o.len()), Some(2), "{out}");
     assert_eq!(out["status"], 200);
     assert_eq!(out["response"]["success"], true);
     assert_eq!(

@@ -6,6 +6,8 @@ mod query;
 pub use get::{GetActivity, GetActivityParams};
 pub use query::{QueryActivities, QueryActivitiesParams};
 
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -66,7 +68,15 @@ pub struct ActivityOutput {
     pub activity: Option<Activity>,
 }
 
-crate::read_field!(ActivityOutput { activity: object });
+impl FromResponse for ActivityOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|activity| Self { activity })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|activity| Self { activity })
+    }
+}
 
 /// The values of the comma-separated `actions`/`omitActions` filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

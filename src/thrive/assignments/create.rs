@@ -3,7 +3,7 @@
 use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
 use crate::block::Block;
-use crate::error::{Result, Violation};
+use crate::error::Result;
 use crate::params::JsonList;
 use crate::params::Required;
 use crate::register_tool;
@@ -52,12 +52,6 @@ impl Block for CreateAssignment {
         "Create a compliance assignment in Thrive for an audience and content item.";
     const ENDPOINT: &'static str = "POST /rest/v1/assignments";
     const HINTS: Hints = Hints::CREATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        if let Some(ids) = &p.alternative_content_ids {
-            ids.check_texts("alternativeContentIds", out);
-        }
-    }
 }
 
 impl Tool for CreateAssignment {
@@ -65,7 +59,8 @@ impl Tool for CreateAssignment {
         let alternatives: Option<Vec<Value>> = p
             .alternative_content_ids
             .as_ref()
-            .map(JsonList::trimmed)
+            .map(|ids| ids.trimmed("alternativeContentIds"))
+            .transpose()?
             .filter(|ids| !ids.is_empty());
         let body = JsonBody::new()
             .field("audienceId", p.audience_id.as_str())

@@ -12,6 +12,8 @@ pub use get::{GetAssignment, GetAssignmentParams};
 pub use list::{ListAssignments, ListAssignmentsParams};
 pub use update::{UpdateAssignment, UpdateAssignmentParams};
 
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -61,7 +63,15 @@ pub struct AssignmentOutput {
     pub assignment: Option<Assignment>,
 }
 
-crate::read_field!(AssignmentOutput { assignment: object });
+impl FromResponse for AssignmentOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|assignment| Self { assignment })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|assignment| Self { assignment })
+    }
+}
 
 /// `{assignments}` output of the list tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -70,6 +80,12 @@ pub struct AssignmentsOutput {
     pub assignments: Vec<Assignment>,
 }
 
-crate::read_field!(AssignmentsOutput {
-    assignments: bare_array
-});
+impl FromResponse for AssignmentsOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::bare_array(response).map(|assignments| Self { assignments })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::bare_array(raw).map(|assignments| Self { assignments })
+    }
+}

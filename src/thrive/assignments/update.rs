@@ -3,14 +3,14 @@
 use super::AssignmentOutput;
 use crate::api::{ApiRequest, JsonBody};
 use crate::block::Block;
-use crate::error::{Result, Violation};
+use crate::error::Result;
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::params::together;
 use crate::register_tool;
 use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
 
 /// Inputs of [`UpdateAssignment`].
 ///
@@ -55,12 +55,6 @@ impl Block for UpdateAssignment {
     const DESCRIPTION: &'static str = "Update a compliance assignment in Thrive.";
     const ENDPOINT: &'static str = "PATCH /rest/v1/assignments/{assignmentId}";
     const HINTS: Hints = Hints::UPDATE;
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        if let Some(ids) = &p.alternative_content_ids {
-            ids.check_texts("alternativeContentIds", out);
-        }
-    }
 }
 
 impl Tool for UpdateAssignment {
@@ -68,15 +62,22 @@ impl Tool for UpdateAssignment {
         // alternativeContentIds is sent whenever given, as Sim does for a
         // non-empty text input; so an explicit "[]" goes out as [] (a
         // choice: the docs page is missing).
-        let alternatives: Option<Vec<Value>> =
-            p.alternative_content_ids.as_ref().map(JsonList::trimmed);
+        let alternatives = p
+            .alternative_content_ids
+            .as_ref()
+            .map(|ids| ids.trimmed("alternativeContentIds"))
+            .transpose();
+        let (alternatives, request) = together(
+            alternatives,
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id]),
+        )?;
         let body = JsonBody::new()
             .field("audienceId", p.audience_id.as_str())
             .optional("contentId", p.content_id.as_deref())
             .optional("completionPeriod", p.completion_period)
             .optional("recurrence", p.recurrence)
             .optional("alternativeContentIds", alternatives);
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.assignment_id])?.body(body))
+        Ok(request.body(body))
     }
 }
 

@@ -13,6 +13,8 @@ pub use list::{ListAudiences, ListAudiencesParams};
 pub use update::{UpdateAudience, UpdateAudienceParams};
 
 use crate::thrive::common::BulkResult;
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -81,7 +83,15 @@ pub struct AudienceOutput {
     pub audience: Option<Audience>,
 }
 
-crate::read_field!(AudienceOutput { audience: object });
+impl FromResponse for AudienceOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|audience| Self { audience })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|audience| Self { audience })
+    }
+}
 
 /// The audience an update returns: the [`Audience`] plus what happened to
 /// its members when it was moved to a new parent.

@@ -8,6 +8,8 @@ pub use create::{CreateCompletion, CreateCompletionParams};
 pub use get::{GetCompletion, GetCompletionParams};
 pub use list::{ListCompletions, ListCompletionsParams};
 
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -47,7 +49,15 @@ pub struct CompletionOutput {
     pub completion: Option<Completion>,
 }
 
-crate::read_field!(CompletionOutput { completion: object });
+impl FromResponse for CompletionOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|completion| Self { completion })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|completion| Self { completion })
+    }
+}
 
 /// `{completions}` output of the list tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -56,9 +66,15 @@ pub struct CompletionsOutput {
     pub completions: Vec<Completion>,
 }
 
-crate::read_field!(CompletionsOutput {
-    completions: bare_array
-});
+impl FromResponse for CompletionsOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::bare_array(response).map(|completions| Self { completions })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::bare_array(raw).map(|completions| Self { completions })
+    }
+}
 
 /// `{statementId}` output of the create tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]

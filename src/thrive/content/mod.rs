@@ -6,6 +6,8 @@ mod query;
 pub use get::{GetContent, GetContentParams};
 pub use query::{QueryContent, QueryContentParams};
 
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -96,7 +98,15 @@ pub struct ContentOutput {
     pub content: Option<Content>,
 }
 
-crate::read_field!(ContentOutput { content: object });
+impl FromResponse for ContentOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|content| Self { content })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|content| Self { content })
+    }
+}
 
 /// The values of the comma-separated `types`/`omitTypes` filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

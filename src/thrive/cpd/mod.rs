@@ -19,6 +19,8 @@ pub use query_entries::{QueryCpdEntries, QueryCpdEntriesParams};
 pub use query_requirements::{QueryCpdRequirements, QueryCpdRequirementsParams};
 pub use query_user_summaries::{QueryCpdUserSummaries, QueryCpdUserSummariesParams};
 
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -99,7 +101,15 @@ pub struct CategoryOutput {
     pub category: Option<CpdCategory>,
 }
 
-crate::read_field!(CategoryOutput { category: object });
+impl FromResponse for CategoryOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|category| Self { category })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|category| Self { category })
+    }
+}
 
 /// `{entry}` output of the get-entry tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -108,7 +118,15 @@ pub struct EntryOutput {
     pub entry: Option<CpdEntry>,
 }
 
-crate::read_field!(EntryOutput { entry: object });
+impl FromResponse for EntryOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|entry| Self { entry })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|entry| Self { entry })
+    }
+}
 
 /// `{requirement}` output of the get-requirement tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -117,6 +135,12 @@ pub struct RequirementOutput {
     pub requirement: Option<CpdRequirement>,
 }
 
-crate::read_field!(RequirementOutput {
-    requirement: object
-});
+impl FromResponse for RequirementOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|requirement| Self { requirement })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|requirement| Self { requirement })
+    }
+}

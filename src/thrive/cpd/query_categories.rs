@@ -1,17 +1,54 @@
 //! `thrive_query_cpd_categories`: `GET /rest/v1/cpdCategories`.
 
 use super::CpdCategory;
-use crate::thrive::listing::updated_since_list;
+use crate::api::ApiRequest;
+use crate::block::Block;
+use crate::error::{Result, Violation};
+use crate::params::{DateText, Instant};
+use crate::register_tool;
+use crate::thrive::common::Page;
+use crate::thrive::listing::{check_updated_since, list_request};
+use crate::thrive::paging::PerPage1000;
+use crate::tool::{Hints, Paging, Tool};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-updated_since_list! {
-    QueryCpdCategories(QueryCpdCategoriesParams) -> Page<CpdCategory> {
-        description: "Query CPD categories in Thrive and return results with pagination.",
-        id: "thrive_query_cpd_categories",
-        title: "Query CPD categories",
-        endpoint: "GET /rest/v1/cpdCategories",
-        paging: PerPage1000,
-        /// Return only items updated on or after this date/time (ISO 8601), e.g.
-        /// `2024-01-01T00:00:00Z`. Categories carry no update time in any documented schema, so Thrive may ignore this filter.
-        updated_since,
+/// Inputs of [`QueryCpdCategories`].
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryCpdCategoriesParams {
+    /// `page` and `perPage`.
+    #[serde(flatten)]
+    pub paging: PerPage1000,
+    /// Return only items updated on or after this date/time (ISO 8601), e.g.
+    /// `2024-01-01T00:00:00Z`. Categories carry no update time in any documented schema, so Thrive may ignore this filter.
+    pub updated_since: Option<DateText<Instant>>,
+}
+
+/// Query CPD categories in Thrive and return results with pagination.
+pub struct QueryCpdCategories;
+
+impl Block for QueryCpdCategories {
+    type Params = QueryCpdCategoriesParams;
+    type Output = Page<CpdCategory>;
+
+    const ID: &'static str = "thrive_query_cpd_categories";
+    const TITLE: &'static str = "Query CPD categories";
+    const DESCRIPTION: &'static str =
+        "Query CPD categories in Thrive and return results with pagination.";
+    const ENDPOINT: &'static str = "GET /rest/v1/cpdCategories";
+    const HINTS: Hints = Hints::READ;
+    const PAGING: Paging = PerPage1000::PAGING;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        check_updated_since(p.updated_since.as_ref(), out);
     }
 }
+
+impl Tool for QueryCpdCategories {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        list_request(Self::ENDPOINT, p)
+    }
+}
+
+register_tool!(QueryCpdCategories);

@@ -6,6 +6,8 @@ mod list;
 pub use get::{GetEnrolment, GetEnrolmentParams};
 pub use list::{ListEnrolments, ListEnrolmentsParams};
 
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -96,7 +98,15 @@ pub struct EnrolmentOutput {
     pub enrolment: Option<Enrolment>,
 }
 
-crate::read_field!(EnrolmentOutput { enrolment: object });
+impl FromResponse for EnrolmentOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|enrolment| Self { enrolment })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|enrolment| Self { enrolment })
+    }
+}
 
 /// `{enrolments}` output of the list tool.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -105,6 +115,12 @@ pub struct EnrolmentsOutput {
     pub enrolments: Vec<Enrolment>,
 }
 
-crate::read_field!(EnrolmentsOutput {
-    enrolments: bare_array
-});
+impl FromResponse for EnrolmentsOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::bare_array(response).map(|enrolments| Self { enrolments })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::bare_array(raw).map(|enrolments| Self { enrolments })
+    }
+}

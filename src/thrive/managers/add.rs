@@ -1,11 +1,12 @@
 //! `thrive_add_audience_managers`: `POST /rest/v1/audiences/{audienceId}/managers`.
 
-use super::{ManagerInput, check_references, managers_body};
+use super::{ManagerInput, managers_body};
 use crate::api::ApiRequest;
 use crate::block::Block;
-use crate::error::{Result, Violation};
+use crate::error::Result;
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::params::together;
 use crate::register_tool;
 use crate::thrive::common::BulkOutput;
 use crate::tool::{Batching, Hints, Tool};
@@ -39,17 +40,15 @@ impl Block for AddAudienceManagers {
     const ENDPOINT: &'static str = "POST /rest/v1/audiences/{audienceId}/managers";
     const HINTS: Hints = Hints::CREATE;
     const BATCHING: Batching = crate::thrive::chunked("");
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.managers.check("managers", out);
-        check_references("managers", p.managers.items(), out);
-    }
 }
 
 impl Tool for AddAudienceManagers {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
-            .body(managers_body(p.managers.items())?))
+        let (managers, request) = together(
+            p.managers.items("managers"),
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id]),
+        )?;
+        Ok(request.body(managers_body(managers)?))
     }
 }
 

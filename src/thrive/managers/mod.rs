@@ -17,6 +17,8 @@ pub use replace::{ReplaceAudienceManagers, ReplaceAudienceManagersParams};
 
 use crate::error::{Error, ErrorCode, Result, Violation};
 use crate::params::Required;
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -92,9 +94,15 @@ pub struct ManagersOutput {
     pub managers: Vec<AudienceManager>,
 }
 
-crate::read_field!(ManagersOutput {
-    managers: bare_array
-});
+impl FromResponse for ManagersOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::bare_array(response).map(|managers| Self { managers })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::bare_array(raw).map(|managers| Self { managers })
+    }
+}
 
 // ----------------------------------------------------------------- input --
 //
@@ -182,10 +190,11 @@ pub struct ManagerInput {
     pub permissions: Option<ManagerPermissionsInput>,
 }
 
-/// Reports blank `reference`s in a managers list, as `/{field}/{i}/reference`.
-pub(crate) fn check_references(field: &str, items: &[ManagerInput], out: &mut Vec<Violation>) {
-    for (i, item) in items.iter().enumerate() {
-        if item.reference.trim().is_empty() {
+/// A manager's `reference` is sent trimmed, so a blank one is refused, as
+/// `/{field}/{i}/reference`.
+impl crate::params::ListItem for ManagerInput {
+    fn check(&self, field: &str, i: usize, out: &mut Vec<Violation>) {
+        if self.reference.trim().is_empty() {
             out.push(Violation::new(
                 format!("/{field}/{i}/reference"),
                 format!("{field}[{i}].reference must not be empty"),

@@ -1,11 +1,12 @@
 //! `thrive_replace_audience_managers`: `PATCH /rest/v1/audiences/{audienceId}/managers`.
 
-use super::{ManagerInput, check_references, managers_body};
+use super::{ManagerInput, managers_body};
 use crate::api::ApiRequest;
 use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::params::together;
 use crate::register_tool;
 use crate::thrive::common::BulkOutput;
 use crate::tool::{Hints, Tool};
@@ -41,17 +42,18 @@ impl Block for ReplaceAudienceManagers {
     const HINTS: Hints = Hints::DESTROY;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.managers.check("managers", out);
         p.managers
             .check_replace_limit("managers", crate::params::REPLACE_LIMIT, out);
-        check_references("managers", p.managers.items(), out);
     }
 }
 
 impl Tool for ReplaceAudienceManagers {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?
-            .body(managers_body(p.managers.items())?))
+        let (managers, request) = together(
+            p.managers.items("managers"),
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id]),
+        )?;
+        Ok(request.body(managers_body(managers)?))
     }
 }
 

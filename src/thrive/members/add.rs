@@ -2,9 +2,10 @@
 
 use crate::api::ApiRequest;
 use crate::block::Block;
-use crate::error::{Result, Violation};
+use crate::error::Result;
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::params::together;
 use crate::register_tool;
 use crate::thrive::common::BulkOutput;
 use crate::tool::{Batching, Hints, Tool};
@@ -37,16 +38,15 @@ impl Block for AddAudienceMembers {
     const ENDPOINT: &'static str = "POST /rest/v1/audiences/{audienceId}/members";
     const HINTS: Hints = Hints::CREATE;
     const BATCHING: Batching = crate::thrive::chunked("");
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.users.check_texts("users", out);
-    }
 }
 
 impl Tool for AddAudienceMembers {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let users = p.users.trimmed();
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
+        let (users, request) = together(
+            p.users.trimmed("users"),
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id]),
+        )?;
+        Ok(request.body(users))
     }
 }
 

@@ -5,6 +5,7 @@ use crate::block::Block;
 use crate::error::{Result, Violation};
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::params::together;
 use crate::register_tool;
 use crate::thrive::common::BulkOutput;
 use crate::tool::{Hints, Tool};
@@ -40,17 +41,18 @@ impl Block for ReplaceAudienceMembers {
     const HINTS: Hints = Hints::DESTROY;
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.users.check("users", out);
         p.users
             .check_replace_limit("users", crate::params::REPLACE_LIMIT, out);
-        p.users.check_not_blank("users", out);
     }
 }
 
 impl Tool for ReplaceAudienceMembers {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let users = p.users.trimmed();
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id])?.body(users))
+        let (users, request) = together(
+            p.users.trimmed("users"),
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.audience_id]),
+        )?;
+        Ok(request.body(users))
     }
 }
 

@@ -1,7 +1,12 @@
 //! `thrive_provision_user_joined`: `POST /webhooks` (user API host), `user_joined`.
 
-use super::{Envelope, ProfileFields};
+use super::{Envelope, ProfileFields, ProvisioningOutput};
+use crate::api::ApiRequest;
+use crate::block::Block;
+use crate::error::{Result, Violation};
 use crate::params::Required;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -28,9 +33,27 @@ pub struct ProvisionUserJoinedParams {
     pub profile: ProfileFields,
 }
 
-provisioning_tool! {
-    ProvisionUserJoined(ProvisionUserJoinedParams) sends "user_joined" as UPDATE;
-    "thrive_provision_user_joined", "Provision: user joined",
-    "Send Thrive a user_joined event from an HR system: create the user, or unsuspend them.";
-    checks |p, out| { p.profile.check(out); }
+impl Block for ProvisionUserJoined {
+    type Params = ProvisionUserJoinedParams;
+    type Output = ProvisioningOutput;
+
+    const ID: &'static str = "thrive_provision_user_joined";
+    const TITLE: &'static str = "Provision: user joined";
+    const DESCRIPTION: &'static str =
+        "Send Thrive a user_joined event from an HR system: create the user, or unsuspend them.";
+    const ENDPOINT: &'static str = "POST /webhooks (user API host)";
+    const HINTS: Hints = Hints::UPDATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        super::check_envelope(&p.envelope, out);
+        p.profile.check(out);
+    }
 }
+
+impl Tool for ProvisionUserJoined {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        super::request(&p.envelope, "user_joined", p)
+    }
+}
+
+register_tool!(ProvisionUserJoined);

@@ -1,7 +1,12 @@
 //! `thrive_provision_user_updated`: `POST /webhooks` (user API host), `user_updated`.
 
-use super::{Envelope, ProfileFields};
+use super::{Envelope, ProfileFields, ProvisioningOutput};
+use crate::api::ApiRequest;
+use crate::block::Block;
+use crate::error::{Result, Violation};
 use crate::params::Required;
+use crate::register_tool;
+use crate::tool::{Hints, Tool};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -28,9 +33,27 @@ pub struct ProvisionUserUpdatedParams {
     pub profile: ProfileFields,
 }
 
-provisioning_tool! {
-    ProvisionUserUpdated(ProvisionUserUpdatedParams) sends "user_updated" as UPDATE;
-    "thrive_provision_user_updated", "Provision: user updated",
-    "Send Thrive a user_updated event from an HR system: the ref plus the fields that changed.";
-    checks |p, out| { p.profile.check(out); }
+impl Block for ProvisionUserUpdated {
+    type Params = ProvisionUserUpdatedParams;
+    type Output = ProvisioningOutput;
+
+    const ID: &'static str = "thrive_provision_user_updated";
+    const TITLE: &'static str = "Provision: user updated";
+    const DESCRIPTION: &'static str =
+        "Send Thrive a user_updated event from an HR system: the ref plus the fields that changed.";
+    const ENDPOINT: &'static str = "POST /webhooks (user API host)";
+    const HINTS: Hints = Hints::UPDATE;
+
+    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
+        super::check_envelope(&p.envelope, out);
+        p.profile.check(out);
+    }
 }
+
+impl Tool for ProvisionUserUpdated {
+    fn request(p: &Self::Params) -> Result<ApiRequest> {
+        super::request(&p.envelope, "user_updated", p)
+    }
+}
+
+register_tool!(ProvisionUserUpdated);

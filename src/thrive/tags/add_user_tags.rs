@@ -2,9 +2,10 @@
 
 use crate::api::ApiRequest;
 use crate::block::Block;
-use crate::error::{Result, Violation};
+use crate::error::Result;
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::params::together;
 use crate::register_tool;
 use crate::thrive::common::MessageOutput;
 use crate::tool::{Batching, Hints, Tool};
@@ -41,16 +42,15 @@ impl Block for AddUserTags {
     const ENDPOINT: &'static str = "POST /rest/v1/users/{userId}/tags";
     const HINTS: Hints = Hints::CREATE;
     const BATCHING: Batching = crate::thrive::chunked("/tags");
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.tags.check_texts("tags", out);
-    }
 }
 
 impl Tool for AddUserTags {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let tags = p.tags.trimmed();
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?.body(json!({ "tags": tags })))
+        let (tags, request) = together(
+            p.tags.trimmed("tags"),
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id]),
+        )?;
+        Ok(request.body(json!({ "tags": tags })))
     }
 }
 

@@ -17,7 +17,10 @@ pub use list::{ListTags, ListTagsParams};
 pub use remove_user_tags::{RemoveUserTags, RemoveUserTagsParams};
 pub use update_user_skills::{UpdateUserSkills, UpdateUserSkillsParams};
 
+use crate::error::Violation;
 use crate::params::Required;
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -52,7 +55,15 @@ pub struct TagOutput {
     pub tag: Option<Tag>,
 }
 
-crate::read_field!(TagOutput { tag: object });
+impl FromResponse for TagOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|tag| Self { tag })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|tag| Self { tag })
+    }
+}
 
 record! {
     /// A skill level configured for the tenant.
@@ -73,7 +84,15 @@ pub struct SkillLevelsOutput {
     pub levels: Vec<SkillLevel>,
 }
 
-crate::read_field!(SkillLevelsOutput { levels: bare_array });
+impl FromResponse for SkillLevelsOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::bare_array(response).map(|levels| Self { levels })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::bare_array(raw).map(|levels| Self { levels })
+    }
+}
 
 /// One item of the `skills` input of the update-skills tool:
 /// `{"tagName": "leadership", "level": 1, "targetLevel": 3}`.
@@ -91,4 +110,28 @@ pub struct SkillInput {
     #[serde(default)]
     #[schemars(range(min = -1))]
     pub target_level: Option<f64>,
+}
+
+/// The lowest level Thrive accepts for `level` and `targetLevel`.
+const MIN_LEVEL: f64 = -1.0;
+
+/// A skill's `tagName` is sent trimmed, so a blank one is refused, and so
+/// is a level below -1.
+impl crate::params::ListItem for SkillInput {
+    fn check(&self, field: &str, i: usize, out: &mut Vec<Violation>) {
+        if self.tag_name.trim().is_empty() {
+            out.push(Violation::new(
+                format!("/{field}/{i}/tagName"),
+                format!("{field}[{i}].tagName must not be empty"),
+            ));
+        }
+        for (key, level) in [("level", self.level), ("targetLevel", self.target_level)] {
+            if let Some(level) = level.filter(|l| *l < MIN_LEVEL) {
+                out.push(Violation::new(
+                    format!("/{field}/{i}/{key}"),
+                    format!("{field}[{i}].{key} must be at least -1, got {level}"),
+                ));
+            }
+        }
+    }
 }

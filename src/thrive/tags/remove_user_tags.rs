@@ -2,9 +2,10 @@
 
 use crate::api::ApiRequest;
 use crate::block::Block;
-use crate::error::{Result, Violation};
+use crate::error::Result;
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::params::together;
 use crate::register_tool;
 use crate::thrive::common::MessageOutput;
 use crate::tool::{Batching, Hints, Tool};
@@ -41,18 +42,16 @@ impl Block for RemoveUserTags {
     const ENDPOINT: &'static str = "PATCH /rest/v1/users/{userId}/tags";
     const HINTS: Hints = Hints::DESTROY;
     const BATCHING: Batching = crate::thrive::chunked("/value");
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.tags.check_texts("tags", out);
-    }
 }
 
 impl Tool for RemoveUserTags {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let tags = p.tags.trimmed();
+        let (tags, request) = together(
+            p.tags.trimmed("tags"),
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id]),
+        )?;
         // A JSON-Patch-like object; `op` and `path` each have one allowed value.
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
-            .body(json!({ "op": "remove", "path": "tags", "value": tags })))
+        Ok(request.body(json!({ "op": "remove", "path": "tags", "value": tags })))
     }
 }
 

@@ -3,18 +3,16 @@
 use super::SkillInput;
 use crate::api::ApiRequest;
 use crate::block::Block;
-use crate::error::{Result, Violation};
+use crate::error::Result;
 use crate::params::JsonList;
 use crate::params::Required;
+use crate::params::together;
 use crate::register_tool;
 use crate::thrive::common::MessageOutput;
 use crate::tool::{Batching, Hints, Tool};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-
-/// The lowest level Thrive accepts for `level` and `targetLevel`.
-const MIN_LEVEL: f64 = -1.0;
 
 /// Inputs of [`UpdateUserSkills`].
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -54,33 +52,15 @@ impl Block for UpdateUserSkills {
     const ENDPOINT: &'static str = "PATCH /rest/v1/users/{userId}/skills";
     const HINTS: Hints = Hints::UPDATE;
     const BATCHING: Batching = crate::thrive::chunked("/value");
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.skills.check("skills", out);
-        for (i, skill) in p.skills.items().iter().enumerate() {
-            if skill.tag_name.trim().is_empty() {
-                out.push(Violation::new(
-                    format!("/skills/{i}/tagName"),
-                    format!("skills[{i}].tagName must not be empty"),
-                ));
-            }
-            for (key, level) in [("level", skill.level), ("targetLevel", skill.target_level)] {
-                if let Some(level) = level.filter(|l| *l < MIN_LEVEL) {
-                    out.push(Violation::new(
-                        format!("/skills/{i}/{key}"),
-                        format!("skills[{i}].{key} must be at least -1, got {level}"),
-                    ));
-                }
-            }
-        }
-    }
 }
 
 impl Tool for UpdateUserSkills {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        let skills: Vec<Value> = p
-            .skills
-            .items()
+        let (skills, request) = together(
+            p.skills.items("skills"),
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id]),
+        )?;
+        let skills: Vec<Value> = skills
             .iter()
             .map(|s| {
                 let mut item = Map::new();
@@ -95,8 +75,7 @@ impl Tool for UpdateUserSkills {
             })
             .collect();
         // A JSON-Patch-like object; `op` and `path` each have one allowed value.
-        Ok(ApiRequest::endpoint(Self::ENDPOINT, &[&p.user_id])?
-            .body(json!({ "op": "update", "path": "skills", "value": skills })))
+        Ok(request.body(json!({ "op": "update", "path": "skills", "value": skills })))
     }
 }
 

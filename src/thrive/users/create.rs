@@ -85,18 +85,17 @@ impl Block for CreateUser {
                 "email is required unless the user signs in with their reference (loginMethod \"ref\")",
             ));
         }
-        super::check_profile(
-            p.start_date.as_ref(),
-            p.end_date.as_ref(),
-            p.additional_fields.as_ref(),
-            out,
-        );
+        super::check_profile(p.start_date.as_ref(), p.end_date.as_ref(), out);
     }
 }
 
 impl Tool for CreateUser {
     fn request(p: &Self::Params) -> Result<ApiRequest> {
-        ApiRequest::endpoint(Self::ENDPOINT, &[])?.body_fields(p)
+        super::profile_request(
+            ApiRequest::endpoint(Self::ENDPOINT, &[]),
+            p.additional_fields.as_ref(),
+            p,
+        )
     }
 }
 

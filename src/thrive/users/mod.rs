@@ -16,8 +16,11 @@ pub use search::{SearchUsers, SearchUsersParams};
 pub use suspend::{SuspendUser, SuspendUserParams};
 pub use update::{UpdateUser, UpdateUserParams};
 
-use crate::error::Violation;
-use crate::params::{DateText, Day, JsonObject, check_date_input};
+use crate::api::ApiRequest;
+use crate::error::{Result, Violation};
+use crate::params::{DateText, Day, JsonObject, check_date_input, together};
+use crate::wire::ApiResponse;
+use crate::wire::read::{self, FromResponse, RawResponse};
 use crate::wire::record::record;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -98,19 +101,30 @@ impl UserStatus {
     }
 }
 
-/// The checks a user's create and update share: the two dates and the
-/// custom fields object.
+/// The checks a user's create and update share: the two dates.
 fn check_profile(
     start_date: Option<&DateText<Day>>,
     end_date: Option<&DateText<Day>>,
-    additional_fields: Option<&JsonObject>,
     out: &mut Vec<Violation>,
 ) {
     check_date_input("startDate", start_date, out);
     check_date_input("endDate", end_date, out);
-    if let Some(fields) = additional_fields {
-        fields.check("additionalFields", out);
-    }
+}
+
+/// The create or update request: `endpoint`, with every given field of
+/// `params` as the body. The custom fields object is read first
+/// ([`JsonObject::map`]), so its problems are reported under its name,
+/// together with the path's.
+fn profile_request(
+    endpoint: Result<ApiRequest>,
+    additional_fields: Option<&JsonObject>,
+    params: &impl Serialize,
+) -> Result<ApiRequest> {
+    let fields = additional_fields
+        .map(|f| f.map("additionalFields"))
+        .transpose();
+    let (_, request) = together(fields, endpoint)?;
+    request.body_fields(params)
 }
 
 /// The status values as a list, for checking comma-separated inputs.
@@ -169,7 +183,15 @@ pub struct UserOutput {
     pub user: Option<LifecycleUser>,
 }
 
-crate::read_field!(UserOutput { user: object });
+impl FromResponse for UserOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|user| Self { user })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|user| Self { user })
+    }
+}
 
 record! {
     /// One of a user's positions (v1 reads).
@@ -267,7 +289,15 @@ pub struct FullUserOutput {
     pub user: Option<User>,
 }
 
-crate::read_field!(FullUserOutput { user: object });
+impl FromResponse for FullUserOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|user| Self { user })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|user| Self { user })
+    }
+}
 
 record! {
     /// The v1 BasicUser, returned by get-by-ref.
@@ -302,7 +332,15 @@ pub struct BasicUserOutput {
     pub user: Option<BasicUser>,
 }
 
-crate::read_field!(BasicUserOutput { user: object });
+impl FromResponse for BasicUserOutput {
+    fn from_response(response: ApiResponse) -> crate::Result<Self> {
+        read::object(response).map(|user| Self { user })
+    }
+
+    fn from_raw(raw: RawResponse) -> crate::Result<Self> {
+        read::raw::object(raw).map(|user| Self { user })
+    }
+}
 
 /// The statuses a comma-separated `statuses`/`omitStatuses` filter takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

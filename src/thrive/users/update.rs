@@ -81,12 +81,7 @@ impl Block for UpdateUser {
     }];
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        super::check_profile(
-            p.start_date.as_ref(),
-            p.end_date.as_ref(),
-            p.additional_fields.as_ref(),
-            out,
-        );
+        super::check_profile(p.start_date.as_ref(), p.end_date.as_ref(), out);
     }
 }
 
@@ -95,7 +90,11 @@ impl Tool for UpdateUser {
         // Not documented: a PATCH with no field to change. It is sent as
         // `{}` (Thrive should answer with the unchanged user) rather than
         // refused, so a workflow may "touch" a user without failing.
-        ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref])?.body_fields(p)
+        super::profile_request(
+            ApiRequest::endpoint(Self::ENDPOINT, &[&p.r#ref]),
+            p.additional_fields.as_ref(),
+            p,
+        )
     }
 }
 

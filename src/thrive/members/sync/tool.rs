@@ -50,7 +50,7 @@ impl Block for SyncAudienceMembers {
     };
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        p.users.check_texts("users", out);
+        p.users.check("users", out);
     }
 }
 
@@ -70,10 +70,10 @@ impl Composite for SyncAudienceMembers {
     ) -> Result<SyncReport> {
         let sync = MemberSync::new(ctx, connection.clone());
         if p.dry_run == Some(true) {
-            let plan: SyncPlan = sync.plan(&p.audience_id, p.users.items()).await?;
+            let plan: SyncPlan = sync.plan(&p.audience_id, p.users.items("users")?).await?;
             return Ok(SyncReport::new(&plan, &[], true));
         }
-        sync.run_all(&p.audience_id, p.users.items()).await
+        sync.run_all(&p.audience_id, p.users.items("users")?).await
     }
 }
 
