@@ -2,12 +2,12 @@
 //!
 //! A workflow builder's palette holds three kinds of block: a
 //! [`Tool`](crate::Tool) (one Thrive call), a
-//! [`Composite`](crate::catalogue::composite::Composite) (several calls of
+//! [`Composite`](crate::composite::Composite) (several calls of
 //! other tools, e.g. the audience-member sync) and a
 //! [`Trigger`](crate::triggers::Trigger) (Thrive's events starting a
 //! workflow). Each is a unit struct that implements `Block` (its id, its
 //! words, its input and output types) and then its own kind's trait with
-//! what only that kind does. One `inventory` collection ([`BlockEntry`])
+//! what only that kind does. One `inventory` collection ([`BlockEntry`](crate::catalogue::BlockEntry))
 //! registers all three, and the [`Catalogue`](crate::Catalogue) reads it
 //! once into a map.
 //!

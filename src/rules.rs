@@ -8,7 +8,7 @@
 //! message for a person; the tests check that every rule stated here is
 //! refused by both the schema and the catalogue.
 //!
-//! [`Tool::RULES`]: crate::tool::Tool::RULES
+//! [`Tool::RULES`]: crate::block::Block::RULES
 
 use serde_json::{Map, Value, json};
 

@@ -22,8 +22,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// one through [`Erased`]; the catalogue stores these.
 pub trait DynTool: DynBlock {
     /// Reads the parameters from the (already schema-checked) input, applies
-    /// the rules only a tool can check ([`check_rules`]), runs
-    /// [`Block::validate`] and builds the request. All problems are
+    /// the rules only a tool can check (`check_rules`), runs
+    /// [`Block::validate`](crate::block::Block::validate) and builds the request. All problems are
     /// returned together.
     fn build(&self, input: &Value) -> std::result::Result<ApiRequest, Vec<Violation>>;
     /// Sends a prepared step through the typed path ([`super::send`]) and

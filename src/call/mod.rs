@@ -23,8 +23,8 @@
 //! tools here directly, by type.
 //!
 //! What is checked here: the connection, the tool's own checks
-//! ([`Block::validate`]) and what building the request finds. What the
-//! JSON Schema states (required fields, patterns, [`Block::RULES`]) is the
+//! ([`Block::validate`](crate::block::Block::validate)) and what building the request finds. What the
+//! JSON Schema states (required fields, patterns, [`Block::RULES`](crate::block::Block::RULES)) is the
 //! JSON door's check: typed params are built by code, whose types already
 //! hold most of it.
 

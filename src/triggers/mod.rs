@@ -107,13 +107,13 @@ pub trait Trigger: Block<Params = TriggerFilters, Output: DeserializeOwned> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TriggerMeta {
-    /// See [`Trigger::ID`].
+    /// See [`Block::ID`].
     pub id: &'static str,
-    /// See [`Trigger::TITLE`].
+    /// See [`Block::TITLE`].
     pub title: &'static str,
-    /// See [`Trigger::DESCRIPTION`].
+    /// See [`Block::DESCRIPTION`].
     pub description: &'static str,
-    /// See [`Trigger::VERSION`].
+    /// See [`Block::VERSION`].
     pub version: &'static str,
     /// See [`Trigger::EVENT_TYPES`].
     pub event_types: &'static [&'static str],

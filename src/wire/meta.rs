@@ -96,23 +96,23 @@ pub enum Batching {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolMeta {
-    /// See [`Tool::ID`](crate::tool::Tool::ID).
+    /// See [`Block::ID`](crate::block::Block::ID).
     pub id: &'static str,
-    /// See [`Tool::TITLE`](crate::tool::Tool::TITLE).
+    /// See [`Block::TITLE`](crate::block::Block::TITLE).
     pub title: &'static str,
-    /// See [`Tool::DESCRIPTION`](crate::tool::Tool::DESCRIPTION).
+    /// See [`Block::DESCRIPTION`](crate::block::Block::DESCRIPTION).
     pub description: &'static str,
-    /// See [`Tool::VERSION`](crate::tool::Tool::VERSION).
+    /// See [`Block::VERSION`](crate::block::Block::VERSION).
     pub version: &'static str,
-    /// See [`Tool::ENDPOINT`](crate::tool::Tool::ENDPOINT).
+    /// See [`Block::ENDPOINT`](crate::block::Block::ENDPOINT).
     pub endpoint: &'static str,
-    /// See [`Tool::HINTS`](crate::tool::Tool::HINTS).
+    /// See [`Block::HINTS`](crate::block::Block::HINTS).
     pub hints: Hints,
-    /// See [`Tool::PAGING`](crate::tool::Tool::PAGING).
+    /// See [`Block::PAGING`](crate::block::Block::PAGING).
     pub paging: Paging,
-    /// See [`Tool::BATCHING`](crate::tool::Tool::BATCHING).
+    /// See [`Block::BATCHING`](crate::block::Block::BATCHING).
     pub batching: Batching,
-    /// See [`Tool::RULES`](crate::tool::Tool::RULES).
+    /// See [`Block::RULES`](crate::block::Block::RULES).
     #[serde(skip)]
     pub rules: &'static [crate::rules::Rule],
 }

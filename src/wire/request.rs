@@ -132,7 +132,7 @@ impl ApiRequest {
 
     /// The request an endpoint template describes, e.g.
     /// `"POST /rest/v1/users/{userId}/tags"` (a tool's
-    /// [`ENDPOINT`](crate::Tool::ENDPOINT)), with each `{name}` filled from
+    /// [`ENDPOINT`](crate::block::Block::ENDPOINT)), with each `{name}` filled from
     /// `values` in order and encoded with [`segment`] under that name (so a
     /// blank `userId` is reported as `/userId`). Every bad value is reported
     /// at once, each under its own name, so a tool with two path ids needs
