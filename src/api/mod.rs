@@ -4,9 +4,8 @@
 
 pub mod auth;
 mod context;
-pub mod host;
-pub use crate::wire::request;
 pub mod exchange;
+pub mod host;
 pub mod retry;
 pub mod transport;
 

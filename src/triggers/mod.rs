@@ -189,8 +189,6 @@ pub(crate) fn check_payload_of<T: Trigger>(payload: &Value) -> Result<(), String
 
 use serde::Deserialize as _;
 
-pub use crate::clock::now_iso;
-
 /// Whether `event_type` is covered by `pattern` (`assignment.*` covers
 /// `assignment.assigned`; anything else must be equal).
 pub fn event_type_matches(pattern: &str, event_type: &str) -> bool {

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! initialize      serverInfo thrive-blocks, capabilities: tools
-//! tools/list      52 tools: name = tool id, title, description (with the endpoint),
+//! tools/list      every tool: name = tool id, title, description (with the endpoint),
 //!                 inputSchema (without the connection inputs), outputSchema, annotations
 //! tools/call      the tool's output as text and structuredContent, or isError with
 //!                 {"error": {"code", "message", "details"?, ...}}
