@@ -4,9 +4,11 @@
 //! `dependencies` in the draft-07 form flavour, a sentence in the portable
 //! and strict flavours).
 //!
-//! The catalogue checks them with the tool's own `validate`, which words the
-//! message for a person; the tests check that every rule stated here is
-//! refused by both the schema and the catalogue.
+//! The catalogue checks every rule of a tool once, from this declaration
+//! (in the JSON door, `crate::call`'s rule check), with the rule's own
+//! message for a person; a tool's
+//! `validate` never checks a declared rule again. The tests check that every
+//! rule stated here is refused by both the schema and the catalogue.
 //!
 //! [`Tool::RULES`]: crate::block::Block::RULES
 
@@ -28,6 +30,8 @@ pub enum Rule {
         other: &'static str,
         /// The value of `other` that lifts it.
         value: &'static str,
+        /// What a person reads when the rule is broken.
+        message: &'static str,
     },
     /// `field` is required when `other` is `value`.
     RequiredWhen {
@@ -37,6 +41,8 @@ pub enum Rule {
         other: &'static str,
         /// The value of `other` that triggers it.
         value: &'static str,
+        /// What a person reads when the rule is broken.
+        message: &'static str,
     },
     /// `field` must be left out when `other` is `value`.
     AbsentWhen {
@@ -46,6 +52,8 @@ pub enum Rule {
         other: &'static str,
         /// The value of `other` that forbids it.
         value: &'static str,
+        /// What a person reads when the rule is broken.
+        message: &'static str,
     },
     /// The date `field` must not be before the date `start` when both are
     /// given: the end of a range. JSON Schema cannot compare two values, so
@@ -63,6 +71,9 @@ pub enum Rule {
         field: &'static str,
         /// The input it needs.
         needs: &'static str,
+        /// What a person reads when the rule is broken (reported at
+        /// `needs`, the input to fill in).
+        message: &'static str,
     },
 }
 
@@ -74,18 +85,21 @@ impl Rule {
                 field,
                 other,
                 value,
+                ..
             } => format!("{field} is required unless {other} is '{value}'."),
             Rule::RequiredWhen {
                 field,
                 other,
                 value,
+                ..
             } => format!("{field} is required when {other} is '{value}'."),
             Rule::AbsentWhen {
                 field,
                 other,
                 value,
+                ..
             } => format!("{field} must be left out when {other} is '{value}'."),
-            Rule::Requires { field, needs } => {
+            Rule::Requires { field, needs, .. } => {
                 format!("{field} may only be given with {needs}.")
             }
             Rule::NotBefore { field, start } => {
@@ -138,16 +152,19 @@ impl Rule {
                 field,
                 other,
                 value,
+                ..
             } => json!({"if": when(other, value), "else": require(field)}),
             Rule::RequiredWhen {
                 field,
                 other,
                 value,
+                ..
             } => json!({"if": when(other, value), "then": require(field)}),
             Rule::AbsentWhen {
                 field,
                 other,
                 value,
+                ..
             } => json!({"if": when(other, value), "then": {"not": require(field)}}),
             Rule::Requires { .. } | Rule::NotBefore { .. } => return None,
         };
@@ -188,7 +205,7 @@ pub fn add_to_schema(schema: &mut Map<String, Value>, rules: &[Rule]) {
     }
     let mut dependent = Map::new();
     for rule in rules {
-        if let Rule::Requires { field, needs } = rule {
+        if let Rule::Requires { field, needs, .. } = rule {
             let entry = dependent
                 .entry(field.to_string())
                 .or_insert_with(|| Value::Array(Vec::new()));

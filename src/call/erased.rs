@@ -7,6 +7,7 @@
 use crate::api::{Context, Prepared};
 use crate::block::DynBlock;
 use crate::error::{Result, Violation};
+use crate::rules::Rule;
 use crate::tool::Tool;
 use crate::wire::{ApiRequest, ApiResponse, CallMeta, RawResponse, ToolMeta};
 use serde::Serialize;
@@ -100,36 +101,85 @@ pub(crate) fn read_params<P: DeserializeOwned>(
         .map_err(|e| vec![Violation::new("", format!("input could not be read: {e}"))])
 }
 
-/// Applies the rules that only the tool can check ([`Rule::NotBefore`](crate::rules::Rule::NotBefore)) to
-/// an input that passed its schema. A range is compared only when both ends
-/// are dates in a layout Thrive documents (a malformed date is reported by
-/// its own check); a bare date counts as its midnight, and equal ends are
-/// allowed (whether Thrive's bounds are inclusive is not documented).
-pub(crate) fn check_rules(rules: &[crate::rules::Rule], input: &Value, out: &mut Vec<Violation>) {
+/// Checks a tool's declared rules ([`Block::RULES`](crate::block::Block::RULES))
+/// on an input that passed its schema, each with its own message: the one
+/// check of a declared rule (no tool checks one again in `validate`).
+///
+/// A value counts as given when it is present and not `null` (blank form
+/// fields were normalised away before). A date range ([`Rule::NotBefore`])
+/// is compared only when both ends are dates in a layout Thrive documents (a
+/// malformed date is reported by its own check); a bare date counts as its
+/// midnight, and equal ends are allowed (whether Thrive's bounds are
+/// inclusive is not documented).
+pub(crate) fn check_rules(rules: &[Rule], input: &Value, out: &mut Vec<Violation>) {
+    let given = |name: &str| input.get(name).is_some_and(|v| !v.is_null());
+    let is = |name: &str, value: &str| input.get(name).and_then(Value::as_str) == Some(value);
     for rule in rules {
-        let crate::rules::Rule::NotBefore { field, start } = *rule else {
-            continue;
-        };
-        let end_value = input.get(field).and_then(Value::as_str);
-        let start_value = input.get(start).and_then(Value::as_str);
-        let (Some(end_value), Some(start_value)) = (end_value, start_value) else {
-            continue;
-        };
-        if !crate::params::is_date_text(end_value) || !crate::params::is_date_text(start_value) {
-            continue;
+        match *rule {
+            Rule::RequiredUnless {
+                field,
+                other,
+                value,
+                message,
+            } => {
+                if !given(field) && !is(other, value) {
+                    out.push(Violation::new(format!("/{field}"), message));
+                }
+            }
+            Rule::RequiredWhen {
+                field,
+                other,
+                value,
+                message,
+            } => {
+                if !given(field) && is(other, value) {
+                    out.push(Violation::new(format!("/{field}"), message));
+                }
+            }
+            Rule::AbsentWhen {
+                field,
+                other,
+                value,
+                message,
+            } => {
+                if given(field) && is(other, value) {
+                    out.push(Violation::new(format!("/{field}"), message));
+                }
+            }
+            Rule::Requires {
+                field,
+                needs,
+                message,
+            } => {
+                if given(field) && !given(needs) {
+                    out.push(Violation::new(format!("/{needs}"), message));
+                }
+            }
+            Rule::NotBefore { field, start } => check_not_before(input, field, start, out),
         }
-        let key = |s: &str| {
-            let s = s.trim();
-            let date = s.get(..10).unwrap_or(s).to_owned();
-            let clock = s.get(11..).unwrap_or("00:00:00").to_owned();
-            (date, clock)
-        };
-        if key(end_value) < key(start_value) {
-            out.push(Violation::new(
-                format!("/{field}"),
-                format!("{field} must not be before {start}"),
-            ));
-        }
+    }
+}
+
+fn check_not_before(input: &Value, field: &str, start: &str, out: &mut Vec<Violation>) {
+    let end_value = input.get(field).and_then(Value::as_str);
+    let start_value = input.get(start).and_then(Value::as_str);
+    let (Some(end_value), Some(start_value)) = (end_value, start_value) else {
+        return;
+    };
+    if !crate::params::is_date_text(end_value) || !crate::params::is_date_text(start_value) {
+        return;
+    }
+    let key = |s: &str| {
+        let s = s.trim();
+        let date = s.get(..10).unwrap_or(s).to_owned();
+        let clock = s.get(11..).unwrap_or("00:00:00").to_owned();
+        (date, clock)
+    };
+    if key(end_value) < key(start_value) {
+        out.push(Violation::new(
+            format!("/{field}"),
+            format!("{field} must not be before {start}"),
+        ));
     }
 }
 

@@ -246,6 +246,7 @@ pub fn full_input_schema(params: &Value, paginated: bool, rules: &[crate::rules:
     let mut all_rules = vec![crate::rules::Rule::Requires {
         field: "scope",
         needs: "clientId",
+        message: "scope is only used with clientId (OAuth); remove it or give clientId",
     }];
     all_rules.extend_from_slice(rules);
     crate::rules::add_to_schema(&mut schema, &all_rules);

@@ -3,7 +3,7 @@
 use super::{AudienceCategory, AudienceOutput};
 use crate::api::ApiRequest;
 use crate::block::Block;
-use crate::error::{Result, Violation};
+use crate::error::Result;
 use crate::register_tool;
 use crate::rules::Rule;
 use crate::tool::{Hints, Tool};
@@ -51,28 +51,16 @@ impl Block for CreateAudience {
             field: "parentId",
             other: "category",
             value: "structure",
+            message: "parentId must be left blank when category is 'structure': a structure is a top-level audience",
         },
+        // Without a category the docs give no rule; Thrive decides.
         Rule::RequiredWhen {
             field: "parentId",
             other: "category",
             value: "audience",
+            message: "parentId is required when category is 'audience': a child audience must belong to a structure",
         },
     ];
-
-    fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        match (p.category, &p.parent_id) {
-            (Some(AudienceCategory::Structure), Some(_)) => out.push(Violation::new(
-                "/parentId",
-                "parentId must be left blank when category is 'structure': a structure is a top-level audience",
-            )),
-            (Some(AudienceCategory::Audience), None) => out.push(Violation::new(
-                "/parentId",
-                "parentId is required when category is 'audience': a child audience must belong to a structure",
-            )),
-            // Without a category the docs give no rule; Thrive decides.
-            _ => {}
-        }
-    }
 }
 
 impl Tool for CreateAudience {

@@ -51,6 +51,7 @@ impl Block for ListEnrolments {
         Rule::Requires {
             field: "updatedAtTo",
             needs: "updatedAtFrom",
+            message: "updatedAtTo requires updatedAtFrom",
         },
         Rule::NotBefore {
             field: "updatedAtTo",
@@ -61,13 +62,6 @@ impl Block for ListEnrolments {
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
         check_date_input("updatedAtFrom", p.updated_at_from.as_ref(), out);
         check_date_input("updatedAtTo", p.updated_at_to.as_ref(), out);
-        // Reported at the missing field, so a form marks the one to fill in.
-        if p.updated_at_to.is_some() && p.updated_at_from.is_none() {
-            out.push(Violation::new(
-                "/updatedAtFrom",
-                "updatedAtTo requires updatedAtFrom",
-            ));
-        }
     }
 }
 

@@ -71,6 +71,7 @@ impl Block for CreateUser {
             field: "email",
             other: "loginMethod",
             value: "ref",
+            message: "email is required unless the user signs in with their reference (loginMethod \"ref\")",
         },
         Rule::NotBefore {
             field: "endDate",
@@ -79,12 +80,6 @@ impl Block for CreateUser {
     ];
 
     fn validate(p: &Self::Params, out: &mut Vec<Violation>) {
-        if p.email.is_none() && p.login_method != Some(LoginMethod::Ref) {
-            out.push(Violation::new(
-                "/email",
-                "email is required unless the user signs in with their reference (loginMethod \"ref\")",
-            ));
-        }
         super::check_profile(p.start_date.as_ref(), p.end_date.as_ref(), out);
     }
 }
