@@ -14,7 +14,7 @@ command -v node >/dev/null && command -v npm >/dev/null || need_apt+=(nodejs npm
 if [ ${#need_apt[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 
 [ -x target/debug/thrive-blocks ] || cargo build --quiet --bin thrive-blocks

@@ -39,7 +39,7 @@ struct Args {
     /// Concurrency levels.
     #[arg(long, value_delimiter = ',', default_value = "1,16,128")]
     concurrency: Vec<usize>,
-    /// Only these paths (ab, wrk, reqwest, catalogue, cli_batch, cli_process,
+    /// Only these paths (ab, wrk, reqwest, catalogue, typed, cli_batch, cli_process,
     /// node, python_requests, python_aiohttp).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
@@ -51,7 +51,7 @@ struct Args {
     /// The thrive-blocks binary (default: built into `target/bench-cli`).
     #[arg(long)]
     cli: Option<PathBuf>,
-    /// Only run `N` calls of one in-process path (reqwest or catalogue) at
+    /// Only run `N` calls of one in-process path (reqwest, catalogue or typed) at
     /// concurrency 1 and print its figures: a small driver for
     /// `valgrind --tool=callgrind` (instruction counts are repeatable where
     /// timings are not).
