@@ -31,6 +31,13 @@ pub trait DynTool: DynBlock {
     /// gives the typed output as JSON.
     fn send<'a>(&'a self, ctx: &'a Context, prepared: &'a Prepared)
     -> BoxFuture<'a, Result<Value>>;
+    /// [`DynTool::send`], writing the typed output straight to JSON text
+    /// (no `Value` built on the way).
+    fn send_text<'a>(
+        &'a self,
+        ctx: &'a Context,
+        prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<String>>;
     /// Turns a 2xx response into the output JSON.
     fn output(&self, response: ApiResponse) -> Result<Value>;
     /// Turns a single call's unparsed 2xx answer into the output JSON
@@ -77,6 +84,22 @@ impl<T: Tool> DynTool for Erased<T> {
         prepared: &'a Prepared,
     ) -> BoxFuture<'a, Result<Value>> {
         Box::pin(async move { to_json(super::send::<T>(ctx, prepared).await?) })
+    }
+
+    fn send_text<'a>(
+        &'a self,
+        ctx: &'a Context,
+        prepared: &'a Prepared,
+    ) -> BoxFuture<'a, Result<String>> {
+        Box::pin(async move {
+            let out = super::send::<T>(ctx, prepared).await?;
+            serde_json::to_string(&out).map_err(|e| {
+                crate::Error::new(
+                    crate::ErrorCode::InvalidResponse,
+                    format!("output could not be serialised: {e}"),
+                )
+            })
+        })
     }
 
     fn output(&self, response: ApiResponse) -> Result<Value> {

@@ -5,7 +5,8 @@ use super::collect;
 use super::entry::{BlockEntry, Kind};
 use super::tool::{CatalogueTool, Runner};
 use super::trigger::CatalogueTrigger;
-use crate::api::{ApiRequest, Context, exchange};
+use crate::api::{ApiRequest, Context, Prepared, exchange};
+use crate::call::DynTool;
 use crate::error::{Error, ErrorCode, Result};
 use crate::triggers::{DynTrigger, TriggerSource, WebhookRoutes};
 use serde_json::{Value, json};
@@ -118,26 +119,59 @@ impl Catalogue {
     /// Validates `input`, calls Thrive and returns the tool's output JSON.
     pub async fn execute(&self, id: &str, input: Value, ctx: &Context) -> Result<Value> {
         let tool = self.get(id)?;
-        match tool.runner {
+        let (dyn_tool, prepared) = match tool.runner {
             Runner::Composite(composite) => {
                 let (input, prepared) = tool.checked(input)?;
-                composite.execute(ctx, &prepared.connection, &input).await
+                return composite.execute(ctx, &prepared.connection, &input).await;
             }
-            Runner::Tool(dyn_tool) => {
-                let prepared = tool.prepare(input)?;
-                let started = std::time::Instant::now();
-                if prepared.returns_all()
-                    && let Some(all) = collect::all_pages(ctx, &prepared, tool).await
-                {
-                    return all.or_else(|e| {
-                        let meta = exchange::failure_meta(ctx, &prepared, &e, started);
-                        dyn_tool.recover(e, &meta)
-                    });
-                }
-                // The typed path: the params were read once by `prepare`;
-                // the output is serialised once.
-                dyn_tool.send(ctx, &prepared).await
+            Runner::Tool(dyn_tool) => (dyn_tool, tool.prepare(input)?),
+        };
+        if prepared.returns_all() {
+            return Self::all_pages(tool, dyn_tool, &prepared, ctx).await;
+        }
+        // The typed path: the params were read once by `prepare`; the
+        // output is serialised once.
+        dyn_tool.send(ctx, &prepared).await
+    }
+
+    /// [`Catalogue::execute`], giving the output as JSON text: a single
+    /// call's typed output is written straight to text, without building a
+    /// `Value` first. For hosts that print or send the output (the batch
+    /// mode, a server).
+    pub async fn execute_text(&self, id: &str, input: Value, ctx: &Context) -> Result<String> {
+        let tool = self.get(id)?;
+        let (dyn_tool, prepared) = match tool.runner {
+            Runner::Composite(composite) => {
+                let (input, prepared) = tool.checked(input)?;
+                let output = composite.execute(ctx, &prepared.connection, &input).await?;
+                return Ok(output.to_string());
             }
+            Runner::Tool(dyn_tool) => (dyn_tool, tool.prepare(input)?),
+        };
+        if prepared.returns_all() {
+            return Ok(Self::all_pages(tool, dyn_tool, &prepared, ctx)
+                .await?
+                .to_string());
+        }
+        dyn_tool.send_text(ctx, &prepared).await
+    }
+
+    /// Every page of a `returnAll` step, in the tool's output shape: read
+    /// page by page by the tool's reader where its output has a list the
+    /// catalogue knows, else merged by the runtime and read once.
+    async fn all_pages(
+        tool: &CatalogueTool,
+        dyn_tool: &'static dyn DynTool,
+        prepared: &Prepared,
+        ctx: &Context,
+    ) -> Result<Value> {
+        let started = std::time::Instant::now();
+        match collect::all_pages(ctx, prepared, tool).await {
+            Some(all) => all.or_else(|e| {
+                let meta = exchange::failure_meta(ctx, prepared, &e, started);
+                dyn_tool.recover(e, &meta)
+            }),
+            None => dyn_tool.send(ctx, prepared).await,
         }
     }
 

@@ -1984,3 +1984,35 @@ async fn return_all_reads_pages_as_outputs_and_matches_the_merged_answer() {
     let several = compared.iter().filter(|(_, n)| *n > 2).count();
     assert!(several >= 10, "{compared:?}");
 }
+
+// ----- the JSON door's two outputs -----
+
+#[tokio::test]
+async fn execute_text_writes_the_same_output_as_execute() {
+    let env = Env::start().await;
+    let user = env.live_users().into_iter().next().expect("a seeded user");
+    let steps = [
+        ("thrive_get_user_by_ref", json!({"ref": user["ref"]})),
+        ("thrive_search_users", json!({"perPage": 5})),
+        ("thrive_search_users", json!({"perPage": 50, "returnAll": true})),
+        ("thrive_list_audiences", json!({})),
+    ];
+    for (id, params) in steps {
+        let value = env.ok(id, params.clone()).await;
+        let text = Catalogue::global()
+            .execute_text(id, env.input(params.clone()), &env.ctx)
+            .await
+            .unwrap_or_else(|e| panic!("{id}: {}", e.to_json()));
+        let parsed: Value = serde_json::from_str(&text).expect("JSON text");
+        assert_eq!(parsed, value, "{id} with {params}");
+        // Field order is the typed output's, as `execute` gives it.
+        assert_eq!(text, value.to_string(), "{id} with {params}");
+    }
+    // A refused input is the same error through both.
+    let a = env.err("thrive_get_user_by_ref", json!({})).await;
+    let b = Catalogue::global()
+        .execute_text("thrive_get_user_by_ref", env.input(json!({})), &env.ctx)
+        .await
+        .expect_err("refused");
+    assert_eq!(a.to_json(), b.to_json());
+}

@@ -132,25 +132,26 @@ where
                 Err(problem) => (Value::from(line_no), Err(Error::field("", problem.clone()))),
             };
             let outcome = match step {
-                Ok((tool, params)) => catalogue.execute(&tool, params, &ctx).await,
+                Ok((tool, params)) => catalogue.execute_text(&tool, params, &ctx).await,
                 Err(e) => Err(e),
             };
-            let mut answer = Map::with_capacity(2);
-            answer.insert("id".into(), id);
-            match outcome {
-                Ok(result) => {
-                    answer.insert("result".into(), result);
-                }
+            // The output is already JSON text (written once from the typed
+            // output); the line around it is written by hand.
+            let line = match outcome {
+                Ok(result) => format!("{{\"id\":{id},\"result\":{result}}}"),
                 Err(e) => {
                     failed.fetch_add(1, Ordering::Relaxed);
                     let error = match e.to_json() {
                         Value::Object(mut m) => m.remove("error").unwrap_or(Value::Null),
                         other => other,
                     };
+                    let mut answer = Map::with_capacity(2);
+                    answer.insert("id".into(), id);
                     answer.insert("error".into(), error);
+                    Value::Object(answer).to_string()
                 }
-            }
-            let _ = tx.send(Value::Object(answer).to_string());
+            };
+            let _ = tx.send(line);
             drop(permit);
         });
     }

@@ -31,7 +31,8 @@ pub enum Path {
     Wrk,
     /// reqwest 0.12, one shared client, body parsed into a `Value`.
     Reqwest,
-    /// `Catalogue::execute` from JSON input text, validation included.
+    /// `Catalogue::execute_text` from JSON input text to JSON output text,
+    /// validation included: what a host that reads and prints JSON pays.
     Catalogue,
     /// The typed door: `call::<GetUserByRef>` with typed params (built
     /// once, as a Rust host holds them) and a typed output.
@@ -69,7 +70,7 @@ impl Path {
             Path::Ab => "ab -k (load generator)",
             Path::Wrk => "wrk (load generator)",
             Path::Reqwest => "raw reqwest 0.12, one client",
-            Path::Catalogue => "catalogue execute (validate+run)",
+            Path::Catalogue => "catalogue execute_text (validate+run, JSON in and out)",
             Path::Typed => "typed call::<T> (no JSON door)",
             Path::CliBatch => "CLI run --batch",
             Path::CliProcess => "CLI, one process per step",
@@ -222,7 +223,7 @@ impl InProcess {
                         let input: Value =
                             serde_json::from_str(input).map_err(|e| e.to_string())?;
                         let out = Catalogue::global()
-                            .execute("thrive_get_user_by_ref", input, &ctx)
+                            .execute_text("thrive_get_user_by_ref", input, &ctx)
                             .await
                             .map_err(|e| e.to_string())?;
                         std::hint::black_box(out);
