@@ -1,0 +1,595 @@
+//! # thrive-temporal
+//!
+//! The thrive-blocks catalogue as [Temporal](https://temporal.io) activities,
+//! served by a Rust worker any Temporal workflow can call by activity name,
+//! whatever language the workflow is written in.
+//!
+//! Three activities ([`ThriveActivities`]):
+//!
+//! - **`run_tool`** `{tool, input} -> output`: any tool by id. The input
+//!   carries no credentials: the worker merges its own connection
+//!   (`THRIVE_TENANT_ID`, `THRIVE_API_KEY`, `THRIVE_HOST`, ... from its
+//!   environment), so nothing secret reaches Temporal's history.
+//! - **`sync_plan`** `{audienceId, users} -> SyncPlan`: reads every member
+//!   and computes the member sync's plan (no write).
+//! - **`sync_step`** `{audienceId, step} -> StepOutcome`: one step of the
+//!   plan, call by call, with its progress heartbeated so a retry (on this
+//!   worker or another) resumes after the last call it recorded.
+//!
+//! Thrive's answers become Temporal's retry semantics ([`Failure`]):
+//!
+//! - **4xx** (bad input, 401/403, 404 on a read, a 409 that is not our own
+//!   earlier create): a non-retryable application failure whose type is the
+//!   error code (`not_found`, `invalid_input`, ...) and whose details are
+//!   the tool's error object (`code`, `message`, `status`, `retryable`,
+//!   `delivery`, ...).
+//! - **429**: the tenant's shared gate ([`gate`]) is closed for every
+//!   worker and the failure is retryable with `next_retry_delay` set to the
+//!   gate's wait, so Temporal schedules the next attempt when the gate opens.
+//! - **5xx, transport errors, timeouts** of calls that are safe to send
+//!   again (reads, member adds and removes, creates with a natural key):
+//!   retryable, with the workflow's retry policy's backoff.
+//! - **A create whose first attempt may have reached Thrive** (any retry of
+//!   `thrive_create_user` / `thrive_create_audience`, e.g. after a
+//!   `sent_no_answer` or a worker killed mid-call): the record is read back
+//!   by its natural key (`ref`, `reference`) *before* the create is sent
+//!   again; a record that matches what was sent is returned as the create's
+//!   output, one that differs is the tool's 409. A 409 on the first attempt
+//!   is read back the same way, so a retried create never duplicates.
+//! - Other writes that may have reached Thrive without an answer are not
+//!   retried: non-retryable, with `delivery: sent_no_answer` in the details,
+//!   for the workflow to reconcile.
+//!
+//! Every call makes one attempt ([`thrive_blocks::RetryPolicy::none`]):
+//! Temporal owns every wait, so nothing is retried behind the shared gate's
+//! back, and every retry is visible in the workflow's history.
+
+#![warn(missing_docs)]
+
+pub mod gate;
+pub mod keys;
+
+use gate::{Gate, GateCheck};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use temporalio_common::error::ApplicationFailure;
+use temporalio_macros::activities;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+use thrive_blocks::params::Connection;
+use thrive_blocks::sync::{MemberSync, RequestCount, StepOutcome, SyncPlan, SyncStep};
+use thrive_blocks::{Catalogue, Context as ThriveContext, Delivery, Error, ErrorCode, RetryPolicy};
+
+/// How often a running activity heartbeats while it waits for Thrive or
+/// for the gate (Temporal sends them on, throttled to 80 % of the
+/// activity's heartbeat timeout).
+pub const HEARTBEAT_EVERY: Duration = Duration::from_millis(500);
+
+/// The input of `run_tool`: the tool id and its JSON input, without
+/// credentials (the worker's environment supplies the connection).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ToolCall {
+    /// The tool id, e.g. `thrive_get_user_by_ref`.
+    pub tool: String,
+    /// The tool's input.
+    #[serde(default)]
+    pub input: Value,
+}
+
+/// The input of `sync_plan`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanRequest {
+    /// The audience id or reference.
+    pub audience_id: String,
+    /// Every user the audience must hold afterwards (emails, refs or ids).
+    pub users: Vec<String>,
+}
+
+/// The input of `sync_step`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRequest {
+    /// The audience id or reference (as given to `sync_plan`).
+    pub audience_id: String,
+    /// One step of the plan.
+    pub step: SyncStep,
+}
+
+/// What `sync_plan` returns: the plan's counts and its steps (the users
+/// are in the steps only, so the history holds each list once).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanOut {
+    /// The audience id or reference.
+    pub audience_id: String,
+    /// Members the audience had.
+    pub current: usize,
+    /// Distinct users in the target list.
+    pub target: usize,
+    /// Target users already members.
+    pub unchanged: usize,
+    /// Target entries naming a user named earlier.
+    pub duplicates: usize,
+    /// Users to add.
+    pub to_add: usize,
+    /// Members to remove.
+    pub to_remove: usize,
+    /// The HTTP calls the plan costs without retries, reads included.
+    pub requests: RequestCount,
+    /// The steps, adds first.
+    pub steps: Vec<SyncStep>,
+}
+
+impl PlanOut {
+    /// The counts and steps of `plan`.
+    pub fn of(plan: &SyncPlan) -> Self {
+        Self {
+            audience_id: plan.audience_id.clone(),
+            current: plan.current,
+            target: plan.target,
+            unchanged: plan.unchanged,
+            duplicates: plan.duplicates,
+            to_add: plan.to_add.len(),
+            to_remove: plan.to_remove.len(),
+            requests: plan.requests(),
+            steps: plan.steps(),
+        }
+    }
+}
+
+/// How far a step got: what its calls did, and the next call to make.
+/// Heartbeated after every call; a retry starts from the last one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Leg {
+    /// What the calls so far did.
+    pub outcome: StepOutcome,
+    /// The next call (0-based).
+    pub next: usize,
+}
+
+/// Why a call failed, sorted for Temporal.
+#[derive(Debug)]
+pub enum Failure {
+    /// Thrive answered 429: wait this long (the gate's wait), then retry.
+    RateLimited(Duration),
+    /// A transient failure of a call safe to send again: retry with the
+    /// workflow's backoff.
+    Unavailable(Error),
+    /// Not retryable: the tool's error.
+    Terminal(Error),
+    /// The activity was cancelled (the workflow asked, or its heartbeat
+    /// timed out on the server).
+    Cancelled,
+}
+
+impl Failure {
+    /// The application failure Temporal records: its type is the error
+    /// code, its details the tool's error object (`error.to_json()["error"]`).
+    pub fn into_activity_error(self) -> ActivityError {
+        let (error, retryable, delay) = match self {
+            Failure::RateLimited(wait) => (
+                Error::new(
+                    ErrorCode::RateLimited,
+                    format!(
+                        "Thrive answered 429; the tenant's gate is closed for {} ms",
+                        wait.as_millis()
+                    ),
+                )
+                .with_status(429)
+                .with_retry(Delivery::Answered, true),
+                true,
+                Some(wait),
+            ),
+            Failure::Unavailable(e) => (e, true, None),
+            Failure::Terminal(e) => (e, false, None),
+            Failure::Cancelled => return ActivityError::cancelled(),
+        };
+        let details = error.to_json()["error"].clone();
+        let failure = ApplicationFailure::builder(error.to_string())
+            .type_name(error.code().as_str().to_owned())
+            .non_retryable(!retryable)
+            .maybe_next_retry_delay(delay)
+            .details(details)
+            .build();
+        ActivityError::application(failure)
+    }
+}
+
+/// Sorts a failed call of the sync (reads, member adds and removes, all
+/// safe to send again).
+pub fn classify_sync(e: Error) -> Failure {
+    match e.code() {
+        ErrorCode::RateLimited => Failure::RateLimited(Duration::ZERO),
+        ErrorCode::Upstream | ErrorCode::Transport | ErrorCode::Timeout => Failure::Unavailable(e),
+        _ if e.is_retryable() => Failure::Unavailable(e),
+        _ => Failure::Terminal(e),
+    }
+}
+
+/// Sorts a failed `run_tool` call: `keyed` is true for creates with a
+/// natural key (safe to send again: the retry reads back first).
+pub fn classify_tool(e: Error, keyed: bool) -> Failure {
+    match e.code() {
+        ErrorCode::RateLimited => Failure::RateLimited(Duration::ZERO),
+        _ if e.is_retryable() => Failure::Unavailable(e),
+        ErrorCode::Upstream | ErrorCode::Transport | ErrorCode::Timeout if keyed => {
+            Failure::Unavailable(e)
+        }
+        // A write that may have reached Thrive, answered with a 5xx: the
+        // runtime's rule says it is not safe to send again as is.
+        _ => Failure::Terminal(e),
+    }
+}
+
+/// The connection every call of this worker uses: the worker's
+/// environment (`THRIVE_TENANT_ID`, `THRIVE_API_KEY`, `THRIVE_HOST`, ...).
+/// The one place that builds it, and the one place that builds a
+/// [`MemberSync`] ([`Shared::member_sync`]).
+fn env_connection() -> Map<String, Value> {
+    let mut map = Map::new();
+    Connection::fill_from_env(&mut map);
+    map
+}
+
+/// Tool input with the worker's connection merged in. Connection inputs
+/// sent in the activity input are refused: credentials stay out of
+/// Temporal's history.
+pub fn merge_connection(input: Value, connection: &Map<String, Value>) -> Result<Value, Error> {
+    let mut map = match input {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        other => {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!("input: must be a JSON object, got {other}"),
+            ));
+        }
+    };
+    for secret in ["apiKey", "clientSecret", "clientId"] {
+        if map.contains_key(secret) {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "input.{secret}: credentials are not accepted in activity inputs (they would be stored in Temporal's history); set them in the worker's environment"
+                ),
+            ));
+        }
+    }
+    for (k, v) in connection {
+        map.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    Ok(Value::Object(map))
+}
+
+/// Shared by every activity of the worker.
+pub struct Shared {
+    catalogue: &'static Catalogue,
+    ctx: ThriveContext,
+    connection: Map<String, Value>,
+    gate: Gate,
+    /// Progress of steps whose last attempt ran in this process, by
+    /// workflow and activity id: a retry here resumes from it even when
+    /// the last heartbeat was throttled.
+    legs: Mutex<HashMap<(String, String), Leg>>,
+}
+
+impl Shared {
+    /// The worker's state: the catalogue with a one-attempt context,
+    /// the connection from the environment, and the shared gate.
+    pub fn from_env(gate: Gate) -> Self {
+        let ctx = ThriveContext::builder()
+            .hosts(thrive_blocks::HostPolicy::from_env())
+            .retry(RetryPolicy::none())
+            .build();
+        Self::new(ctx, env_connection(), gate)
+    }
+
+    /// `ctx` must make one attempt per call ([`RetryPolicy::none`]).
+    pub fn new(ctx: ThriveContext, connection: Map<String, Value>, gate: Gate) -> Self {
+        Self {
+            catalogue: Catalogue::global(),
+            ctx,
+            connection,
+            gate,
+            legs: Mutex::default(),
+        }
+    }
+
+    /// The member sync for this worker's connection.
+    fn member_sync(&self) -> MemberSync<'_> {
+        MemberSync::new(self.catalogue, &self.ctx, self.connection.clone())
+    }
+
+    fn tenant(&self) -> Result<String, Failure> {
+        self.connection
+            .get("tenantId")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Failure::Terminal(Error::new(
+                    ErrorCode::InvalidInput,
+                    "tenantId: the worker has no THRIVE_TENANT_ID",
+                ))
+            })
+    }
+
+    /// Waits (heartbeating) until the tenant's gate is open.
+    async fn wait_for_gate(&self, actx: &ActivityContext, tenant: &str) -> Result<(), Failure> {
+        loop {
+            match self.gate.check(tenant).await {
+                GateCheck::Open => return Ok(()),
+                GateCheck::Closed(left) => {
+                    tracing::info!(tenant, wait_ms = left.as_millis() as u64, "gate closed; waiting");
+                    heartbeat_sleep(actx, left).await?;
+                }
+                GateCheck::Unreadable(reason) => {
+                    return Err(Failure::Unavailable(Error::new(
+                        ErrorCode::Upstream,
+                        format!("the tenant's 429 gate could not be read: {reason}"),
+                    )));
+                }
+            }
+        }
+    }
+
+    /// A 429: closes the gate for every worker; the failure carries the wait.
+    async fn rate_limited(&self, tenant: &str, attempt: u32) -> Failure {
+        Failure::RateLimited(self.gate.close(tenant, attempt).await)
+    }
+
+    /// `run_tool`'s body: gate, call, read-back for keyed creates.
+    pub async fn run_tool(&self, actx: &ActivityContext, call: ToolCall) -> Result<Value, Failure> {
+        let tool = self.catalogue.get(&call.tool).map_err(Failure::Terminal)?;
+        let read_only = tool.meta().hints.read_only;
+        let input = merge_connection(call.input, &self.connection).map_err(Failure::Terminal)?;
+        let tenant = self.tenant()?;
+        let attempt = actx.info().attempt.max(1);
+        let key = keys::natural_key(&call.tool, &input);
+        if let (Some(key), true) = (&key, attempt > 1 && !read_only) {
+            // An earlier attempt may have created the record: look first.
+            self.wait_for_gate(actx, &tenant).await?;
+            match self.read_back(actx, &input, key).await? {
+                Ok(Some(found)) => return self.compare(&call.tool, &input, key, found),
+                Ok(None) => {}
+                Err(e) => return Err(self.sort(e, &tenant, attempt, true).await),
+            }
+        }
+        self.wait_for_gate(actx, &tenant).await?;
+        let sent = with_heartbeats(
+            actx,
+            self.catalogue.execute(&call.tool, input.clone(), &self.ctx),
+        )
+        .await?;
+        match sent {
+            Ok(out) => Ok(out),
+            Err(e) if e.code() == ErrorCode::Conflict && key.is_some() => {
+                let Some(key) = key else {
+                    return Err(Failure::Terminal(e));
+                };
+                match self.read_back(actx, &input, &key).await? {
+                    Ok(Some(found)) => self.compare(&call.tool, &input, &key, found),
+                    Ok(None) => Err(Failure::Terminal(e)),
+                    Err(read) => Err(self.sort(read, &tenant, attempt, true).await),
+                }
+            }
+            Err(e) => Err(self.sort(e, &tenant, attempt, key.is_some()).await),
+        }
+    }
+
+    async fn sort(&self, e: Error, tenant: &str, attempt: u32, keyed: bool) -> Failure {
+        match classify_tool(e, keyed) {
+            Failure::RateLimited(_) => self.rate_limited(tenant, attempt).await,
+            other => other,
+        }
+    }
+
+    /// The record with the create's natural key, or `None` when Thrive has
+    /// none (404).
+    async fn read_back(
+        &self,
+        actx: &ActivityContext,
+        input: &Value,
+        key: &keys::NaturalKey,
+    ) -> Result<Result<Option<Value>, Error>, Failure> {
+        let mut read = Value::Object(thrive_blocks::catalogue::composite::connection_inputs(input));
+        if let (Some(map), Value::Object(params)) = (read.as_object_mut(), key.params.clone()) {
+            map.extend(params);
+        }
+        let got =
+            with_heartbeats(actx, self.catalogue.execute(key.read_tool, read, &self.ctx)).await?;
+        Ok(match got {
+            Ok(out) => Ok(Some(out.get(key.field).cloned().unwrap_or(out))),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e),
+        })
+    }
+
+    fn compare(
+        &self,
+        tool: &str,
+        input: &Value,
+        key: &keys::NaturalKey,
+        found: Value,
+    ) -> Result<Value, Failure> {
+        let differs = keys::mismatches(tool, input, &found);
+        if differs.is_empty() {
+            tracing::info!(tool, "the record with this natural key is the one sent; not sending the create again");
+            return Ok(json!({ key.field: found }));
+        }
+        let id = found.get("id").cloned().unwrap_or(Value::Null);
+        Err(Failure::Terminal(
+            Error::new(
+                ErrorCode::Conflict,
+                format!(
+                    "a {} with this natural key already exists (id {}) and differs from the one sent: {}",
+                    key.field,
+                    id.as_str().map_or_else(|| id.to_string(), str::to_owned),
+                    differs.join(", ")
+                ),
+            )
+            .with_status(409)
+            .with_retry(Delivery::Answered, false)
+            .with_details(json!({"existingId": id, "mismatched": differs})),
+        ))
+    }
+
+    /// `sync_plan`'s body.
+    pub async fn plan(&self, actx: &ActivityContext, req: PlanRequest) -> Result<PlanOut, Failure> {
+        let tenant = self.tenant()?;
+        self.wait_for_gate(actx, &tenant).await?;
+        let sync = self.member_sync();
+        match with_heartbeats(actx, sync.plan(&req.audience_id, &req.users)).await? {
+            Ok(plan) => Ok(PlanOut::of(&plan)),
+            Err(e) => Err(match classify_sync(e) {
+                Failure::RateLimited(_) => self.rate_limited(&tenant, actx.info().attempt).await,
+                other => other,
+            }),
+        }
+    }
+
+    /// `sync_step`'s body: the step's calls from the last recorded one on,
+    /// each after a gate check, heartbeating the progress after each.
+    pub async fn step(&self, actx: &ActivityContext, req: StepRequest) -> Result<StepOutcome, Failure> {
+        let tenant = self.tenant()?;
+        let info = actx.info();
+        let slot = (
+            format!("{}/{}", info.workflow_id.clone().unwrap_or_default(), info.workflow_run_id.clone().unwrap_or_default()),
+            info.activity_id.clone(),
+        );
+        let from_heartbeat: Option<Leg> = actx.heartbeat_details().deserialize().ok().flatten();
+        let from_here = self.legs.lock().unwrap_or_else(|e| e.into_inner()).get(&slot).cloned();
+        let mut leg = [from_heartbeat, from_here]
+            .into_iter()
+            .flatten()
+            .max_by_key(|l| l.next)
+            .unwrap_or_else(|| Leg {
+                outcome: StepOutcome {
+                    index: req.step.index(),
+                    ..StepOutcome::default()
+                },
+                next: 0,
+            });
+        if leg.next > 0 {
+            tracing::info!(step = req.step.index(), resume_at = leg.next, "resuming a step");
+        }
+        let sync = self.member_sync();
+        while leg.next < req.step.calls() {
+            if actx.is_cancelled() {
+                return Err(Failure::Cancelled);
+            }
+            self.wait_for_gate(actx, &tenant).await?;
+            let mut outcome = leg.outcome.clone();
+            let sent = with_heartbeats(
+                actx,
+                sync.run_call(&req.audience_id, &req.step, leg.next, &mut outcome),
+            )
+            .await?;
+            match sent {
+                Ok(()) => {
+                    leg.outcome = outcome;
+                    leg.next += 1;
+                    self.legs
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(slot.clone(), leg.clone());
+                    let _ = actx.record_heartbeat(leg.clone()).await;
+                }
+                Err(e) => {
+                    return Err(match classify_sync(e) {
+                        Failure::RateLimited(_) => self.rate_limited(&tenant, info.attempt).await,
+                        other => other,
+                    });
+                }
+            }
+        }
+        self.legs.lock().unwrap_or_else(|e| e.into_inner()).remove(&slot);
+        Ok(leg.outcome)
+    }
+}
+
+/// Runs `call`, heartbeating every [`HEARTBEAT_EVERY`] while it runs;
+/// gives up (cancelled) when the activity is cancelled.
+async fn with_heartbeats<T>(
+    actx: &ActivityContext,
+    call: impl Future<Output = T>,
+) -> Result<T, Failure> {
+    let mut call = std::pin::pin!(call);
+    let mut tick = tokio::time::interval(HEARTBEAT_EVERY);
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            out = &mut call => return Ok(out),
+            _ = actx.cancelled() => {
+                return Err(Failure::Cancelled);
+            }
+            _ = tick.tick() => {
+                let _ = actx.record_heartbeat(Value::Null).await;
+            }
+        }
+    }
+}
+
+/// Sleeps `wait`, heartbeating; stops early when cancelled.
+async fn heartbeat_sleep(actx: &ActivityContext, wait: Duration) -> Result<(), Failure> {
+    with_heartbeats(actx, tokio::time::sleep(wait)).await
+}
+
+/// The activities, registered on a worker with
+/// `WorkerOptions::register_activities`.
+pub struct ThriveActivities {
+    shared: Arc<Shared>,
+}
+
+impl ThriveActivities {
+    /// Activities over `shared`.
+    pub fn new(shared: Shared) -> Self {
+        Self {
+            shared: Arc::new(shared),
+        }
+    }
+}
+
+fn cancelled_or(f: Failure) -> ActivityError {
+    f.into_activity_error()
+}
+
+// The macro adds an undocumented constant per activity.
+#[allow(missing_docs)]
+#[activities]
+impl ThriveActivities {
+    /// Runs any tool by id (see the crate docs for the error mapping).
+    #[activity(name = "run_tool")]
+    pub async fn run_tool(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        call: ToolCall,
+    ) -> Result<Value, ActivityError> {
+        let tool = call.tool.clone();
+        tracing::info!(%tool, attempt = ctx.info().attempt, "run_tool");
+        self.shared.run_tool(&ctx, call).await.map_err(cancelled_or)
+    }
+
+    /// Plans a member sync (reads only).
+    #[activity(name = "sync_plan")]
+    pub async fn sync_plan(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        req: PlanRequest,
+    ) -> Result<PlanOut, ActivityError> {
+        self.shared.plan(&ctx, req).await.map_err(cancelled_or)
+    }
+
+    /// Runs one step of a member sync plan.
+    #[activity(name = "sync_step")]
+    pub async fn sync_step(
+        self: Arc<Self>,
+        ctx: ActivityContext,
+        req: StepRequest,
+    ) -> Result<StepOutcome, ActivityError> {
+        self.shared.step(&ctx, req).await.map_err(cancelled_or)
+    }
+}
