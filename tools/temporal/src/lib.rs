@@ -557,39 +557,44 @@ fn cancelled_or(f: Failure) -> ActivityError {
     f.into_activity_error()
 }
 
-// The macro adds an undocumented constant per activity.
+/// The activity registrations (`#[activities]` adds an undocumented
+/// constant per activity, hence the module-wide allow).
 #[allow(missing_docs)]
-#[activities]
-impl ThriveActivities {
-    /// Runs any tool by id (see the crate docs for the error mapping).
-    #[activity(name = "run_tool")]
-    pub async fn run_tool(
-        self: Arc<Self>,
-        ctx: ActivityContext,
-        call: ToolCall,
-    ) -> Result<Value, ActivityError> {
-        let tool = call.tool.clone();
-        tracing::info!(%tool, attempt = ctx.info().attempt, "run_tool");
-        self.shared.run_tool(&ctx, call).await.map_err(cancelled_or)
-    }
+mod registered {
+    use super::*;
 
-    /// Plans a member sync (reads only).
-    #[activity(name = "sync_plan")]
-    pub async fn sync_plan(
-        self: Arc<Self>,
-        ctx: ActivityContext,
-        req: PlanRequest,
-    ) -> Result<PlanOut, ActivityError> {
-        self.shared.plan(&ctx, req).await.map_err(cancelled_or)
-    }
+    #[activities]
+    impl ThriveActivities {
+        /// Runs any tool by id (see the crate docs for the error mapping).
+        #[activity(name = "run_tool")]
+        pub async fn run_tool(
+            self: Arc<Self>,
+            ctx: ActivityContext,
+            call: ToolCall,
+        ) -> Result<Value, ActivityError> {
+            let tool = call.tool.clone();
+            tracing::info!(%tool, attempt = ctx.info().attempt, "run_tool");
+            self.shared.run_tool(&ctx, call).await.map_err(cancelled_or)
+        }
 
-    /// Runs one step of a member sync plan.
-    #[activity(name = "sync_step")]
-    pub async fn sync_step(
-        self: Arc<Self>,
-        ctx: ActivityContext,
-        req: StepRequest,
-    ) -> Result<StepOutcome, ActivityError> {
-        self.shared.step(&ctx, req).await.map_err(cancelled_or)
+        /// Plans a member sync (reads only).
+        #[activity(name = "sync_plan")]
+        pub async fn sync_plan(
+            self: Arc<Self>,
+            ctx: ActivityContext,
+            req: PlanRequest,
+        ) -> Result<PlanOut, ActivityError> {
+            self.shared.plan(&ctx, req).await.map_err(cancelled_or)
+        }
+
+        /// Runs one step of a member sync plan.
+        #[activity(name = "sync_step")]
+        pub async fn sync_step(
+            self: Arc<Self>,
+            ctx: ActivityContext,
+            req: StepRequest,
+        ) -> Result<StepOutcome, ActivityError> {
+            self.shared.step(&ctx, req).await.map_err(cancelled_or)
+        }
     }
 }

@@ -368,7 +368,7 @@ fn mask(v: &Value) -> Value {
                     let lower = k.to_ascii_lowercase();
                     let volatile = lower == "id" || lower.ends_with("id") || lower.ends_with("ids")
                         || lower.ends_with("at") || lower.contains("date") || lower.contains("time")
-                        || lower == "token" || lower == "nextpage" || lower == "cursor";
+                        || lower.ends_with("ms") || lower == "host" || lower == "token" || lower == "nextpage" || lower == "cursor";
                     (k.clone(), if volatile && !v.is_object() && !v.is_array() { json!("*") } else { mask(v) })
                 })
                 .collect(),
@@ -495,7 +495,7 @@ async fn check_not_found(w: &mut World) -> Res<()> {
     ensure(f["type"] == "not_found" && f["nonRetryable"] == true, format!("404: {out}"))?;
     let e = &f["details"][0];
     ensure(e["code"] == "not_found" && e["status"] == 404 && e["retryable"] == false && e["delivery"] == "answered", format!("404 details: {e}"))?;
-    ensure(f["retryState"] == "RETRY_STATE_NON_RETRYABLE_FAILURE", format!("retry state: {f}"))?;
+    ensure(f["retryState"] == "NON_RETRYABLE_FAILURE", format!("retry state: {f}"))?;
     let n = w.proxy.seen().len();
     ensure(n == 1, format!("{n} requests for a non-retryable 404"))?;
     // Credentials in an activity input are refused before anything is sent.
@@ -534,7 +534,7 @@ async fn check_creates_with_a_kill(w: &mut World) -> Res<()> {
         .map(|i| json!({"ref": format!("TMP-{i:04}"), "firstName": "Temp", "lastName": format!("Hire{i}"), "email": format!("temp.hire{i}@example.com")}))
         .collect();
     let id = w.id("creates");
-    w.proxy.hold("POST", "/rest/v1/users", 50, Duration::from_secs(5));
+    w.proxy.hold("POST", "/rest/v2/users", 50, Duration::from_secs(5));
     w.start("CreateUsers", &id, Value::Array(users)).await?;
     let victim = w.proxy.held(Duration::from_secs(120)).await?;
     w.kill_worker(&victim);
@@ -546,8 +546,8 @@ async fn check_creates_with_a_kill(w: &mut World) -> Res<()> {
     let stored = w.sandbox.state().users().into_iter().filter(|u| u["ref"].as_str().is_some_and(|r| r.starts_with("TMP-"))).count();
     ensure(stored == 200, format!("{stored} TMP- users in the sandbox"))?;
     let seen = w.proxy.seen();
-    let created = seen.iter().filter(|s| s.method == "POST" && s.path == "/rest/v1/users" && s.status < 300).count();
-    let refused = seen.iter().filter(|s| s.method == "POST" && s.path == "/rest/v1/users" && s.status == 409).count();
+    let created = seen.iter().filter(|s| s.method == "POST" && s.path == "/rest/v2/users" && s.status < 300).count();
+    let refused = seen.iter().filter(|s| s.method == "POST" && s.path == "/rest/v2/users" && s.status == 409).count();
     let reads = seen.iter().filter(|s| s.method == "GET").count();
     ensure(created == 200, format!("{created} creates applied"))?;
     println!("ok  200 creates, a worker SIGKILLed after Thrive applied the 50th: 200 users, each created once ({created} creates applied, {refused} answered 409, {reads} read-back(s) by ref)");
