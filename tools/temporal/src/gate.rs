@@ -183,7 +183,8 @@ impl Gate {
         let millis = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
         let until = self.hold(tenant, now_ms().saturating_add(millis), false);
         if let Some((client, queue)) = &self.shared {
-            let options = WorkflowStartOptions::new(queue.clone(), gate_workflow_id(tenant)).build();
+            let options =
+                WorkflowStartOptions::new(queue.clone(), gate_workflow_id(tenant)).build();
             match client
                 .signal_with_start_workflow(
                     GateWorkflow,

@@ -49,7 +49,14 @@ pub fn natural_key(tool: &str, input: &Value) -> Option<NaturalKey> {
 /// reference). Empty: it is the record this create makes.
 pub fn mismatches(tool: &str, sent: &Value, found: &Value) -> Vec<String> {
     let compared: &[&str] = match tool {
-        "thrive_create_user" => &["ref", "firstName", "lastName", "email", "role", "languageCode"],
+        "thrive_create_user" => &[
+            "ref",
+            "firstName",
+            "lastName",
+            "email",
+            "role",
+            "languageCode",
+        ],
         "thrive_create_audience" => &["reference", "name", "category"],
         _ => &[],
     };
@@ -94,8 +101,11 @@ mod tests {
 
     #[test]
     fn keys_of_creates() {
-        let k = natural_key("thrive_create_user", &json!({"ref": " EMP-7 ", "firstName": "A"}))
-            .expect("a user's key");
+        let k = natural_key(
+            "thrive_create_user",
+            &json!({"ref": " EMP-7 ", "firstName": "A"}),
+        )
+        .expect("a user's key");
         assert_eq!(k.read_tool, "thrive_get_user_by_ref");
         assert_eq!(k.params, json!({"ref": "EMP-7"}));
         assert_eq!(k.field, "user");
@@ -111,7 +121,8 @@ mod tests {
         let sent = json!({"ref": "EMP-1", "firstName": "Ada", "email": "ADA@example.com"});
         let same = json!({"id": "u1", "ref": "EMP-1", "firstName": "Ada", "email": "ada@example.com", "lastName": "X"});
         assert!(mismatches("thrive_create_user", &sent, &same).is_empty());
-        let other = json!({"id": "u2", "ref": "EMP-1", "firstName": "Maya", "email": "maya@example.com"});
+        let other =
+            json!({"id": "u2", "ref": "EMP-1", "firstName": "Maya", "email": "maya@example.com"});
         assert_eq!(
             mismatches("thrive_create_user", &sent, &other),
             vec![
@@ -120,9 +131,11 @@ mod tests {
             ]
         );
         let aud = json!({"reference": "s", "name": "S", "parentId": "org"});
-        let found = json!({"reference": "s", "name": "S", "parent": {"id": "a1", "reference": "org"}});
+        let found =
+            json!({"reference": "s", "name": "S", "parent": {"id": "a1", "reference": "org"}});
         assert!(mismatches("thrive_create_audience", &aud, &found).is_empty());
-        let moved = json!({"reference": "s", "name": "S", "parent": {"id": "a2", "reference": "x"}});
+        let moved =
+            json!({"reference": "s", "name": "S", "parent": {"id": "a2", "reference": "x"}});
         assert_eq!(
             mismatches("thrive_create_audience", &aud, &moved),
             vec!["parentId (sent `org`, found `a2`)"]

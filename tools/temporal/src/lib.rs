@@ -166,9 +166,10 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// The application failure Temporal records: its type is the error
-    /// code, its details the tool's error object (`error.to_json()["error"]`).
-    pub fn into_activity_error(self) -> ActivityError {
+    /// What Temporal records: the failure's type (the error code), whether
+    /// it is retryable, the next retry's delay, and its details (the tool's
+    /// error object, `error.to_json()["error"]`). `None`: cancelled.
+    pub fn parts(self) -> Option<FailureParts> {
         let (error, retryable, delay) = match self {
             Failure::RateLimited(wait) => (
                 Error::new(
@@ -185,17 +186,45 @@ impl Failure {
             ),
             Failure::Unavailable(e) => (e, true, None),
             Failure::Terminal(e) => (e, false, None),
-            Failure::Cancelled => return ActivityError::cancelled(),
+            Failure::Cancelled => return None,
         };
-        let details = error.to_json()["error"].clone();
-        let failure = ApplicationFailure::builder(error.to_string())
-            .type_name(error.code().as_str().to_owned())
-            .non_retryable(!retryable)
-            .maybe_next_retry_delay(delay)
-            .details(details)
+        Some(FailureParts {
+            type_name: error.code().as_str(),
+            message: error.to_string(),
+            non_retryable: !retryable,
+            next_retry_delay: delay,
+            details: error.to_json()["error"].clone(),
+        })
+    }
+
+    /// The activity's error: an application failure made of [`Failure::parts`].
+    pub fn into_activity_error(self) -> ActivityError {
+        let Some(p) = self.parts() else {
+            return ActivityError::cancelled();
+        };
+        let failure = ApplicationFailure::builder(p.message)
+            .type_name(p.type_name.to_owned())
+            .non_retryable(p.non_retryable)
+            .maybe_next_retry_delay(p.next_retry_delay)
+            .details(p.details)
             .build();
         ActivityError::application(failure)
     }
+}
+
+/// The parts of an application failure (see [`Failure::parts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureParts {
+    /// The failure type: the error code (`not_found`, `rate_limited`, ...).
+    pub type_name: &'static str,
+    /// The one-line message.
+    pub message: String,
+    /// True for 4xx: Temporal does not retry.
+    pub non_retryable: bool,
+    /// After a 429: the gate's wait, Temporal's next retry delay.
+    pub next_retry_delay: Option<Duration>,
+    /// The tool's error object.
+    pub details: Value,
 }
 
 /// Sorts a failed call of the sync (reads, member adds and removes, all
@@ -323,7 +352,11 @@ impl Shared {
             match self.gate.check(tenant).await {
                 GateCheck::Open => return Ok(()),
                 GateCheck::Closed(left) => {
-                    tracing::info!(tenant, wait_ms = left.as_millis() as u64, "gate closed; waiting");
+                    tracing::info!(
+                        tenant,
+                        wait_ms = left.as_millis() as u64,
+                        "gate closed; waiting"
+                    );
                     heartbeat_sleep(actx, left).await?;
                 }
                 GateCheck::Unreadable(reason) => {
@@ -395,7 +428,9 @@ impl Shared {
         input: &Value,
         key: &keys::NaturalKey,
     ) -> Result<Result<Option<Value>, Error>, Failure> {
-        let mut read = Value::Object(thrive_blocks::catalogue::composite::connection_inputs(input));
+        let mut read = Value::Object(thrive_blocks::catalogue::composite::connection_inputs(
+            input,
+        ));
         if let (Some(map), Value::Object(params)) = (read.as_object_mut(), key.params.clone()) {
             map.extend(params);
         }
@@ -417,7 +452,10 @@ impl Shared {
     ) -> Result<Value, Failure> {
         let differs = keys::mismatches(tool, input, &found);
         if differs.is_empty() {
-            tracing::info!(tool, "the record with this natural key is the one sent; not sending the create again");
+            tracing::info!(
+                tool,
+                "the record with this natural key is the one sent; not sending the create again"
+            );
             return Ok(json!({ key.field: found }));
         }
         let id = found.get("id").cloned().unwrap_or(Value::Null);
@@ -453,15 +491,28 @@ impl Shared {
 
     /// `sync_step`'s body: the step's calls from the last recorded one on,
     /// each after a gate check, heartbeating the progress after each.
-    pub async fn step(&self, actx: &ActivityContext, req: StepRequest) -> Result<StepOutcome, Failure> {
+    pub async fn step(
+        &self,
+        actx: &ActivityContext,
+        req: StepRequest,
+    ) -> Result<StepOutcome, Failure> {
         let tenant = self.tenant()?;
         let info = actx.info();
         let slot = (
-            format!("{}/{}", info.workflow_id.clone().unwrap_or_default(), info.workflow_run_id.clone().unwrap_or_default()),
+            format!(
+                "{}/{}",
+                info.workflow_id.clone().unwrap_or_default(),
+                info.workflow_run_id.clone().unwrap_or_default()
+            ),
             info.activity_id.clone(),
         );
         let from_heartbeat: Option<Leg> = actx.heartbeat_details().deserialize().ok().flatten();
-        let from_here = self.legs.lock().unwrap_or_else(|e| e.into_inner()).get(&slot).cloned();
+        let from_here = self
+            .legs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&slot)
+            .cloned();
         let mut leg = [from_heartbeat, from_here]
             .into_iter()
             .flatten()
@@ -474,7 +525,11 @@ impl Shared {
                 next: 0,
             });
         if leg.next > 0 {
-            tracing::info!(step = req.step.index(), resume_at = leg.next, "resuming a step");
+            tracing::info!(
+                step = req.step.index(),
+                resume_at = leg.next,
+                "resuming a step"
+            );
         }
         let sync = self.member_sync();
         while leg.next < req.step.calls() {
@@ -506,7 +561,10 @@ impl Shared {
                 }
             }
         }
-        self.legs.lock().unwrap_or_else(|e| e.into_inner()).remove(&slot);
+        self.legs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&slot);
         Ok(leg.outcome)
     }
 }
@@ -596,5 +654,133 @@ mod registered {
         ) -> Result<StepOutcome, ActivityError> {
             self.shared.step(&ctx, req).await.map_err(cancelled_or)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(f: Failure) -> FailureParts {
+        f.parts().expect("not cancelled")
+    }
+
+    #[test]
+    fn a_4xx_is_non_retryable_and_carries_the_tools_error() {
+        let e = Error::from_response(404, &json!({"status": 404, "message": "User not found"}));
+        let Failure::Terminal(e) = classify_tool(e, false) else {
+            panic!("a 404 is terminal")
+        };
+        let ActivityError::Application(failure) =
+            Failure::Terminal(e.clone()).into_activity_error()
+        else {
+            panic!("an application failure")
+        };
+        assert!(failure.is_non_retryable());
+        assert_eq!(failure.type_name(), Some("not_found"));
+        let f = app(Failure::Terminal(e));
+        assert!(f.non_retryable);
+        assert_eq!(f.type_name, "not_found");
+        assert_eq!(f.next_retry_delay, None);
+        let details = f.details;
+        assert_eq!(details["code"], "not_found");
+        assert_eq!(details["status"], 404);
+        assert_eq!(details["retryable"], false);
+        assert_eq!(details["message"], "User not found");
+    }
+
+    #[test]
+    fn a_429_is_retryable_after_the_gates_wait() {
+        let e = Error::from_response(429, &json!({}));
+        assert!(matches!(
+            classify_tool(e.clone(), false),
+            Failure::RateLimited(_)
+        ));
+        assert!(matches!(classify_sync(e), Failure::RateLimited(_)));
+        let f = app(Failure::RateLimited(Duration::from_secs(2)));
+        assert!(!f.non_retryable);
+        assert_eq!(f.type_name, "rate_limited");
+        assert_eq!(f.next_retry_delay, Some(Duration::from_secs(2)));
+        assert!(Failure::Cancelled.parts().is_none());
+        let details = f.details;
+        assert_eq!(
+            (details["status"].clone(), details["retryable"].clone()),
+            (json!(429), json!(true))
+        );
+    }
+
+    #[test]
+    fn a_5xx_is_retryable_for_the_sync_and_keyed_creates_only() {
+        // A 5xx answer to a write that may have been applied: the runtime
+        // says it is not safe to send as is.
+        let upstream = Error::from_response(503, &json!({})).with_retry(Delivery::Answered, false);
+        assert!(matches!(
+            classify_sync(upstream.clone()),
+            Failure::Unavailable(_)
+        ));
+        assert!(matches!(
+            classify_tool(upstream.clone(), true),
+            Failure::Unavailable(_)
+        ));
+        assert!(matches!(
+            classify_tool(upstream, false),
+            Failure::Terminal(_)
+        ));
+        let lost =
+            Error::new(ErrorCode::Timeout, "no answer").with_retry(Delivery::SentNoAnswer, false);
+        let Failure::Terminal(e) = classify_tool(lost.clone(), false) else {
+            panic!("an unkeyed write without an answer is left to the workflow")
+        };
+        assert_eq!(e.to_json()["error"]["delivery"], "sent_no_answer");
+        assert!(matches!(classify_tool(lost, true), Failure::Unavailable(_)));
+        // A read (retryable by the runtime's rule) is retried.
+        let read = Error::from_response(502, &json!({})).with_retry(Delivery::Answered, true);
+        assert!(matches!(
+            classify_tool(read, false),
+            Failure::Unavailable(_)
+        ));
+    }
+
+    #[test]
+    fn the_workers_connection_fills_the_input_and_secrets_in_inputs_are_refused() {
+        let mut conn = Map::new();
+        conn.insert("tenantId".into(), json!("t1"));
+        conn.insert("apiKey".into(), json!("k"));
+        let out = merge_connection(json!({"ref": "EMP-1"}), &conn).expect("merged");
+        assert_eq!(
+            out,
+            json!({"ref": "EMP-1", "tenantId": "t1", "apiKey": "k"})
+        );
+        assert_eq!(
+            merge_connection(Value::Null, &conn).expect("merged"),
+            json!({"tenantId": "t1", "apiKey": "k"})
+        );
+        let refused =
+            merge_connection(json!({"ref": "x", "apiKey": "secret"}), &conn).expect_err("refused");
+        assert_eq!(refused.code(), ErrorCode::InvalidInput);
+        assert!(!refused.to_string().contains("secret\""), "{refused}");
+        assert!(merge_connection(json!([1]), &conn).is_err());
+    }
+
+    #[test]
+    fn a_plan_out_holds_each_list_once() {
+        let plan = SyncPlan {
+            audience_id: "a1".into(),
+            current: 3,
+            target: 2,
+            unchanged: 1,
+            duplicates: 0,
+            to_add: vec!["u4".into()],
+            to_remove: vec!["u1".into(), "u2".into()],
+            removals: vec![],
+        };
+        let out = serde_json::to_value(PlanOut::of(&plan)).expect("json");
+        assert_eq!(out["toAdd"], 1);
+        assert_eq!(out["toRemove"], 2);
+        assert_eq!(out["requests"]["total"], 4);
+        assert_eq!(
+            out["steps"],
+            json!([{"kind": "add", "index": 0, "users": ["u4"]}, {"kind": "remove", "index": 1, "users": ["u1", "u2"]}])
+        );
     }
 }

@@ -24,9 +24,13 @@ struct Args {
     address: String,
 }
 
-const USAGE: &str = "usage: thrive-temporal --task-queue QUEUE [--namespace NS] [--address HOST:PORT]";
+const USAGE: &str =
+    "usage: thrive-temporal --task-queue QUEUE [--namespace NS] [--address HOST:PORT]";
 
-fn parse(args: impl IntoIterator<Item = String>, env: impl Fn(&str) -> Option<String>) -> Result<Args, String> {
+fn parse(
+    args: impl IntoIterator<Item = String>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Args, String> {
     let mut task_queue = None;
     let mut namespace = env("TEMPORAL_NAMESPACE");
     let mut address = env("TEMPORAL_ADDRESS");
@@ -39,7 +43,10 @@ fn parse(args: impl IntoIterator<Item = String>, env: impl Fn(&str) -> Option<St
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         };
-        *slot = Some(it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?);
+        *slot = Some(
+            it.next()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?,
+        );
     }
     Ok(Args {
         task_queue: task_queue.ok_or_else(|| format!("--task-queue is required\n{USAGE}"))?,
@@ -55,8 +62,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         format!("http://{}", args.address)
     };
-    let connection = Connection::connect(ConnectionOptions::new(url::Url::parse(&target)?).build()).await?;
-    let client = Client::new(connection, ClientOptions::new(args.namespace.clone()).build())?;
+    let connection =
+        Connection::connect(ConnectionOptions::new(url::Url::parse(&target)?).build()).await?;
+    let client = Client::new(
+        connection,
+        ClientOptions::new(args.namespace.clone()).build(),
+    )?;
     let gate = Gate::shared(client.clone(), args.task_queue.clone());
     let options = WorkerOptions::new(args.task_queue.clone())
         .register_activities(ThriveActivities::new(Shared::from_env(gate)))
@@ -111,7 +122,10 @@ mod tests {
     fn the_command_line() {
         let none = |_: &str| None;
         assert_eq!(
-            parse(argv("--task-queue q --namespace ns --address 127.0.0.1:7"), none),
+            parse(
+                argv("--task-queue q --namespace ns --address 127.0.0.1:7"),
+                none
+            ),
             Ok(Args {
                 task_queue: "q".into(),
                 namespace: "ns".into(),
@@ -127,8 +141,20 @@ mod tests {
                 address: "10.0.0.1:7233".into()
             })
         );
-        assert!(parse(argv("--namespace x"), none).unwrap_err().starts_with("--task-queue is required"));
-        assert!(parse(argv("--task-queue"), none).unwrap_err().starts_with("--task-queue needs a value"));
-        assert!(parse(argv("--bogus 1"), none).unwrap_err().starts_with("unknown argument `--bogus`"));
+        assert!(
+            parse(argv("--namespace x"), none)
+                .unwrap_err()
+                .starts_with("--task-queue is required")
+        );
+        assert!(
+            parse(argv("--task-queue"), none)
+                .unwrap_err()
+                .starts_with("--task-queue needs a value")
+        );
+        assert!(
+            parse(argv("--bogus 1"), none)
+                .unwrap_err()
+                .starts_with("unknown argument `--bogus`")
+        );
     }
 }

@@ -90,8 +90,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-async fn forward(State(p): State<Proxy>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
-    let path_q = uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_default();
+async fn forward(
+    State(p): State<Proxy>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path_q = uri
+        .path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_default();
     let path = uri.path().to_owned();
     // The call and its record run in their own task: a worker killed
     // mid-request must not cancel a call Thrive is already applying.
@@ -99,7 +108,10 @@ async fn forward(State(p): State<Proxy>, method: Method, uri: Uri, headers: Head
         let p = p.clone();
         async move {
             let at = Instant::now();
-            let mut req = p.http.request(method.clone(), format!("{}{}", p.target, path_q)).body(body.clone());
+            let mut req = p
+                .http
+                .request(method.clone(), format!("{}{}", p.target, path_q))
+                .body(body.clone());
             for name in ["authorization", "content-type", "accept"] {
                 if let Some(v) = headers.get(name) {
                     req = req.header(name, v.clone());
@@ -124,7 +136,12 @@ async fn forward(State(p): State<Proxy>, method: Method, uri: Uri, headers: Head
             let delay = {
                 let mut hold = lock(&p.hold);
                 match hold.as_mut() {
-                    Some(h) if h.held.is_none() && status < 300 && method.as_str() == h.method && path.starts_with(&h.prefix) => {
+                    Some(h)
+                        if h.held.is_none()
+                            && status < 300
+                            && method.as_str() == h.method
+                            && path.starts_with(&h.prefix) =>
+                    {
                         h.seen += 1;
                         if h.seen == h.nth {
                             h.held = Some(p.via.clone());
@@ -145,9 +162,16 @@ async fn forward(State(p): State<Proxy>, method: Method, uri: Uri, headers: Head
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
-    let mut response = (StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY), bytes).into_response();
+    let mut response = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+        bytes,
+    )
+        .into_response();
     for name in ["content-type", "retry-after"] {
-        if let Some(v) = out_headers.get(name).and_then(|v| axum::http::HeaderValue::from_bytes(v.as_bytes()).ok()) {
+        if let Some(v) = out_headers
+            .get(name)
+            .and_then(|v| axum::http::HeaderValue::from_bytes(v.as_bytes()).ok())
+        {
             response.headers_mut().insert(name, v);
         }
     }
@@ -156,9 +180,14 @@ async fn forward(State(p): State<Proxy>, method: Method, uri: Uri, headers: Head
 
 impl Proxy {
     async fn listen(&self, via: &str) -> Res<String> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let app = Router::new().fallback(forward).with_state(Proxy { via: via.to_owned(), ..self.clone() });
+        let app = Router::new().fallback(forward).with_state(Proxy {
+            via: via.to_owned(),
+            ..self.clone()
+        });
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -171,7 +200,14 @@ impl Proxy {
         lock(&self.log).clear();
     }
     fn hold(&self, method: &'static str, prefix: &str, nth: usize, delay: Duration) {
-        *lock(&self.hold) = Some(Hold { method, prefix: prefix.to_owned(), nth, seen: 0, delay, held: None });
+        *lock(&self.hold) = Some(Hold {
+            method,
+            prefix: prefix.to_owned(),
+            nth,
+            seen: 0,
+            delay,
+            held: None,
+        });
     }
     /// Waits until the held request was applied; returns the worker that sent it.
     async fn held(&self, limit: Duration) -> Res<String> {
@@ -180,7 +216,10 @@ impl Proxy {
             if let Some(via) = lock(&self.hold).as_ref().and_then(|h| h.held.clone()) {
                 return Ok(via);
             }
-            ensure(Instant::now() < deadline, format!("no held request within {limit:?}"))?;
+            ensure(
+                Instant::now() < deadline,
+                format!("no held request within {limit:?}"),
+            )?;
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
@@ -229,10 +268,18 @@ fn spawn(name: &str, cmd: &mut Command, dir: &Path) -> Res<Proc> {
         .map_err(|e| format!("cannot start {name}: {e}"))?;
     // For the suite's exit trap, should this driver itself be killed.
     use std::io::Write as _;
-    if let Ok(mut pids) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("pids")) {
+    if let Ok(mut pids) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("pids"))
+    {
         let _ = writeln!(pids, "{}", child.id());
     }
-    Ok(Proc { name: name.to_owned(), child, log })
+    Ok(Proc {
+        name: name.to_owned(),
+        child,
+        log,
+    })
 }
 
 // ----- Temporal -----
@@ -270,21 +317,32 @@ impl World {
         let origin = self.proxy.listen(name).await?;
         let cfg = self.sandbox.config();
         let mut cmd = Command::new(&self.worker_bin);
-        cmd.args(["--task-queue", QUEUE, "--namespace", "default", "--address", &self.address])
-            .env("THRIVE_TENANT_ID", &cfg.tenant_id)
-            .env("THRIVE_API_KEY", &cfg.api_key)
-            .env("THRIVE_HOST", &origin)
-            .env("THRIVE_ALLOWED_HOSTS", &origin)
-            .env("RUST_LOG", "info,temporalio_sdk_core=warn");
+        cmd.args([
+            "--task-queue",
+            QUEUE,
+            "--namespace",
+            "default",
+            "--address",
+            &self.address,
+        ])
+        .env("THRIVE_TENANT_ID", &cfg.tenant_id)
+        .env("THRIVE_API_KEY", &cfg.api_key)
+        .env("THRIVE_HOST", &origin)
+        .env("THRIVE_ALLOWED_HOSTS", &origin)
+        .env("RUST_LOG", "info,temporalio_sdk_core=warn");
         let proc = spawn(name, &mut cmd, &self.dir)?;
         self.workers.insert(name.to_owned(), proc);
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let text = std::fs::read_to_string(self.dir.join(format!("{name}.log"))).unwrap_or_default();
+            let text =
+                std::fs::read_to_string(self.dir.join(format!("{name}.log"))).unwrap_or_default();
             if text.contains("worker started") {
                 return Ok(());
             }
-            ensure(Instant::now() < deadline, format!("{name} did not start: {text}"))?;
+            ensure(
+                Instant::now() < deadline,
+                format!("{name} did not start: {text}"),
+            )?;
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -310,10 +368,13 @@ impl World {
 
     async fn result(&self, id: &str, limit: Duration) -> Res<Value> {
         let handle = self.client.get_workflow_handle::<Wf>(id);
-        tokio::time::timeout(limit, handle.get_result(WorkflowGetResultOptions::default()))
-            .await
-            .map_err(|_| format!("{id} did not finish within {limit:?}"))?
-            .map_err(|e| format!("{id}: {e}"))
+        tokio::time::timeout(
+            limit,
+            handle.get_result(WorkflowGetResultOptions::default()),
+        )
+        .await
+        .map_err(|_| format!("{id} did not finish within {limit:?}"))?
+        .map_err(|e| format!("{id}: {e}"))
     }
 
     async fn execute(&mut self, wf: &'static str, input: Value, limit: Duration) -> Res<Value> {
@@ -323,16 +384,33 @@ impl World {
     }
 
     async fn tool(&mut self, tool: &str, input: Value) -> Res<Value> {
-        self.execute("RunTool", json!({"tool": tool, "input": input}), Duration::from_secs(120)).await
+        self.execute(
+            "RunTool",
+            json!({"tool": tool, "input": input}),
+            Duration::from_secs(120),
+        )
+        .await
     }
 
     /// The size of a workflow's history as `temporal workflow show -o json` prints it.
     fn history_bytes(&self, id: &str) -> Res<(usize, usize)> {
         let out = Command::new(&self.temporal_bin)
-            .args(["workflow", "show", "--workflow-id", id, "--address", &self.address, "--output", "json"])
+            .args([
+                "workflow",
+                "show",
+                "--workflow-id",
+                id,
+                "--address",
+                &self.address,
+                "--output",
+                "json",
+            ])
             .output()
             .map_err(|e| e.to_string())?;
-        ensure(out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())?;
+        ensure(
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )?;
         let events = serde_json::from_slice::<Value>(&out.stdout)
             .ok()
             .and_then(|v| v["events"].as_array().map(Vec::len))
@@ -353,7 +431,10 @@ impl World {
         if let (Some(map), Value::Object(p)) = (input.as_object_mut(), params) {
             map.extend(p);
         }
-        Catalogue::global().execute(tool, input, &self.direct_ctx()).await.map_err(|e| format!("{tool}: {e}"))
+        Catalogue::global()
+            .execute(tool, input, &self.direct_ctx())
+            .await
+            .map_err(|e| format!("{tool}: {e}"))
     }
 }
 
@@ -366,10 +447,25 @@ fn mask(v: &Value) -> Value {
             map.iter()
                 .map(|(k, v)| {
                     let lower = k.to_ascii_lowercase();
-                    let volatile = lower == "id" || lower.ends_with("id") || lower.ends_with("ids")
-                        || lower.ends_with("at") || lower.contains("date") || lower.contains("time")
-                        || lower.ends_with("ms") || lower == "host" || lower == "token" || lower == "nextpage" || lower == "cursor";
-                    (k.clone(), if volatile && !v.is_object() && !v.is_array() { json!("*") } else { mask(v) })
+                    let volatile = lower == "id"
+                        || lower.ends_with("id")
+                        || lower.ends_with("ids")
+                        || lower.ends_with("at")
+                        || lower.contains("date")
+                        || lower.contains("time")
+                        || lower.ends_with("ms")
+                        || lower == "host"
+                        || lower == "token"
+                        || lower == "nextpage"
+                        || lower == "cursor";
+                    (
+                        k.clone(),
+                        if volatile && !v.is_object() && !v.is_array() {
+                            json!("*")
+                        } else {
+                            mask(v)
+                        },
+                    )
                 })
                 .collect(),
         ),
@@ -382,12 +478,22 @@ fn mask(v: &Value) -> Value {
 /// the list tools on `w`'s sandbox (the CLI's sandbox has the same seed).
 async fn inputs(w: &World) -> Res<Vec<(String, Value)>> {
     let first = |out: &Value, list: &str| -> String {
-        out[list].as_array().and_then(|a| a.first()).and_then(|x| x["id"].as_str()).unwrap_or("none").to_owned()
+        out[list]
+            .as_array()
+            .and_then(|a| a.first())
+            .and_then(|x| x["id"].as_str())
+            .unwrap_or("none")
+            .to_owned()
     };
-    let user = w.direct("thrive_get_user_by_ref", json!({"ref": "EMP-00002"})).await?;
+    let user = w
+        .direct("thrive_get_user_by_ref", json!({"ref": "EMP-00002"}))
+        .await?;
     let user_id = user["user"]["id"].as_str().unwrap_or("none").to_owned();
     let find = |tool: &'static str, list: &'static str| async move {
-        w.direct(tool, json!({})).await.map(|o| first(&o, list)).unwrap_or_else(|_| "none".into())
+        w.direct(tool, json!({}))
+            .await
+            .map(|o| first(&o, list))
+            .unwrap_or_else(|_| "none".into())
     };
     let assignment = find("thrive_list_assignments", "assignments").await;
     let content = find("thrive_search_content", "content").await;
@@ -395,7 +501,10 @@ async fn inputs(w: &World) -> Res<Vec<(String, Value)>> {
     let activity = find("thrive_list_activities", "activities").await;
     let tag = find("thrive_list_tags", "tags").await;
     let enrolment = w
-        .direct("thrive_list_enrolments", json!({"assignmentId": assignment}))
+        .direct(
+            "thrive_list_enrolments",
+            json!({"assignmentId": assignment}),
+        )
         .await
         .map(|o| first(&o, "enrolments"))
         .unwrap_or_else(|_| "none".into());
@@ -405,7 +514,11 @@ async fn inputs(w: &World) -> Res<Vec<(String, Value)>> {
         let schema = tool.input_schema();
         let required: Vec<String> = schema["required"]
             .as_array()
-            .map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut input = serde_json::Map::new();
         for field in required {
@@ -463,16 +576,33 @@ async fn check_every_tool(w: &mut World, blocks_bin: &Path, cli_sandbox: &Sandbo
         if cli.status.success() {
             let cli_out: Value = serde_json::from_slice(&cli.stdout)
                 .map_err(|e| format!("{tool}: CLI output is not JSON: {e}"))?;
-            let out = activity.get("output").ok_or_else(|| format!("{tool}: the CLI succeeded, the activity did not: {activity}"))?;
-            ensure(mask(out) == mask(&cli_out), format!("{tool}: outputs differ\nCLI:      {}\nactivity: {}", mask(&cli_out), mask(out)))?;
+            let out = activity.get("output").ok_or_else(|| {
+                format!("{tool}: the CLI succeeded, the activity did not: {activity}")
+            })?;
+            ensure(
+                mask(out) == mask(&cli_out),
+                format!(
+                    "{tool}: outputs differ\nCLI:      {}\nactivity: {}",
+                    mask(&cli_out),
+                    mask(out)
+                ),
+            )?;
             same_ok += 1;
         } else {
-            let cli_err: Value = serde_json::from_slice(&cli.stderr)
-                .map_err(|e| format!("{tool}: CLI error is not JSON ({e}): {}", String::from_utf8_lossy(&cli.stderr)))?;
-            let f = activity.get("failure").ok_or_else(|| format!("{tool}: the CLI failed ({cli_err}), the activity did not"))?;
+            let cli_err: Value = serde_json::from_slice(&cli.stderr).map_err(|e| {
+                format!(
+                    "{tool}: CLI error is not JSON ({e}): {}",
+                    String::from_utf8_lossy(&cli.stderr)
+                )
+            })?;
+            let f = activity.get("failure").ok_or_else(|| {
+                format!("{tool}: the CLI failed ({cli_err}), the activity did not")
+            })?;
             let got = &f["details"][0];
             ensure(
-                got["code"] == cli_err["error"]["code"] && got["status"] == cli_err["error"]["status"] && f["type"] == cli_err["error"]["code"],
+                got["code"] == cli_err["error"]["code"]
+                    && got["status"] == cli_err["error"]["status"]
+                    && f["type"] == cli_err["error"]["code"],
                 format!("{tool}: errors differ\nCLI:      {cli_err}\nactivity: {f}"),
             )?;
             same_err += 1;
@@ -490,39 +620,92 @@ async fn check_every_tool(w: &mut World, blocks_bin: &Path, cli_sandbox: &Sandbo
 
 async fn check_not_found(w: &mut World) -> Res<()> {
     w.proxy.clear();
-    let out = w.tool("thrive_get_user_by_ref", json!({"ref": "NO-SUCH-REF"})).await?;
+    let out = w
+        .tool("thrive_get_user_by_ref", json!({"ref": "NO-SUCH-REF"}))
+        .await?;
     let f = &out["failure"];
-    ensure(f["type"] == "not_found" && f["nonRetryable"] == true, format!("404: {out}"))?;
+    ensure(
+        f["type"] == "not_found" && f["nonRetryable"] == true,
+        format!("404: {out}"),
+    )?;
     let e = &f["details"][0];
-    ensure(e["code"] == "not_found" && e["status"] == 404 && e["retryable"] == false && e["delivery"] == "answered", format!("404 details: {e}"))?;
-    ensure(f["retryState"] == "NON_RETRYABLE_FAILURE", format!("retry state: {f}"))?;
+    ensure(
+        e["code"] == "not_found"
+            && e["status"] == 404
+            && e["retryable"] == false
+            && e["delivery"] == "answered",
+        format!("404 details: {e}"),
+    )?;
+    ensure(
+        f["retryState"] == "NON_RETRYABLE_FAILURE",
+        format!("retry state: {f}"),
+    )?;
     let n = w.proxy.seen().len();
     ensure(n == 1, format!("{n} requests for a non-retryable 404"))?;
     // Credentials in an activity input are refused before anything is sent.
-    let out = w.tool("thrive_get_user_by_ref", json!({"ref": "EMP-00001", "apiKey": "secret"})).await?;
-    ensure(out["failure"]["type"] == "invalid_input" && !out.to_string().contains("secret\""), format!("apiKey input: {out}"))?;
-    println!("ok  a 404 read: non-retryable `not_found` with the tool's error object (status 404, retryable false, delivery answered), 1 request; an apiKey in the input refused");
+    let out = w
+        .tool(
+            "thrive_get_user_by_ref",
+            json!({"ref": "EMP-00001", "apiKey": "secret"}),
+        )
+        .await?;
+    ensure(
+        out["failure"]["type"] == "invalid_input" && !out.to_string().contains("secret\""),
+        format!("apiKey input: {out}"),
+    )?;
+    println!(
+        "ok  a 404 read: non-retryable `not_found` with the tool's error object (status 404, retryable false, delivery answered), 1 request; an apiKey in the input refused"
+    );
     Ok(())
 }
 
 async fn check_429_storm(w: &mut World) -> Res<()> {
     w.proxy.clear();
-    w.sandbox.set_faults(Faults { rate_429: 1.0, retry_after_secs: 1, ..Faults::none() });
+    w.sandbox.set_faults(Faults {
+        rate_429: 1.0,
+        retry_after_secs: 1,
+        ..Faults::none()
+    });
     let id = w.id("storm");
-    w.start("RunTool", &id, json!({"tool": "thrive_get_user_by_ref", "input": {"ref": "EMP-00001"}})).await?;
+    w.start(
+        "RunTool",
+        &id,
+        json!({"tool": "thrive_get_user_by_ref", "input": {"ref": "EMP-00001"}}),
+    )
+    .await?;
     tokio::time::sleep(Duration::from_millis(3500)).await;
     w.sandbox.set_faults(Faults::none());
     let out = w.result(&id, Duration::from_secs(60)).await?;
-    ensure(out["output"]["user"]["ref"] == "EMP-00001", format!("storm result {out}"))?;
+    ensure(
+        out["output"]["user"]["ref"] == "EMP-00001",
+        format!("storm result {out}"),
+    )?;
     let seen = w.proxy.seen();
     let statuses: Vec<u16> = seen.iter().map(|s| s.status).collect();
-    ensure(statuses.len() >= 3 && statuses[..statuses.len() - 1].iter().all(|s| *s == 429) && statuses.last() == Some(&200), format!("statuses {statuses:?}"))?;
-    let gaps: Vec<u128> = seen.windows(2).map(|p| p[1].at.duration_since(p[0].answered).as_millis()).collect();
+    ensure(
+        statuses.len() >= 3
+            && statuses[..statuses.len() - 1].iter().all(|s| *s == 429)
+            && statuses.last() == Some(&200),
+        format!("statuses {statuses:?}"),
+    )?;
+    let gaps: Vec<u128> = seen
+        .windows(2)
+        .map(|p| p[1].at.duration_since(p[0].answered).as_millis())
+        .collect();
     for (i, gap) in gaps.iter().enumerate() {
         let want = thrive_temporal::gate::gate_wait(u32::try_from(i + 1).unwrap_or(1)).as_millis();
-        ensure(*gap + 50 >= want, format!("attempt {} came {gap} ms after a 429, the gate said {want} ms: {gaps:?}", i + 2))?;
+        ensure(
+            *gap + 50 >= want,
+            format!(
+                "attempt {} came {gap} ms after a 429, the gate said {want} ms: {gaps:?}",
+                i + 2
+            ),
+        )?;
     }
-    println!("ok  a 429 storm (every answer 429 for 3.5 s, Retry-After 1): {} attempts, waits after each 429 {gaps:?} ms (gate 1 s, doubling), then 200", seen.len());
+    println!(
+        "ok  a 429 storm (every answer 429 for 3.5 s, Retry-After 1): {} attempts, waits after each 429 {gaps:?} ms (gate 1 s, doubling), then 200",
+        seen.len()
+    );
     Ok(())
 }
 
@@ -534,23 +717,48 @@ async fn check_creates_with_a_kill(w: &mut World) -> Res<()> {
         .map(|i| json!({"ref": format!("TMP-{i:04}"), "firstName": "Temp", "lastName": format!("Hire{i}"), "email": format!("temp.hire{i}@example.com")}))
         .collect();
     let id = w.id("creates");
-    w.proxy.hold("POST", "/rest/v2/users", 50, Duration::from_secs(5));
+    w.proxy
+        .hold("POST", "/rest/v2/users", 50, Duration::from_secs(5));
     w.start("CreateUsers", &id, Value::Array(users)).await?;
     let victim = w.proxy.held(Duration::from_secs(120)).await?;
     w.kill_worker(&victim);
     println!("..  SIGKILLed {victim} with the 50th create applied and its answer held");
     w.start_worker(&victim).await?;
     let out = w.result(&id, Duration::from_secs(180)).await?;
-    let ids: BTreeSet<String> = out.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default();
-    ensure(ids.len() == 200, format!("{} distinct ids: {out}", ids.len()))?;
-    let stored = w.sandbox.state().users().into_iter().filter(|u| u["ref"].as_str().is_some_and(|r| r.starts_with("TMP-"))).count();
+    let ids: BTreeSet<String> = out
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    ensure(
+        ids.len() == 200,
+        format!("{} distinct ids: {out}", ids.len()),
+    )?;
+    let stored = w
+        .sandbox
+        .state()
+        .users()
+        .into_iter()
+        .filter(|u| u["ref"].as_str().is_some_and(|r| r.starts_with("TMP-")))
+        .count();
     ensure(stored == 200, format!("{stored} TMP- users in the sandbox"))?;
     let seen = w.proxy.seen();
-    let created = seen.iter().filter(|s| s.method == "POST" && s.path == "/rest/v2/users" && s.status < 300).count();
-    let refused = seen.iter().filter(|s| s.method == "POST" && s.path == "/rest/v2/users" && s.status == 409).count();
+    let created = seen
+        .iter()
+        .filter(|s| s.method == "POST" && s.path == "/rest/v2/users" && s.status < 300)
+        .count();
+    let refused = seen
+        .iter()
+        .filter(|s| s.method == "POST" && s.path == "/rest/v2/users" && s.status == 409)
+        .count();
     let reads = seen.iter().filter(|s| s.method == "GET").count();
     ensure(created == 200, format!("{created} creates applied"))?;
-    println!("ok  200 creates, a worker SIGKILLed after Thrive applied the 50th: 200 users, each created once ({created} creates applied, {refused} answered 409, {reads} read-back(s) by ref)");
+    println!(
+        "ok  200 creates, a worker SIGKILLed after Thrive applied the 50th: 200 users, each created once ({created} creates applied, {refused} answered 409, {reads} read-back(s) by ref)"
+    );
     Ok(())
 }
 
@@ -558,7 +766,11 @@ async fn check_creates_with_a_kill(w: &mut World) -> Res<()> {
 
 async fn check_shared_gate(w: &mut World) -> Res<()> {
     w.proxy.clear();
-    w.sandbox.set_faults(Faults { rate_429: 0.25, retry_after_secs: 1, ..Faults::none() });
+    w.sandbox.set_faults(Faults {
+        rate_429: 0.25,
+        retry_after_secs: 1,
+        ..Faults::none()
+    });
     let mut ids = Vec::new();
     for i in 0..40 {
         let id = w.id("gate");
@@ -577,16 +789,34 @@ async fn check_shared_gate(w: &mut World) -> Res<()> {
         let closed_until = s.answered + thrive_temporal::gate::GATE_BASE;
         for t in &seen {
             if t.at > s.answered + slack && t.at < closed_until {
-                inside.push(format!("{} {} at +{} ms after a 429 answered to {}", t.via, t.path, t.at.duration_since(s.answered).as_millis(), s.via));
+                inside.push(format!(
+                    "{} {} at +{} ms after a 429 answered to {}",
+                    t.via,
+                    t.path,
+                    t.at.duration_since(s.answered).as_millis(),
+                    s.via
+                ));
             }
         }
     }
     let vias: BTreeSet<&str> = seen.iter().map(|s| s.via.as_str()).collect();
     let n429 = seen.iter().filter(|s| s.status == 429).count();
-    ensure(vias.len() == 2, format!("requests came from {vias:?}, want both workers"))?;
+    ensure(
+        vias.len() == 2,
+        format!("requests came from {vias:?}, want both workers"),
+    )?;
     ensure(n429 > 0, "no 429 was answered")?;
-    ensure(inside.is_empty(), format!("calls inside a closed gate: {inside:?}"))?;
-    println!("ok  two workers, 40 reads at 25 % 429: {} requests ({n429} answered 429) from {vias:?}; none sent between {} ms after a 429 and the gate's reopening (slack {} ms: the signal reaching the server and a worker's cached read, {} ms)", seen.len(), slack.as_millis(), slack.as_millis(), thrive_temporal::gate::SHARED_FRESH.as_millis());
+    ensure(
+        inside.is_empty(),
+        format!("calls inside a closed gate: {inside:?}"),
+    )?;
+    println!(
+        "ok  two workers, 40 reads at 25 % 429: {} requests ({n429} answered 429) from {vias:?}; none sent between {} ms after a 429 and the gate's reopening (slack {} ms: the signal reaching the server and a worker's cached read, {} ms)",
+        seen.len(),
+        slack.as_millis(),
+        slack.as_millis(),
+        thrive_temporal::gate::SHARED_FRESH.as_millis()
+    );
     Ok(())
 }
 
@@ -599,17 +829,36 @@ fn user_refs(sandbox: &Sandbox, ids: &[String]) -> Vec<String> {
         .into_iter()
         .filter_map(|u| Some((u["id"].as_str()?.to_owned(), u["ref"].as_str()?.to_owned())))
         .collect();
-    ids.iter().map(|id| by_id.get(id).cloned().unwrap_or_default()).collect()
+    ids.iter()
+        .map(|id| by_id.get(id).cloned().unwrap_or_default())
+        .collect()
 }
 
-async fn check_sync_with_kills(w: &mut World, current: usize, leavers: usize, joiners: usize) -> Res<()> {
-    let org = w.direct("thrive_create_audience", json!({"name": "Sync org", "reference": "tsync-org", "category": "structure"})).await?;
+async fn check_sync_with_kills(
+    w: &mut World,
+    current: usize,
+    leavers: usize,
+    joiners: usize,
+) -> Res<()> {
+    let org = w
+        .direct(
+            "thrive_create_audience",
+            json!({"name": "Sync org", "reference": "tsync-org", "category": "structure"}),
+        )
+        .await?;
     let aud = w.direct("thrive_create_audience", json!({"name": "Sync", "reference": "tsync", "category": "audience", "parentId": org["audience"]["id"]})).await?;
-    let audience = aud["audience"]["id"].as_str().ok_or("no audience id")?.to_owned();
+    let audience = aud["audience"]["id"]
+        .as_str()
+        .ok_or("no audience id")?
+        .to_owned();
     let ids = w.sandbox.state().insert_users(current + joiners);
     let refs = user_refs(&w.sandbox, &ids);
     for chunk in refs[..current].chunks(100) {
-        w.direct("thrive_add_audience_members", json!({"audienceId": audience, "users": chunk})).await?;
+        w.direct(
+            "thrive_add_audience_members",
+            json!({"audienceId": audience, "users": chunk}),
+        )
+        .await?;
     }
     let target: Vec<String> = refs[leavers..].to_vec();
     let reads = current.div_ceil(1000).max(1);
@@ -619,37 +868,80 @@ async fn check_sync_with_kills(w: &mut World, current: usize, leavers: usize, jo
     let tenant = w.sandbox.config().tenant_id.clone();
     let id = format!("thrive-sync-{tenant}");
     let started = Instant::now();
-    w.proxy.hold("POST", &format!("/rest/v1/audiences/{audience}/members"), adds / 2, Duration::from_secs(5));
-    w.start("AudienceSync", &id, json!({"audienceId": audience, "users": target})).await?;
+    w.proxy.hold(
+        "POST",
+        &format!("/rest/v1/audiences/{audience}/members"),
+        adds / 2,
+        Duration::from_secs(5),
+    );
+    w.start(
+        "AudienceSync",
+        &id,
+        json!({"audienceId": audience, "users": target}),
+    )
+    .await?;
     let victim = w.proxy.held(Duration::from_secs(180)).await?;
     w.kill_worker(&victim);
-    println!("..  SIGKILLed {victim} in add step {} (applied, answer held)", adds / 2);
+    println!(
+        "..  SIGKILLed {victim} in add step {} (applied, answer held)",
+        adds / 2
+    );
     w.start_worker(&victim).await?;
-    w.proxy.hold("DELETE", &format!("/rest/v1/audiences/{audience}/members/"), leavers / 2 + 17, Duration::from_secs(5));
+    w.proxy.hold(
+        "DELETE",
+        &format!("/rest/v1/audiences/{audience}/members/"),
+        leavers / 2 + 17,
+        Duration::from_secs(5),
+    );
     let victim = w.proxy.held(Duration::from_secs(240)).await?;
     w.kill_worker(&victim);
-    println!("..  SIGKILLed {victim} in the middle of a remove step (remove {} applied, answer held)", leavers / 2 + 17);
+    println!(
+        "..  SIGKILLed {victim} in the middle of a remove step (remove {} applied, answer held)",
+        leavers / 2 + 17
+    );
     w.start_worker(&victim).await?;
     let report = w.result(&id, Duration::from_secs(420)).await?;
     let elapsed = started.elapsed();
-    let members: BTreeSet<String> = user_refs(&w.sandbox, &w.sandbox.state().members(&audience)).into_iter().collect();
+    let members: BTreeSet<String> = user_refs(&w.sandbox, &w.sandbox.state().members(&audience))
+        .into_iter()
+        .collect();
     let want: BTreeSet<String> = target.iter().cloned().collect();
-    ensure(members == want, format!("members {} differ from the target {}", members.len(), want.len()))?;
-    let removed = report["removed"].as_u64().unwrap_or(0) + report["alreadyAbsent"].as_u64().unwrap_or(0);
-    ensure(report["added"] == joiners && removed == leavers as u64 && report["failed"] == 0, format!("report {report}"))?;
+    ensure(
+        members == want,
+        format!(
+            "members {} differ from the target {}",
+            members.len(),
+            want.len()
+        ),
+    )?;
+    let removed =
+        report["removed"].as_u64().unwrap_or(0) + report["alreadyAbsent"].as_u64().unwrap_or(0);
+    ensure(
+        report["added"] == joiners && removed == leavers as u64 && report["failed"] == 0,
+        format!("report {report}"),
+    )?;
     let seen = w.proxy.seen();
-    let faults = seen.iter().filter(|s| s.status == 429 || s.status >= 500).count();
+    let faults = seen
+        .iter()
+        .filter(|s| s.status == 429 || s.status >= 500)
+        .count();
     let answered = seen.len() - faults;
     // A kill costs the calls after the last heartbeat the server recorded:
     // the held add (1), and at most one remove step (100 calls).
     let bound = minimum + 1 + 100;
-    ensure(answered <= bound, format!("{answered} requests answered, bound {bound}"))?;
+    ensure(
+        answered <= bound,
+        format!("{answered} requests answered, bound {bound}"),
+    )?;
     let mut adds_by_body: BTreeMap<&[u8], usize> = BTreeMap::new();
     for s in seen.iter().filter(|s| s.method == "POST" && s.status < 300) {
         *adds_by_body.entry(s.body.as_ref()).or_default() += 1;
     }
     let twice = adds_by_body.values().filter(|n| **n > 1).count();
-    ensure(adds_by_body.len() == adds && twice <= 1, format!("{} add chunks, {twice} sent twice", adds_by_body.len()))?;
+    ensure(
+        adds_by_body.len() == adds && twice <= 1,
+        format!("{} add chunks, {twice} sent twice", adds_by_body.len()),
+    )?;
     let (bytes, events) = w.history_bytes(&id)?;
     println!(
         "ok  sync {current} -> {} ({leavers} leave, {joiners} join), 2 worker SIGKILLs: exact membership; report added {} removed {} alreadyAbsent {}; {answered} requests answered (minimum {minimum}, bound {bound}); add chunks re-sent {twice}; history {events} events, {bytes} bytes (`temporal workflow show -o json`); {:.1} s",
@@ -663,23 +955,53 @@ async fn check_sync_with_kills(w: &mut World, current: usize, leavers: usize, jo
 }
 
 async fn run(args: &[String]) -> Res<()> {
-    let [temporal_bin, python, workflows_py, worker_bin, blocks_bin, dir] = args else {
+    let [
+        temporal_bin,
+        python,
+        workflows_py,
+        worker_bin,
+        blocks_bin,
+        dir,
+    ] = args
+    else {
         return Err("usage: thrive-temporal-it TEMPORAL_BIN PYTHON WORKFLOWS_PY WORKER_BIN THRIVE_BLOCKS_BIN WORK_DIR".into());
     };
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let sandbox = Sandbox::start(SandboxConfig::default()).await.map_err(|e| format!("sandbox: {e}"))?;
-    let cli_sandbox = Sandbox::start(SandboxConfig::default()).await.map_err(|e| format!("sandbox: {e}"))?;
-    let proxy = Proxy { target: sandbox.base_url(), via: String::new(), http: reqwest::Client::new(), log: Arc::default(), hold: Arc::default() };
+    let sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .map_err(|e| format!("sandbox: {e}"))?;
+    let cli_sandbox = Sandbox::start(SandboxConfig::default())
+        .await
+        .map_err(|e| format!("sandbox: {e}"))?;
+    let proxy = Proxy {
+        target: sandbox.base_url(),
+        via: String::new(),
+        http: reqwest::Client::new(),
+        log: Arc::default(),
+        hold: Arc::default(),
+    };
 
     let (port, http_port, metrics_port) = (free_port()?, free_port()?, free_port()?);
     let address = format!("127.0.0.1:{port}");
     let server = spawn(
         "temporal-server",
         Command::new(temporal_bin).args([
-            "server", "start-dev", "--headless", "--ip", "127.0.0.1",
-            "--port", &port.to_string(), "--http-port", &http_port.to_string(), "--metrics-port", &metrics_port.to_string(),
-            "--db-filename", &dir.join("temporal.db").to_string_lossy(), "--log-level", "error",
+            "server",
+            "start-dev",
+            "--headless",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--http-port",
+            &http_port.to_string(),
+            "--metrics-port",
+            &metrics_port.to_string(),
+            "--db-filename",
+            &dir.join("temporal.db").to_string_lossy(),
+            "--log-level",
+            "error",
         ]),
         &dir,
     )?;
@@ -689,13 +1011,27 @@ async fn run(args: &[String]) -> Res<()> {
         match Connection::connect(ConnectionOptions::new(target.clone()).build()).await {
             Ok(c) => break c,
             Err(e) => {
-                ensure(Instant::now() < deadline, format!("temporal server not up in 60 s: {e}\n{}", server.tail()))?;
+                ensure(
+                    Instant::now() < deadline,
+                    format!("temporal server not up in 60 s: {e}\n{}", server.tail()),
+                )?;
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
     };
-    let client = Client::new(connection, ClientOptions::new("default").build()).map_err(|e| e.to_string())?;
-    let py = spawn("workflow-worker", Command::new(python).args([workflows_py.as_str(), "--address", &address, "--task-queue", QUEUE]), &dir)?;
+    let client = Client::new(connection, ClientOptions::new("default").build())
+        .map_err(|e| e.to_string())?;
+    let py = spawn(
+        "workflow-worker",
+        Command::new(python).args([
+            workflows_py.as_str(),
+            "--address",
+            &address,
+            "--task-queue",
+            QUEUE,
+        ]),
+        &dir,
+    )?;
     let mut w = World {
         dir,
         temporal_bin: PathBuf::from(temporal_bin),
@@ -710,8 +1046,13 @@ async fn run(args: &[String]) -> Res<()> {
     };
     w.start_worker("worker-a").await?;
     // The first workflow waits for the namespace and the Python worker.
-    let first = w.tool("thrive_get_user_by_ref", json!({"ref": "EMP-00001"})).await?;
-    ensure(first["output"]["user"]["ref"] == "EMP-00001", format!("first call: {first}"))?;
+    let first = w
+        .tool("thrive_get_user_by_ref", json!({"ref": "EMP-00001"}))
+        .await?;
+    ensure(
+        first["output"]["user"]["ref"] == "EMP-00001",
+        format!("first call: {first}"),
+    )?;
     println!("ok  temporal server, the Python workflow worker and worker-a up; RunTool answered");
 
     let result = async {
@@ -738,7 +1079,10 @@ async fn main() -> ExitCode {
     let started = Instant::now();
     match run(&args).await {
         Ok(()) => {
-            println!("thrive-temporal-it: all checks passed in {:.1} s", started.elapsed().as_secs_f64());
+            println!(
+                "thrive-temporal-it: all checks passed in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
