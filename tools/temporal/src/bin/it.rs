@@ -392,8 +392,9 @@ impl World {
         .await
     }
 
-    /// The size of a workflow's history as `temporal workflow show -o json` prints it.
-    fn history_bytes(&self, id: &str) -> Res<(usize, usize)> {
+    /// The size of a workflow's history as `temporal workflow show -o json`
+    /// prints it: (bytes of that JSON, events, bytes of the payloads in it).
+    fn history_bytes(&self, id: &str) -> Res<(usize, usize, usize)> {
         let out = Command::new(&self.temporal_bin)
             .args([
                 "workflow",
@@ -411,11 +412,9 @@ impl World {
             out.status.success(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )?;
-        let events = serde_json::from_slice::<Value>(&out.stdout)
-            .ok()
-            .and_then(|v| v["events"].as_array().map(Vec::len))
-            .unwrap_or(0);
-        Ok((out.stdout.len(), events))
+        let history: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+        let events = history["events"].as_array().map_or(0, Vec::len);
+        Ok((out.stdout.len(), events, payload_bytes(&history)))
     }
 
     fn direct_ctx(&self) -> Context {
@@ -477,37 +476,51 @@ fn mask(v: &Value) -> Value {
 /// An input for every tool: known records of the seeded sandbox, found by
 /// the list tools on `w`'s sandbox (the CLI's sandbox has the same seed).
 async fn inputs(w: &World) -> Res<Vec<(String, Value)>> {
-    let first = |out: &Value, list: &str| -> String {
-        out[list]
-            .as_array()
-            .and_then(|a| a.first())
-            .and_then(|x| x["id"].as_str())
-            .unwrap_or("none")
-            .to_owned()
+    // The first record's `key` in the list `list` of `tool`'s output.
+    let find = |tool: &'static str, params: Value, list: &'static str, key: &'static str| async move {
+        w.direct(tool, params)
+            .await
+            .ok()
+            .and_then(|o| {
+                o[list].as_array()?.first()?[key]
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| "none".into())
     };
     let user = w
         .direct("thrive_get_user_by_ref", json!({"ref": "EMP-00002"}))
         .await?;
     let user_id = user["user"]["id"].as_str().unwrap_or("none").to_owned();
-    let find = |tool: &'static str, list: &'static str| async move {
-        w.direct(tool, json!({}))
-            .await
-            .map(|o| first(&o, list))
-            .unwrap_or_else(|_| "none".into())
-    };
-    let assignment = find("thrive_list_assignments", "assignments").await;
-    let content = find("thrive_search_content", "content").await;
-    let completion = find("thrive_list_completions", "completions").await;
-    let activity = find("thrive_list_activities", "activities").await;
-    let tag = find("thrive_list_tags", "tags").await;
-    let enrolment = w
-        .direct(
-            "thrive_list_enrolments",
-            json!({"assignmentId": assignment}),
-        )
-        .await
-        .map(|o| first(&o, "enrolments"))
-        .unwrap_or_else(|_| "none".into());
+    let assignment = find("thrive_list_assignments", json!({}), "assignments", "id").await;
+    let content = find("thrive_query_content", json!({}), "results", "id").await;
+    let completion = find("thrive_list_completions", json!({}), "completions", "id").await;
+    let activity = find("thrive_query_activities", json!({}), "results", "id").await;
+    let tag = find("thrive_list_tags", json!({}), "results", "id").await;
+    let category = find(
+        "thrive_query_cpd_categories",
+        json!({}),
+        "results",
+        "categoryId",
+    )
+    .await;
+    let requirement = find(
+        "thrive_query_cpd_requirements",
+        json!({}),
+        "results",
+        "audienceRequirementId",
+    )
+    .await;
+    let span =
+        json!({"entryDateFrom": "2020-01-01 00:00:00", "entryDateTo": "2027-01-01 00:00:00"});
+    let entry = find("thrive_query_cpd_entries", span, "results", "logEntryId").await;
+    let enrolment = find(
+        "thrive_list_enrolments",
+        json!({"assignmentId": assignment}),
+        "enrolments",
+        "id",
+    )
+    .await;
     let mut out = Vec::new();
     for tool in Catalogue::global().tools() {
         let id = tool.meta().id.to_string();
@@ -531,6 +544,9 @@ async fn inputs(w: &World) -> Res<Vec<(String, Value)>> {
                 "contentId" => json!(content),
                 "userId" => json!(user_id),
                 "tagId" => json!(tag),
+                "categoryId" => json!(category),
+                "audienceRequirementId" => json!(requirement),
+                "logEntryId" => json!(entry),
                 "users" => json!("EMP-00004,EMP-00005"),
                 "managers" => json!("EMP-00006"),
                 "tags" => json!("it-tag"),
@@ -538,8 +554,9 @@ async fn inputs(w: &World) -> Res<Vec<(String, Value)>> {
                 "email" => json!("it.person@example.com"),
                 "firstName" => json!("It"),
                 "lastName" => json!("Person"),
-                "completedAt" | "entryDateFrom" => json!("2025-01-01T00:00:00.000Z"),
-                "entryDateTo" => json!("2026-01-01T00:00:00.000Z"),
+                "completedAt" => json!("2025-01-01T00:00:00.000Z"),
+                "entryDateFrom" => json!("2020-01-01 00:00:00"),
+                "entryDateTo" => json!("2027-01-01 00:00:00"),
                 "id" => json!(match id.as_str() {
                     "thrive_get_activity" => activity.clone(),
                     "thrive_get_completion" => completion.clone(),
@@ -553,15 +570,26 @@ async fn inputs(w: &World) -> Res<Vec<(String, Value)>> {
         if id == "thrive_create_user" {
             input.insert("ref".into(), json!("IT-NEW-1"));
         }
-        out.push((id, Value::Object(input)));
+        // Reads first, then writes, deletes and suspensions last, so the
+        // records the reads look for are still there.
+        let rank = if tool.meta().hints.read_only {
+            0
+        } else if id.contains("delete") || id.contains("suspend") || id.contains("remove") {
+            2
+        } else {
+            1
+        };
+        out.push((rank, id, Value::Object(input)));
     }
-    Ok(out)
+    out.sort_by_key(|(rank, _, _)| *rank);
+    Ok(out.into_iter().map(|(_, id, input)| (id, input)).collect())
 }
 
 async fn check_every_tool(w: &mut World, blocks_bin: &Path, cli_sandbox: &Sandbox) -> Res<()> {
     let calls = inputs(w).await?;
     let cfg = cli_sandbox.config();
     let (mut same_ok, mut same_err) = (0, 0);
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let started = Instant::now();
     for (tool, input) in &calls {
         let cli = Command::new(blocks_bin)
@@ -606,6 +634,15 @@ async fn check_every_tool(w: &mut World, blocks_bin: &Path, cli_sandbox: &Sandbo
                 format!("{tool}: errors differ\nCLI:      {cli_err}\nactivity: {f}"),
             )?;
             same_err += 1;
+            let code = format!(
+                "{} {}",
+                cli_err["error"]["code"].as_str().unwrap_or("?"),
+                cli_err["error"]["status"]
+            );
+            errors
+                .entry(code)
+                .or_default()
+                .push(tool.trim_start_matches("thrive_").to_owned());
         }
     }
     println!(
@@ -613,6 +650,9 @@ async fn check_every_tool(w: &mut World, blocks_bin: &Path, cli_sandbox: &Sandbo
         calls.len(),
         started.elapsed().as_secs_f64()
     );
+    for (code, tools) in &errors {
+        println!("      both {code}: {}", tools.join(", "));
+    }
     Ok(())
 }
 
@@ -785,7 +825,23 @@ async fn check_shared_gate(w: &mut World) -> Res<()> {
     let seen = w.proxy.seen();
     let slack = Duration::from_millis(150);
     let mut inside = Vec::new();
+    // In flight: sent within the slack after a 429 (passed their check
+    // before the gate closed). Held: the other worker's next call came
+    // only once the gate reopened.
+    let (mut in_flight, mut held_other) = (0, 0);
     for s in seen.iter().filter(|s| s.status == 429) {
+        in_flight += seen
+            .iter()
+            .filter(|t| t.at > s.answered && t.at <= s.answered + slack)
+            .count();
+        let next_other = seen
+            .iter()
+            .filter(|t| t.via != s.via && t.at > s.answered)
+            .map(|t| t.at)
+            .min();
+        if next_other.is_some_and(|t| t >= s.answered + thrive_temporal::gate::GATE_BASE) {
+            held_other += 1;
+        }
         let closed_until = s.answered + thrive_temporal::gate::GATE_BASE;
         for t in &seen {
             if t.at > s.answered + slack && t.at < closed_until {
@@ -810,8 +866,12 @@ async fn check_shared_gate(w: &mut World) -> Res<()> {
         inside.is_empty(),
         format!("calls inside a closed gate: {inside:?}"),
     )?;
+    ensure(
+        held_other > 0,
+        "no 429 was seen holding the other worker back",
+    )?;
     println!(
-        "ok  two workers, 40 reads at 25 % 429: {} requests ({n429} answered 429) from {vias:?}; none sent between {} ms after a 429 and the gate's reopening (slack {} ms: the signal reaching the server and a worker's cached read, {} ms)",
+        "ok  two workers, 40 reads at 25 % 429: {} requests ({n429} answered 429) from {vias:?}; none sent from {} ms after a 429 until the gate reopened (slack {} ms: the close signal reaching the server, plus a worker's cached read of {} ms); {in_flight} sent within the slack; {held_other} of the 429s held the other worker back until the gate reopened",
         seen.len(),
         slack.as_millis(),
         slack.as_millis(),
@@ -821,6 +881,22 @@ async fn check_shared_gate(w: &mut World) -> Res<()> {
 }
 
 // ----- 6. the sync -----
+
+/// The bytes of every payload's data (base64 in the JSON) in a history.
+fn payload_bytes(v: &Value) -> usize {
+    match v {
+        Value::Object(map)
+            if map.contains_key("metadata") && map.get("data").is_some_and(Value::is_string) =>
+        {
+            map["data"]
+                .as_str()
+                .map_or(0, |d| d.trim_end_matches('=').len() * 3 / 4)
+        }
+        Value::Object(map) => map.values().map(payload_bytes).sum(),
+        Value::Array(items) => items.iter().map(payload_bytes).sum(),
+        _ => 0,
+    }
+}
 
 fn user_refs(sandbox: &Sandbox, ids: &[String]) -> Vec<String> {
     let by_id: BTreeMap<String, String> = sandbox
@@ -942,9 +1018,9 @@ async fn check_sync_with_kills(
         adds_by_body.len() == adds && twice <= 1,
         format!("{} add chunks, {twice} sent twice", adds_by_body.len()),
     )?;
-    let (bytes, events) = w.history_bytes(&id)?;
+    let (bytes, events, payloads) = w.history_bytes(&id)?;
     println!(
-        "ok  sync {current} -> {} ({leavers} leave, {joiners} join), 2 worker SIGKILLs: exact membership; report added {} removed {} alreadyAbsent {}; {answered} requests answered (minimum {minimum}, bound {bound}); add chunks re-sent {twice}; history {events} events, {bytes} bytes (`temporal workflow show -o json`); {:.1} s",
+        "ok  sync {current} -> {} ({leavers} leave, {joiners} join), 2 worker SIGKILLs: exact membership; report added {} removed {} alreadyAbsent {}; {answered} requests answered (minimum {minimum}, bound {bound}); add chunks re-sent {twice}; history {events} events, {bytes} bytes as `temporal workflow show -o json`, of which {payloads} bytes of payloads; {:.1} s",
         target.len(),
         report["added"],
         report["removed"],
