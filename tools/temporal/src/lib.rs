@@ -392,9 +392,20 @@ impl Shared {
             }
         }
         self.wait_for_gate(actx, &tenant).await?;
-        let sent = with_heartbeats(
+        // Long list (returnAll) and chunked write calls report their
+        // progress; it goes out with the heartbeats.
+        let progress = Arc::new(Mutex::new(Value::Null));
+        let ctx = self.ctx.with_progress(Arc::new({
+            let progress = progress.clone();
+            move |p: thrive_blocks::api::Progress| {
+                *progress.lock().unwrap_or_else(|e| e.into_inner()) =
+                    json!({"done": p.done, "total": p.total});
+            }
+        }));
+        let sent = with_progress_heartbeats(
             actx,
-            self.catalogue.execute(&call.tool, input.clone(), &self.ctx),
+            Some(&progress),
+            self.catalogue.execute(&call.tool, input.clone(), &ctx),
         )
         .await?;
         match sent {
@@ -575,17 +586,28 @@ async fn with_heartbeats<T>(
     actx: &ActivityContext,
     call: impl Future<Output = T>,
 ) -> Result<T, Failure> {
+    with_progress_heartbeats(actx, None, call).await
+}
+
+/// [`with_heartbeats`], the heartbeat details being the call's progress
+/// (`{"done", "total"}`: pages read or chunks sent) when `progress` is given.
+async fn with_progress_heartbeats<T>(
+    actx: &ActivityContext,
+    progress: Option<&Mutex<Value>>,
+    call: impl Future<Output = T>,
+) -> Result<T, Failure> {
     let mut call = std::pin::pin!(call);
     let mut tick = tokio::time::interval(HEARTBEAT_EVERY);
     tick.tick().await;
     loop {
         tokio::select! {
             out = &mut call => return Ok(out),
-            _ = actx.cancelled() => {
-                return Err(Failure::Cancelled);
-            }
+            _ = actx.cancelled() => return Err(Failure::Cancelled),
             _ = tick.tick() => {
-                let _ = actx.record_heartbeat(Value::Null).await;
+                let details = progress
+                    .map(|p| p.lock().unwrap_or_else(|e| e.into_inner()).clone())
+                    .unwrap_or(Value::Null);
+                let _ = actx.record_heartbeat(details).await;
             }
         }
     }
