@@ -40,9 +40,10 @@ venv="$target_dir/temporal-venv"
 cargo fmt --manifest-path tools/temporal/Cargo.toml --all -- --check
 cargo clippy --locked --manifest-path tools/temporal/Cargo.toml --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --manifest-path tools/temporal/Cargo.toml --no-deps --quiet
-# One debug build of both binaries; the crate's own tests check the
-# command line, the gate, the natural keys and the error mapping.
+# The crate's own tests check the command line, the gate, the natural keys
+# and the error mapping; then the two binaries, from the same build.
 cargo test --locked --manifest-path tools/temporal/Cargo.toml --quiet
+cargo build --locked --manifest-path tools/temporal/Cargo.toml --bins --quiet
 echo "built and unit-tested in $((SECONDS - started)) s"
 
 work="$target_dir/temporal-it"

@@ -823,7 +823,7 @@ async fn check_shared_gate(w: &mut World) -> Res<()> {
     }
     w.sandbox.set_faults(Faults::none());
     let seen = w.proxy.seen();
-    let slack = Duration::from_millis(150);
+    let slack = Duration::from_millis(250);
     let mut inside = Vec::new();
     // In flight: sent within the slack after a 429 (passed their check
     // before the gate closed). Held: the other worker's next call came
