@@ -263,9 +263,9 @@ fn env_connection() -> Map<String, Value> {
     map
 }
 
-/// Tool input with the worker's connection merged in. Connection inputs
-/// sent in the activity input are refused: credentials stay out of
-/// Temporal's history.
+/// Tool input with the worker's connection merged in. Credentials sent in
+/// the activity input are refused (they would stay in Temporal's history),
+/// and so is a tenant or host other than the worker's.
 pub fn merge_connection(input: Value, connection: &Map<String, Value>) -> Result<Value, Error> {
     let mut map = match input {
         Value::Object(map) => map,
@@ -287,8 +287,22 @@ pub fn merge_connection(input: Value, connection: &Map<String, Value>) -> Result
             ));
         }
     }
+    // The worker serves one connection: an input naming another tenant or
+    // host is refused, so the worker's key never goes with another tenant.
     for (k, v) in connection {
-        map.entry(k.clone()).or_insert_with(|| v.clone());
+        match map.get(k) {
+            Some(given) if given != v => {
+                return Err(Error::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "input.{k}: this worker serves {v}, not {given}; send it to that connection's task queue"
+                    ),
+                ));
+            }
+            _ => {
+                map.insert(k.clone(), v.clone());
+            }
+        }
     }
     Ok(Value::Object(map))
 }
@@ -782,6 +796,15 @@ mod tests {
         assert_eq!(refused.code(), ErrorCode::InvalidInput);
         assert!(!refused.to_string().contains("secret\""), "{refused}");
         assert!(merge_connection(json!([1]), &conn).is_err());
+        let same = merge_connection(json!({"tenantId": "t1"}), &conn).expect("the worker's tenant");
+        assert_eq!(same["tenantId"], "t1");
+        let other = merge_connection(json!({"tenantId": "t2"}), &conn).expect_err("another tenant");
+        assert!(
+            other
+                .message()
+                .starts_with("input.tenantId: this worker serves"),
+            "{other}"
+        );
     }
 
     #[test]
