@@ -1,17 +1,21 @@
 //! The tenant's 429 gate, shared by every worker through Temporal itself.
 //!
 //! The gate's truth is a small workflow per tenant, `ThriveGate` with id
-//! `thrive-gate-{tenantId}` (in `workflows.py`): its state is one number,
-//! the time (ms since the Unix epoch) until which the tenant's calls must
-//! wait. Workers read it with the query `gate_until` and close it with the
-//! signal `close` (signal-with-start, so the first 429 creates it).
+//! `thrive-gate-{tenantId}` (in `workflows.py`): one number, the time (ms
+//! since the Unix epoch) until which the tenant's calls must wait. A 429
+//! closes it with the signal `close` (signal-with-start, so the first 429
+//! creates it); people can read it with the query `gate_until`.
 //!
 //! - **check**, right before every call: the later of this process's own
-//!   gate (closed the instant it sees a 429) and the shared one. A shared
-//!   read at most [`SHARED_FRESH`] old is reused (the calls of a step come
-//!   milliseconds apart). No gate workflow yet: open (nobody closed it). A
-//!   query that fails otherwise: the call is not sent; the activity fails
-//!   retryably and Temporal tries it again.
+//!   gate (closed the instant it sees a 429) and the shared one, read from
+//!   the gate workflow's newest history events on the server (the latest
+//!   `close` signal), not with a query: a signal is in the history as soon
+//!   as the server accepts it, while a query answers only once the
+//!   workflow worker has processed it (hundreds of ms on a busy machine).
+//!   A shared read at most [`SHARED_FRESH`] old is reused (the calls of a
+//!   step come milliseconds apart). No gate workflow yet: open (nobody
+//!   closed it). A read that fails otherwise: the call is not sent; the
+//!   activity fails retryably and Temporal tries it again.
 //! - **close**, on a 429: this process's gate at once, then the shared one
 //!   (the signal is accepted by the server before the activity fails, so
 //!   every worker's next check sees it).
@@ -24,12 +28,8 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use temporalio_client::{
-    Client, WorkflowQueryOptions, WorkflowStartOptions, errors::WorkflowQueryError,
-};
-use temporalio_common::{
-    HasWorkflowDefinition, QueryDefinition, SignalDefinition, WorkflowDefinition,
-};
+use temporalio_client::{Client, WorkflowStartOptions};
+use temporalio_common::{HasWorkflowDefinition, SignalDefinition, WorkflowDefinition};
 
 /// How long the first 429 closes the gate; it doubles with each 429 in a
 /// row of the same activity (its attempt number), up to [`GATE_MAX`].
@@ -84,16 +84,6 @@ impl WorkflowDefinition for GateWorkflow {
 impl HasWorkflowDefinition for GateWorkflow {
     type Run = Self;
 }
-/// Its query `gate_until` (ms since the epoch; 0: never closed).
-struct GateUntil;
-impl QueryDefinition for GateUntil {
-    type Workflow = GateWorkflow;
-    type Input = Value;
-    type Output = u64;
-    fn name(&self) -> &str {
-        "gate_until"
-    }
-}
 /// Its signal `close` (until when, ms since the epoch).
 struct Close;
 impl SignalDefinition for Close {
@@ -102,6 +92,65 @@ impl SignalDefinition for Close {
     fn name(&self) -> &str {
         "close"
     }
+}
+
+/// The shared gate's time, read from the gate workflow's history on the
+/// server (its newest events, newest first): the latest `close` signal, or
+/// the input it was continued with. Signals are written to the history
+/// when the server accepts them, so this sees a close at once, without
+/// waiting for the workflow worker to process it (a query would). No gate
+/// workflow yet: 0 (never closed).
+async fn read_shared(client: &Client, tenant: &str) -> Result<u64, String> {
+    use temporalio_client::NamespacedClient;
+    use temporalio_client::grpc::WorkflowService;
+    use temporalio_common::protos::temporal::api::common::v1::WorkflowExecution;
+    use temporalio_common::protos::temporal::api::history::v1::history_event::Attributes;
+    use temporalio_common::protos::temporal::api::workflowservice::v1::GetWorkflowExecutionHistoryReverseRequest;
+    let request = GetWorkflowExecutionHistoryReverseRequest {
+        namespace: client.namespace(),
+        execution: Some(WorkflowExecution {
+            workflow_id: gate_workflow_id(tenant),
+            run_id: String::new(),
+        }),
+        maximum_page_size: 50,
+        next_page_token: Vec::new(),
+    };
+    let mut grpc = client.clone();
+    let events = match WorkflowService::get_workflow_execution_history_reverse(
+        &mut grpc,
+        temporalio_client::tonic::Request::new(request),
+    )
+    .await
+    {
+        Ok(response) => response
+            .into_inner()
+            .history
+            .map(|h| h.events)
+            .unwrap_or_default(),
+        Err(status) if status.code() == temporalio_client::tonic::Code::NotFound => return Ok(0),
+        Err(status) => return Err(status.message().to_owned()),
+    };
+    let first_number =
+        |payloads: &Option<temporalio_common::protos::temporal::api::common::v1::Payloads>| {
+            let data = &payloads.as_ref()?.payloads.first()?.data;
+            serde_json::from_slice::<Value>(data).ok()
+        };
+    let mut until = 0;
+    for event in events {
+        match event.attributes {
+            Some(Attributes::WorkflowExecutionSignaledEventAttributes(a))
+                if a.signal_name == "close" =>
+            {
+                until = until.max(first_number(&a.input).and_then(|v| v.as_u64()).unwrap_or(0));
+            }
+            Some(Attributes::WorkflowExecutionStartedEventAttributes(a)) => {
+                let started = first_number(&a.input).and_then(|v| v["until"].as_u64());
+                until = until.max(started.unwrap_or(0));
+            }
+            _ => {}
+        }
+    }
+    Ok(until)
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -153,19 +202,10 @@ impl Gate {
         };
         let fresh = known.read_at.is_some_and(|at| at.elapsed() < SHARED_FRESH);
         let until = match &self.shared {
-            Some((client, _)) if !fresh => {
-                let handle = client.get_workflow_handle::<GateWorkflow>(gate_workflow_id(tenant));
-                match handle
-                    .query(GateUntil, Value::Null, WorkflowQueryOptions::default())
-                    .await
-                {
-                    Ok(until) => self.hold(tenant, until, true),
-                    Err(WorkflowQueryError::NotFound(_) | WorkflowQueryError::Rejected { .. }) => {
-                        self.hold(tenant, 0, true)
-                    }
-                    Err(e) => return GateCheck::Unreadable(e.to_string()),
-                }
-            }
+            Some((client, _)) if !fresh => match read_shared(client, tenant).await {
+                Ok(until) => self.hold(tenant, until, true),
+                Err(reason) => return GateCheck::Unreadable(reason),
+            },
             _ => known.until,
         };
         let now = now_ms();
