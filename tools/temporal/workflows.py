@@ -15,7 +15,8 @@ tasks to this process and activity tasks to the Rust one.
   running workflow with the same id, so one sync per tenant runs at a time
   and the tenant's sync writes are serialised.
 - ThriveGate: one per tenant (id `thrive-gate-<tenantId>`), the shared 429
-  gate the activities query (`gate_until`) and close (`close`).
+  gate: the activities close it (signal `close`) and read it from its history;
+  people query it (`gate_until`).
 """
 
 from __future__ import annotations
