@@ -144,6 +144,8 @@ pub struct Error {
     attempts: u32,
     delivery: Delivery,
     retryable: bool,
+    /// Thrive's `Retry-After` on the last answer, in milliseconds.
+    retry_after_ms: Option<u32>,
 }
 
 impl Error {
@@ -165,6 +167,7 @@ impl Error {
                     | ErrorCode::Timeout
                     | ErrorCode::Upstream
             ),
+            retry_after_ms: None,
         }
     }
 
@@ -219,6 +222,7 @@ impl Error {
             // send again depends on the method too, which the runtime knows
             // and records with `with_retry`.
             retryable: matches!(status, 429 | 500 | 502..=504),
+            retry_after_ms: None,
         }
     }
 
@@ -301,6 +305,20 @@ impl Error {
     /// answered by Thrive.
     pub fn delivery(&self) -> Delivery {
         self.delivery
+    }
+
+    /// How long Thrive asked the caller to wait (`Retry-After` on a 429 or
+    /// 503), when it said. An engine that owns the retries (one attempt per
+    /// call) waits at least this long before the next attempt.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.retry_after_ms
+            .map(|ms| std::time::Duration::from_millis(u64::from(ms)))
+    }
+
+    /// The error with Thrive's `Retry-After` (see [`Error::retry_after`]).
+    pub fn with_retry_after(mut self, wait: Option<std::time::Duration>) -> Self {
+        self.retry_after_ms = wait.map(|w| u32::try_from(w.as_millis()).unwrap_or(u32::MAX));
+        self
     }
 
     /// Returns the error with what became of its request and whether it is

@@ -31,6 +31,8 @@ pub enum Existing {
     /// The record under the key is the one the create sends: the create's
     /// output, as `{"user": ...}` or `{"audience": ...}` of the record read.
     Same(Value),
+    /// No record holds the key (Thrive answered 404, or an empty body).
+    Absent,
     /// Another record holds the key.
     Differs {
         /// The existing record's id (`null` when Thrive did not show one).
@@ -43,7 +45,7 @@ pub enum Existing {
 impl Existing {
     /// The tool's `conflict` error for [`Existing::Differs`], with the
     /// existing id and the differences in its details; `None` for
-    /// [`Existing::Same`].
+    /// [`Existing::Same`] and [`Existing::Absent`].
     pub fn conflict(&self, key: &str) -> Option<Error> {
         let Self::Differs { id, mismatched } = self else {
             return None;
@@ -90,11 +92,11 @@ pub async fn read_back(
             let params = GetUserByRefParams {
                 r#ref: sent.r#ref.clone(),
             };
-            Some(
+            Some(absent_on_404(
                 call::<GetUserByRef>(ctx, connection, &params)
                     .await
                     .map(|out| user_matches(&sent, out.user)),
-            )
+            ))
         }
         CreateAudience::ID => {
             let sent = CreateAudienceParams::deserialize(input).ok()?;
@@ -102,11 +104,11 @@ pub async fn read_back(
             let params = GetAudienceParams {
                 audience_id: Required::new(reference),
             };
-            Some(
+            Some(absent_on_404(
                 call::<GetAudience>(ctx, connection, &params)
                     .await
                     .map(|out| audience_matches(&sent, out.audience)),
-            )
+            ))
         }
         _ => None,
     }
@@ -114,13 +116,18 @@ pub async fn read_back(
 
 use serde::Deserialize as _;
 
+/// A 404 from the get tool means no record holds the key.
+fn absent_on_404(found: Result<Existing>) -> Result<Existing> {
+    match found {
+        Err(e) if e.code() == ErrorCode::NotFound => Ok(Existing::Absent),
+        other => other,
+    }
+}
+
 /// Compares a user create with the user found under its `ref`.
 fn user_matches(sent: &CreateUserParams, found: Option<BasicUser>) -> Existing {
     let Some(found) = found else {
-        return Existing::Differs {
-            id: Value::Null,
-            mismatched: vec!["ref (sent a user, found none)".into()],
-        };
+        return Existing::Absent;
     };
     let mut out = Vec::new();
     let role = sent.role.as_ref().and_then(text_of);
@@ -160,10 +167,7 @@ fn user_matches(sent: &CreateUserParams, found: Option<BasicUser>) -> Existing {
 /// Compares an audience create with the audience found under its `reference`.
 fn audience_matches(sent: &CreateAudienceParams, found: Option<Audience>) -> Existing {
     let Some(found) = found else {
-        return Existing::Differs {
-            id: Value::Null,
-            mismatched: vec!["reference (sent an audience, found none)".into()],
-        };
+        return Existing::Absent;
     };
     let mut out = Vec::new();
     let category = sent.category.as_ref().and_then(text_of);

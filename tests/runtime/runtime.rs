@@ -126,6 +126,36 @@ async fn post_is_retried_after_429_and_retry_after_is_honoured() {
 }
 
 #[tokio::test]
+async fn a_single_attempt_hands_thrives_retry_after_to_the_caller() {
+    // An engine that owns the retries (one attempt per call) reads the wait
+    // Thrive asked for from the error.
+    let srv = CaptureServer::start().await;
+    srv.reply_with_headers(
+        429,
+        json!({"status": 429, "error": "Too Many Requests", "message": "slow down"}),
+        &[("retry-after", "7")],
+    );
+    let ctx = Context::builder()
+        .allow_origin(Origin::parse(&srv.origin()).unwrap())
+        .retry(RetryPolicy::none())
+        .build();
+    let err = Catalogue::global()
+        .execute("thrive_get_tag", srv.input(json!({"tagId": "t1"})), &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+    assert_eq!(srv.requests().len(), 1);
+    // An answer without the header says nothing.
+    srv.reply(503, json!({"message": "down"}));
+    let err = Catalogue::global()
+        .execute("thrive_get_tag", srv.input(json!({"tagId": "t1"})), &ctx)
+        .await
+        .unwrap_err();
+    assert_eq!(err.retry_after(), None);
+}
+
+#[tokio::test]
 async fn connect_failures_are_retried_even_for_posts() {
     // Bind then drop a listener: nothing listens on the port afterwards.
     let addr = {

@@ -1994,7 +1994,10 @@ async fn execute_text_writes_the_same_output_as_execute() {
     let steps = [
         ("thrive_get_user_by_ref", json!({"ref": user["ref"]})),
         ("thrive_search_users", json!({"perPage": 5})),
-        ("thrive_search_users", json!({"perPage": 50, "returnAll": true})),
+        (
+            "thrive_search_users",
+            json!({"perPage": 50, "returnAll": true}),
+        ),
         ("thrive_list_audiences", json!({})),
     ];
     for (id, params) in steps {

@@ -118,7 +118,9 @@ pub(crate) async fn send_to(
         // One rule for what is retried here and for the `retryable` flag
         // the step's error carries: safe to send again as is.
         let retryable = policy.is_retryable(request.method, failure);
-        let error = error.with_retry(failure.delivery(), retryable);
+        let error = error
+            .with_retry(failure.delivery(), retryable)
+            .with_retry_after(retry_after);
         if !(retryable && attempt < policy.max_attempts) {
             return Err(finish(error, attempt));
         }

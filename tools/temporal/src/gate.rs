@@ -216,10 +216,11 @@ impl Gate {
         }
     }
 
-    /// Closes the tenant's gate after the `attempt`-th 429 in a row: this
-    /// process's at once, then the shared one. Returns the wait.
-    pub async fn close(&self, tenant: &str, attempt: u32) -> Duration {
-        let wait = gate_wait(attempt.max(1));
+    /// Closes the tenant's gate after the `attempt`-th 429 in a row, for the
+    /// gate's own wait or `at_least` (Thrive's `Retry-After`), whichever is
+    /// longer: this process's at once, then the shared one. Returns the wait.
+    pub async fn close(&self, tenant: &str, attempt: u32, at_least: Duration) -> Duration {
+        let wait = gate_wait(attempt.max(1)).max(at_least);
         let millis = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
         let until = self.hold(tenant, now_ms().saturating_add(millis), false);
         if let Some((client, queue)) = &self.shared {
@@ -259,11 +260,19 @@ mod tests {
     async fn a_429_closes_this_workers_gate_at_once() {
         let gate = Gate::local();
         assert_eq!(gate.check("acme").await, GateCheck::Open);
-        assert_eq!(gate.close("acme", 2).await, Duration::from_secs(2));
+        assert_eq!(
+            gate.close("acme", 2, Duration::ZERO).await,
+            Duration::from_secs(2)
+        );
+        // Thrive's Retry-After, when longer, is the wait.
+        assert_eq!(
+            gate.close("acme", 1, Duration::from_secs(7)).await,
+            Duration::from_secs(7)
+        );
         let GateCheck::Closed(left) = gate.check("acme").await else {
             panic!("closed")
         };
-        assert!(left > Duration::from_millis(1900) && left <= Duration::from_secs(2));
+        assert!(left > Duration::from_millis(6900) && left <= Duration::from_secs(7));
         assert_eq!(gate.check("globex").await, GateCheck::Open, "per tenant");
     }
 }

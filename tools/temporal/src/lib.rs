@@ -47,7 +47,6 @@
 #![warn(missing_docs)]
 
 pub mod gate;
-pub mod keys;
 
 use gate::{Gate, GateCheck};
 use serde::{Deserialize, Serialize};
@@ -60,6 +59,7 @@ use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use thrive_blocks::params::Connection;
 use thrive_blocks::sync::{MemberSync, RequestCount, StepOutcome, SyncPlan, SyncStep};
+use thrive_blocks::thrive::natural_key;
 use thrive_blocks::{Catalogue, Context as ThriveContext, Delivery, Error, ErrorCode, RetryPolicy};
 
 /// How often a running activity heartbeats while it waits for Thrive or
@@ -231,7 +231,7 @@ pub struct FailureParts {
 /// safe to send again).
 pub fn classify_sync(e: Error) -> Failure {
     match e.code() {
-        ErrorCode::RateLimited => Failure::RateLimited(Duration::ZERO),
+        ErrorCode::RateLimited => Failure::RateLimited(e.retry_after().unwrap_or(Duration::ZERO)),
         ErrorCode::Upstream | ErrorCode::Transport | ErrorCode::Timeout => Failure::Unavailable(e),
         _ if e.is_retryable() => Failure::Unavailable(e),
         _ => Failure::Terminal(e),
@@ -242,7 +242,7 @@ pub fn classify_sync(e: Error) -> Failure {
 /// natural key (safe to send again: the retry reads back first).
 pub fn classify_tool(e: Error, keyed: bool) -> Failure {
     match e.code() {
-        ErrorCode::RateLimited => Failure::RateLimited(Duration::ZERO),
+        ErrorCode::RateLimited => Failure::RateLimited(e.retry_after().unwrap_or(Duration::ZERO)),
         _ if e.is_retryable() => Failure::Unavailable(e),
         ErrorCode::Upstream | ErrorCode::Transport | ErrorCode::Timeout if keyed => {
             Failure::Unavailable(e)
@@ -342,8 +342,10 @@ impl Shared {
     }
 
     /// The member sync for this worker's connection.
-    fn member_sync(&self) -> MemberSync<'_> {
-        MemberSync::new(self.catalogue, &self.ctx, self.connection.clone())
+    fn member_sync(&self) -> Result<MemberSync<'_>, Failure> {
+        let connection =
+            Connection::from_map(self.connection.clone()).map_err(Failure::Terminal)?;
+        Ok(MemberSync::new(&self.ctx, connection))
     }
 
     fn tenant(&self) -> Result<String, Failure> {
@@ -383,9 +385,11 @@ impl Shared {
         }
     }
 
-    /// A 429: closes the gate for every worker; the failure carries the wait.
-    async fn rate_limited(&self, tenant: &str, attempt: u32) -> Failure {
-        Failure::RateLimited(self.gate.close(tenant, attempt).await)
+    /// A 429: closes the gate for every worker, for the gate's own wait or
+    /// Thrive's `Retry-After` (`server`), whichever is longer; the failure
+    /// carries the wait as the next retry's delay.
+    async fn rate_limited(&self, tenant: &str, attempt: u32, server: Duration) -> Failure {
+        Failure::RateLimited(self.gate.close(tenant, attempt, server).await)
     }
 
     /// `run_tool`'s body: gate, call, read-back for keyed creates.
@@ -395,14 +399,14 @@ impl Shared {
         let input = merge_connection(call.input, &self.connection).map_err(Failure::Terminal)?;
         let tenant = self.tenant()?;
         let attempt = actx.info().attempt.max(1);
-        let key = keys::natural_key(&call.tool, &input);
-        if let (Some(key), true) = (&key, attempt > 1 && !read_only) {
+        let key = natural_key::key_of(&call.tool);
+        if let (Some(key), true) = (key, attempt > 1 && !read_only) {
             // An earlier attempt may have created the record: look first.
             self.wait_for_gate(actx, &tenant).await?;
-            match self.read_back(actx, &input, key).await? {
-                Ok(Some(found)) => return self.compare(&call.tool, &input, key, found),
-                Ok(None) => {}
-                Err(e) => return Err(self.sort(e, &tenant, attempt, true).await),
+            match self.read_back(actx, &call.tool, &input).await? {
+                Some(Ok(natural_key::Existing::Absent)) | None => {}
+                Some(Ok(found)) => return Self::settle(found, key, None),
+                Some(Err(e)) => return Err(self.sort(e, &tenant, attempt, true).await),
             }
         }
         self.wait_for_gate(actx, &tenant).await?;
@@ -428,10 +432,10 @@ impl Shared {
                 let Some(key) = key else {
                     return Err(Failure::Terminal(e));
                 };
-                match self.read_back(actx, &input, &key).await? {
-                    Ok(Some(found)) => self.compare(&call.tool, &input, &key, found),
-                    Ok(None) => Err(Failure::Terminal(e)),
-                    Err(read) => Err(self.sort(read, &tenant, attempt, true).await),
+                match self.read_back(actx, &call.tool, &input).await? {
+                    Some(Ok(found)) => Self::settle(found, key, Some(e)),
+                    None => Err(Failure::Terminal(e)),
+                    Some(Err(read)) => Err(self.sort(read, &tenant, attempt, true).await),
                 }
             }
             Err(e) => Err(self.sort(e, &tenant, attempt, key.is_some()).await),
@@ -440,75 +444,78 @@ impl Shared {
 
     async fn sort(&self, e: Error, tenant: &str, attempt: u32, keyed: bool) -> Failure {
         match classify_tool(e, keyed) {
-            Failure::RateLimited(_) => self.rate_limited(tenant, attempt).await,
+            Failure::RateLimited(server) => self.rate_limited(tenant, attempt, server).await,
             other => other,
         }
     }
 
-    /// The record with the create's natural key, or `None` when Thrive has
-    /// none (404).
+    /// The record under the create's natural key, read back by type and
+    /// compared with what the create sends (`thrive_blocks::thrive::natural_key`);
+    /// `None` when the input holds no key.
     async fn read_back(
         &self,
         actx: &ActivityContext,
-        input: &Value,
-        key: &keys::NaturalKey,
-    ) -> Result<Result<Option<Value>, Error>, Failure> {
-        let mut read = Value::Object(thrive_blocks::catalogue::composite::connection_inputs(
-            input,
-        ));
-        if let (Some(map), Value::Object(params)) = (read.as_object_mut(), key.params.clone()) {
-            map.extend(params);
-        }
-        let got =
-            with_heartbeats(actx, self.catalogue.execute(key.read_tool, read, &self.ctx)).await?;
-        Ok(match got {
-            Ok(out) => Ok(Some(out.get(key.field).cloned().unwrap_or(out))),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(e),
-        })
-    }
-
-    fn compare(
-        &self,
         tool: &str,
         input: &Value,
-        key: &keys::NaturalKey,
-        found: Value,
+    ) -> Result<Option<Result<natural_key::Existing, Error>>, Failure> {
+        let connection = input
+            .as_object()
+            .cloned()
+            .map(Connection::from_map)
+            .transpose()
+            .map_err(Failure::Terminal)?
+            .ok_or_else(|| {
+                Failure::Terminal(Error::new(
+                    ErrorCode::InvalidInput,
+                    "the input must be a JSON object",
+                ))
+            })?;
+        with_heartbeats(
+            actx,
+            natural_key::read_back(&self.ctx, &connection, tool, input),
+        )
+        .await
+    }
+
+    /// What a keyed create's step comes to once the record under its key is
+    /// known: the record when it is the one sent, else the 409 (Thrive's
+    /// own when there is one and no other record was found).
+    fn settle(
+        found: natural_key::Existing,
+        key: &str,
+        conflict: Option<Error>,
     ) -> Result<Value, Failure> {
-        let differs = keys::mismatches(tool, input, &found);
-        if differs.is_empty() {
-            tracing::info!(
-                tool,
-                "the record with this natural key is the one sent; not sending the create again"
-            );
-            return Ok(json!({ key.field: found }));
+        match found {
+            natural_key::Existing::Same(value) => {
+                tracing::info!(
+                    key,
+                    "the record with this natural key is the one sent; not sending the create again"
+                );
+                Ok(value)
+            }
+            other => Err(Failure::Terminal(
+                other.conflict(key).or(conflict).unwrap_or_else(|| {
+                    Error::new(
+                        ErrorCode::Conflict,
+                        format!("no {key} holds this natural key"),
+                    )
+                }),
+            )),
         }
-        let id = found.get("id").cloned().unwrap_or(Value::Null);
-        Err(Failure::Terminal(
-            Error::new(
-                ErrorCode::Conflict,
-                format!(
-                    "a {} with this natural key already exists (id {}) and differs from the one sent: {}",
-                    key.field,
-                    id.as_str().map_or_else(|| id.to_string(), str::to_owned),
-                    differs.join(", ")
-                ),
-            )
-            .with_status(409)
-            .with_retry(Delivery::Answered, false)
-            .with_details(json!({"existingId": id, "mismatched": differs})),
-        ))
     }
 
     /// `sync_plan`'s body.
     pub async fn plan(&self, actx: &ActivityContext, req: PlanRequest) -> Result<PlanOut, Failure> {
         let tenant = self.tenant()?;
         self.wait_for_gate(actx, &tenant).await?;
-        let sync = self.member_sync();
+        let sync = self.member_sync()?;
         match with_heartbeats(actx, sync.plan(&req.audience_id, &req.users)).await? {
             Ok(plan) => Ok(PlanOut::of(&plan)),
             Err(e) => Err(match classify_sync(e) {
-                Failure::RateLimited(_) => self.rate_limited(&tenant, actx.info().attempt).await,
+                Failure::RateLimited(server) => {
+                    self.rate_limited(&tenant, actx.info().attempt, server)
+                        .await
+                }
                 other => other,
             }),
         }
@@ -556,7 +563,7 @@ impl Shared {
                 "resuming a step"
             );
         }
-        let sync = self.member_sync();
+        let sync = self.member_sync()?;
         while leg.next < req.step.calls() {
             if actx.is_cancelled() {
                 return Err(Failure::Cancelled);
@@ -580,7 +587,9 @@ impl Shared {
                 }
                 Err(e) => {
                     return Err(match classify_sync(e) {
-                        Failure::RateLimited(_) => self.rate_limited(&tenant, info.attempt).await,
+                        Failure::RateLimited(server) => {
+                            self.rate_limited(&tenant, info.attempt, server).await
+                        }
                         other => other,
                     });
                 }
