@@ -548,13 +548,16 @@ async fn inputs(w: &World) -> Res<Vec<(String, Value)>> {
                 "audienceRequirementId" => json!(requirement),
                 "logEntryId" => json!(entry),
                 "users" => json!(["EMP-00004", "EMP-00005"]),
-                "managers" => json!(["EMP-00006"]),
+                "managers" => json!([{"reference": "EMP-00006"}]),
                 "tags" => json!(["it-tag"]),
                 "skills" => json!([{"tagName": "leadership", "level": 2}]),
                 "email" => json!("it.person@example.com"),
                 "firstName" => json!("It"),
                 "lastName" => json!("Person"),
                 "completedAt" => json!("2025-01-01T00:00:00.000Z"),
+                // The provisioning event's time (required: a dry run then
+                // shows exactly what the run sends).
+                "timestamp" => json!("2025-01-01T00:00:00.000Z"),
                 // The CPD entry query and the user summaries take the span
                 // in two forms.
                 "entryDateFrom" if id == "thrive_query_cpd_user_summaries" => {
