@@ -84,17 +84,7 @@ impl<T: Composite> DynComposite for ErasedComposite<T> {
         let mut problems = Vec::new();
         crate::call::check_rules(T::RULES, input, &mut problems);
         T::validate(&params, &mut problems);
-        match T::first_request(&params) {
-            Ok(request) if problems.is_empty() => Ok(request),
-            Ok(_) => Err(problems),
-            Err(e) => {
-                problems.extend(e.violations());
-                if problems.is_empty() {
-                    problems.push(Violation::new("", e.message().to_owned()));
-                }
-                Err(problems)
-            }
-        }
+        crate::call::with_problems(T::first_request(&params), problems)
     }
 
     fn execute<'a>(

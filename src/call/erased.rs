@@ -91,15 +91,7 @@ impl<T: Tool> DynTool for Erased<T> {
         ctx: &'a Context,
         prepared: &'a Prepared,
     ) -> BoxFuture<'a, Result<String>> {
-        Box::pin(async move {
-            let out = super::send::<T>(ctx, prepared).await?;
-            serde_json::to_string(&out).map_err(|e| {
-                crate::Error::new(
-                    crate::ErrorCode::InvalidResponse,
-                    format!("output could not be serialised: {e}"),
-                )
-            })
-        })
+        Box::pin(async move { to_text(&super::send::<T>(ctx, prepared).await?) })
     }
 
     fn output(&self, response: ApiResponse) -> Result<Value> {
@@ -208,10 +200,17 @@ fn check_not_before(input: &Value, field: &str, start: &str, out: &mut Vec<Viola
 
 /// Serialises a typed output once, for the JSON door.
 pub(crate) fn to_json<O: Serialize>(out: O) -> Result<Value> {
-    serde_json::to_value(out).map_err(|e| {
-        crate::Error::new(
-            crate::ErrorCode::InvalidResponse,
-            format!("output could not be serialised: {e}"),
-        )
-    })
+    serde_json::to_value(out).map_err(unserialisable)
+}
+
+/// Writes a typed output once as JSON text, for the JSON door.
+fn to_text<O: Serialize>(out: &O) -> Result<String> {
+    serde_json::to_string(out).map_err(unserialisable)
+}
+
+fn unserialisable(e: serde_json::Error) -> crate::Error {
+    crate::Error::new(
+        crate::ErrorCode::InvalidResponse,
+        format!("output could not be serialised: {e}"),
+    )
 }

@@ -101,7 +101,17 @@ pub(crate) fn checked_request<T: Tool>(
     mut problems: Vec<Violation>,
 ) -> std::result::Result<ApiRequest, Vec<Violation>> {
     T::validate(params, &mut problems);
-    match T::request(params) {
+    with_problems(T::request(params), problems)
+}
+
+/// The built request when no check found a problem; else every problem
+/// together: the checks' first, then what building found, each once (a
+/// build error that names no field is reported under the empty pointer).
+pub(crate) fn with_problems(
+    built: Result<ApiRequest>,
+    mut problems: Vec<Violation>,
+) -> std::result::Result<ApiRequest, Vec<Violation>> {
+    match built {
         Ok(request) if problems.is_empty() => Ok(request),
         Ok(_) => Err(problems),
         Err(e) => {

@@ -118,20 +118,12 @@ impl Catalogue {
 
     /// Validates `input`, calls Thrive and returns the tool's output JSON.
     pub async fn execute(&self, id: &str, input: Value, ctx: &Context) -> Result<Value> {
-        let tool = self.get(id)?;
-        let (dyn_tool, prepared) = match tool.runner {
-            Runner::Composite(composite) => {
-                let (input, prepared) = tool.checked(input)?;
-                return composite.execute(ctx, &prepared.connection, &input).await;
-            }
-            Runner::Tool(dyn_tool) => (dyn_tool, tool.prepare(input)?),
-        };
-        if prepared.returns_all() {
-            return Self::all_pages(tool, dyn_tool, &prepared, ctx).await;
+        match self.start(id, input, ctx).await? {
+            Step::Done(output) => Ok(output),
+            // The typed path: the params were read once by `prepare`; the
+            // output is serialised once.
+            Step::Single(tool, prepared) => tool.send(ctx, &prepared).await,
         }
-        // The typed path: the params were read once by `prepare`; the
-        // output is serialised once.
-        dyn_tool.send(ctx, &prepared).await
     }
 
     /// [`Catalogue::execute`], giving the output as JSON text: a single
@@ -139,21 +131,32 @@ impl Catalogue {
     /// `Value` first. For hosts that print or send the output (the batch
     /// mode, a server).
     pub async fn execute_text(&self, id: &str, input: Value, ctx: &Context) -> Result<String> {
+        match self.start(id, input, ctx).await? {
+            Step::Done(output) => Ok(output.to_string()),
+            Step::Single(tool, prepared) => tool.send_text(ctx, &prepared).await,
+        }
+    }
+
+    /// Checks `input` and runs what is not a single call (a composite, the
+    /// pages of a `returnAll` step); a single call is handed back, prepared,
+    /// for the caller to send in the output form it wants.
+    async fn start(&self, id: &str, input: Value, ctx: &Context) -> Result<Step> {
         let tool = self.get(id)?;
-        let (dyn_tool, prepared) = match tool.runner {
+        match tool.runner {
             Runner::Composite(composite) => {
                 let (input, prepared) = tool.checked(input)?;
                 let output = composite.execute(ctx, &prepared.connection, &input).await?;
-                return Ok(output.to_string());
+                Ok(Step::Done(output))
             }
-            Runner::Tool(dyn_tool) => (dyn_tool, tool.prepare(input)?),
-        };
-        if prepared.returns_all() {
-            return Ok(Self::all_pages(tool, dyn_tool, &prepared, ctx)
-                .await?
-                .to_string());
+            Runner::Tool(dyn_tool) => {
+                let prepared = tool.prepare(input)?;
+                if prepared.returns_all() {
+                    let all = Self::all_pages(tool, dyn_tool, &prepared, ctx).await?;
+                    return Ok(Step::Done(all));
+                }
+                Ok(Step::Single(dyn_tool, prepared))
+            }
         }
-        dyn_tool.send_text(ctx, &prepared).await
     }
 
     /// Every page of a `returnAll` step, in the tool's output shape: read
@@ -249,6 +252,17 @@ impl Default for Catalogue {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A checked step: already run to its output, or one call left to send.
+// Only ever a local on the way from `start` to its caller: boxing the larger
+// variant would cost an allocation per call on the hot path for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Step {
+    /// A composite or a `returnAll` step, run.
+    Done(Value),
+    /// One call of a tool, prepared.
+    Single(&'static dyn DynTool, Prepared),
 }
 
 /// What `--dry-run` shows: the request that would be sent, credentials masked.

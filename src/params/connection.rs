@@ -74,8 +74,8 @@ impl Connection {
 
     /// Reads the connection inputs of a tool input (its other fields are
     /// ignored), checked as a run checks them: every problem at once.
-    pub fn from_map(input: serde_json::Map<String, serde_json::Value>) -> crate::Result<Self> {
-        let connection = Self::deserialize(serde_json::Value::Object(input)).map_err(|e| {
+    pub fn from_input(input: &Value) -> crate::Result<Self> {
+        let connection = Self::deserialize(input).map_err(|e| {
             crate::Error::field("", format!("connection inputs could not be read: {e}"))
         })?;
         let mut problems = Vec::new();

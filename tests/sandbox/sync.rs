@@ -217,10 +217,8 @@ async fn reading_more_than_one_page_follows_every_page() {
 #[tokio::test]
 async fn a_step_run_again_after_an_interruption_changes_nothing_and_counts_absent_members() {
     let s = scenario().await;
-    let connection = thrive_blocks::params::Connection::from_map(
-        s.env.connection().as_object().cloned().unwrap_or_default(),
-    )
-    .expect("the sandbox connection");
+    let connection = thrive_blocks::params::Connection::from_input(&s.env.connection())
+        .expect("the sandbox connection");
     let sync = MemberSync::new(&s.env.ctx, connection);
     let plan = sync.plan(&s.audience, &s.target).await.expect("plan");
     let steps = plan.steps();
@@ -250,10 +248,8 @@ async fn a_step_run_again_after_an_interruption_changes_nothing_and_counts_absen
 #[tokio::test]
 async fn a_failed_call_of_a_remove_step_is_the_only_one_run_again() {
     let s = scenario().await;
-    let connection = thrive_blocks::params::Connection::from_map(
-        s.env.connection().as_object().cloned().unwrap_or_default(),
-    )
-    .expect("the sandbox connection");
+    let connection = thrive_blocks::params::Connection::from_input(&s.env.connection())
+        .expect("the sandbox connection");
     let sync = MemberSync::new(&s.env.ctx, connection);
     let plan = sync.plan(&s.audience, &s.target).await.expect("plan");
     let steps = plan.steps();

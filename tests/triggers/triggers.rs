@@ -569,8 +569,10 @@ async fn a_polling_trigger_resumes_from_its_cursor_after_a_restart_without_repea
     };
     let spec = PollSpec {
         trigger: "thrive_on_completion_recorded".into(),
-        connection: thrive_blocks::params::Connection::from_map(connection.clone())
-            .expect("connection"),
+        connection: thrive_blocks::params::Connection::from_input(&Value::Object(
+            connection.clone(),
+        ))
+        .expect("connection"),
         filters: TriggerFilters::default(),
         interval: Duration::from_secs(60),
         start: Some("2031-01-01T00:00:00.000Z".into()),

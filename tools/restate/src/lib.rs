@@ -397,10 +397,9 @@ impl Shared {
     /// attempt of this create reached Thrive), else the tool's 409 with the
     /// existing record's id.
     async fn read_back(&self, tool: &str, input: &Value, conflict: Error) -> Outcome<Value> {
-        let (Some(key), Some(Ok(connection))) = (
-            natural_key::key_of(tool),
-            input.as_object().cloned().map(Connection::from_map),
-        ) else {
+        let (Some(key), Ok(connection)) =
+            (natural_key::key_of(tool), Connection::from_input(input))
+        else {
             return Outcome::Failed {
                 error: conflict.to_json(),
             };
@@ -696,13 +695,8 @@ impl AudienceSync {
         ctx.set(INPUT_DIGEST, req.digest());
         let input = Shared::with_env(Value::Object(req.connection.clone()));
         let tenant = tenant_of(&input)?;
-        let connection = input
-            .as_object()
-            .cloned()
-            .map(Connection::from_map)
-            .transpose()
-            .map_err(|e| TerminalError::new(e.message()))?
-            .ok_or_else(|| TerminalError::new("the connection must be a JSON object"))?;
+        let connection =
+            Connection::from_input(&input).map_err(|e| TerminalError::new(e.message()))?;
         let shared = &self.0;
         let sync = MemberSync::new(&shared.ctx, connection);
         let audience = req.audience_id.as_str();

@@ -343,8 +343,8 @@ impl Shared {
 
     /// The member sync for this worker's connection.
     fn member_sync(&self) -> Result<MemberSync<'_>, Failure> {
-        let connection =
-            Connection::from_map(self.connection.clone()).map_err(Failure::Terminal)?;
+        let connection = Connection::from_input(&Value::Object(self.connection.clone()))
+            .map_err(Failure::Terminal)?;
         Ok(MemberSync::new(&self.ctx, connection))
     }
 
@@ -458,18 +458,7 @@ impl Shared {
         tool: &str,
         input: &Value,
     ) -> Result<Option<Result<natural_key::Existing, Error>>, Failure> {
-        let connection = input
-            .as_object()
-            .cloned()
-            .map(Connection::from_map)
-            .transpose()
-            .map_err(Failure::Terminal)?
-            .ok_or_else(|| {
-                Failure::Terminal(Error::new(
-                    ErrorCode::InvalidInput,
-                    "the input must be a JSON object",
-                ))
-            })?;
+        let connection = Connection::from_input(input).map_err(Failure::Terminal)?;
         with_heartbeats(
             actx,
             natural_key::read_back(&self.ctx, &connection, tool, input),
